@@ -1,0 +1,42 @@
+// Package entity declares the things vigil's rules are about and the inventory
+// that groups them.
+//
+// An Entity is one resource a rule can be evaluated against: a live CloudTrail
+// trail, a Terraform aws_cloudtrail block, the normalised CloudTrail entity
+// built from either. Its attributes (Attrs) are a JSON-like tree of values.
+// A value is always one of these dynamic types:
+//
+//	nil              null, and the value of a missing attribute
+//	bool
+//	float64          every number; use Normalize to convert other Go numbers
+//	string
+//	[]any            a list of values
+//	map[string]any   an object of values
+//	*Unknown         a value not known until terraform apply (see Unknown)
+//
+// Sources (live AWS, Terraform, snapshots) produce entities; the GSL engine
+// reads them. Nothing in this package knows about rules.
+//
+// # Inventory JSON
+//
+// An Inventory is serialised as a versioned JSON document (see Inventory and
+// Version), used for snapshots of live accounts, for replaying scans offline
+// and for rule authors' test data:
+//
+//	{"vigil_inventory": 1,
+//	 "collected_at": "2026-11-22T10:00:00Z",
+//	 "scopes": [{"kind": "aws-account", "id": "123456789012", "regions": ["us-east-1"]}],
+//	 "entities": [{"type": "CloudTrail", "id": "arn:aws:cloudtrail:...", "name": "main",
+//	               "scope": "123456789012", "region": "us-east-1",
+//	               "origin": {"api": ["cloudtrail:DescribeTrails"]},
+//	               "attrs": {"isMultiRegionTrail": true,
+//	                         "cloudWatchLogsRoleArn": {"$unknown": "set"}}}],
+//	 "failures": [{"type": "CloudTrail", "attr": "metricFilters", "scope": "123456789012",
+//	               "region": "eu-west-1", "call": "logs:DescribeMetricFilters",
+//	               "error": "AccessDenied: ..."}]}
+//
+// An Unknown value is written as {"$unknown": "set"} or
+// {"$unknown": "maybe-null"}, with an optional "reason". No attribute name may
+// begin with "$". Failures list what a source could not collect; the engine
+// turns every rule that needs that data into ERROR, never PASS.
+package entity

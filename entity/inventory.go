@@ -1,0 +1,342 @@
+package entity
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Version is the version of the inventory JSON format this package writes.
+// Readers reject other versions.
+const Version = 1
+
+// Scope kinds.
+const (
+	ScopeAWSAccount      = "aws-account"
+	ScopeTerraformModule = "terraform-module"
+)
+
+// Inventory is what a source collected: entities grouped by scope, and the
+// collections that failed.
+type Inventory struct {
+	// CollectedAt is when the data was read. It is also the "now" that date
+	// functions use when a snapshot is replayed.
+	CollectedAt time.Time
+	// Tool names the program and version that wrote the inventory ("vigil
+	// 0.1.0"); informational.
+	Tool string
+	// Scopes lists the accounts or root modules covered, including those that
+	// have no entities: a List<E> rule evaluates once per scope.
+	Scopes []Scope
+	// Entities in the order the source produced them.
+	Entities []*Entity
+	// Failures lists what could not be collected.
+	Failures []Failure
+}
+
+// Scope is one AWS account, or one Terraform root module.
+type Scope struct {
+	Kind    string   `json:"kind"`
+	ID      string   `json:"id"`
+	Name    string   `json:"name,omitempty"`
+	Regions []string `json:"regions,omitempty"`
+}
+
+// Failure records data a source could not collect.
+type Failure struct {
+	// Type is the entity type whose data is missing.
+	Type string `json:"type"`
+	// Attr is the top-level attribute that is missing ("metricFilters"), or
+	// empty when the entities of Type themselves could not be listed.
+	Attr   string `json:"attr,omitempty"`
+	Scope  string `json:"scope,omitempty"`
+	Region string `json:"region,omitempty"`
+	// Entity is the ID of the one entity affected, or empty for all entities
+	// of Type in Scope and Region.
+	Entity string `json:"entity,omitempty"`
+	// Call is the API call or file that failed: "logs:DescribeMetricFilters".
+	Call string `json:"call,omitempty"`
+	// Error is the error as reported, never containing credentials.
+	Error string `json:"error"`
+}
+
+// String renders the failure for messages.
+func (f Failure) String() string {
+	var b strings.Builder
+	if f.Call != "" {
+		b.WriteString(f.Call)
+		if f.Region != "" {
+			fmt.Fprintf(&b, " in %s", f.Region)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(f.Error)
+	return b.String()
+}
+
+// Add appends entities to the inventory.
+func (inv *Inventory) Add(es ...*Entity) { inv.Entities = append(inv.Entities, es...) }
+
+// AddScope adds a scope unless one with the same kind and ID is present.
+func (inv *Inventory) AddScope(s Scope) {
+	for _, have := range inv.Scopes {
+		if have.Kind == s.Kind && have.ID == s.ID {
+			return
+		}
+	}
+	inv.Scopes = append(inv.Scopes, s)
+}
+
+// Merge appends the scopes, entities and failures of other to inv.
+func (inv *Inventory) Merge(other *Inventory) {
+	for _, s := range other.Scopes {
+		inv.AddScope(s)
+	}
+	inv.Entities = append(inv.Entities, other.Entities...)
+	inv.Failures = append(inv.Failures, other.Failures...)
+	if inv.CollectedAt.IsZero() {
+		inv.CollectedAt = other.CollectedAt
+	}
+}
+
+// OfType returns the entities of one type, in inventory order.
+func (inv *Inventory) OfType(typ string) []*Entity {
+	var out []*Entity
+	for _, e := range inv.Entities {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// inventoryJSON is the wire form of Inventory.
+type inventoryJSON struct {
+	Version     *int      `json:"vigil_inventory"`
+	CollectedAt time.Time `json:"collected_at,omitzero"`
+	Tool        string    `json:"tool,omitempty"`
+	Scopes      []Scope   `json:"scopes"`
+	Entities    []*Entity `json:"entities"`
+	Failures    []Failure `json:"failures,omitempty"`
+}
+
+// MarshalJSON writes the inventory in the versioned format of the package
+// documentation.
+func (inv *Inventory) MarshalJSON() ([]byte, error) {
+	v := Version
+	w := inventoryJSON{Version: &v, CollectedAt: inv.CollectedAt.UTC(), Tool: inv.Tool,
+		Scopes: inv.Scopes, Entities: inv.Entities, Failures: inv.Failures}
+	if w.Scopes == nil {
+		w.Scopes = []Scope{}
+	}
+	if w.Entities == nil {
+		w.Entities = []*Entity{}
+	}
+	for _, e := range inv.Entities {
+		if err := checkAttrNames(e.Attrs, ""); err != nil {
+			return nil, fmt.Errorf("entity %s: %w", e.ID, err)
+		}
+	}
+	return json.Marshal(w)
+}
+
+// Encode writes the inventory as indented JSON.
+func (inv *Inventory) Encode(w io.Writer) error {
+	data, err := json.MarshalIndent(inv, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	_, err = w.Write(data)
+	return err
+}
+
+// MarshalJSON writes an Unknown as {"$unknown": kind, "reason": ...}.
+func (u *Unknown) MarshalJSON() ([]byte, error) {
+	m := map[string]string{"$unknown": u.Kind.String()}
+	if u.Reason != "" {
+		m["reason"] = u.Reason
+	}
+	return json.Marshal(m)
+}
+
+// Decode reads an inventory document. Errors name the line and column of bad
+// JSON, the entity of a bad attribute, or a version this package cannot read.
+func Decode(data []byte) (*Inventory, error) {
+	var w inventoryJSON
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return nil, jsonError(data, err)
+	}
+	if w.Version == nil {
+		return nil, errors.New(`not a vigil inventory: the "vigil_inventory" version field is missing`)
+	}
+	if *w.Version != Version {
+		return nil, fmt.Errorf("inventory version %d is not supported: this vigil reads version %d", *w.Version, Version)
+	}
+	inv := &Inventory{CollectedAt: w.CollectedAt, Tool: w.Tool, Scopes: w.Scopes, Failures: w.Failures}
+	for i, e := range w.Entities {
+		if e == nil {
+			return nil, fmt.Errorf("entities[%d] is null", i)
+		}
+		if e.Type == "" {
+			return nil, fmt.Errorf("entities[%d] (id %q) has no type", i, e.ID)
+		}
+		if e.Attrs == nil {
+			e.Attrs = map[string]any{}
+		}
+		attrs, err := decodeValue(e.Attrs, "attrs")
+		if err != nil {
+			return nil, fmt.Errorf("entities[%d] (id %q): %w", i, e.ID, err)
+		}
+		e.Attrs = attrs.(map[string]any)
+		inv.Entities = append(inv.Entities, e)
+	}
+	return inv, nil
+}
+
+// DecodeAttrList reads a bare JSON array of attribute objects, the form rule
+// authors write test data in. Each object becomes an entity of type typ with
+// ID "#0", "#1", … in input order, all in one scope named scope.
+func DecodeAttrList(data []byte, typ, scope string) (*Inventory, error) {
+	var list []any
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, jsonError(data, err)
+	}
+	inv := &Inventory{Scopes: []Scope{{Kind: "input", ID: scope}}}
+	for i, item := range list {
+		attrs, err := decodeValue(item, fmt.Sprintf("[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		m, ok := attrs.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("[%d]: want an object of attributes, found %s", i, Kind(attrs))
+		}
+		inv.Entities = append(inv.Entities, &Entity{Type: typ, ID: fmt.Sprintf("#%d", i), Scope: scope, Attrs: m})
+	}
+	return inv, nil
+}
+
+// decodeValue turns {"$unknown": ...} objects into *Unknown and rejects other
+// attribute names that begin with "$". path names v in errors.
+func decodeValue(v any, path string) (any, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		if k, ok := x["$unknown"]; ok {
+			return decodeUnknown(x, k, path)
+		}
+		for name, e := range x {
+			if strings.HasPrefix(name, "$") {
+				return nil, fmt.Errorf("%s.%s: attribute names may not begin with '$'", path, name)
+			}
+			d, err := decodeValue(e, path+"."+name)
+			if err != nil {
+				return nil, err
+			}
+			x[name] = d
+		}
+		return x, nil
+	case []any:
+		for i, e := range x {
+			d, err := decodeValue(e, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			x[i] = d
+		}
+		return x, nil
+	}
+	return v, nil
+}
+
+func decodeUnknown(m map[string]any, kind any, path string) (*Unknown, error) {
+	s, ok := kind.(string)
+	if !ok {
+		return nil, fmt.Errorf(`%s: "$unknown" must be "set" or "maybe-null"`, path)
+	}
+	k, err := ParseUnknownKind(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	u := &Unknown{Kind: k}
+	for name, v := range m {
+		switch name {
+		case "$unknown":
+		case "reason":
+			r, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf(`%s: the "reason" of an unknown value must be a string`, path)
+			}
+			u.Reason = r
+		default:
+			return nil, fmt.Errorf("%s: an unknown value has only \"$unknown\" and \"reason\", found %q", path, name)
+		}
+	}
+	return u, nil
+}
+
+func checkAttrNames(v any, path string) error {
+	switch x := v.(type) {
+	case map[string]any:
+		for name, e := range x {
+			if strings.HasPrefix(name, "$") {
+				return fmt.Errorf("attribute %s%s: names may not begin with '$'", path, name)
+			}
+			if err := checkAttrNames(e, path+name+"."); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if err := checkAttrNames(e, path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// jsonError adds the line and column to JSON syntax and type errors.
+func jsonError(data []byte, err error) error {
+	var off int64 = -1
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	if off < 0 {
+		if errors.Is(err, io.EOF) {
+			return errors.New("empty input: want a JSON document")
+		}
+		return err
+	}
+	line, col := LineCol(data, int(off))
+	return fmt.Errorf("%d:%d: %w", line, col, err)
+}
+
+// LineCol converts a byte offset in data to a 1-based line and column
+// (counted in characters).
+func LineCol(data []byte, off int) (line, col int) {
+	if off > len(data) {
+		off = len(data)
+	}
+	line, col = 1, 1
+	for _, r := range string(data[:off]) {
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is vigil's version, set at build time with
+// -ldflags "-X vigil/internal/cli.Version=...".
+var Version = "0.1.0-dev"
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitFailed   = 1
+	ExitBadUsage = 2
+)
+
+// exitError carries an exit code through cobra's error return. A nil err
+// means the command already printed what it had to say.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitCode returns an error that makes vigil exit with code; err, if not nil,
+// is printed first.
+func exitCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// usageError makes vigil print err and exit 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: ExitBadUsage, err: fmt.Errorf(format, args...)}
+}
+
+// streams are the standard streams a command reads and writes.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// commands holds the constructors of the top-level commands; each command's
+// file appends to it from init.
+var commands []func(*streams) *cobra.Command
+
+func register(newCmd func(*streams) *cobra.Command) { commands = append(commands, newCmd) }
+
+func newRoot(s *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "vigil",
+		Short: "Cloud security posture checks in GSL, for AWS accounts and Terraform",
+		Long: `vigil evaluates posture rules written in GSL (the Governance Specification
+Language of CloudGuard-style rules, e.g. "CloudTrail should have
+isMultiRegionTrail=true") against live AWS accounts, Terraform code and
+recorded inventories, and reports findings with remediation and compliance
+mapping.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	for _, c := range commands {
+		root.AddCommand(c(s))
+	}
+	return root
+}
+
+// Main runs vigil with the given arguments and streams and returns the exit
+// code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := &streams{in: stdin, out: stdout, err: stderr}
+	root := newRoot(s)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(stderr, "vigil:", ee.err)
+		}
+		return ee.code
+	}
+	// Errors from cobra itself: unknown command or flag, wrong arguments.
+	fmt.Fprintln(stderr, "vigil:", err)
+	fmt.Fprintln(stderr, "Run 'vigil --help' for usage.")
+	return ExitBadUsage
+}
