@@ -56,6 +56,14 @@ var commands []func(*streams) *cobra.Command
 
 func register(newCmd func(*streams) *cobra.Command) { commands = append(commands, newCmd) }
 
+// scanSubcommands holds the constructors of "vigil scan" subcommands (such as
+// "vigil scan aws"); the scan command adds them.
+var scanSubcommands []func(*streams) *cobra.Command
+
+func registerScan(newCmd func(*streams) *cobra.Command) {
+	scanSubcommands = append(scanSubcommands, newCmd)
+}
+
 func newRoot(s *streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "vigil",

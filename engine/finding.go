@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"time"
+
+	"vigil/entity"
+	"vigil/rules"
+)
+
+// Result is the outcome of one rule on one entity (or, for List<E> rules, on
+// one scope).
+type Result string
+
+// Results, as DESIGN.md defines them.
+const (
+	Pass    Result = "PASS"
+	Fail    Result = "FAIL"
+	Unknown Result = "UNKNOWN"
+	Error   Result = "ERROR"
+	// Excluded is reported instead of the underlying result when an exclusion
+	// or suppression comment matched; Finding.Underlying keeps that result.
+	Excluded Result = "EXCLUDED"
+)
+
+// Finding is one result of one rule on one entity or scope.
+type Finding struct {
+	Rule *rules.Rule
+	// Result is what the report shows; for an excluded finding it is
+	// Excluded and Underlying holds what the rule gave.
+	Result     Result
+	Underlying Result
+	// Entity is the entity the finding is about. For a List<E> rule it is
+	// nil and Scope names the scope.
+	Entity *entity.Entity
+	Scope  string
+	// Message is a one-line explanation: for FAIL and UNKNOWN the
+	// sub-expressions that decided the result with their values, for ERROR
+	// the reason (the failed API call or the evaluation error).
+	Message string
+	// Trace lists the explanation's lines in full, outermost first.
+	Trace []string
+	// Remediation is the rule's remediation rendered for this entity.
+	Remediation rules.Remediation
+	// Exclusion is set when Result is Excluded.
+	Exclusion *Exclusion
+}
+
+// Exclusion records why a finding was excluded.
+type Exclusion struct {
+	// Reason is the author's reason, as written.
+	Reason string
+	// Expires is when the exclusion stops applying; zero for never.
+	Expires time.Time
+	// Source names where it was declared: "exclusions.yaml:12" or
+	// "main.tf:4 (vigil:ignore comment)".
+	Source string
+}
+
+// Run is the output of one scan: every finding, the rules that applied to no
+// entity, and counts.
+type Run struct {
+	// Started is the scan's "now" (also what date functions compare with).
+	Started time.Time
+	Scopes  []entity.Scope
+	// Findings in a stable order: by rule ID, then scope, then entity ID.
+	Findings []*Finding
+	// NotApplicable lists rules that had no relevant entity in any scope.
+	NotApplicable []*rules.Rule
+	// NotRelevant counts, per rule ID, the entities a rule's where clause
+	// filtered out.
+	NotRelevant map[string]int
+	// ExpiredExclusions lists exclusions whose expiry date has passed; they
+	// no longer apply.
+	ExpiredExclusions []Exclusion
+	// Failures are the inventory's collection failures, for reports.
+	Failures []entity.Failure
+}
