@@ -24,6 +24,23 @@ type Entity struct {
 	// Attrs holds the entity's attributes (see the package documentation for
 	// the value types).
 	Attrs map[string]any `json:"attrs"`
+	// Suppressions are inline "vigil:ignore" comments found in the code that
+	// declares the entity.
+	Suppressions []Suppression `json:"suppressions,omitempty"`
+}
+
+// Suppression is an inline comment in code that excludes one rule for one
+// entity: "# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-01-31 reason".
+type Suppression struct {
+	// Rule is the rule ID the comment names.
+	Rule string `json:"rule"`
+	// Reason is the text after the directive.
+	Reason string `json:"reason,omitempty"`
+	// Expires is the last day the suppression applies, as YYYY-MM-DD; empty
+	// for never. After that day it no longer applies and is reported.
+	Expires string `json:"expires,omitempty"`
+	// Source is where the comment is: "main.tf:12".
+	Source string `json:"source"`
 }
 
 // Origin says where an entity came from: a range of a file for
