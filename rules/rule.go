@@ -1,5 +1,10 @@
 package rules
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Severity is a rule's risk level.
 type Severity int
 
@@ -13,6 +18,16 @@ const (
 )
 
 var severityNames = [...]string{"", "Informational", "Low", "Medium", "High", "Critical"}
+
+// ParseSeverity reads a severity name, case-insensitively ("high", "High").
+func ParseSeverity(s string) (Severity, error) {
+	for i := Informational; i <= Critical; i++ {
+		if strings.EqualFold(s, severityNames[i]) {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("severity %q is not one of Informational, Low, Medium, High, Critical", s)
+}
 
 // String returns the severity's name as rule files write it ("High").
 func (s Severity) String() string {
@@ -47,9 +62,17 @@ type Rule struct {
 	Frameworks  []FrameworkRef
 	// File is the file the rule was read from ("catalog/aws/cloudtrail/
 	// D9.AWS.LOG.01.yaml" for the embedded catalog), and LogicLine the line
-	// of the logic field in it, so GSL errors point into the rule file.
+	// where the logic text starts in it, so GSL errors point into the rule
+	// file.
 	File      string
 	LogicLine int
+	// LogicCol is the column of the logic's first character on LogicLine
+	// (for a block scalar, its indentation), so that LogicLine and LogicCol
+	// locate line 1, column 1 of the logic text.
+	LogicCol int
+
+	// templates are the parsed remediation templates (see Render).
+	templates *remediationTemplates
 }
 
 // Remediation is how to fix a failing entity, in each form a reader may use.
@@ -68,4 +91,13 @@ type FrameworkRef struct {
 	Version string
 	// Control is the control's identifier in that version ("3.5").
 	Control string
+}
+
+// LogicPos turns a position in the rule's logic text (1-based line and
+// column) into the position in the rule file.
+func (r *Rule) LogicPos(line, col int) (fileLine, fileCol int) {
+	if r.LogicLine == 0 {
+		return line, col
+	}
+	return r.LogicLine + line - 1, r.LogicCol + col - 1
 }

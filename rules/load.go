@@ -1,0 +1,417 @@
+package rules
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Limits on rule files, so that a hostile rule directory cannot exhaust
+// memory.
+const (
+	// MaxRuleFileBytes is the largest rule file accepted.
+	MaxRuleFileBytes = 1 << 20
+	// MaxRulesPerDir is the most rule files one directory tree may hold.
+	MaxRulesPerDir = 10000
+)
+
+// fieldNames are the top-level fields of a rule file, in the order the
+// schema documents them.
+var fieldNames = []string{"id", "title", "severity", "entity", "logic", "category", "description",
+	"rationale", "impact", "remediation", "references", "frameworks"}
+
+var requiredFields = []string{"id", "title", "severity", "entity", "logic"}
+
+var remediationFields = []string{"console", "cli", "terraform"}
+
+var frameworkFields = []string{"framework", "version", "control"}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// Parse reads one rule file. name is the file name used in errors. Every
+// problem found is reported, each with its line, column and field.
+func Parse(name string, data []byte) (*Rule, error) {
+	if len(data) > MaxRuleFileBytes {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", len(data), MaxRuleFileBytes)}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlError(name, err)
+	}
+	p := &parser{file: name, lines: bytes.Split(data, []byte("\n"))}
+	r := p.rule(&doc)
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return r, nil
+}
+
+// yamlLine finds the line number in a YAML syntax error message.
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func yamlError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &Error{File: name, Msg: "invalid YAML: " + msg}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Col = 1
+	}
+	return e
+}
+
+type parser struct {
+	file  string
+	lines [][]byte
+	errs  ErrorList
+}
+
+func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
+	e := &Error{File: p.file, Field: field, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Line, e.Col = n.Line, n.Column
+	}
+	p.errs = append(p.errs, e)
+}
+
+func (p *parser) rule(doc *yaml.Node) *Rule {
+	root := doc
+	if root.Kind == 0 {
+		p.errorf(nil, "", "rule file is empty")
+		return nil
+	}
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			p.errorf(nil, "", "rule file is empty")
+			return nil
+		}
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		p.errorf(root, "", "a rule file is a mapping of fields (id, title, severity, ...), found %s", kindName(root))
+		return nil
+	}
+	r := &Rule{File: p.file}
+	seen := map[string]*yaml.Node{}
+	var remediationNodes map[string]*yaml.Node
+	for key, val := range p.fields(root, "", fieldNames) {
+		seen[key.Value] = key
+		switch key.Value {
+		case "id":
+			r.ID = p.str(val, "id")
+			if r.ID != "" && !idPattern.MatchString(r.ID) {
+				p.errorf(val, "id", "rule id %q may contain only letters, digits, '.', '_' and '-'", r.ID)
+			}
+		case "title":
+			r.Title = p.str(val, "title")
+		case "severity":
+			s := p.str(val, "severity")
+			if s != "" {
+				sev, err := ParseSeverity(s)
+				if err != nil {
+					p.errorf(val, "severity", "%v", err)
+				}
+				r.Severity = sev
+			}
+		case "entity":
+			r.Entity = p.str(val, "entity")
+		case "logic":
+			r.Logic = strings.TrimSpace(p.str(val, "logic"))
+			r.LogicLine, r.LogicCol = p.contentStart(val)
+			if r.Logic == "" {
+				p.errorf(val, "logic", "the logic is empty")
+			}
+		case "category":
+			r.Category = p.str(val, "category")
+		case "description":
+			r.Description = p.str(val, "description")
+		case "rationale":
+			r.Rationale = p.str(val, "rationale")
+		case "impact":
+			r.Impact = p.str(val, "impact")
+		case "remediation":
+			remediationNodes = p.remediation(val, &r.Remediation)
+		case "references":
+			r.References = p.strList(val, "references")
+		case "frameworks":
+			r.Frameworks = p.frameworks(val)
+		}
+	}
+	for _, f := range requiredFields {
+		if seen[f] == nil {
+			p.errorf(root, f, "field %q is required", f)
+		}
+	}
+	if r.Entity != "" && r.Logic != "" {
+		if target := logicTarget(r.Logic); target != "" && target != r.Entity {
+			p.errorf(seen["entity"], "entity", "entity %q does not match the logic, which is about %q", r.Entity, target)
+		}
+	}
+	if len(p.errs) == 0 {
+		t, errs := parseTemplates(p, r, remediationNodes)
+		p.errs = append(p.errs, errs...)
+		r.templates = t
+	}
+	return r
+}
+
+// fields iterates over the keys and values of a mapping, reporting keys that
+// are not in names (with a suggestion), duplicate keys and non-string keys.
+// prefix is prepended to field names in errors ("remediation.").
+func (p *parser) fields(m *yaml.Node, prefix string, names []string) func(yield func(key, val *yaml.Node) bool) {
+	return func(yield func(key, val *yaml.Node) bool) {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			key, val := m.Content[i], m.Content[i+1]
+			if key.Kind != yaml.ScalarNode {
+				p.errorf(key, "", "field names must be plain strings")
+				continue
+			}
+			if !slices.Contains(names, key.Value) {
+				msg := fmt.Sprintf("field %q is not a %sfield", prefix+key.Value, what(prefix))
+				if s := didYouMean(key.Value, names); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", s)
+				} else {
+					msg += " (known fields: " + strings.Join(names, ", ") + ")"
+				}
+				p.errorf(key, "", "%s", msg)
+				continue
+			}
+			if seen[key.Value] {
+				p.errorf(key, prefix+key.Value, "field %q is given twice", prefix+key.Value)
+				continue
+			}
+			seen[key.Value] = true
+			if !yield(key, val) {
+				return
+			}
+		}
+	}
+}
+
+func what(prefix string) string {
+	switch prefix {
+	case "":
+		return "rule "
+	case "remediation.":
+		return "remediation "
+	}
+	return "framework "
+}
+
+func (p *parser) str(n *yaml.Node, field string) string {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		p.errorf(n, field, "field %q must be a string, found %s", field, kindName(n))
+		return ""
+	}
+	return n.Value
+}
+
+func (p *parser) strList(n *yaml.Node, field string) []string {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, field, "field %q must be a list of strings, found %s", field, kindName(n))
+		return nil
+	}
+	var out []string
+	for _, item := range n.Content {
+		if s := p.str(item, field); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *parser) remediation(n *yaml.Node, rem *Remediation) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "remediation", "field \"remediation\" must be a mapping with console, cli and terraform, found %s", kindName(n))
+		return nil
+	}
+	nodes := map[string]*yaml.Node{}
+	for key, val := range p.fields(n, "remediation.", remediationFields) {
+		field := "remediation." + key.Value
+		s := p.str(val, field)
+		nodes[key.Value] = val
+		switch key.Value {
+		case "console":
+			rem.Console = s
+		case "cli":
+			rem.CLI = s
+		case "terraform":
+			rem.Terraform = s
+		}
+	}
+	return nodes
+}
+
+func (p *parser) frameworks(n *yaml.Node) []FrameworkRef {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "frameworks", "field \"frameworks\" must be a list of {framework, version, control}, found %s", kindName(n))
+		return nil
+	}
+	var out []FrameworkRef
+	for _, item := range n.Content {
+		if item.Kind != yaml.MappingNode {
+			p.errorf(item, "frameworks", "each framework must be a mapping of framework, version and control, found %s", kindName(item))
+			continue
+		}
+		var f FrameworkRef
+		for key, val := range p.fields(item, "frameworks.", frameworkFields) {
+			s := p.str(val, "frameworks."+key.Value)
+			switch key.Value {
+			case "framework":
+				f.Framework = s
+			case "version":
+				f.Version = s
+			case "control":
+				f.Control = s
+			}
+		}
+		if err := f.Validate(); err != nil {
+			p.errorf(item, "frameworks", "%v", err)
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// contentStart returns where a scalar's text begins in the file: the node's
+// own position for plain and quoted scalars, the first line after the
+// indicator for block scalars.
+func (p *parser) contentStart(n *yaml.Node) (line, col int) {
+	switch {
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		for l := n.Line + 1; l <= len(p.lines); l++ {
+			text := p.lines[l-1]
+			if len(bytes.TrimSpace(text)) == 0 {
+				continue
+			}
+			return l, len(text) - len(bytes.TrimLeft(text, " ")) + 1
+		}
+		return n.Line + 1, n.Column
+	case n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0:
+		return n.Line, n.Column + 1
+	}
+	return n.Line, n.Column
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "null"
+		}
+		return "a " + strings.TrimPrefix(n.Tag, "!!")
+	}
+	return "nothing"
+}
+
+// logicTarget returns the entity type a GSL rule starts with ("CloudTrail"
+// for "List<CloudTrail> should ..."), or "" when it cannot tell.
+func logicTarget(logic string) string {
+	s := strings.TrimSpace(logic)
+	if len(s) > 5 && strings.EqualFold(s[:5], "List<") {
+		if end := strings.IndexByte(s, '>'); end > 5 {
+			return s[5:end]
+		}
+		return ""
+	}
+	end := strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	})
+	if end < 0 {
+		return s
+	}
+	return s[:end]
+}
+
+// LoadFS reads every rule file (*.yaml, *.yml) under dir in fsys, in lexical
+// order. It reports every problem of every file, and duplicate rule IDs.
+// File names in errors and in Rule.File are prefix joined with the path
+// below dir.
+func LoadFS(fsys fs.FS, dir, prefix string) ([]*Rule, error) {
+	var rs []*Rule
+	var errs ErrorList
+	count := 0
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+			return nil
+		}
+		count++
+		if count > MaxRulesPerDir {
+			return fmt.Errorf("%s: more than %d rule files", path.Join(prefix, dir), MaxRulesPerDir)
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+		name := path.Join(prefix, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Size() > MaxRuleFileBytes {
+			errs = append(errs, &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", info.Size(), MaxRuleFileBytes)})
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		r, err := Parse(name, data)
+		if err != nil {
+			errs = append(errs, asErrors(name, err)...)
+			return nil
+		}
+		rs = append(rs, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	errs = append(errs, checkUnique(rs)...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return rs, nil
+}
+
+// checkUnique reports rules that share an ID.
+func checkUnique(rs []*Rule) ErrorList {
+	var errs ErrorList
+	first := map[string]*Rule{}
+	for _, r := range rs {
+		if prev, ok := first[r.ID]; ok {
+			errs = append(errs, &Error{File: r.File, Field: "id",
+				Msg: fmt.Sprintf("rule id %q is already used by %s", r.ID, prev.File)})
+			continue
+		}
+		first[r.ID] = r
+	}
+	return errs
+}
+
+// Merge combines rule sets, later sets adding to earlier ones; a rule ID
+// given twice is an error naming both files.
+func Merge(sets ...[]*Rule) ([]*Rule, error) {
+	var all []*Rule
+	for _, s := range sets {
+		all = append(all, s...)
+	}
+	if errs := checkUnique(all); len(errs) > 0 {
+		return nil, errs
+	}
+	return all, nil
+}

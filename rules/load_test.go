@@ -1,0 +1,218 @@
+package rules
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"vigil/entity"
+)
+
+const goodRule = `id: TEST.LOG.01
+title: Trails are multi-region
+severity: high
+entity: CloudTrail
+logic: CloudTrail should have isMultiRegionTrail=true
+category: Logging
+description: Every trail covers all regions.
+remediation:
+  cli: |-
+    aws cloudtrail update-trail --region {{.Region}} --name {{.Name}} --is-multi-region-trail
+  terraform: |-
+    # {{.ID}} in account {{.Account}}
+    log_group = "{{.Attr "cloudWatchLogsLogGroupArn"}}"
+references:
+  - https://example.com/trails
+frameworks:
+  - framework: CIS AWS Foundations
+    version: 3.0.0
+    control: "3.1"
+  - framework: HIPAA
+`
+
+func TestParseGoodRule(t *testing.T) {
+	r, err := Parse("rule.yaml", []byte(goodRule))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ID != "TEST.LOG.01" || r.Severity != High || r.Entity != "CloudTrail" || r.Category != "Logging" {
+		t.Errorf("got %+v", r)
+	}
+	if r.Logic != "CloudTrail should have isMultiRegionTrail=true" || r.LogicLine != 5 || r.LogicCol != 8 {
+		t.Errorf("logic %q at %d:%d", r.Logic, r.LogicLine, r.LogicCol)
+	}
+	want := []FrameworkRef{{CISAWSFoundations, "3.0.0", "3.1"}, {"HIPAA", "", ""}}
+	if len(r.Frameworks) != 2 || r.Frameworks[0] != want[0] || r.Frameworks[1] != want[1] {
+		t.Errorf("frameworks %+v", r.Frameworks)
+	}
+	if l, c := r.LogicPos(1, 24); l != 5 || c != 31 {
+		t.Errorf("LogicPos(1,24) = %d:%d, want 5:31", l, c)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		// edit turns goodRule into the bad input.
+		edit func(string) string
+		// want is the whole error text.
+		want string
+	}{
+		{"misspelt field", func(s string) string { return strings.Replace(s, "severity:", "sevrity:", 1) },
+			"rule.yaml:3:1: field \"sevrity\" is not a rule field (did you mean \"severity\"?)\n" +
+				"rule.yaml:1:1: field \"severity\" is required"},
+		{"bad severity", func(s string) string { return strings.Replace(s, "severity: high", "severity: urgent", 1) },
+			`rule.yaml:3:11: severity: severity "urgent" is not one of Informational, Low, Medium, High, Critical`},
+		{"missing logic", func(s string) string {
+			return strings.Replace(s, "logic: CloudTrail should have isMultiRegionTrail=true\n", "", 1)
+		}, `rule.yaml:1:1: field "logic" is required`},
+		{"duplicate field", func(s string) string { return s + "title: again\n" },
+			`rule.yaml:21:1: field "title" is given twice`},
+		{"list instead of string", func(s string) string {
+			return strings.Replace(s, "category: Logging", "category: [Logging]", 1)
+		}, `rule.yaml:6:11: field "category" must be a string, found a list`},
+		{"entity differs from logic", func(s string) string {
+			return strings.Replace(s, "entity: CloudTrail", "entity: aws_cloudtrail", 1)
+		}, `rule.yaml:4:1: entity: entity "aws_cloudtrail" does not match the logic, which is about "CloudTrail"`},
+		{"unknown remediation field", func(s string) string { return strings.Replace(s, "  cli:", "  shell:", 1) },
+			`rule.yaml:9:3: field "remediation.shell" is not a remediation field (known fields: console, cli, terraform)`},
+		{"bad CIS version", func(s string) string { return strings.Replace(s, "version: 3.0.0", "version: 3.0", 1) },
+			`rule.yaml:17:5: frameworks: CIS AWS Foundations version "3.0" is not one of 1.0.0, 1.1.0, 1.2.0, 1.3.0, 1.4.0, 1.5.0, 2.0.0, 3.0.0, 4.0.0, 5.0.0, 6.0.0, 7.0.0`},
+		{"template with unknown field", func(s string) string { return strings.Replace(s, "{{.Name}}", "{{.Nmae}}", 1) },
+			`rule.yaml:10:62: remediation.cli: bad template: executing "cli" at <.Nmae>: can't evaluate field Nmae in type rules.Target`},
+		{"template syntax on line 2", func(s string) string { return strings.Replace(s, `{{.Attr "cloudWatchLogsLogGroupArn"}}`, "{{if}}", 1) },
+			`rule.yaml:13:5: remediation.terraform: bad template: missing value for if`},
+		{"bad id", func(s string) string { return strings.Replace(s, "id: TEST.LOG.01", "id: TEST LOG", 1) },
+			`rule.yaml:1:5: id: rule id "TEST LOG" may contain only letters, digits, '.', '_' and '-'`},
+		{"not a mapping", func(string) string { return "- a\n- b\n" },
+			`rule.yaml:1:1: a rule file is a mapping of fields (id, title, severity, ...), found a list`},
+		{"empty file", func(string) string { return "" }, `rule.yaml: rule file is empty`},
+		{"bad YAML", func(string) string { return "id: [x\n" }, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("rule.yaml", []byte(tt.edit(goodRule)))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if tt.want == "" {
+				if !strings.HasPrefix(err.Error(), "rule.yaml:") {
+					t.Errorf("error %q does not name the file", err)
+				}
+				return
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error\n got: %s\nwant: %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRejectsHugeFile(t *testing.T) {
+	data := []byte(goodRule + "description: " + strings.Repeat("x", MaxRuleFileBytes) + "\n")
+	_, err := Parse("big.yaml", data)
+	var e *Error
+	if !errors.As(err, &e) || !strings.Contains(err.Error(), "more than the limit") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestSeverityCaseInsensitive(t *testing.T) {
+	for _, s := range []string{"critical", "CRITICAL", "Critical"} {
+		if got, err := ParseSeverity(s); err != nil || got != Critical {
+			t.Errorf("ParseSeverity(%q) = %v, %v", s, got, err)
+		}
+	}
+}
+
+func TestRender(t *testing.T) {
+	r, err := Parse("rule.yaml", []byte(goodRule))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail := &entity.Entity{Type: "CloudTrail", ID: "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit", Name: "audit",
+		Scope: "111122223333", Region: "eu-west-1",
+		Attrs: map[string]any{"cloudWatchLogsLogGroupArn": "arn:aws:logs:eu-west-1:111122223333:log-group:audit:*"}}
+	got := r.Render(Target{Entity: trail, Scope: entity.Scope{Kind: entity.ScopeAWSAccount, ID: "111122223333"}})
+	if want := "aws cloudtrail update-trail --region eu-west-1 --name audit --is-multi-region-trail"; got.CLI != want {
+		t.Errorf("CLI\n got %q\nwant %q", got.CLI, want)
+	}
+	if want := "# arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit in account 111122223333\nlog_group = \"arn:aws:logs:eu-west-1:111122223333:log-group:audit:*\""; got.Terraform != want {
+		t.Errorf("Terraform\n got %q\nwant %q", got.Terraform, want)
+	}
+	// A scope finding (List<E>) has no entity: names fall back to the
+	// scope and unknown values to placeholders.
+	got = r.Render(Target{Scope: entity.Scope{Kind: entity.ScopeAWSAccount, ID: "111122223333", Regions: []string{"us-east-1", "eu-west-1"}}})
+	if want := "aws cloudtrail update-trail --region <region> --name 111122223333 --is-multi-region-trail"; got.CLI != want {
+		t.Errorf("scope CLI\n got %q\nwant %q", got.CLI, want)
+	}
+	if !strings.Contains(got.Terraform, `log_group = "<cloudWatchLogsLogGroupArn>"`) {
+		t.Errorf("scope Terraform %q", got.Terraform)
+	}
+}
+
+func TestLoadFSReportsEveryFileAndDuplicates(t *testing.T) {
+	fsys := fstest.MapFS{
+		"rules/a.yaml":      {Data: []byte(goodRule)},
+		"rules/sub/b.yaml":  {Data: []byte(goodRule)},
+		"rules/c.yml":       {Data: []byte("id: X\n")},
+		"rules/notes.txt":   {Data: []byte("ignored")},
+		"rules/d.yaml":      {Data: []byte(strings.Replace(goodRule, "TEST.LOG.01", "TEST.LOG.02", 1))},
+		"rules/e.yaml":      {Data: []byte(strings.Replace(goodRule, "sevrity", "", 1))},
+		"rules/sub/f.yaml":  {Data: []byte(strings.Replace(goodRule, "TEST.LOG.01", "TEST.LOG.06", 1))},
+		"rules/sub/g.yamlx": {Data: []byte("not a rule")},
+	}
+	_, err := LoadFS(fsys, "rules", "my-rules")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`my-rules/c.yml:1:1: field "title" is required`,
+		`my-rules/sub/b.yaml: id: rule id "TEST.LOG.01" is already used by my-rules/a.yaml`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	delete(fsys, "rules/c.yml")
+	delete(fsys, "rules/sub/b.yaml")
+	delete(fsys, "rules/e.yaml")
+	rs, err := LoadFS(fsys, "rules", "my-rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range rs {
+		ids = append(ids, r.ID+"@"+r.File)
+	}
+	if got := strings.Join(ids, " "); got != "TEST.LOG.01@my-rules/a.yaml TEST.LOG.02@my-rules/d.yaml TEST.LOG.06@my-rules/sub/f.yaml" {
+		t.Errorf("loaded %s", got)
+	}
+}
+
+func TestMergeRejectsDuplicateIDs(t *testing.T) {
+	a := []*Rule{{ID: "X", File: "catalog/x.yaml"}}
+	b := []*Rule{{ID: "X", File: "mine/x.yaml"}}
+	_, err := Merge(a, b)
+	if err == nil || err.Error() != `mine/x.yaml: id: rule id "X" is already used by catalog/x.yaml` {
+		t.Errorf("got %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(goodRule))
+	f.Add([]byte("id: x\n"))
+	f.Add([]byte("- [\n"))
+	f.Add([]byte("remediation:\n  cli: '{{'\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := Parse("fuzz.yaml", data)
+		if err == nil && (r.ID == "" || r.Logic == "" || r.Severity == 0) {
+			t.Fatalf("accepted a rule without id, logic or severity: %+v", r)
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "fuzz.yaml") {
+			t.Fatalf("error does not name the file: %v", err)
+		}
+	})
+}

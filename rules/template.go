@@ -1,0 +1,196 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"go.yaml.in/yaml/v4"
+
+	"vigil/entity"
+)
+
+// Target is what a remediation template is rendered for: one entity, or for
+// a List<E> rule, one scope. Templates read its fields and methods:
+//
+//	{{.ID}}       the entity's ID (ARN, Terraform address) or the scope's ID
+//	{{.Name}}     the entity's name, or the scope's name
+//	{{.Region}}   the entity's region
+//	{{.Account}}  the AWS account (the scope of a live entity)
+//	{{.Attr "cloudWatchLogsLogGroupArn"}}  an attribute at a dotted path
+//
+// A value that is not known renders as a placeholder in angle brackets
+// ("<region>", "<cloudWatchLogsLogGroupArn>"), so a rendered command still
+// reads as a command to complete.
+type Target struct {
+	Entity *entity.Entity
+	// Scope is the scope the finding is about; for an entity finding, the
+	// entity's scope.
+	Scope entity.Scope
+}
+
+func placeholder(v, name string) string {
+	if v == "" {
+		return "<" + name + ">"
+	}
+	return v
+}
+
+// ID is the entity's ID, or the scope's for a scope finding.
+func (t Target) ID() string {
+	if t.Entity != nil {
+		return placeholder(t.Entity.ID, "id")
+	}
+	return placeholder(t.Scope.ID, "id")
+}
+
+// Name is the entity's name, falling back to its ID; for a scope finding,
+// the scope's name or ID.
+func (t Target) Name() string {
+	if t.Entity != nil {
+		if t.Entity.Name != "" {
+			return t.Entity.Name
+		}
+		return placeholder(t.Entity.ID, "name")
+	}
+	if t.Scope.Name != "" {
+		return t.Scope.Name
+	}
+	return placeholder(t.Scope.ID, "name")
+}
+
+// Region is the entity's region; for a scope with exactly one region, that
+// region.
+func (t Target) Region() string {
+	if t.Entity != nil {
+		return placeholder(t.Entity.Region, "region")
+	}
+	if len(t.Scope.Regions) == 1 {
+		return t.Scope.Regions[0]
+	}
+	return "<region>"
+}
+
+// Account is the AWS account ID of a live entity or scope.
+func (t Target) Account() string {
+	if t.Scope.Kind == entity.ScopeAWSAccount {
+		return placeholder(t.Scope.ID, "account")
+	}
+	if t.Entity != nil {
+		if v, ok := t.Entity.Lookup("accountNumber"); ok {
+			if s, ok := v.(string); ok && s != "" {
+				return s
+			}
+		}
+	}
+	return "<account>"
+}
+
+// Attr returns the entity's attribute at a dotted path as text; strings
+// are returned as they are, other known values in their canonical form.
+func (t Target) Attr(path string) string {
+	if t.Entity == nil {
+		return "<" + path + ">"
+	}
+	v, ok := t.Entity.Lookup(path)
+	if !ok || v == nil {
+		return "<" + path + ">"
+	}
+	switch x := v.(type) {
+	case string:
+		return placeholder(x, path)
+	case bool:
+		return strconv.FormatBool(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return "<" + path + ">"
+}
+
+// remediationTemplates are the parsed forms of a rule's remediation texts.
+type remediationTemplates struct {
+	console, cli, terraform *template.Template
+}
+
+// templateLine finds the line and column in a text/template error message
+// ("template: cli:3:14: ...").
+var templateLine = regexp.MustCompile(`^template: [a-z]+:(\d+):(?:(\d+):)? ?`)
+
+// parseTemplates parses the remediation texts and renders each once for a
+// sample target, so that a misspelt field is a load error, not a failure
+// when a finding is rendered.
+func parseTemplates(p *parser, r *Rule, nodes map[string]*yaml.Node) (*remediationTemplates, ErrorList) {
+	var errs ErrorList
+	sample := Target{Entity: &entity.Entity{ID: "id", Name: "name", Region: "region", Attrs: map[string]any{}},
+		Scope: entity.Scope{Kind: entity.ScopeAWSAccount, ID: "123456789012"}}
+	parse := func(name, text string) *template.Template {
+		t, err := template.New(name).Option("missingkey=error").Parse(text)
+		if err == nil {
+			err = t.Execute(discard{}, sample)
+		}
+		if err != nil {
+			errs = append(errs, p.templateError(nodes[name], name, err))
+			return nil
+		}
+		return t
+	}
+	t := &remediationTemplates{
+		console:   parse("console", r.Remediation.Console),
+		cli:       parse("cli", r.Remediation.CLI),
+		terraform: parse("terraform", r.Remediation.Terraform),
+	}
+	return t, errs
+}
+
+type discard struct{}
+
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+
+func (p *parser) templateError(n *yaml.Node, name string, err error) *Error {
+	field := "remediation." + name
+	e := &Error{File: p.file, Field: field}
+	msg := err.Error()
+	if n != nil {
+		e.Line, e.Col = p.contentStart(n)
+	}
+	if m := templateLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		if e.Line > 0 {
+			e.Line += line - 1
+			if col > 0 {
+				e.Col += col - 1
+			}
+		}
+		msg = msg[len(m[0]):]
+	}
+	e.Msg = "bad template: " + strings.TrimPrefix(msg, "template: ")
+	return e
+}
+
+// Render fills the rule's remediation texts in for one target. A rule read
+// by Parse always renders; a Rule built in Go without templates is returned
+// as written.
+func (r *Rule) Render(t Target) Remediation {
+	if r.templates == nil {
+		return r.Remediation
+	}
+	return Remediation{
+		Console:   execute(r.templates.console, t, r.Remediation.Console),
+		CLI:       execute(r.templates.cli, t, r.Remediation.CLI),
+		Terraform: execute(r.templates.terraform, t, r.Remediation.Terraform),
+	}
+}
+
+func execute(t *template.Template, target Target, raw string) string {
+	if t == nil {
+		return raw
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, target); err != nil {
+		return raw + fmt.Sprintf("\n(could not fill in the template: %v)", err)
+	}
+	return b.String()
+}
