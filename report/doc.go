@@ -1,0 +1,102 @@
+// Package report renders the findings of a scan (an engine.Run) for people
+// and for other tools.
+//
+// Each format lives in its own file, implements Writer and registers under
+// its name; Lookup finds a writer and Formats lists them. Writers read only
+// the run and Options: output is deterministic for a given run (the time
+// shown is Run.Started, never the clock; nothing depends on map order).
+// Adding a format means adding one file.
+//
+//	text        a table for terminals (go-pretty): one row per finding that is
+//	            not PASS (Options.ShowPass adds them), then counts per
+//	            severity and result, and a line per compliance framework.
+//	            ANSI colour only when Options.Color; text from the scanned
+//	            account has its control characters escaped, so a hostile
+//	            resource name cannot drive the terminal.
+//	compliance  the compliance view alone, as text (see below).
+//	json        a versioned document, {"vigil_report": 1, ...}, described
+//	            field by field in SCHEMA.md.
+//	sarif       SARIF 2.1.0, valid against the OASIS schema.
+//	junit       JUnit XML in the Jenkins/Surefire shape.
+//	csv         one row per finding under a fixed header.
+//	html        one self-contained HTML file with inline CSS and JavaScript,
+//	            no network access needed; findings grouped by rule with the
+//	            explanation and remediation, filterable by result and text.
+//
+// # Compliance view
+//
+// Options.Framework ("CIS AWS Foundations v3.0.0") restricts every format
+// to the rules mapped to that framework version and makes text, json and
+// html show its controls: for each control the rules mapped to it, their
+// result counts, and a status, the most severe of its findings:
+//
+//	FAIL            at least one finding failed
+//	ERROR           no failure, but at least one ERROR
+//	UNKNOWN         no failure or error, but at least one UNKNOWN
+//	PASS            every counted finding passed, and there was one
+//	EXCLUDED        every finding was excluded
+//	NOT_APPLICABLE  the control's rules had nothing to check
+//
+// The score is passing controls divided by evaluated controls. Controls
+// with an ERROR or UNKNOWN status are evaluated but never passing: data
+// that could not be collected or decided lowers the score, it is never
+// read as compliance. EXCLUDED and NOT_APPLICABLE controls are not
+// evaluated; an excluded finding counts neither for nor against its
+// control. With no evaluated control there is no score ("n/a", JSON null).
+// A framework name that no rule in the run maps to is an error, so a typo
+// cannot produce an empty, clean-looking report.
+//
+// # SARIF
+//
+// tool.driver.rules holds every reported rule with its title, description,
+// help (description, rationale, GSL logic, remediation; as text and
+// Markdown), a default level, and properties: severity, security-severity
+// (GitHub's score: Critical 9.5, High 8.0, Medium 5.5, Low 3.0,
+// Informational 0.0), frameworks ("CIS AWS Foundations v3.0.0 3.1"),
+// category, entity type and logic. Results and their levels:
+//
+//	FAIL      Critical, High -> error; Medium, Low -> warning;
+//	          Informational -> note
+//	UNKNOWN   warning (the value that decides is unknown before apply;
+//	          it may hide a failure)
+//	ERROR     warning (the data could not be collected or evaluated)
+//	EXCLUDED  the level of its underlying result, with a suppression:
+//	          kind "inSource" for a vigil:ignore comment, "external" for an
+//	          exclusions file; status "accepted"; the reason as
+//	          justification
+//	PASS      not emitted (nor an excluded PASS)
+//
+// A non-FAIL result's message starts with "[UNKNOWN]" or "[ERROR]", and
+// properties.result and properties.underlyingResult carry vigil's result.
+// Findings on code have a physicalLocation with the file (a relative URI
+// stays relative) and a region (startLine, startColumn, endLine) and the
+// Terraform address as a logical location; live resources have their ARN
+// as logicalLocations[0].fullyQualifiedName (kind "resource"), and List<E>
+// findings their scope (kind "namespace"). partialFingerprints carries a
+// hash of rule, scope and entity that is stable across scans. Collection
+// failures and expired exclusions are tool execution notifications.
+//
+// # JUnit
+//
+// One testsuite per rule that has findings (properties: title, severity,
+// category, one "framework" per mapping), one testcase per entity or scope
+// (classname = rule ID, name = entity ID or scope). FAIL is <failure>,
+// ERROR is <error> (both with the explanation and remediation as text);
+// UNKNOWN and EXCLUDED are <skipped> with the result and reason in its
+// message: CI does not fail on them, but shows them. PASS is an empty
+// testcase. Times are "0": vigil does not time rules one by one.
+//
+// # CSV
+//
+// One row per finding, PASS included, in the run's order (rule ID, scope,
+// entity ID), under this header; columns are only ever appended:
+//
+//	rule_id, rule_title, severity, result, underlying_result, entity_type,
+//	entity_id, entity_name, scope, region, file, start_line, start_col,
+//	end_line, message, exclusion_reason, exclusion_expires (YYYY-MM-DD),
+//	exclusion_source, frameworks ("; "-separated)
+//
+// A cell that starts with = + - @ tab or carriage return gets a leading
+// apostrophe so that spreadsheets do not run it as a formula (entity names
+// come from the scanned account and can be hostile).
+package report

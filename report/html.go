@@ -1,0 +1,184 @@
+package report
+
+import (
+	"cmp"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"html/template"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigil/engine"
+	"vigil/entity"
+	"vigil/rules"
+)
+
+// The HTML report is one self-contained file: html.tmpl with html.css and
+// html.js inlined. Its Content-Security-Policy allows only that style and
+// that script (by hash) and nothing from the network, so the report opens
+// offline and an entity name that slipped past escaping still could not
+// run.
+
+//go:embed html.tmpl
+var htmlSource string
+
+//go:embed html.css
+var htmlCSS string
+
+//go:embed html.js
+var htmlJS string
+
+var (
+	htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"ruleAnchor": ruleAnchor}).Parse(htmlSource))
+	htmlCSP      = "default-src 'none'; style-src '" + cspHash(htmlCSS) + "'; script-src '" + cspHash(htmlJS) + "'; img-src data:; base-uri 'none'; form-action 'none'"
+)
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+type htmlFormat struct{}
+
+func init() { register("html", htmlFormat{}) }
+
+type htmlData struct {
+	Tool, Started, Framework string
+	Scopes                   []entity.Scope
+	Counts                   Counts
+	BySeverity               []htmlSeverity
+	Frameworks               []*Compliance
+	Compliance               *Compliance
+	Results                  []engine.Result
+	Rules                    []htmlRule
+	ExpiredExclusions        []string
+	Failures                 []string
+	CSS                      template.CSS
+	JS                       template.JS
+	CSP                      string
+}
+
+type htmlSeverity struct {
+	Severity string
+	Counts   Counts
+}
+
+type htmlRule struct {
+	Rule       *rules.Rule
+	Severity   string
+	Frameworks []string
+	Counts     Counts
+	Findings   []htmlFinding
+	worst      int
+}
+
+type htmlFinding struct {
+	N                  int
+	RuleID             string
+	Result, Underlying engine.Result
+	Excluded           bool
+	Subject, Name      string
+	Type, Scope        string
+	Location, Message  string
+	Exclusion          string
+	Trace              []string
+	// Remediation is the fix rendered for this entity, shown only when it
+	// differs from the rule's general text.
+	Remediation *rules.Remediation
+}
+
+func (htmlFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
+	v, err := newView(run, opts)
+	if err != nil {
+		return err
+	}
+	d := htmlData{
+		Tool:    cmp.Or(opts.Tool, "vigil"),
+		Started: run.Started.UTC().Format(time.RFC3339),
+		Scopes:  run.Scopes,
+		Counts:  v.counts(),
+		Results: []engine.Result{engine.Fail, engine.Error, engine.Unknown, engine.Excluded, engine.Pass},
+		CSS:     template.CSS(htmlCSS),
+		JS:      template.JS(htmlJS),
+		CSP:     htmlCSP,
+	}
+	if v.framework != nil {
+		d.Framework = v.framework.String()
+	}
+	for _, sc := range v.countsBySeverity() {
+		d.BySeverity = append(d.BySeverity, htmlSeverity{Severity: severityName(sc.Severity), Counts: sc.Counts})
+	}
+	d.Frameworks = v.compliances()
+	if v.framework != nil && len(d.Frameworks) == 1 {
+		d.Compliance = d.Frameworks[0]
+	}
+
+	byID := map[string]*htmlRule{}
+	for _, r := range v.rules {
+		byID[r.ID] = &htmlRule{Rule: r, Severity: severityName(r.Severity), Frameworks: frameworkRefs(r), worst: rank(engine.Pass) + 1}
+	}
+	for i, f := range v.findings {
+		hr := byID[f.Rule.ID]
+		hr.Counts.add(f.Result)
+		hr.worst = min(hr.worst, rank(f.Result))
+		hr.Findings = append(hr.Findings, htmlFindingOf(i+1, f))
+	}
+	for _, r := range v.rules {
+		d.Rules = append(d.Rules, *byID[r.ID])
+	}
+	// Rules whose findings most need a reader come first.
+	slices.SortStableFunc(d.Rules, func(a, b htmlRule) int {
+		return cmp.Or(cmp.Compare(a.worst, b.worst), cmp.Compare(b.Rule.Severity, a.Rule.Severity))
+	})
+	for _, x := range run.ExpiredExclusions {
+		d.ExpiredExclusions = append(d.ExpiredExclusions, exclusionText(&x))
+	}
+	for _, f := range run.Failures {
+		d.Failures = append(d.Failures, f.String())
+	}
+	return htmlTemplate.Execute(w, d)
+}
+
+func htmlFindingOf(n int, f *engine.Finding) htmlFinding {
+	hf := htmlFinding{
+		N: n, RuleID: f.Rule.ID, Result: f.Result, Underlying: underlying(f), Excluded: f.Result == engine.Excluded,
+		Subject: subject(f), Scope: findingScope(f), Location: location(f), Message: f.Message, Trace: f.Trace,
+	}
+	if e := f.Entity; e != nil {
+		hf.Type = e.Type
+		if e.Name != e.ID {
+			hf.Name = e.Name
+		}
+		if len(e.Origin.API) > 0 && e.Origin.File == "" {
+			hf.Location = strings.TrimSpace(e.Region + " (" + strings.Join(e.Origin.API, ", ") + ")")
+		}
+	}
+	if x := f.Exclusion; x != nil {
+		hf.Exclusion = exclusionText(x)
+	}
+	if rem := f.Remediation; rem != (rules.Remediation{}) && rem != f.Rule.Remediation {
+		hf.Remediation = &rem
+	}
+	return hf
+}
+
+// ruleAnchor is the HTML id of a rule's section: "rule-" and the ID with
+// anything but letters, digits, '.', '-' and '_' replaced, so hostile IDs
+// stay one attribute token.
+func ruleAnchor(id string) string {
+	var b strings.Builder
+	b.WriteString("rule-")
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteString("_" + strconv.FormatInt(int64(r), 16) + "_")
+		}
+	}
+	return b.String()
+}

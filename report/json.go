@@ -1,0 +1,250 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"vigil/engine"
+	"vigil/entity"
+	"vigil/rules"
+)
+
+// JSONVersion is the version of the JSON report schema (SCHEMA.md). It
+// changes only when a field is removed or changes meaning; new fields may
+// appear within a version.
+const JSONVersion = 1
+
+type jsonFormat struct{}
+
+func init() { register("json", jsonFormat{}) }
+
+// jsonReport is the top-level JSON document; SCHEMA.md documents each field.
+type jsonReport struct {
+	Version           int              `json:"vigil_report"`
+	Tool              string           `json:"tool,omitempty"`
+	Started           time.Time        `json:"started"`
+	Framework         string           `json:"framework,omitempty"`
+	Scopes            []entity.Scope   `json:"scopes"`
+	Counts            jsonCounts       `json:"counts"`
+	Rules             []jsonRule       `json:"rules"`
+	Findings          []jsonFinding    `json:"findings"`
+	NotApplicable     []string         `json:"not_applicable"`
+	NotRelevant       map[string]int   `json:"not_relevant"`
+	ExpiredExclusions []jsonExclusion  `json:"expired_exclusions"`
+	Failures          []entity.Failure `json:"failures"`
+	Frameworks        []jsonCompliance `json:"frameworks"`
+	Compliance        *jsonCompliance  `json:"compliance,omitempty"`
+}
+
+type jsonCounts struct {
+	Total      int                 `json:"total"`
+	ByResult   Counts              `json:"by_result"`
+	BySeverity []jsonSeverityCount `json:"by_severity"`
+}
+
+type jsonSeverityCount struct {
+	Severity string `json:"severity"`
+	Counts
+}
+
+type jsonRule struct {
+	ID          string             `json:"id"`
+	Title       string             `json:"title"`
+	Severity    string             `json:"severity"`
+	Entity      string             `json:"entity,omitempty"`
+	Category    string             `json:"category,omitempty"`
+	Logic       string             `json:"logic,omitempty"`
+	Description string             `json:"description,omitempty"`
+	Rationale   string             `json:"rationale,omitempty"`
+	Remediation jsonRemediation    `json:"remediation"`
+	References  []string           `json:"references,omitempty"`
+	Frameworks  []jsonFrameworkRef `json:"frameworks,omitempty"`
+	File        string             `json:"file,omitempty"`
+}
+
+type jsonFrameworkRef struct {
+	Framework string `json:"framework"`
+	Version   string `json:"version,omitempty"`
+	Control   string `json:"control"`
+}
+
+type jsonRemediation struct {
+	Console   string `json:"console,omitempty"`
+	CLI       string `json:"cli,omitempty"`
+	Terraform string `json:"terraform,omitempty"`
+}
+
+type jsonFinding struct {
+	RuleID      string          `json:"rule_id"`
+	Severity    string          `json:"severity"`
+	Result      engine.Result   `json:"result"`
+	Underlying  engine.Result   `json:"underlying_result"`
+	Scope       string          `json:"scope,omitempty"`
+	Entity      *jsonEntity     `json:"entity"`
+	Message     string          `json:"message"`
+	Trace       []string        `json:"trace"`
+	Remediation jsonRemediation `json:"remediation"`
+	Exclusion   *jsonExclusion  `json:"exclusion"`
+}
+
+type jsonEntity struct {
+	Type   string        `json:"type"`
+	ID     string        `json:"id"`
+	Name   string        `json:"name,omitempty"`
+	Scope  string        `json:"scope,omitempty"`
+	Region string        `json:"region,omitempty"`
+	Origin entity.Origin `json:"origin,omitzero"`
+}
+
+type jsonExclusion struct {
+	Reason  string `json:"reason"`
+	Expires string `json:"expires,omitempty"`
+	Source  string `json:"source,omitempty"`
+}
+
+type jsonCompliance struct {
+	Framework    string        `json:"framework"`
+	Score        *float64      `json:"score"`
+	Evaluated    int           `json:"evaluated"`
+	Passing      int           `json:"passing"`
+	Failing      int           `json:"failing"`
+	Incomplete   int           `json:"incomplete"`
+	NotEvaluated int           `json:"not_evaluated"`
+	Controls     []jsonControl `json:"controls"`
+}
+
+type jsonControl struct {
+	ID     string            `json:"id"`
+	Status ControlStatus     `json:"status"`
+	Counts Counts            `json:"counts"`
+	Rules  []jsonControlRule `json:"rules"`
+}
+
+type jsonControlRule struct {
+	ID            string `json:"id"`
+	Counts        Counts `json:"counts"`
+	NotApplicable bool   `json:"not_applicable,omitempty"`
+}
+
+func (jsonFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
+	v, err := newView(run, opts)
+	if err != nil {
+		return err
+	}
+	total := v.counts()
+	doc := jsonReport{
+		Version:           JSONVersion,
+		Tool:              opts.Tool,
+		Started:           run.Started.UTC(),
+		Scopes:            nonNil(run.Scopes),
+		Counts:            jsonCounts{Total: total.Total(), ByResult: total, BySeverity: []jsonSeverityCount{}},
+		Rules:             []jsonRule{},
+		Findings:          []jsonFinding{},
+		NotApplicable:     []string{},
+		NotRelevant:       map[string]int{},
+		ExpiredExclusions: []jsonExclusion{},
+		Failures:          nonNil(run.Failures),
+		Frameworks:        []jsonCompliance{},
+	}
+	if v.framework != nil {
+		doc.Framework = v.framework.String()
+	}
+	for _, sc := range v.countsBySeverity() {
+		doc.Counts.BySeverity = append(doc.Counts.BySeverity, jsonSeverityCount{Severity: severityName(sc.Severity), Counts: sc.Counts})
+	}
+	for _, r := range v.rules {
+		doc.Rules = append(doc.Rules, jsonRule{
+			ID: r.ID, Title: r.Title, Severity: severityName(r.Severity), Entity: r.Entity,
+			Category: r.Category, Logic: r.Logic, Description: r.Description, Rationale: r.Rationale,
+			Remediation: jsonRemediation(r.Remediation), References: r.References,
+			Frameworks: jsonFrameworkRefs(r.Frameworks), File: r.File,
+		})
+		if n := run.NotRelevant[r.ID]; n > 0 {
+			doc.NotRelevant[r.ID] = n
+		}
+	}
+	for _, f := range v.findings {
+		doc.Findings = append(doc.Findings, jsonFindingOf(f))
+	}
+	for _, r := range v.notApplicable {
+		doc.NotApplicable = append(doc.NotApplicable, r.ID)
+	}
+	for _, x := range run.ExpiredExclusions {
+		doc.ExpiredExclusions = append(doc.ExpiredExclusions, jsonExclusionOf(&x))
+	}
+	for _, c := range v.compliances() {
+		jc := jsonComplianceOf(c)
+		if v.framework != nil {
+			doc.Compliance = &jc
+		}
+		doc.Frameworks = append(doc.Frameworks, jc)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func jsonFindingOf(f *engine.Finding) jsonFinding {
+	jf := jsonFinding{
+		RuleID:      f.Rule.ID,
+		Severity:    severityName(f.Rule.Severity),
+		Result:      f.Result,
+		Underlying:  underlying(f),
+		Scope:       findingScope(f),
+		Message:     f.Message,
+		Trace:       nonNil(f.Trace),
+		Remediation: jsonRemediation(f.Remediation),
+	}
+	if e := f.Entity; e != nil {
+		jf.Entity = &jsonEntity{Type: e.Type, ID: e.ID, Name: e.Name, Scope: e.Scope, Region: e.Region, Origin: e.Origin}
+	}
+	if f.Exclusion != nil {
+		x := jsonExclusionOf(f.Exclusion)
+		jf.Exclusion = &x
+	}
+	return jf
+}
+
+func jsonExclusionOf(x *engine.Exclusion) jsonExclusion {
+	jx := jsonExclusion{Reason: x.Reason, Source: x.Source}
+	if !x.Expires.IsZero() {
+		jx.Expires = expiresText(x.Expires)
+	}
+	return jx
+}
+
+func jsonComplianceOf(c *Compliance) jsonCompliance {
+	jc := jsonCompliance{
+		Framework: c.Framework, Evaluated: c.Evaluated(), Passing: c.Passing, Failing: c.Failing,
+		Incomplete: c.Incomplete, NotEvaluated: c.NotEvaluated, Controls: []jsonControl{},
+	}
+	if s, ok := c.Score(); ok {
+		jc.Score = &s
+	}
+	for _, ctl := range c.Controls {
+		jctl := jsonControl{ID: ctl.ID, Status: ctl.Status, Counts: ctl.Counts}
+		for _, cr := range ctl.Rules {
+			jctl.Rules = append(jctl.Rules, jsonControlRule{ID: cr.ID, Counts: cr.Counts, NotApplicable: cr.NotApplicable})
+		}
+		jc.Controls = append(jc.Controls, jctl)
+	}
+	return jc
+}
+
+// nonNil makes an empty list encode as [] rather than null, so consumers
+// can iterate without checking.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func jsonFrameworkRefs(refs []rules.FrameworkRef) []jsonFrameworkRef {
+	out := make([]jsonFrameworkRef, len(refs))
+	for i, ref := range refs {
+		out[i] = jsonFrameworkRef(ref)
+	}
+	return out
+}
