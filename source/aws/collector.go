@@ -1,0 +1,343 @@
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"golang.org/x/sync/errgroup"
+
+	"vigil/entity"
+)
+
+// Defaults and limits.
+const (
+	// DefaultMaxAttempts bounds the attempts the SDK retryer makes per call
+	// (throttling, 5xx, timeouts), the first one included.
+	DefaultMaxAttempts = 5
+	// DefaultMaxBackoff bounds the delay between two attempts.
+	DefaultMaxBackoff = 20 * time.Second
+	// DefaultCallTimeout bounds one call, all its attempts included.
+	DefaultCallTimeout = 60 * time.Second
+	// DefaultConcurrency is how many calls may be in flight at once against
+	// one service in one region (AWS throttles per account, service and
+	// region).
+	DefaultConcurrency = 10
+	// maxTagBatch is the most trail ARNs one cloudtrail:ListTags call takes.
+	maxTagBatch = 20
+	// maxPages bounds the pages read from one paginated call, so that an
+	// endpoint that keeps answering with a next token cannot hang a scan.
+	maxPages = 1000
+)
+
+// Options say what to collect and how.
+type Options struct {
+	// Profile is the shared-config profile; empty for the SDK's default
+	// chain (environment, shared config, SSO, IMDS).
+	Profile string
+	// RoleARN, when set, is assumed with sts:AssumeRole (ExternalID passed
+	// along) and everything is read with the role's credentials.
+	RoleARN    string
+	ExternalID string
+	// Regions to scan. Empty means every region enabled for the account
+	// (ec2:DescribeRegions). Trails homed elsewhere, and log groups and
+	// topics in other regions, are still read where they live.
+	Regions []string
+	// Endpoint, when set, sends every call to this URL (an emulator). The
+	// SDK also honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+	Endpoint string
+	// Credentials replaces the default chain (tests).
+	Credentials aws.CredentialsProvider
+	// MaxAttempts, MaxBackoff, CallTimeout and Concurrency default to the
+	// Default constants when zero.
+	MaxAttempts int
+	MaxBackoff  time.Duration
+	CallTimeout time.Duration
+	Concurrency int
+	// Progress, when set, is called after each API call with the number of
+	// calls made so far and the number in flight.
+	Progress func(done, inFlight int)
+	// Now gives the collection time (tests); time.Now when nil.
+	Now func() time.Time
+	// Tool names the program for the inventory ("vigil 0.1.0").
+	Tool string
+}
+
+func (o *Options) withDefaults() {
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = DefaultMaxAttempts
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = DefaultMaxBackoff
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = DefaultCallTimeout
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// LoadConfig builds the SDK configuration for opts: the default credential
+// chain or the profile, an assumed role, the bounded standard retryer, and
+// the endpoint override. It does not call AWS.
+func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
+	opts.withDefaults()
+	loaders := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(so *retry.StandardOptions) {
+				so.MaxAttempts = opts.MaxAttempts
+				so.MaxBackoff = opts.MaxBackoff
+				// The attempt bound and backoff are the limit; the
+				// client-side retry quota would otherwise fail calls of a
+				// large scan that a throttled region slows down.
+				so.RateLimiter = ratelimit.None
+			})
+		}),
+	}
+	if opts.Profile != "" {
+		loaders = append(loaders, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if opts.Credentials != nil {
+		loaders = append(loaders, config.WithCredentialsProvider(opts.Credentials))
+	}
+	if opts.Endpoint != "" {
+		loaders = append(loaders, config.WithBaseEndpoint(opts.Endpoint))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = firstOr(opts.Regions, "us-east-1")
+	}
+	if opts.RoleARN != "" {
+		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), opts.RoleARN,
+			func(o *stscreds.AssumeRoleOptions) {
+				o.RoleSessionName = "vigil"
+				if opts.ExternalID != "" {
+					o.ExternalID = aws.String(opts.ExternalID)
+				}
+			})
+		cfg.Credentials = aws.NewCredentialsCache(provider)
+	}
+	return cfg, nil
+}
+
+func firstOr(list []string, def string) string {
+	if len(list) > 0 {
+		return list[0]
+	}
+	return def
+}
+
+// Collect reads the account that opts' credentials belong to and returns
+// its inventory. It fails only when nothing can be collected (no
+// credentials, the account cannot be identified, the regions cannot be
+// listed); everything else that fails becomes a Failure in the inventory.
+func Collect(ctx context.Context, opts Options) (*entity.Inventory, error) {
+	cfg, err := LoadConfig(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg, opts).Collect(ctx)
+}
+
+// Collector reads one account. Build it with New; it is used once.
+type Collector struct {
+	cfg  aws.Config
+	opts Options
+
+	clients clientSet
+	joins   joins
+
+	mu       sync.Mutex
+	limits   map[string]chan struct{} // per "service/region"
+	calls    map[string]int           // per "action@region"
+	done     int
+	inFlight int
+	failures []entity.Failure
+
+	account string
+}
+
+// New returns a collector that uses cfg (see LoadConfig).
+func New(cfg aws.Config, opts Options) *Collector {
+	opts.withDefaults()
+	return &Collector{cfg: cfg, opts: opts, clients: newClientSet(cfg),
+		limits: map[string]chan struct{}{}, calls: map[string]int{}}
+}
+
+// Calls returns how many calls were made, per "service:Action@region".
+func (c *Collector) Calls() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int, len(c.calls))
+	for k, v := range c.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// call runs fn, one AWS call named action ("logs:DescribeMetricFilters") in
+// region, under the service's concurrency limit and the per-call timeout.
+func (c *Collector) call(ctx context.Context, action, region string, fn func(context.Context) error) *callError {
+	service := action[:indexByte(action, ':')]
+	sem := c.limit(service, region)
+	select {
+	case sem <- struct{}{}:
+	case <-ctx.Done():
+		return &callError{Call: action, Region: region, Err: ctx.Err()}
+	}
+	c.mu.Lock()
+	c.inFlight++
+	c.mu.Unlock()
+
+	cctx, cancel := context.WithTimeout(ctx, c.opts.CallTimeout)
+	err := fn(cctx)
+	cancel()
+	<-sem
+
+	c.mu.Lock()
+	c.inFlight--
+	c.done++
+	c.calls[action+"@"+region]++
+	done, inFlight := c.done, c.inFlight
+	c.mu.Unlock()
+	if c.opts.Progress != nil {
+		c.opts.Progress(done, inFlight)
+	}
+	if err != nil {
+		return &callError{Call: action, Region: region, Err: err}
+	}
+	return nil
+}
+
+func indexByte(s string, b byte) int {
+	for i := range len(s) {
+		if s[i] == b {
+			return i
+		}
+	}
+	return len(s)
+}
+
+func (c *Collector) limit(service, region string) chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := service + "/" + region
+	sem, ok := c.limits[key]
+	if !ok {
+		sem = make(chan struct{}, c.opts.Concurrency)
+		c.limits[key] = sem
+	}
+	return sem
+}
+
+func (c *Collector) fail(fs ...entity.Failure) {
+	c.mu.Lock()
+	c.failures = append(c.failures, fs...)
+	c.mu.Unlock()
+}
+
+// Collect reads the account: identity, regions, trails and their
+// enrichment. See the package documentation.
+func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
+	started := c.opts.Now().UTC()
+	account, err := c.callerAccount(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("identify the account: %w", err)
+	}
+	c.account = account
+	regions := slices.Clone(c.opts.Regions)
+	if len(regions) == 0 {
+		regions, err = c.enabledRegions(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list the enabled regions (pass --region to name them): %w", err)
+		}
+	}
+	sort.Strings(regions)
+	regions = slices.Compact(regions)
+
+	trails := c.describeTrails(ctx, regions)
+	entities := c.enrichTrails(ctx, trails)
+
+	inv := &entity.Inventory{CollectedAt: started, Tool: c.opts.Tool}
+	inv.AddScope(entity.Scope{Kind: entity.ScopeAWSAccount, ID: account, Regions: regions})
+	inv.Add(entities...)
+	c.mu.Lock()
+	inv.Failures = slices.Clone(c.failures)
+	c.mu.Unlock()
+	sortFailures(inv.Failures)
+	return inv, nil
+}
+
+func sortFailures(fs []entity.Failure) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		if a.Entity != b.Entity {
+			return a.Entity < b.Entity
+		}
+		if a.Attr != b.Attr {
+			return a.Attr < b.Attr
+		}
+		return a.Call < b.Call
+	})
+}
+
+// future is a value computed once by the first caller that asks for key;
+// later callers wait for it. It keeps the join from making the same call
+// twice when trails share a log group, metrics share alarms, alarms share
+// topics.
+type future[V any] struct {
+	once sync.Once
+	v    V
+}
+
+type memo[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]*future[V]
+}
+
+func (m *memo[K, V]) get(key K, compute func() V) V {
+	m.mu.Lock()
+	if m.m == nil {
+		m.m = map[K]*future[V]{}
+	}
+	f, ok := m.m[key]
+	if !ok {
+		f = &future[V]{}
+		m.m[key] = f
+	}
+	m.mu.Unlock()
+	f.once.Do(func() { f.v = compute() })
+	return f.v
+}
+
+// fanOut runs fn for each item concurrently and waits for all of them.
+// Concurrency of the AWS calls themselves is bounded in call.
+func fanOut[T any](items []T, fn func(T)) {
+	var g errgroup.Group
+	for _, it := range items {
+		g.Go(func() error { fn(it); return nil })
+	}
+	_ = g.Wait()
+}
+
+var errNoAccount = errors.New("sts:GetCallerIdentity returned no account")

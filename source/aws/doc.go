@@ -1,0 +1,19 @@
+// Package aws collects live AWS data into vigil's inventory: the CloudTrail
+// trails an account has, normalised into the CloudTrail entity of the GSL
+// spec (§6), and enriched with exactly what the monitoring rules need.
+//
+// The join goes trail → the trail's own CloudWatch Logs log group (account
+// and region taken from its ARN) → the group's metric filters → the alarms on
+// each filter's metric (name and namespace) → the SNS topics those alarms
+// notify → whether each topic has a confirmed subscriber. Every call is made
+// in the region and account of the thing it reads; log groups are never
+// enumerated.
+//
+// There is one file per AWS service (sts.go, ec2.go, cloudtrail.go,
+// cloudwatchlogs.go, cloudwatch.go, sns.go); collector.go holds the scope,
+// the concurrency limits and the call accounting, errors.go the error
+// classification. Anything that could not be read becomes an
+// entity.Failure naming the API call, region and error, and the attribute it
+// would have filled holds an *entity.Unknown: missing data is never
+// reported as absent.
+package aws
