@@ -135,10 +135,10 @@ func (htmlFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 		return cmp.Or(cmp.Compare(a.worst, b.worst), cmp.Compare(b.Rule.Severity, a.Rule.Severity))
 	})
 	for _, x := range run.ExpiredExclusions {
-		d.ExpiredExclusions = append(d.ExpiredExclusions, exclusionText(&x))
+		d.ExpiredExclusions = append(d.ExpiredExclusions, safeText(exclusionText(&x)))
 	}
 	for _, f := range run.Failures {
-		d.Failures = append(d.Failures, f.String())
+		d.Failures = append(d.Failures, safeText(f.String()))
 	}
 	return htmlTemplate.Execute(w, d)
 }
@@ -146,19 +146,23 @@ func (htmlFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 func htmlFindingOf(n int, f *engine.Finding) htmlFinding {
 	hf := htmlFinding{
 		N: n, RuleID: f.Rule.ID, Result: f.Result, Underlying: underlying(f), Excluded: f.Result == engine.Excluded,
-		Subject: subject(f), Scope: findingScope(f), Location: location(f), Message: f.Message, Trace: f.Trace,
+		Subject: safeText(subject(f)), Scope: safeText(findingScope(f)), Location: safeText(location(f)),
+		Message: safeText(f.Message),
+	}
+	for _, line := range f.Trace {
+		hf.Trace = append(hf.Trace, safeText(line))
 	}
 	if e := f.Entity; e != nil {
-		hf.Type = e.Type
+		hf.Type = safeText(e.Type)
 		if e.Name != e.ID {
-			hf.Name = e.Name
+			hf.Name = safeText(e.Name)
 		}
 		if len(e.Origin.API) > 0 && e.Origin.File == "" {
-			hf.Location = strings.TrimSpace(e.Region + " (" + strings.Join(e.Origin.API, ", ") + ")")
+			hf.Location = safeText(strings.TrimSpace(e.Region + " (" + strings.Join(e.Origin.API, ", ") + ")"))
 		}
 	}
 	if x := f.Exclusion; x != nil {
-		hf.Exclusion = exclusionText(x)
+		hf.Exclusion = safeText(exclusionText(x))
 	}
 	if rem := f.Remediation; rem != (rules.Remediation{}) && rem != f.Rule.Remediation {
 		hf.Remediation = &rem

@@ -142,7 +142,7 @@ func junitCaseOf(f *engine.Finding) junitCase {
 	switch f.Result {
 	case engine.Pass:
 	case engine.Fail:
-		c.Failure = &junitProblem{Message: msg, Type: string(engine.Fail), Body: xmlText(junitBody(f))}
+		c.Failure = &junitProblem{Message: msg, Type: string(engine.Fail), Body: safeText(junitBody(f))}
 	case engine.Unknown:
 		c.Skipped = &junitSkipped{Message: "UNKNOWN: " + msg}
 	case engine.Excluded:
@@ -152,7 +152,7 @@ func junitCaseOf(f *engine.Finding) junitCase {
 		}
 		c.Skipped = &junitSkipped{Message: "EXCLUDED (" + string(underlying(f)) + "): " + reason}
 	default: // ERROR, and anything unknown, which must not pass
-		c.Error = &junitProblem{Message: msg, Type: string(f.Result), Body: xmlText(junitBody(f))}
+		c.Error = &junitProblem{Message: msg, Type: string(f.Result), Body: safeText(junitBody(f))}
 	}
 	return c
 }
@@ -184,20 +184,4 @@ func junitBody(f *engine.Finding) string {
 	line("Remediation (CLI):\n", rem.CLI)
 	line("Remediation (Terraform):\n", rem.Terraform)
 	return b.String()
-}
-
-// xmlText replaces the characters XML 1.0 cannot carry at all (most C0
-// controls, lone surrogates, U+FFFE/U+FFFF) with U+FFFD. encoding/xml does
-// this for attributes and character data but not inside CDATA sections.
-func xmlText(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r',
-			r >= 0x20 && r <= 0xD7FF,
-			r >= 0xE000 && r <= 0xFFFD,
-			r >= 0x10000 && r <= 0x10FFFF:
-			return r
-		}
-		return '\uFFFD'
-	}, s)
 }

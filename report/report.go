@@ -415,3 +415,20 @@ func frameworkRefs(r *rules.Rule) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// safeText replaces the characters XML 1.0 cannot carry and HTML treats
+// as parse errors (C0 controls but tab, newline and carriage return;
+// U+FFFE, U+FFFF) with U+FFFD. encoding/xml does this for attributes and
+// character data but not inside CDATA; html/template not at all.
+func safeText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r',
+			r >= 0x20 && r <= 0xD7FF,
+			r >= 0xE000 && r <= 0xFFFD,
+			r >= 0x10000 && r <= 0x10FFFF:
+			return r
+		}
+		return '\uFFFD'
+	}, s)
+}
