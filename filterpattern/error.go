@@ -50,8 +50,8 @@ func (e *Error) Error() string {
 // Snippet renders the line of the pattern that holds the error with a caret
 // under the error's column:
 //
-//	 | { $.eventName = }
-//	 |                 ^
+//	| { $.eventName = }
+//	|                 ^
 //
 // Tabs are expanded to single spaces so the caret lines up.
 func (e *Error) Snippet() string {

@@ -64,13 +64,22 @@ func (s *scanner) acceptWord(word string) bool {
 	return true
 }
 
-// found describes the text at pos for an error message.
+// next returns the offset of the next non-space byte, without moving.
+func (s *scanner) next() int {
+	i := s.pos
+	for i < len(s.src) && isSpace(s.src[i]) {
+		i++
+	}
+	return i
+}
+
+// found describes the text at the next non-space byte for an error message.
 func (s *scanner) found() string {
-	s.skipSpace()
-	if s.eof() {
+	i := s.next()
+	if i >= len(s.src) {
 		return "end of pattern"
 	}
-	rest := s.src[s.pos:]
+	rest := s.src[i:]
 	for _, op := range []string{"&&", "||", "!=", "<=", ">=", "..."} {
 		if strings.HasPrefix(rest, op) {
 			return strconv.Quote(op)

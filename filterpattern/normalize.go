@@ -44,6 +44,10 @@ func normalizeTerms(terms []term) []term {
 	if optionalAlways {
 		out = slices.DeleteFunc(out, func(t term) bool { return t.mode == termOptional })
 	}
+	// A lone ?term must appear, like a plain one.
+	if i, n := lastOptional(out); n == 1 {
+		out[i].mode = termRequired
+	}
 	slices.SortFunc(out, func(a, b term) int {
 		if a.mode != b.mode {
 			return int(a.mode) - int(b.mode)
@@ -51,6 +55,15 @@ func normalizeTerms(terms []term) []term {
 		return strings.Compare(formatTerm(a), formatTerm(b))
 	})
 	return slices.CompactFunc(out, func(a, b term) bool { return a.mode == b.mode && formatTerm(a) == formatTerm(b) })
+}
+
+func lastOptional(terms []term) (index, count int) {
+	for i, t := range terms {
+		if t.mode == termOptional {
+			index, count = i, count+1
+		}
+	}
+	return index, count
 }
 
 // normalizeExpr flattens nested connectives of the same kind, sorts and

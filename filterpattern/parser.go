@@ -136,10 +136,10 @@ func (p *parser) parseJSON() (expr, *Error) {
 		if s.peek() == ')' {
 			return nil, s.errorf(s.pos, "unbalanced parentheses: found \")\" with no \"(\" before it")
 		}
-		return nil, s.errorf(s.pos, "expected \"&&\", \"||\" or \"}\", found %s", s.found())
+		return nil, s.errorf(s.next(), "expected \"&&\", \"||\" or \"}\", found %s", s.found())
 	}
 	if s.peek() != 0 {
-		return nil, s.errorf(s.pos, "expected the end of the pattern after \"}\", found %s", s.found())
+		return nil, s.errorf(s.next(), "expected the end of the pattern after \"}\", found %s", s.found())
 	}
 	return e, nil
 }
@@ -196,7 +196,7 @@ func (p *parser) parseUnary() (expr, *Error) {
 			return nil, err
 		}
 		if !s.accept(")") {
-			return nil, s.errorf(s.pos, "expected \"&&\", \"||\" or \")\" to close the \"(\" at col %d, found %s",
+			return nil, s.errorf(s.next(), "expected \"&&\", \"||\" or \")\" to close the \"(\" at col %d, found %s",
 				newError(s.src, open, "").Col, s.found())
 		}
 		s.depth--
@@ -250,12 +250,12 @@ func (p *parser) parseCond() (expr, *Error) {
 		case s.acceptWord("FALSE"):
 			c.op = cmpIsFalse
 		default:
-			return nil, s.errorf(s.pos, "expected NULL, TRUE or FALSE after IS, found %s", s.found())
+			return nil, s.errorf(s.next(), "expected NULL, TRUE or FALSE after IS, found %s", s.found())
 		}
 		return c, nil
 	case !p.delimited && s.acceptWord("NOT"):
 		if !s.acceptWord("EXISTS") {
-			return nil, s.errorf(s.pos, "expected EXISTS after NOT, found %s", s.found())
+			return nil, s.errorf(s.next(), "expected EXISTS after NOT, found %s", s.found())
 		}
 		c.op = cmpNotExists
 		return c, nil
@@ -291,7 +291,7 @@ func (p *parser) parseSelector() ([]segment, *Error) {
 			s.skipSpace()
 			name := s.readName()
 			if name == "" {
-				return nil, s.errorf(s.pos, "expected a property name after \".\", found %s", s.found())
+				return nil, s.errorf(s.next(), "expected a property name after \".\", found %s", s.found())
 			}
 			path = append(path, segment{name: name})
 			continue
@@ -306,7 +306,7 @@ func (p *parser) parseSelector() ([]segment, *Error) {
 				return nil, s.errorf(digits, "expected an array index (a number) after \"[\", found %s", s.found())
 			}
 			if s.pos >= len(s.src) || s.src[s.pos] != ']' {
-				return nil, s.errorf(s.pos, "expected \"]\" after the array index, found %s", s.found())
+				return nil, s.errorf(s.next(), "expected \"]\" after the array index, found %s", s.found())
 			}
 			s.pos++
 			path = append(path, segment{index: n, isIndex: true})
@@ -315,7 +315,7 @@ func (p *parser) parseSelector() ([]segment, *Error) {
 		break
 	}
 	if len(path) == 0 {
-		return nil, s.errorf(s.pos, "expected \".\" and a property name after \"$\", found %s", s.found())
+		return nil, s.errorf(s.next(), "expected \".\" and a property name after \"$\", found %s", s.found())
 	}
 	return path, nil
 }
@@ -410,7 +410,7 @@ func (p *parser) parseDelimited() ([]field, expr, *Error) {
 			name := ""
 			if isNameChar(c) {
 				name = s.readName()
-				if n := s.peek(); n != ',' && n != ']' {
+				if n := s.peek(); n != ',' && n != ']' && n != 0 {
 					s.pos = save
 					name = ""
 				}
@@ -436,10 +436,10 @@ func (p *parser) parseDelimited() ([]field, expr, *Error) {
 		if s.accept("]") {
 			break
 		}
-		return nil, nil, s.errorf(s.pos, "expected \",\" or \"]\", found %s", s.found())
+		return nil, nil, s.errorf(s.next(), "expected \",\" or \"]\", found %s", s.found())
 	}
 	if s.peek() != 0 {
-		return nil, nil, s.errorf(s.pos, "expected the end of the pattern after \"]\", found %s", s.found())
+		return nil, nil, s.errorf(s.next(), "expected the end of the pattern after \"]\", found %s", s.found())
 	}
 	index := map[string]int{}
 	for i, f := range fields {
