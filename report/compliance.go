@@ -43,9 +43,11 @@ func (s ControlStatus) evaluated() bool {
 // Compliance is the compliance view of a run for one framework version:
 // every control its rules map to, with the results of those rules.
 type Compliance struct {
-	// Framework is "CIS AWS Foundations v3.0.0".
-	Framework string
-	Controls  []Control
+	// Framework is "CIS AWS Foundations v3.0.0": Name and Version as users
+	// write them together.
+	Framework     string
+	Name, Version string
+	Controls      []Control
 	// Passing, Failing and Incomplete (ERROR or UNKNOWN) count evaluated
 	// controls; NotEvaluated counts EXCLUDED and NOT_APPLICABLE ones.
 	Passing, Failing, Incomplete, NotEvaluated int
@@ -63,13 +65,21 @@ func (c *Compliance) Score() (score float64, ok bool) {
 	return float64(c.Passing) / float64(c.Evaluated()), true
 }
 
-// ScoreText renders the score as "1/3 (33%)", or "n/a".
+// ScoreText renders the score as "1/3 controls (33%)", or "n/a".
 func (c *Compliance) ScoreText() string {
-	s, ok := c.Score()
-	if !ok {
+	if c.Evaluated() == 0 {
 		return "n/a (no control evaluated)"
 	}
-	return fmt.Sprintf("%d/%d controls (%d%%)", c.Passing, c.Evaluated(), int(s*100))
+	return fmt.Sprintf("%d/%d controls (%s)", c.Passing, c.Evaluated(), c.percent())
+}
+
+// percent is the score as a whole percentage, rounded down so that it never
+// overstates compliance ("99%" until every control passes).
+func (c *Compliance) percent() string {
+	if c.Evaluated() == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%d%%", c.Passing*100/c.Evaluated())
 }
 
 // Control is one control of a framework and the rules mapped to it.
@@ -131,7 +141,7 @@ func complianceOf(v *view, fw frameworkKey) *Compliance {
 		}
 	}
 
-	out := &Compliance{Framework: fw.String()}
+	out := &Compliance{Framework: fw.String(), Name: fw.Name, Version: fw.Version}
 	for _, ctl := range controls {
 		for _, cr := range ctl.Rules {
 			ctl.Counts.Pass += cr.Counts.Pass

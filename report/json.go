@@ -105,6 +105,8 @@ type jsonExclusion struct {
 
 type jsonCompliance struct {
 	Framework    string        `json:"framework"`
+	Name         string        `json:"name"`
+	Version      string        `json:"version,omitempty"`
 	Score        *float64      `json:"score"`
 	Evaluated    int           `json:"evaluated"`
 	Passing      int           `json:"passing"`
@@ -216,7 +218,7 @@ func jsonExclusionOf(x *engine.Exclusion) jsonExclusion {
 
 func jsonComplianceOf(c *Compliance) jsonCompliance {
 	jc := jsonCompliance{
-		Framework: c.Framework, Evaluated: c.Evaluated(), Passing: c.Passing, Failing: c.Failing,
+		Framework: c.Framework, Name: c.Name, Version: c.Version, Evaluated: c.Evaluated(), Passing: c.Passing, Failing: c.Failing,
 		Incomplete: c.Incomplete, NotEvaluated: c.NotEvaluated, Controls: []jsonControl{},
 	}
 	if s, ok := c.Score(); ok {

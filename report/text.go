@@ -168,11 +168,7 @@ func (tw *textWriter) summary(v *view) {
 	ft := tw.newTable()
 	ft.AppendHeader(table.Row{"FRAMEWORK", "CONTROLS", "PASS", "FAIL", "ERROR/UNKNOWN", "NOT EVALUATED", "SCORE"})
 	for _, c := range cs {
-		score := "n/a"
-		if s, ok := c.Score(); ok {
-			score = fmt.Sprintf("%d%%", int(s*100))
-		}
-		ft.AppendRow(table.Row{printable(c.Framework), len(c.Controls), c.Passing, c.Failing, c.Incomplete, c.NotEvaluated, score})
+		ft.AppendRow(table.Row{printable(c.Framework), len(c.Controls), c.Passing, c.Failing, c.Incomplete, c.NotEvaluated, c.percent()})
 	}
 	tw.render(ft)
 }
