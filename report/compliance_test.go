@@ -40,7 +40,9 @@ func TestComplianceScoreNeverCountsMissingData(t *testing.T) {
 	ref := func(ctl string) []rules.FrameworkRef {
 		return []rules.FrameworkRef{{Framework: "CIS AWS Foundations", Version: "3.0.0", Control: ctl}}
 	}
-	rule := func(id, ctl string) *rules.Rule { return &rules.Rule{ID: id, Severity: rules.High, Frameworks: ref(ctl)} }
+	rule := func(id, ctl string) *rules.Rule {
+		return &rules.Rule{ID: id, Severity: rules.High, Frameworks: ref(ctl)}
+	}
 	pass, fail, errR, unk, excl, na := rule("R.PASS", "1.1"), rule("R.FAIL", "1.2"), rule("R.ERROR", "1.3"), rule("R.UNKNOWN", "1.4"), rule("R.EXCL", "1.5"), rule("R.NA", "1.10")
 	run := &engine.Run{
 		Findings: []*engine.Finding{
