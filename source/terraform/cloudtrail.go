@@ -1,0 +1,677 @@
+package terraform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"vigil/entity"
+)
+
+// tri is a three-valued truth: false, true, or unknown with a reason.
+type tri struct {
+	state int8 // 0 false, 1 true, 2 unknown
+	why   string
+}
+
+var (
+	triFalse = tri{state: 0}
+	triTrue  = tri{state: 1}
+)
+
+func triUnknown(why string) tri { return tri{state: 2, why: why} }
+
+// or is Kleene's disjunction.
+func (a tri) or(b tri) tri {
+	switch {
+	case a.state == 1 || b.state == 1:
+		return triTrue
+	case a.state == 2:
+		return a
+	case b.state == 2:
+		return b
+	}
+	return triFalse
+}
+
+// and is Kleene's conjunction.
+func (a tri) and(b tri) tri {
+	switch {
+	case a.state == 0 || b.state == 0:
+		return triFalse
+	case a.state == 2:
+		return a
+	case b.state == 2:
+		return b
+	}
+	return triTrue
+}
+
+// value renders t as an entity value: a bool, or an Unknown that will be set.
+func (a tri) value() any {
+	if a.state == 2 {
+		return entity.NewUnknown(entity.UnknownSet, a.why)
+	}
+	return a.state == 1
+}
+
+// boolAttr reads a boolean argument with the provider's default for null.
+// Terraform converts "true" and "false" strings to bools, and so does this.
+func boolAttr(v any, def bool) any {
+	switch x := v.(type) {
+	case nil:
+		return def
+	case string:
+		switch x {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
+	}
+	return v
+}
+
+func triOf(v any, what string) tri {
+	switch x := boolAttr(v, false).(type) {
+	case bool:
+		if x {
+			return triTrue
+		}
+		return triFalse
+	case *entity.Unknown:
+		return triUnknown(fmt.Sprintf("%s is unknown: %s", what, x.Reason))
+	}
+	return triFalse
+}
+
+// list reads a list argument or block list; ok is false when it is Unknown.
+func list(v any) (items []any, unknown *entity.Unknown) {
+	switch x := v.(type) {
+	case []any:
+		return x, nil
+	case *entity.Unknown:
+		return nil, x
+	}
+	return nil, nil
+}
+
+func object(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func orDefault(v, def any) any {
+	if v == nil {
+		return def
+	}
+	return v
+}
+
+// cloudTrail builds the normalised CloudTrail attributes (gsl-spec.md §6)
+// of an aws_cloudtrail instance.
+func (g *graph) cloudTrail(in *instance) map[string]any {
+	a := in.attrs
+	out := map[string]any{
+		"id":                         orDefault(a["id"], entity.NewUnknown(entity.UnknownSet, "known after apply: "+in.addr+".id")),
+		"arn":                        orDefault(a["arn"], entity.NewUnknown(entity.UnknownSet, "known after apply: "+in.addr+".arn")),
+		"name":                       a["name"],
+		"isMultiRegionTrail":         boolAttr(a["is_multi_region_trail"], false),
+		"isOrganizationTrail":        boolAttr(a["is_organization_trail"], false),
+		"includeGlobalServiceEvents": boolAttr(a["include_global_service_events"], true),
+		"logFileValidationEnabled":   boolAttr(a["enable_log_file_validation"], false),
+		"s3BucketName":               a["s3_bucket_name"],
+		"s3KeyPrefix":                a["s3_key_prefix"],
+		"snsTopicName":               a["sns_topic_name"],
+		"kmsKeyId":                   a["kms_key_id"],
+		"cloudWatchLogsLogGroupArn":  a["cloud_watch_logs_group_arn"],
+		"cloudWatchLogsRoleArn":      a["cloud_watch_logs_role_arn"],
+		"status":                     map[string]any{"isLogging": boolAttr(a["enable_logging"], true)},
+		"tags":                       tags(a["tags"]),
+	}
+	selectors, advanced, rw := eventSelectors(a)
+	out["eventSelectors"] = selectors
+	out["advancedEventSelectors"] = advanced
+	out["hasManagementEventsReadWrite"] = rw.value()
+	filters, subscribed := g.metricFilters(in)
+	out["metricFilters"] = filters
+	out["hasSNSSubscriber"] = subscribed.value()
+	return out
+}
+
+func tags(v any) any {
+	if u, ok := v.(*entity.Unknown); ok {
+		return u
+	}
+	m := object(v)
+	out := make([]any, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, map[string]any{"key": k, "value": m[k]})
+	}
+	return out
+}
+
+// eventSelectors reads the event_selector and advanced_event_selector
+// blocks. A trail with neither records all management events, read and
+// write: that is the selector AWS gives a new trail.
+func eventSelectors(a map[string]any) (classic, advanced any, rw tri) {
+	basic, ub := list(a["event_selector"])
+	adv, ua := list(a["advanced_event_selector"])
+	switch {
+	case ub != nil:
+		classic, rw = ub, triUnknown("the event selectors are unknown: "+ub.Reason)
+	case len(basic) == 0 && len(adv) == 0 && ua == nil:
+		classic = []any{map[string]any{
+			"readWriteType": "All", "includeManagementEvents": true,
+			"excludeManagementEventSources": []any{}, "dataResources": []any{},
+		}}
+		rw = triTrue
+	default:
+		sels := make([]any, 0, len(basic))
+		rw = triFalse
+		for _, s := range basic {
+			m := object(s)
+			excl := orDefault(m["exclude_management_event_sources"], []any{})
+			sel := map[string]any{
+				"readWriteType":                 orDefault(m["read_write_type"], "All"),
+				"includeManagementEvents":       boolAttr(m["include_management_events"], true),
+				"excludeManagementEventSources": excl,
+				"dataResources":                 dataResources(m["data_resource"]),
+			}
+			sels = append(sels, sel)
+			all := triFalse
+			switch x := sel["readWriteType"].(type) {
+			case string:
+				if x == "All" {
+					all = triTrue
+				}
+			case *entity.Unknown:
+				all = triUnknown("read_write_type is unknown: " + x.Reason)
+			}
+			none := triFalse
+			switch x := excl.(type) {
+			case []any:
+				if len(x) == 0 {
+					none = triTrue
+				}
+			case *entity.Unknown:
+				none = triUnknown("exclude_management_event_sources is unknown: " + x.Reason)
+			}
+			rw = rw.or(all.and(triOf(sel["includeManagementEvents"], "include_management_events")).and(none))
+		}
+		classic = sels
+	}
+	switch {
+	case ua != nil:
+		advanced = ua
+		rw = triUnknown("the advanced event selectors are unknown: " + ua.Reason)
+	case len(adv) > 0:
+		sels := make([]any, 0, len(adv))
+		rw = triFalse
+		for _, s := range adv {
+			m := object(s)
+			fields, uf := list(m["field_selector"])
+			if uf != nil {
+				sels = append(sels, map[string]any{"name": m["name"], "fieldSelectors": uf})
+				rw = rw.or(triUnknown("field selectors are unknown: " + uf.Reason))
+				continue
+			}
+			fs := make([]any, 0, len(fields))
+			management, readOnly, source := triFalse, triFalse, triFalse
+			for _, f := range fields {
+				fm := object(f)
+				fs = append(fs, map[string]any{
+					"field":         fm["field"],
+					"equals":        orDefault(fm["equals"], []any{}),
+					"notEquals":     orDefault(fm["not_equals"], []any{}),
+					"startsWith":    orDefault(fm["starts_with"], []any{}),
+					"notStartsWith": orDefault(fm["not_starts_with"], []any{}),
+					"endsWith":      orDefault(fm["ends_with"], []any{}),
+					"notEndsWith":   orDefault(fm["not_ends_with"], []any{}),
+				})
+				switch field := fm["field"].(type) {
+				case *entity.Unknown:
+					readOnly = readOnly.or(triUnknown("a field selector's field is unknown: " + field.Reason))
+				case string:
+					switch field {
+					case "eventCategory":
+						management = management.or(containsString(fm["equals"], "Management"))
+					case "readOnly":
+						readOnly = triTrue
+					case "eventSource":
+						source = triTrue
+					}
+				}
+			}
+			sels = append(sels, map[string]any{"name": m["name"], "fieldSelectors": fs})
+			rw = rw.or(management.and(not(readOnly)).and(not(source)))
+		}
+		advanced = sels
+	default:
+		advanced = []any{}
+	}
+	return classic, advanced, rw
+}
+
+func not(a tri) tri {
+	if a.state == 2 {
+		return a
+	}
+	return tri{state: 1 - a.state}
+}
+
+func containsString(v any, want string) tri {
+	items, u := list(v)
+	if u != nil {
+		return triUnknown("a selector's values are unknown: " + u.Reason)
+	}
+	res := triFalse
+	for _, e := range items {
+		switch x := e.(type) {
+		case string:
+			if x == want {
+				return triTrue
+			}
+		case *entity.Unknown:
+			res = triUnknown("a selector value is unknown: " + x.Reason)
+		}
+	}
+	return res
+}
+
+func dataResources(v any) any {
+	items, u := list(v)
+	if u != nil {
+		return u
+	}
+	out := make([]any, 0, len(items))
+	for _, d := range items {
+		m := object(d)
+		out = append(out, map[string]any{"type": m["type"], "values": orDefault(m["values"], []any{})})
+	}
+	return out
+}
+
+// logGroup finds the declared aws_cloudwatch_log_group a trail writes to.
+// It returns nil and no reason when the trail has no log group, and nil and
+// a reason when the log group is not declared in this configuration.
+func (g *graph) logGroup(trail *instance) (*instance, string) {
+	v := trail.attrs["cloud_watch_logs_group_arn"]
+	if v == nil {
+		return nil, ""
+	}
+	var data []string
+	for _, addr := range trail.refs["cloud_watch_logs_group_arn"] {
+		if lg := g.byAddr[addr]; lg != nil && lg.managed && lg.typ == "aws_cloudwatch_log_group" {
+			return lg, ""
+		}
+		if _, typ, isData := splitAddress(addr); isData && typ == "aws_cloudwatch_log_group" {
+			data = append(data, addr)
+		}
+	}
+	if s, ok := v.(string); ok {
+		if name, ok := logGroupNameFromARN(s); ok {
+			for _, lg := range g.byType["aws_cloudwatch_log_group"] {
+				if lg.attrs["name"] == name {
+					return lg, ""
+				}
+			}
+		}
+	}
+	switch {
+	case len(data) > 0:
+		return nil, fmt.Sprintf("the trail's log group is read from %s, so it and its metric filters are not declared in this configuration", strings.Join(data, ", "))
+	case entity.IsUnknown(v):
+		return nil, fmt.Sprintf("the trail's log group ARN is unknown (%s) and refers to no log group declared in this configuration", v.(*entity.Unknown).Reason)
+	}
+	return nil, fmt.Sprintf("the trail's log group %s is not declared in this configuration, so its metric filters cannot be known", entity.Format(v))
+}
+
+// logGroupNameFromARN extracts NAME from arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME[:*].
+func logGroupNameFromARN(arn string) (string, bool) {
+	_, rest, ok := strings.Cut(arn, ":log-group:")
+	if !ok || !strings.HasPrefix(arn, "arn:") {
+		return "", false
+	}
+	rest = strings.TrimSuffix(rest, ":*")
+	return rest, rest != ""
+}
+
+// metricFilters lists the metric filters on the trail's log group, each
+// with its alarms and their SNS topics, and whether any has a subscriber.
+func (g *graph) metricFilters(trail *instance) (any, tri) {
+	lg, external := g.logGroup(trail)
+	if lg == nil {
+		if external == "" {
+			return []any{}, triFalse
+		}
+		return entity.NewUnknown(entity.UnknownMaybeNull, external), triUnknown(external)
+	}
+	lgName := lg.attrs["name"]
+	var filters []any
+	var uncertain []string
+	anySub := triFalse
+	for _, mf := range g.byType["aws_cloudwatch_log_metric_filter"] {
+		v := mf.attrs["log_group_name"]
+		linked, other := false, false
+		for _, addr := range mf.refs["log_group_name"] {
+			if addr == lg.addr {
+				linked = true
+			} else if ref := g.byAddr[addr]; ref != nil && ref.typ == "aws_cloudwatch_log_group" {
+				other = true
+			}
+		}
+		if s, ok := v.(string); ok && s == lgName {
+			linked = true
+		}
+		if !linked {
+			if entity.IsUnknown(v) && !other {
+				uncertain = append(uncertain, mf.addr)
+			}
+			continue
+		}
+		f, sub := g.metricFilter(mf)
+		filters = append(filters, f)
+		anySub = anySub.or(sub)
+	}
+	if len(uncertain) > 0 {
+		why := fmt.Sprintf("the log group of %s is unknown, so it may or may not filter this trail's logs", strings.Join(uncertain, ", "))
+		return entity.NewUnknown(entity.UnknownSet, why), anySub.or(triUnknown(why))
+	}
+	if filters == nil {
+		filters = []any{}
+	}
+	return filters, anySub
+}
+
+func (g *graph) metricFilter(mf *instance) (map[string]any, tri) {
+	a := mf.attrs
+	f := map[string]any{
+		"filterName":    a["name"],
+		"filterPattern": a["pattern"],
+		"logGroupName":  a["log_group_name"],
+	}
+	transforms, u := list(a["metric_transformation"])
+	if u != nil {
+		f["metricTransformations"] = u
+		sub := triUnknown("the metric transformation of " + mf.addr + " is unknown: " + u.Reason)
+		f["hasSNSSubscriber"] = sub.value()
+		return f, sub
+	}
+	sub := triFalse
+	ts := make([]any, 0, len(transforms))
+	for _, t := range transforms {
+		m := object(t)
+		alarms, s := g.alarms(m["name"], m["namespace"], mf.addr)
+		sub = sub.or(s)
+		ts = append(ts, map[string]any{
+			"metricName":      m["name"],
+			"metricNamespace": m["namespace"],
+			"metricValue":     m["value"],
+			"alarms":          alarms,
+		})
+	}
+	f["metricTransformations"] = ts
+	f["hasSNSSubscriber"] = sub.value()
+	return f, sub
+}
+
+// alarmMetrics lists the (metric name, namespace) pairs an alarm watches:
+// its own, or those of its metric_query blocks.
+func alarmMetrics(a map[string]any) [][2]any {
+	var out [][2]any
+	if a["metric_name"] != nil || a["namespace"] != nil {
+		out = append(out, [2]any{a["metric_name"], a["namespace"]})
+	}
+	queries, u := list(a["metric_query"])
+	if u != nil {
+		out = append(out, [2]any{u, u})
+	}
+	for _, q := range queries {
+		metrics, u := list(object(q)["metric"])
+		if u != nil {
+			out = append(out, [2]any{u, u})
+		}
+		for _, m := range metrics {
+			mm := object(m)
+			out = append(out, [2]any{mm["metric_name"], mm["namespace"]})
+		}
+	}
+	return out
+}
+
+// alarms finds the alarms on one metric.
+func (g *graph) alarms(name, namespace any, filter string) ([]any, tri) {
+	out := []any{}
+	sub := triFalse
+	for _, al := range g.byType["aws_cloudwatch_metric_alarm"] {
+		match := triFalse
+		for _, m := range alarmMetrics(al.attrs) {
+			match = match.or(sameString(m[0], name).and(sameString(m[1], namespace)))
+		}
+		switch match.state {
+		case 0:
+			continue
+		case 2:
+			why := fmt.Sprintf("whether %s watches the metric of %s is unknown (%s)", al.addr, filter, match.why)
+			_, s := g.alarm(al)
+			sub = sub.or(s.and(triUnknown(why)))
+			continue
+		}
+		entry, s := g.alarm(al)
+		out = append(out, entry)
+		sub = sub.or(s)
+	}
+	return out, sub
+}
+
+func sameString(a, b any) tri {
+	ua, aUnknown := a.(*entity.Unknown)
+	ub, bUnknown := b.(*entity.Unknown)
+	switch {
+	case aUnknown:
+		return triUnknown(ua.Reason)
+	case bUnknown:
+		return triUnknown(ub.Reason)
+	}
+	sa, ok1 := a.(string)
+	sb, ok2 := b.(string)
+	if ok1 && ok2 && sa == sb {
+		return triTrue
+	}
+	return triFalse
+}
+
+func (g *graph) alarm(al *instance) (map[string]any, tri) {
+	a := al.attrs
+	enabled := boolAttr(a["actions_enabled"], true)
+	entry := map[string]any{
+		"alarmName":      a["alarm_name"],
+		"alarmArn":       orDefault(a["arn"], entity.NewUnknown(entity.UnknownSet, "known after apply: "+al.addr+".arn")),
+		"actionsEnabled": enabled,
+		"alarmActions":   orDefault(a["alarm_actions"], []any{}),
+	}
+	topics, sub := g.alarmTopics(al)
+	entry["snsTopics"] = topics
+	return entry, triOf(enabled, "actions_enabled of "+al.addr).and(sub)
+}
+
+// alarmTopics resolves an alarm's actions to SNS topics: declared topics it
+// references or names by ARN, and topics not declared here, whose
+// subscriptions are unknown.
+func (g *graph) alarmTopics(al *instance) (any, tri) {
+	actions, u := list(al.attrs["alarm_actions"])
+	if u != nil {
+		why := "the alarm actions of " + al.addr + " are unknown: " + u.Reason
+		return u, triUnknown(why)
+	}
+	var topics []any
+	sub := triFalse
+	seen := map[string]bool{}
+	refs := 0
+	for _, addr := range al.refs["alarm_actions"] {
+		ref := g.byAddr[addr]
+		if ref == nil {
+			continue
+		}
+		refs++
+		if ref.managed && ref.typ == "aws_sns_topic" && !seen[addr] {
+			seen[addr] = true
+			t, s := g.topic(ref)
+			topics = append(topics, t)
+			sub = sub.or(s)
+		}
+	}
+	unknownActions := 0
+	for _, act := range actions {
+		switch x := act.(type) {
+		case *entity.Unknown:
+			unknownActions++
+		case string:
+			if !strings.HasPrefix(x, "arn:") || !strings.Contains(x, ":sns:") {
+				continue
+			}
+			name := x[strings.LastIndex(x, ":")+1:]
+			var declared *instance
+			for _, t := range g.byType["aws_sns_topic"] {
+				if t.attrs["name"] == name || t.attrs["arn"] == x {
+					declared = t
+					break
+				}
+			}
+			if declared != nil {
+				if !seen[declared.addr] {
+					seen[declared.addr] = true
+					t, s := g.topic(declared)
+					topics = append(topics, t)
+					sub = sub.or(s)
+				}
+				continue
+			}
+			why := fmt.Sprintf("topic %s is not declared in this configuration, so its subscriptions are unknown", x)
+			topics = append(topics, map[string]any{"topicArn": x, "confirmedSubscriptions": entity.NewUnknown(entity.UnknownMaybeNull, why)})
+			sub = sub.or(triUnknown(why))
+		}
+	}
+	if unknownActions > refs {
+		why := fmt.Sprintf("an alarm action of %s is unknown and refers to no topic declared in this configuration", al.addr)
+		topics = append(topics, map[string]any{
+			"topicArn":               entity.NewUnknown(entity.UnknownMaybeNull, why),
+			"confirmedSubscriptions": entity.NewUnknown(entity.UnknownMaybeNull, why),
+		})
+		sub = sub.or(triUnknown(why))
+	}
+	if topics == nil {
+		topics = []any{}
+	}
+	return topics, sub
+}
+
+// confirmedProtocols are the subscription protocols AWS confirms without a
+// person or endpoint acting on a confirmation message.
+var confirmedProtocols = map[string]bool{"sqs": true, "lambda": true, "firehose": true, "application": true, "sms": true}
+
+// topic summarises a declared topic and its declared subscriptions. A
+// declared aws_sns_topic_subscription counts as confirmed when its protocol
+// needs no confirmation; an email subscription, or an http(s) one whose
+// endpoint does not auto-confirm, stays pending until someone confirms it, so
+// it makes the count Unknown rather than a pass.
+func (g *graph) topic(t *instance) (map[string]any, tri) {
+	arn := orDefault(t.attrs["arn"], entity.NewUnknown(entity.UnknownSet, "known after apply: "+t.addr+".arn"))
+	confirmed := 0
+	var pending []string
+	for _, s := range g.byType["aws_sns_topic_subscription"] {
+		if !g.subscribes(s, t, arn) {
+			continue
+		}
+		switch p := s.attrs["protocol"].(type) {
+		case string:
+			switch {
+			case confirmedProtocols[p]:
+				confirmed++
+			case (p == "http" || p == "https") && boolAttr(s.attrs["endpoint_auto_confirms"], false) == true:
+				confirmed++
+			default:
+				pending = append(pending, fmt.Sprintf("%s (%s)", s.addr, p))
+			}
+		default:
+			pending = append(pending, s.addr+" (protocol unknown)")
+		}
+	}
+	entry := map[string]any{"topicArn": arn}
+	sort.Strings(pending)
+	switch {
+	case len(pending) > 0:
+		why := fmt.Sprintf("subscription %s needs confirmation, which the configuration cannot show", strings.Join(pending, ", "))
+		entry["confirmedSubscriptions"] = entity.NewUnknown(entity.UnknownSet, why)
+		if confirmed > 0 {
+			return entry, triTrue
+		}
+		return entry, triUnknown(why)
+	default:
+		entry["confirmedSubscriptions"] = float64(confirmed)
+		if confirmed > 0 {
+			return entry, triTrue
+		}
+		return entry, triFalse
+	}
+}
+
+func (g *graph) subscribes(s, t *instance, arn any) bool {
+	for _, addr := range s.refs["topic_arn"] {
+		if addr == t.addr {
+			return true
+		}
+	}
+	v, ok := s.attrs["topic_arn"].(string)
+	if !ok {
+		return false
+	}
+	if a, ok := arn.(string); ok && a == v {
+		return true
+	}
+	name, _ := t.attrs["name"].(string)
+	return name != "" && strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":"+name)
+}
+
+// splitAddress splits a resource instance address into its module path and
+// resource type, and says whether it is a data source.
+func splitAddress(addr string) (module, typ string, isData bool) {
+	rest := addr
+	for strings.HasPrefix(rest, "module.") {
+		i := len("module.")
+		for i < len(rest) && rest[i] != '.' && rest[i] != '[' {
+			i++
+		}
+		if i < len(rest) && rest[i] == '[' {
+			i = skipIndex(rest, i)
+		}
+		if i >= len(rest) {
+			return addr, "", false
+		}
+		rest = rest[i+1:]
+	}
+	module = strings.TrimSuffix(addr[:len(addr)-len(rest)], ".")
+	if r, ok := strings.CutPrefix(rest, "data."); ok {
+		rest, isData = r, true
+	}
+	typ, _, _ = strings.Cut(rest, ".")
+	return module, typ, isData
+}
+
+// skipIndex returns the position after the [...] that starts at i, honouring
+// quoted keys.
+func skipIndex(s string, i int) int {
+	inQuote := false
+	for i++; i < len(s); i++ {
+		switch {
+		case inQuote && s[i] == '\\':
+			i++
+		case s[i] == '"':
+			inQuote = !inQuote
+		case !inQuote && s[i] == ']':
+			return i + 1
+		}
+	}
+	return i
+}

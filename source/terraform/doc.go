@@ -1,0 +1,34 @@
+// Package terraform reads Terraform as an input to vigil: a directory tree of
+// .tf and .tf.json files, or the JSON of a plan ("terraform show -json").
+//
+// Every managed resource becomes a native entity whose type is the resource
+// type and whose attributes keep Terraform's argument names; nested blocks are
+// lists of objects. Data sources are read so that references to them resolve,
+// but they are not entities: a rule on aws_cloudwatch_log_group is about log
+// groups the code creates, not ones it looks up.
+//
+// Each aws_cloudtrail also yields a normalised CloudTrail entity (gsl-spec.md
+// §6), built by following references: trail → log group → metric filters →
+// alarms (by metric name and namespace) → SNS topics → subscriptions. What the
+// configuration does not declare, or what is known only after apply, is an
+// entity.Unknown with a reason, never a guess.
+//
+// HCL loading evaluates variables (defaults, terraform.tfvars, *.auto.tfvars,
+// --var-file, --var, TF_VAR_*), locals, local child modules, count, for_each,
+// dynamic blocks, conditionals and the Terraform functions that go-cty and
+// go-cty-funcs provide. Modules from a registry or git are not downloaded: their
+// outputs are Unknown. A function vigil lacks yields Unknown, not an error.
+//
+// Unknown values travel through evaluation as cty unknowns. Two cty marks ride
+// along: one records why a value is unknown, the other which resource a value
+// was read from, so that "${aws_cloudwatch_log_group.x.arn}:*" still says which
+// log group a trail writes to.
+//
+// Inline suppressions are comments on or above a block, or inside it:
+//
+//	# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-01-31 single-region by design
+//
+// Load returns every entity it could build together with hcl.Diagnostics that
+// name file:line:col; a Loader also exposes the parsed files so that callers
+// can print those diagnostics with hcl.NewDiagnosticTextWriter.
+package terraform

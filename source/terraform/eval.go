@@ -1,0 +1,1000 @@
+package terraform
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// maxUnknownFunctionRetries bounds how often one expression is re-evaluated
+// after stubbing functions vigil does not have.
+const maxUnknownFunctionRetries = 8
+
+// alwaysSetAttributes are computed attributes every AWS resource has once
+// created: a reference to one is an Unknown that will certainly be set.
+var alwaysSetAttributes = map[string]bool{"arn": true, "id": true}
+
+// evaluation evaluates one root module and the local modules it calls.
+// Everything is evaluated lazily and at most once: a reference to a local,
+// a variable, a module output or a resource evaluates it on first use.
+type evaluation struct {
+	t        *tree
+	root     *moduleConfig
+	rootVals map[string]cty.Value
+	diags    hcl.Diagnostics
+	seen     map[string]bool // diagnostics already reported
+	stack    []string        // what is being evaluated, for cycle messages
+	varTypes map[*variableDecl]*varType
+	out      []*instance
+}
+
+type memoState uint8
+
+const (
+	unevaluated memoState = iota
+	inProgress
+	evaluated
+)
+
+type memo struct {
+	state memoState
+	val   cty.Value
+}
+
+// modInst is one instance of a module: the root, or one expansion of a
+// module call.
+type modInst struct {
+	cfg       *moduleConfig
+	path      string // "" for the root, `module.a`, `module.a["k"].module.b`
+	call      *callDecl
+	callFrame *frame // the caller's frame, where the call's inputs evaluate
+	depth     int
+	vars      map[string]*memo
+	locals    map[string]*memo
+	outputs   map[string]*memo
+	resources map[string]*resState
+	calls     map[string]*callState
+}
+
+func (mi *modInst) prefix() string {
+	if mi.path == "" {
+		return ""
+	}
+	return mi.path + "."
+}
+
+// frame is where an expression evaluates: a module instance, and the
+// count.index or each.key/each.value of the block it belongs to.
+type frame struct {
+	mi       *modInst
+	countIdx cty.Value
+	eachKey  cty.Value
+	eachVal  cty.Value
+}
+
+type expansion uint8
+
+const (
+	single expansion = iota
+	counted
+	keyed
+	unknownExpansion
+)
+
+type resState struct {
+	decl  *resourceDecl
+	mi    *modInst
+	state memoState
+	mode  expansion
+	why   string // for unknownExpansion
+	insts []*resInst
+}
+
+type resInst struct {
+	addr  string
+	key   string // the index or key as written in the address, "" for single
+	fr    *frame
+	state memoState
+	attrs map[string]cty.Value
+}
+
+type callState struct {
+	decl  *callDecl
+	state memoState
+	mode  expansion
+	why   string
+	keys  []string
+	insts []*modInst
+}
+
+func newEvaluation(t *tree, root *moduleConfig, sources *variableSources) *evaluation {
+	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, varTypes: map[*variableDecl]*varType{}}
+	ev.rootVals = ev.rootVariables(root, sources)
+	return ev
+}
+
+func (ev *evaluation) run() []*instance {
+	ev.emit(ev.newModInst(ev.root, "", nil, nil, 0))
+	return ev.out
+}
+
+func (ev *evaluation) newModInst(cfg *moduleConfig, path string, call *callDecl, callFrame *frame, depth int) *modInst {
+	return &modInst{
+		cfg: cfg, path: path, call: call, callFrame: callFrame, depth: depth,
+		vars: map[string]*memo{}, locals: map[string]*memo{}, outputs: map[string]*memo{},
+		resources: map[string]*resState{}, calls: map[string]*callState{},
+	}
+}
+
+// emit evaluates every managed resource of mi and of the modules it calls.
+func (ev *evaluation) emit(mi *modInst) {
+	for _, d := range mi.cfg.resources {
+		rs := ev.resource(mi, d.key)
+		for _, ri := range ev.expand(rs) {
+			attrs := ev.instanceAttrs(ri, rs.decl)
+			if !d.managed {
+				continue
+			}
+			ev.out = append(ev.out, ev.newInstance(mi, rs, ri, attrs))
+		}
+	}
+	for _, c := range mi.cfg.calls {
+		cs := ev.call(mi, c.name)
+		for _, child := range ev.expandCall(cs, mi) {
+			ev.emit(child)
+		}
+	}
+}
+
+func (ev *evaluation) report(diags hcl.Diagnostics) {
+	for _, d := range diags {
+		key := d.Summary + "\x00" + d.Detail
+		if d.Subject != nil {
+			key += "\x00" + d.Subject.String()
+		}
+		if ev.seen[key] {
+			continue
+		}
+		ev.seen[key] = true
+		// The evaluation context is large and only useful to an interactive
+		// debugger; drop it so diagnostics do not pin the whole evaluation.
+		d.EvalContext = nil
+		ev.diags = append(ev.diags, d)
+	}
+}
+
+// eval evaluates expr in fr, with iters holding dynamic block iterators. An
+// expression that fails to evaluate is reported and yields an Unknown that
+// may be null.
+func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.Value) cty.Value {
+	for range maxUnknownFunctionRetries {
+		ctx := ev.context(fr, iters, expr.Variables())
+		v, diags := expr.Value(ctx)
+		if ev.stubUnknownFunctions(fr.mi.cfg, diags) {
+			continue
+		}
+		ev.report(diags)
+		if diags.HasErrors() {
+			return unknownMaybeNull(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
+		}
+		return v
+	}
+	return unknownMaybeNull(fmt.Sprintf("the expression at %s calls too many unsupported functions", rangeString(expr.Range())))
+}
+
+// stubUnknownFunctions adds an unknown-valued stand-in for every function
+// diags say does not exist, and reports whether it added any.
+func (ev *evaluation) stubUnknownFunctions(cfg *moduleConfig, diags hcl.Diagnostics) bool {
+	added := false
+	for _, d := range diags {
+		extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallUnknownDiagExtra](d)
+		if !ok {
+			continue
+		}
+		name := extra.CalledFunctionNamespace() + extra.CalledFunctionName()
+		if _, exists := cfg.funcs[name]; exists {
+			continue
+		}
+		cfg.funcs[name] = unsupportedFunc(name)
+		added = true
+		ev.report(hcl.Diagnostics{{
+			Severity: hcl.DiagWarning,
+			Summary:  "Unsupported function",
+			Detail:   fmt.Sprintf("vigil does not implement %s(); its results are treated as unknown.", name),
+			Subject:  d.Subject,
+		}})
+	}
+	return added
+}
+
+func firstError(diags hcl.Diagnostics) string {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			return strings.TrimSuffix(d.Summary, ".")
+		}
+	}
+	return "error"
+}
+
+func rangeString(r hcl.Range) string { return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column) }
+
+// attrStep returns the attribute name at step i of tr, or "" when there is
+// none.
+func attrStep(tr hcl.Traversal, i int) string {
+	if i >= len(tr) {
+		return ""
+	}
+	switch s := tr[i].(type) {
+	case hcl.TraverseAttr:
+		return s.Name
+	case hcl.TraverseRoot:
+		return s.Name
+	}
+	return ""
+}
+
+// firstAttrFrom returns the first attribute name at or after step i,
+// skipping index steps ("[0]", `["k"]`), or "" for none.
+func firstAttrFrom(tr hcl.Traversal, i int) string {
+	for ; i < len(tr); i++ {
+		if a, ok := tr[i].(hcl.TraverseAttr); ok {
+			return a.Name
+		}
+	}
+	return ""
+}
+
+// wants collects which attributes of one object the traversals of an
+// expression read; all is set when one reads the object whole.
+type wants struct {
+	names map[string]bool
+	all   bool
+}
+
+func (w *wants) add(name string) {
+	if name == "" {
+		w.all = true
+		return
+	}
+	if w.names == nil {
+		w.names = map[string]bool{}
+	}
+	w.names[name] = true
+}
+
+// context builds the evaluation context for traversals in fr: only what they
+// read is evaluated.
+func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals []hcl.Traversal) *hcl.EvalContext {
+	mi := fr.mi
+	ctx := &hcl.EvalContext{Functions: mi.cfg.funcs}
+	if len(traversals) == 0 {
+		return ctx
+	}
+	vars := map[string]cty.Value{}
+	var varNames, localNames wants
+	modules := map[string]*wants{}
+	resources := map[string]map[string]*wants{} // "aws_x" or "data.aws_x" → name → attributes
+	for _, tr := range traversals {
+		root := tr.RootName()
+		if v, ok := iters[root]; ok {
+			vars[root] = v
+			continue
+		}
+		switch root {
+		case "var":
+			varNames.add(attrStep(tr, 1))
+		case "local":
+			localNames.add(attrStep(tr, 1))
+		case "count":
+			if fr.countIdx != cty.NilVal {
+				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": fr.countIdx})
+			}
+		case "each":
+			if fr.eachKey != cty.NilVal {
+				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": fr.eachKey, "value": fr.eachVal})
+			}
+		case "path":
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(mi.cfg.dir), "root": cty.StringVal(ev.root.dir), "cwd": cty.StringVal("."),
+			})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "self":
+		case "module":
+			name := attrStep(tr, 1)
+			if name == "" {
+				continue
+			}
+			w := modules[name]
+			if w == nil {
+				w = &wants{}
+				modules[name] = w
+			}
+			w.add(firstAttrFrom(tr, 2))
+		case "data":
+			typ, name := attrStep(tr, 1), attrStep(tr, 2)
+			if typ == "" || name == "" {
+				continue
+			}
+			addResourceWant(resources, "data."+typ, name, firstAttrFrom(tr, 3))
+		default:
+			name := attrStep(tr, 1)
+			if name == "" {
+				continue
+			}
+			addResourceWant(resources, root, name, firstAttrFrom(tr, 2))
+		}
+	}
+	if varNames.all || len(varNames.names) > 0 {
+		vars["var"] = ev.varObject(fr, &varNames, traversals)
+	}
+	if localNames.all || len(localNames.names) > 0 {
+		vars["local"] = ev.localObject(mi, &localNames, traversals)
+	}
+	if len(modules) > 0 {
+		obj := map[string]cty.Value{}
+		for name, w := range modules {
+			obj[name] = ev.moduleValue(mi, name, w, traversals)
+		}
+		vars["module"] = cty.ObjectVal(obj)
+	}
+	data := map[string]cty.Value{}
+	for typ, names := range resources {
+		obj := map[string]cty.Value{}
+		for name, w := range names {
+			obj[name] = ev.resourceValue(mi, typ+"."+name, w, traversals)
+		}
+		if t, ok := strings.CutPrefix(typ, "data."); ok {
+			data[t] = cty.ObjectVal(obj)
+		} else {
+			vars[typ] = cty.ObjectVal(obj)
+		}
+	}
+	if len(data) > 0 {
+		vars["data"] = cty.ObjectVal(data)
+	}
+	ctx.Variables = vars
+	return ctx
+}
+
+func addResourceWant(resources map[string]map[string]*wants, typ, name, attr string) {
+	names := resources[typ]
+	if names == nil {
+		names = map[string]*wants{}
+		resources[typ] = names
+	}
+	w := names[name]
+	if w == nil {
+		w = &wants{}
+		names[name] = w
+	}
+	w.add(attr)
+}
+
+// subjectFor finds the traversal that starts with root.name, for pointing a
+// diagnostic at it.
+func subjectFor(traversals []hcl.Traversal, parts ...string) *hcl.Range {
+	for _, tr := range traversals {
+		ok := true
+		for i, p := range parts {
+			if attrStep(tr, i) != p {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return tr.SourceRange().Ptr()
+		}
+	}
+	return nil
+}
+
+func (ev *evaluation) undeclared(what, name string, subject *hcl.Range) cty.Value {
+	ev.report(hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Reference to undeclared " + what,
+		Detail:   fmt.Sprintf("No %s named %q is declared in this module.", what, name),
+		Subject:  subject,
+	}})
+	return unknownMaybeNull(fmt.Sprintf("%s %q is not declared", what, name))
+}
+
+// cycle reports a reference cycle through what and returns an Unknown.
+func (ev *evaluation) cycle(what string, subject *hcl.Range) cty.Value {
+	start := 0
+	for i, s := range ev.stack {
+		if s == what {
+			start = i
+		}
+	}
+	chain := append(append([]string(nil), ev.stack[start:]...), what)
+	ev.report(hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Cycle in references",
+		Detail:   fmt.Sprintf("%s depends on itself: %s. Break the cycle; Terraform rejects it too.", what, strings.Join(chain, " → ")),
+		Subject:  subject,
+	}})
+	return unknownMaybeNull(what + " depends on itself")
+}
+
+func (ev *evaluation) push(what string) { ev.stack = append(ev.stack, what) }
+func (ev *evaluation) pop()             { ev.stack = ev.stack[:len(ev.stack)-1] }
+
+func (ev *evaluation) varObject(fr *frame, w *wants, traversals []hcl.Traversal) cty.Value {
+	mi := fr.mi
+	names := w.names
+	if w.all {
+		names = map[string]bool{}
+		for n := range mi.cfg.variables {
+			names[n] = true
+		}
+	}
+	obj := make(map[string]cty.Value, len(names))
+	for n := range names {
+		obj[n] = ev.variable(mi, n, subjectFor(traversals, "var", n))
+	}
+	return cty.ObjectVal(obj)
+}
+
+func (ev *evaluation) localObject(mi *modInst, w *wants, traversals []hcl.Traversal) cty.Value {
+	names := w.names
+	if w.all {
+		names = map[string]bool{}
+		for n := range mi.cfg.locals {
+			names[n] = true
+		}
+	}
+	obj := make(map[string]cty.Value, len(names))
+	for n := range names {
+		obj[n] = ev.local(mi, n, subjectFor(traversals, "local", n))
+	}
+	return cty.ObjectVal(obj)
+}
+
+func (ev *evaluation) local(mi *modInst, name string, subject *hcl.Range) cty.Value {
+	a, ok := mi.cfg.locals[name]
+	if !ok {
+		return ev.undeclared("local value", name, subject)
+	}
+	m := mi.locals[name]
+	if m == nil {
+		m = &memo{}
+		mi.locals[name] = m
+	}
+	what := mi.prefix() + "local." + name
+	switch m.state {
+	case evaluated:
+		return m.val
+	case inProgress:
+		return ev.cycle(what, a.Expr.Range().Ptr())
+	}
+	m.state = inProgress
+	ev.push(what)
+	m.val = ev.eval(a.Expr, &frame{mi: mi}, nil)
+	ev.pop()
+	m.state = evaluated
+	return m.val
+}
+
+func (ev *evaluation) variable(mi *modInst, name string, subject *hcl.Range) cty.Value {
+	decl, ok := mi.cfg.variables[name]
+	if !ok {
+		return ev.undeclared("input variable", name, subject)
+	}
+	if mi.call == nil {
+		return ev.rootVals[name]
+	}
+	m := mi.vars[name]
+	if m == nil {
+		m = &memo{}
+		mi.vars[name] = m
+	}
+	what := mi.prefix() + "var." + name
+	switch m.state {
+	case evaluated:
+		return m.val
+	case inProgress:
+		return ev.cycle(what, decl.rng.Ptr())
+	}
+	m.state = inProgress
+	ev.push(what)
+	vt := ev.varType(decl)
+	if in, ok := mi.call.inputs[name]; ok {
+		m.val = ev.typed(decl, vt, ev.eval(in.Expr, mi.callFrame, nil), in.Expr.Range())
+	} else if decl.def != nil {
+		m.val = ev.defaultValue(decl, vt)
+	} else {
+		ev.report(hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Missing required argument",
+			Detail:   fmt.Sprintf("The module %q has no value for its variable %q, which has no default.", mi.call.name, name),
+			Subject:  mi.call.rng.Ptr(),
+		}})
+		m.val = cty.UnknownVal(vt.ty).Mark(reasonMark(fmt.Sprintf("variable %s of module %s has no value", name, mi.call.name)))
+	}
+	ev.pop()
+	m.state = evaluated
+	return m.val
+}
+
+// resource returns the state of the resource or data source with key
+// ("aws_x.y", "data.aws_x.y") in mi, or nil if it is not declared.
+func (ev *evaluation) resource(mi *modInst, key string) *resState {
+	if rs, ok := mi.resources[key]; ok {
+		return rs
+	}
+	d, ok := mi.cfg.byKey[key]
+	if !ok {
+		return nil
+	}
+	rs := &resState{decl: d, mi: mi}
+	mi.resources[key] = rs
+	return rs
+}
+
+// expand evaluates the count or for_each of a resource into its instances.
+func (ev *evaluation) expand(rs *resState) []*resInst {
+	switch rs.state {
+	case evaluated:
+		return rs.insts
+	case inProgress:
+		ev.cycle(rs.mi.prefix()+rs.decl.key, rs.decl.defRange.Ptr())
+		return nil
+	}
+	rs.state = inProgress
+	mi := rs.mi
+	base := mi.prefix() + rs.decl.key
+	ev.push(base)
+	mode, why, keys, frames := ev.expansion(mi, rs.decl.count, rs.decl.forEach, base)
+	ev.pop()
+	rs.mode, rs.why = mode, why
+	for i, k := range keys {
+		rs.insts = append(rs.insts, &resInst{addr: base + k, key: k, fr: frames[i]})
+	}
+	rs.state = evaluated
+	return rs.insts
+}
+
+// expansion evaluates count or for_each (at most one is set) and returns the
+// instance keys as written in addresses, with a frame for each.
+func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what string) (expansion, string, []string, []*frame) {
+	switch {
+	case count != nil:
+		v, _ := ev.eval(count, &frame{mi: mi}, nil).Unmark()
+		if !v.IsKnown() {
+			why := fmt.Sprintf("the count of %s is known only after apply", what)
+			ev.warnExpansion(what, count.Range())
+			return unknownExpansion, why, []string{"[*]"}, []*frame{{mi: mi, countIdx: unknownSet(cty.Number, why)}}
+		}
+		n, err := convertTo(v, cty.Number)
+		var size int
+		if err == nil && !n.IsNull() {
+			bf := n.AsBigFloat()
+			if bf.IsInt() {
+				if i, acc := bf.Int64(); acc == 0 {
+					size = int(i)
+					if int64(size) != i {
+						size = -1
+					}
+				} else {
+					size = -1
+				}
+			} else {
+				err = fmt.Errorf("not a whole number")
+			}
+		}
+		if err != nil || n.IsNull() || size < 0 {
+			ev.report(hcl.Diagnostics{{
+				Severity: hcl.DiagError, Summary: "Invalid count argument",
+				Detail:  "The count argument must be a whole number, zero or more.",
+				Subject: count.Range().Ptr(),
+			}})
+			return single, "", nil, nil
+		}
+		if size > MaxInstances {
+			ev.tooMany(what, size, count.Range())
+			return single, "", nil, nil
+		}
+		keys := make([]string, size)
+		frames := make([]*frame, size)
+		for i := range size {
+			keys[i] = "[" + strconv.Itoa(i) + "]"
+			frames[i] = &frame{mi: mi, countIdx: cty.NumberIntVal(int64(i))}
+		}
+		return counted, "", keys, frames
+	case forEach != nil:
+		v, marks := ev.eval(forEach, &frame{mi: mi}, nil).Unmark()
+		if !v.IsWhollyKnown() && (!v.IsKnown() || !v.Type().IsMapType() && !v.Type().IsObjectType()) {
+			why := fmt.Sprintf("the for_each of %s is known only after apply", what)
+			ev.warnExpansion(what, forEach.Range())
+			return unknownExpansion, why, []string{"[*]"}, []*frame{{mi: mi, eachKey: unknownSet(cty.String, why), eachVal: unknownMaybeNull(why)}}
+		}
+		ty := v.Type()
+		if v.IsNull() || !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType() && ty.ElementType() == cty.String) {
+			ev.report(hcl.Diagnostics{{
+				Severity: hcl.DiagError, Summary: "Invalid for_each argument",
+				Detail:  fmt.Sprintf("The for_each argument must be a map, or a set of strings, not %s.", ty.FriendlyName()),
+				Subject: forEach.Range().Ptr(),
+			}})
+			return single, "", nil, nil
+		}
+		if n := v.LengthInt(); n > MaxInstances {
+			ev.tooMany(what, n, forEach.Range())
+			return single, "", nil, nil
+		}
+		var keys []string
+		var frames []*frame
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			k, _ = k.Unmark()
+			if ty.IsSetType() {
+				k = e
+			}
+			k, _ = k.Unmark()
+			if !k.IsKnown() || k.IsNull() {
+				continue
+			}
+			ks := k.AsString()
+			keys = append(keys, "["+strconv.Quote(ks)+"]")
+			frames = append(frames, &frame{mi: mi, eachKey: cty.StringVal(ks).WithMarks(marks), eachVal: e.WithMarks(marks)})
+		}
+		return keyed, "", keys, frames
+	}
+	return single, "", []string{""}, []*frame{{mi: mi}}
+}
+
+func (ev *evaluation) warnExpansion(what string, rng hcl.Range) {
+	ev.report(hcl.Diagnostics{{
+		Severity: hcl.DiagWarning,
+		Summary:  "Instances known only after apply",
+		Detail:   fmt.Sprintf("How many instances of %s exist depends on values known only after apply; vigil checks one representative instance, addressed [*].", what),
+		Subject:  rng.Ptr(),
+	}})
+}
+
+func (ev *evaluation) tooMany(what string, n int, rng hcl.Range) {
+	ev.report(hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Too many instances",
+		Detail:   fmt.Sprintf("%s would have %d instances; vigil expands at most %d.", what, n, MaxInstances),
+		Subject:  rng.Ptr(),
+	}})
+}
+
+// instanceAttrs evaluates the arguments and nested blocks of one resource
+// instance.
+func (ev *evaluation) instanceAttrs(ri *resInst, d *resourceDecl) map[string]cty.Value {
+	switch ri.state {
+	case evaluated:
+		return ri.attrs
+	case inProgress:
+		ev.cycle(ri.addr, d.defRange.Ptr())
+		return nil
+	}
+	ri.state = inProgress
+	ev.push(ri.addr)
+	ri.attrs = ev.evalBody(d.body, ri.fr, nil)
+	ev.pop()
+	ri.state = evaluated
+	return ri.attrs
+}
+
+// jsonBlockTypes are the nested block types of the resources vigil
+// normalises; in .tf.json files blocks and object arguments look alike, so
+// these are turned into lists of objects as native syntax would give.
+var jsonBlockTypes = map[string]bool{
+	"event_selector": true, "advanced_event_selector": true, "data_resource": true, "field_selector": true,
+	"insight_selector": true, "metric_transformation": true, "metric_query": true, "metric": true,
+}
+
+func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Value) map[string]cty.Value {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		attrs, diags := body.JustAttributes()
+		ev.report(diags)
+		out := make(map[string]cty.Value, len(attrs))
+		for name, a := range attrs {
+			if metaArguments[name] || name == "dynamic" {
+				continue
+			}
+			v := ev.eval(a.Expr, fr, iters)
+			if jsonBlockTypes[name] && v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
+				v = cty.TupleVal([]cty.Value{v})
+			}
+			out[name] = v
+		}
+		return out
+	}
+	out := make(map[string]cty.Value, len(sb.Attributes)+len(sb.Blocks))
+	for name, a := range sb.Attributes {
+		if metaArguments[name] {
+			continue
+		}
+		out[name] = ev.eval(a.Expr, fr, iters)
+	}
+	if len(sb.Blocks) == 0 {
+		return out
+	}
+	blocks := map[string][]cty.Value{}
+	unknownBlocks := map[string]cty.Value{}
+	for _, b := range sb.Blocks {
+		switch b.Type {
+		case "lifecycle", "provisioner", "connection":
+		case "dynamic":
+			ev.expandDynamic(b, fr, iters, blocks, unknownBlocks)
+		default:
+			blocks[b.Type] = append(blocks[b.Type], cty.ObjectVal(ev.evalBody(b.Body, fr, iters)))
+		}
+	}
+	for typ, list := range blocks {
+		out[typ] = cty.TupleVal(list)
+	}
+	for typ, v := range unknownBlocks {
+		out[typ] = v
+	}
+	return out
+}
+
+// expandDynamic evaluates a dynamic block into the blocks it generates.
+func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[string]cty.Value, blocks map[string][]cty.Value, unknown map[string]cty.Value) {
+	if len(b.Labels) != 1 {
+		ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dynamic block", Detail: "A dynamic block needs one label: the type of block it generates.", Subject: b.DefRange().Ptr()}})
+		return
+	}
+	typ := b.Labels[0]
+	iterName := typ
+	var forEach hcl.Expression
+	var content *hclsyntax.Body
+	for name, a := range b.Body.Attributes {
+		switch name {
+		case "for_each":
+			forEach = a.Expr
+		case "iterator":
+			if kw := hcl.ExprAsKeyword(a.Expr); kw != "" {
+				iterName = kw
+			}
+		}
+	}
+	for _, cb := range b.Body.Blocks {
+		if cb.Type == "content" {
+			content = cb.Body
+		}
+	}
+	if forEach == nil || content == nil {
+		ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dynamic block", Detail: "A dynamic block needs a for_each argument and a content block.", Subject: b.DefRange().Ptr()}})
+		return
+	}
+	coll, marks := ev.eval(forEach, fr, iters).Unmark()
+	if !coll.IsKnown() {
+		unknown[typ] = unknownMaybeNull(fmt.Sprintf("the for_each of dynamic %q at %s is known only after apply", typ, rangeString(forEach.Range()))).WithMarks(marks)
+		return
+	}
+	if coll.IsNull() || !coll.CanIterateElements() {
+		ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dynamic for_each value", Detail: "The for_each of a dynamic block must be a collection.", Subject: forEach.Range().Ptr()}})
+		return
+	}
+	if coll.LengthInt() > MaxInstances {
+		ev.tooMany("dynamic "+typ, coll.LengthInt(), forEach.Range())
+		return
+	}
+	for it := coll.ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		child := make(map[string]cty.Value, len(iters)+1)
+		for n, x := range iters {
+			child[n] = x
+		}
+		child[iterName] = cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(marks), "value": v.WithMarks(marks)})
+		blocks[typ] = append(blocks[typ], cty.ObjectVal(ev.evalBody(content, fr, child)))
+	}
+}
+
+// resourceValue is what a reference to a resource or data source reads: one
+// object, a tuple of them (count) or an object of them (for_each). Each
+// value carries the resource's address as a mark; attributes the
+// configuration does not set are Unknown.
+func (ev *evaluation) resourceValue(mi *modInst, key string, w *wants, traversals []hcl.Traversal) cty.Value {
+	rs := ev.resource(mi, key)
+	if rs == nil {
+		parts := strings.Split(key, ".")
+		what := "resource"
+		if parts[0] == "data" {
+			what = "data source"
+		}
+		return ev.undeclared(what, key, subjectFor(traversals, parts...))
+	}
+	insts := ev.expand(rs)
+	switch rs.mode {
+	case unknownExpansion:
+		return unknownMaybeNull(rs.why).Mark(refMark(insts[0].addr))
+	case single:
+		if len(insts) == 0 {
+			return unknownMaybeNull(mi.prefix() + key + " could not be expanded")
+		}
+		return ev.instanceObject(insts[0], rs.decl, w)
+	case counted:
+		list := make([]cty.Value, len(insts))
+		for i, ri := range insts {
+			list[i] = ev.instanceObject(ri, rs.decl, w)
+		}
+		return cty.TupleVal(list)
+	}
+	obj := make(map[string]cty.Value, len(insts))
+	for _, ri := range insts {
+		k, _ := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(ri.key, "["), "]"))
+		obj[k] = ev.instanceObject(ri, rs.decl, w)
+	}
+	return cty.ObjectVal(obj)
+}
+
+func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty.Value {
+	attrs := ev.instanceAttrs(ri, d)
+	if attrs == nil && ri.state != evaluated {
+		return unknownMaybeNull(ri.addr + " depends on itself")
+	}
+	mark := refMark(ri.addr)
+	obj := make(map[string]cty.Value, len(attrs)+2)
+	for k, v := range attrs {
+		obj[k] = v.Mark(mark)
+	}
+	add := func(name string) {
+		if _, ok := obj[name]; ok {
+			return
+		}
+		if alwaysSetAttributes[name] {
+			obj[name] = unknownSet(cty.String, fmt.Sprintf("known after apply: %s.%s", ri.addr, name)).Mark(mark)
+			return
+		}
+		obj[name] = unknownMaybeNull(fmt.Sprintf("%s.%s is not set in the configuration and is known only after apply", ri.addr, name)).Mark(mark)
+	}
+	for name := range w.names {
+		add(name)
+	}
+	if w.all {
+		for name := range alwaysSetAttributes {
+			add(name)
+		}
+	}
+	return cty.ObjectVal(obj)
+}
+
+func (ev *evaluation) call(mi *modInst, name string) *callState {
+	if cs, ok := mi.calls[name]; ok {
+		return cs
+	}
+	d, ok := mi.cfg.callNames[name]
+	if !ok {
+		return nil
+	}
+	cs := &callState{decl: d}
+	mi.calls[name] = cs
+	return cs
+}
+
+// expandCall evaluates a module call's count or for_each and creates its
+// child instances; a call whose module was not loaded has none.
+func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
+	switch cs.state {
+	case evaluated:
+		return cs.insts
+	case inProgress:
+		ev.cycle(mi.prefix()+"module."+cs.decl.name, cs.decl.rng.Ptr())
+		return nil
+	}
+	d := cs.decl
+	if d.child == nil {
+		cs.state = evaluated
+		return nil
+	}
+	base := mi.prefix() + "module." + d.name
+	if mi.depth+1 > MaxModuleDepth {
+		ev.report(hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Modules nested too deeply",
+			Detail:   fmt.Sprintf("%s is nested %d modules deep; vigil follows at most %d. A module that calls itself never ends.", base, mi.depth+1, MaxModuleDepth),
+			Subject:  d.srcRng.Ptr(),
+		}})
+		cs.state = evaluated
+		cs.why = "modules nested too deeply"
+		cs.mode = unknownExpansion
+		return nil
+	}
+	cs.state = inProgress
+	ev.push(base)
+	mode, why, keys, frames := ev.expansion(mi, d.count, d.forEach, base)
+	ev.pop()
+	cs.mode, cs.why, cs.keys = mode, why, keys
+	for i, k := range keys {
+		cs.insts = append(cs.insts, ev.newModInst(d.child, base+k, d, frames[i], mi.depth+1))
+	}
+	cs.state = evaluated
+	return cs.insts
+}
+
+// moduleValue is what a reference to a module call reads: an object of its
+// outputs, or a tuple or object of such objects for count and for_each.
+func (ev *evaluation) moduleValue(mi *modInst, name string, w *wants, traversals []hcl.Traversal) cty.Value {
+	cs := ev.call(mi, name)
+	if cs == nil {
+		return ev.undeclared("module call", name, subjectFor(traversals, "module", name))
+	}
+	if cs.decl.child == nil {
+		return unknownMaybeNull(fmt.Sprintf("the outputs of module %s are unknown: %s", name, cs.decl.unloaded))
+	}
+	insts := ev.expandCall(cs, mi)
+	if cs.mode == unknownExpansion || cs.state != evaluated {
+		why := cs.why
+		if why == "" {
+			why = "module " + name + " could not be expanded"
+		}
+		return unknownMaybeNull(why)
+	}
+	objs := make([]cty.Value, len(insts))
+	for i, child := range insts {
+		names := w.names
+		if w.all {
+			names = map[string]bool{}
+			for n := range child.cfg.outputs {
+				names[n] = true
+			}
+		}
+		obj := make(map[string]cty.Value, len(names))
+		for n := range names {
+			if _, ok := child.cfg.outputs[n]; ok {
+				obj[n] = ev.output(child, n)
+			}
+		}
+		objs[i] = cty.ObjectVal(obj)
+	}
+	switch cs.mode {
+	case single:
+		if len(objs) == 0 {
+			return unknownMaybeNull("module " + name + " has no instance")
+		}
+		return objs[0]
+	case counted:
+		return cty.TupleVal(objs)
+	}
+	obj := make(map[string]cty.Value, len(objs))
+	for i, k := range cs.keys {
+		key, _ := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(k, "["), "]"))
+		obj[key] = objs[i]
+	}
+	return cty.ObjectVal(obj)
+}
+
+func (ev *evaluation) output(mi *modInst, name string) cty.Value {
+	a := mi.cfg.outputs[name]
+	m := mi.outputs[name]
+	if m == nil {
+		m = &memo{}
+		mi.outputs[name] = m
+	}
+	what := mi.prefix() + "output." + name
+	switch m.state {
+	case evaluated:
+		return m.val
+	case inProgress:
+		return ev.cycle(what, a.Expr.Range().Ptr())
+	}
+	m.state = inProgress
+	ev.push(what)
+	m.val = ev.eval(a.Expr, &frame{mi: mi}, nil)
+	ev.pop()
+	m.state = evaluated
+	return m.val
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

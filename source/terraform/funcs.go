@@ -1,0 +1,322 @@
+package terraform
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/go-cty-funcs/cidr"
+	"github.com/hashicorp/go-cty-funcs/collection"
+	"github.com/hashicorp/go-cty-funcs/crypto"
+	"github.com/hashicorp/go-cty-funcs/encoding"
+	"github.com/hashicorp/go-cty-funcs/filesystem"
+	"github.com/hashicorp/go-cty-funcs/uuid"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	ctyyaml "github.com/zclconf/go-cty-yaml"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// baseFunctions are the Terraform functions that do not depend on a
+// module's directory.
+var baseFunctions = map[string]function.Function{
+	"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "log": stdlib.LogFunc,
+	"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc,
+	"signum": stdlib.SignumFunc,
+
+	"chomp": stdlib.ChompFunc, "format": stdlib.FormatFunc, "formatlist": stdlib.FormatListFunc,
+	"indent": stdlib.IndentFunc, "join": stdlib.JoinFunc, "lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc,
+	"regex": stdlib.RegexFunc, "regexall": stdlib.RegexAllFunc, "split": stdlib.SplitFunc,
+	"strrev": stdlib.ReverseFunc, "substr": stdlib.SubstrFunc, "title": stdlib.TitleFunc, "trim": stdlib.TrimFunc,
+	"trimprefix": stdlib.TrimPrefixFunc, "trimsuffix": stdlib.TrimSuffixFunc, "trimspace": stdlib.TrimSpaceFunc,
+	"replace": replaceFunc, "startswith": startsWithFunc, "endswith": endsWithFunc, "strcontains": strContainsFunc,
+
+	"chunklist": stdlib.ChunklistFunc, "coalesce": collection.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc,
+	"compact": stdlib.CompactFunc, "concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc,
+	"distinct": stdlib.DistinctFunc, "element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc,
+	"keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc,
+	"range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
+	"setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
+	"slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
+	"one": oneFunc, "sum": sumFunc, "alltrue": allTrueFunc, "anytrue": anyTrueFunc,
+
+	"csvdecode": stdlib.CSVDecodeFunc, "jsondecode": stdlib.JSONDecodeFunc, "jsonencode": stdlib.JSONEncodeFunc,
+	"yamldecode": ctyyaml.YAMLDecodeFunc, "yamlencode": ctyyaml.YAMLEncodeFunc,
+	"base64decode": encoding.Base64DecodeFunc, "base64encode": encoding.Base64EncodeFunc,
+	"urlencode": encoding.URLEncodeFunc,
+
+	"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
+
+	"md5": crypto.Md5Func, "sha1": crypto.Sha1Func, "sha256": crypto.Sha256Func, "sha512": crypto.Sha512Func,
+	"uuidv5": uuid.V5Func,
+
+	"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc,
+	"cidrsubnets": cidr.SubnetsFunc,
+
+	"basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc, "pathexpand": filesystem.PathExpandFunc,
+
+	"tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
+	"tostring": stdlib.MakeToFunc(cty.String), "tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
+	"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+
+	"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+	"sensitive": identityFunc, "nonsensitive": identityFunc,
+
+	// Known only after apply, or different on every run.
+	"timestamp":     unknownResultFunc("timestamp() is known only when Terraform applies"),
+	"plantimestamp": unknownResultFunc("plantimestamp() is known only when Terraform plans"),
+	"uuid":          unknownResultFunc("uuid() is random, known only after apply"),
+	"bcrypt":        unknownResultFunc("bcrypt() is salted at random, known only after apply"),
+}
+
+// functions returns the function table of a module in dir: baseFunctions
+// plus the ones that read files relative to it.
+func functions(dir string) map[string]function.Function {
+	fs := make(map[string]function.Function, len(baseFunctions)+8)
+	maps.Copy(fs, baseFunctions)
+	fs["file"] = filesystem.MakeFileFunc(dir, false)
+	fs["filebase64"] = filesystem.MakeFileFunc(dir, true)
+	fs["fileexists"] = filesystem.MakeFileExistsFunc(dir)
+	fs["fileset"] = filesystem.MakeFileSetFunc(dir)
+	fs["abspath"] = filesystem.AbsPathFunc
+	fs["templatefile"] = makeTemplateFileFunc(dir, fs)
+	return fs
+}
+
+// unsupportedFunc stands for a function vigil does not implement: its result
+// is unknown, so that no rule passes on a value vigil could not compute.
+func unsupportedFunc(name string) function.Function {
+	return unknownResultFunc(fmt.Sprintf("function %s is not supported by vigil", name))
+}
+
+func unknownResultFunc(reason string) function.Function {
+	return function.New(&function.Spec{
+		VarParam: &function.Parameter{
+			Name: "args", Type: cty.DynamicPseudoType,
+			AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true,
+		},
+		Type: function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			return unknownMaybeNull(reason), nil
+		},
+	})
+}
+
+var identityFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl:   func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
+})
+
+// lengthFunc is Terraform's length: of a collection or of a string.
+var lengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true, AllowMarked: true}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, marks := args[0].Unmark()
+		if v.Type() == cty.String {
+			if !v.IsKnown() {
+				return cty.UnknownVal(cty.Number).WithMarks(marks), nil
+			}
+			r, err := stdlib.Strlen(v)
+			return r.WithMarks(marks), err
+		}
+		r, err := stdlib.Length(v)
+		return r.WithMarks(marks), err
+	},
+})
+
+// replaceFunc is Terraform's replace: a substring, or a regular expression
+// when the search string is written /like this/.
+var replaceFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "str", Type: cty.String}, {Name: "substr", Type: cty.String}, {Name: "replace", Type: cty.String},
+	},
+	Type: function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		search := args[1].AsString()
+		if len(search) > 1 && search[0] == '/' && search[len(search)-1] == '/' {
+			return stdlib.RegexReplace(args[0], cty.StringVal(search[1:len(search)-1]), args[2])
+		}
+		return cty.StringVal(strings.ReplaceAll(args[0].AsString(), search, args[2].AsString())), nil
+	},
+})
+
+func stringPredicate(name string, pred func(s, sub string) bool) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}, {Name: name, Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return cty.BoolVal(pred(args[0].AsString(), args[1].AsString())), nil
+		},
+	})
+}
+
+var (
+	startsWithFunc  = stringPredicate("prefix", strings.HasPrefix)
+	endsWithFunc    = stringPredicate("suffix", strings.HasSuffix)
+	strContainsFunc = stringPredicate("substr", strings.Contains)
+)
+
+// oneFunc returns the only element of a list or set, null for an empty one.
+var oneFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		ty := args[0].Type()
+		switch {
+		case ty.IsListType() || ty.IsSetType():
+			return ty.ElementType(), nil
+		case ty.IsTupleType():
+			switch len(ty.TupleElementTypes()) {
+			case 0:
+				return cty.DynamicPseudoType, nil
+			case 1:
+				return ty.TupleElementTypes()[0], nil
+			}
+			return cty.NilType, fmt.Errorf("one() needs a list of at most one element, not %d", len(ty.TupleElementTypes()))
+		}
+		return cty.NilType, fmt.Errorf("one() needs a list or a set")
+	},
+	Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+		switch n := args[0].LengthInt(); n {
+		case 0:
+			return cty.NullVal(ret), nil
+		case 1:
+			it := args[0].ElementIterator()
+			it.Next()
+			_, v := it.Element()
+			return v, nil
+		default:
+			return cty.NilVal, fmt.Errorf("one() needs a list of at most one element, not %d", n)
+		}
+	},
+})
+
+func reduceNumbers(name string, list cty.Value) ([]cty.Value, error) {
+	if !list.CanIterateElements() {
+		return nil, fmt.Errorf("%s() needs a list", name)
+	}
+	var out []cty.Value
+	for it := list.ElementIterator(); it.Next(); {
+		_, v := it.Element()
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+var sumFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		elems, err := reduceNumbers("sum", args[0])
+		if err != nil {
+			return cty.NilVal, err
+		}
+		total := cty.Zero
+		for _, e := range elems {
+			n, err := convertTo(e, cty.Number)
+			if err != nil || n.IsNull() {
+				return cty.NilVal, fmt.Errorf("sum() needs numbers")
+			}
+			if !n.IsKnown() {
+				return cty.UnknownVal(cty.Number), nil
+			}
+			total = total.Add(n)
+		}
+		return total, nil
+	},
+})
+
+func boolReduce(name string, want bool) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			elems, err := reduceNumbers(name, args[0])
+			if err != nil {
+				return cty.NilVal, err
+			}
+			unknown := false
+			for _, e := range elems {
+				b, err := convertTo(e, cty.Bool)
+				if err != nil {
+					return cty.NilVal, fmt.Errorf("%s() needs booleans", name)
+				}
+				switch {
+				case !b.IsKnown():
+					unknown = true
+				case b.IsNull():
+					if want {
+						return cty.False, nil
+					}
+				case b.True() != want:
+					return cty.BoolVal(!want), nil
+				}
+			}
+			if unknown {
+				return cty.UnknownVal(cty.Bool), nil
+			}
+			return cty.BoolVal(want), nil
+		},
+	})
+}
+
+var (
+	allTrueFunc = boolReduce("alltrue", true)
+	anyTrueFunc = boolReduce("anytrue", false)
+)
+
+// makeTemplateFileFunc renders a template file from dir with the given
+// variables, using the module's functions (except templatefile itself).
+func makeTemplateFileFunc(dir string, funcs map[string]function.Function) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			p := args[0].AsString()
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			st, err := os.Stat(p)
+			if err != nil {
+				return cty.NilVal, fmt.Errorf("templatefile: %v", err)
+			}
+			if st.Size() > MaxFileBytes {
+				return cty.NilVal, fmt.Errorf("templatefile: %s is larger than %d bytes", p, MaxFileBytes)
+			}
+			src, err := os.ReadFile(p)
+			if err != nil {
+				return cty.NilVal, fmt.Errorf("templatefile: %v", err)
+			}
+			expr, diags := hclsyntax.ParseTemplate(src, p, hcl.InitialPos)
+			if diags.HasErrors() {
+				return cty.NilVal, fmt.Errorf("templatefile: %s", diags.Error())
+			}
+			vars := map[string]cty.Value{}
+			if v := args[1]; v.CanIterateElements() {
+				for it := v.ElementIterator(); it.Next(); {
+					k, e := it.Element()
+					if k.Type() == cty.String {
+						vars[k.AsString()] = e
+					}
+				}
+			}
+			inner := make(map[string]function.Function, len(funcs))
+			for n, f := range funcs {
+				if n != "templatefile" {
+					inner[n] = f
+				}
+			}
+			out, diags := expr.Value(&hcl.EvalContext{Variables: vars, Functions: inner})
+			if diags.HasErrors() {
+				return cty.NilVal, fmt.Errorf("templatefile: %s", diags.Error())
+			}
+			return out, nil
+		},
+	})
+}

@@ -1,0 +1,106 @@
+package terraform
+
+import (
+	"sort"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"vigil/entity"
+)
+
+// instance is one resource instance, read from HCL or from a plan, before it
+// becomes entities. It is the common ground of both inputs: normalisation
+// works on instances only.
+type instance struct {
+	addr    string // "module.trail.aws_cloudtrail.this[0]"
+	module  string // module instance path, "" for the root
+	managed bool
+	typ     string
+	name    string
+	attrs   map[string]any
+	// refs lists, per top-level attribute, the addresses of the resource
+	// instances its value was read from.
+	refs         map[string][]string
+	origin       entity.Origin
+	suppressions []entity.Suppression
+}
+
+func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs map[string]cty.Value) *instance {
+	d := rs.decl
+	in := &instance{
+		addr: ri.addr, module: mi.path, managed: d.managed, typ: d.typ, name: d.name,
+		attrs: make(map[string]any, len(attrs)),
+		origin: entity.Origin{
+			File:  d.rng.Filename,
+			Start: entity.Pos{Line: d.rng.Start.Line, Col: d.rng.Start.Column},
+			End:   entity.Pos{Line: d.rng.End.Line, Col: d.rng.End.Column},
+		},
+	}
+	for name, v := range attrs {
+		var c converter
+		in.attrs[name] = c.value(v, nil)
+		if len(c.refs) > 0 {
+			if in.refs == nil {
+				in.refs = map[string][]string{}
+			}
+			in.refs[name] = sortedKeys(c.refs)
+		}
+	}
+	sups, diags := suppressionsFor(mi.cfg.comments[d.rng.Filename], d.rng)
+	ev.report(diags)
+	in.suppressions = sups
+	return in
+}
+
+// entities turns the instances of one root module into entities: every
+// managed resource as a native entity, and each aws_cloudtrail also as a
+// normalised CloudTrail.
+func entities(instances []*instance, scope string) []*entity.Entity {
+	var out []*entity.Entity
+	g := newGraph(instances)
+	for _, in := range instances {
+		if !in.managed {
+			continue
+		}
+		out = append(out, &entity.Entity{
+			Type: in.typ, ID: in.addr, Name: displayName(in), Scope: scope,
+			Origin: in.origin, Attrs: in.attrs, Suppressions: in.suppressions,
+		})
+		if in.typ == "aws_cloudtrail" {
+			out = append(out, &entity.Entity{
+				Type: "CloudTrail", ID: in.addr, Name: displayName(in), Scope: scope,
+				Origin: in.origin, Attrs: g.cloudTrail(in), Suppressions: in.suppressions,
+			})
+		}
+	}
+	return out
+}
+
+func displayName(in *instance) string {
+	if s, ok := in.attrs["name"].(string); ok && s != "" {
+		return s
+	}
+	return in.name
+}
+
+// graph indexes the instances of one root module for following references.
+type graph struct {
+	byAddr map[string]*instance
+	byType map[string][]*instance
+}
+
+func newGraph(instances []*instance) *graph {
+	g := &graph{byAddr: map[string]*instance{}, byType: map[string][]*instance{}}
+	for _, in := range instances {
+		g.byAddr[in.addr] = in
+		key := in.typ
+		if !in.managed {
+			key = "data." + key
+		}
+		g.byType[key] = append(g.byType[key], in)
+	}
+	for _, list := range g.byType {
+		sort.SliceStable(list, func(i, j int) bool { return list[i].addr < list[j].addr })
+	}
+	return g
+}

@@ -1,0 +1,143 @@
+package terraform
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+
+	"vigil/entity"
+)
+
+// Limits on hostile input. Each has a test that crosses it.
+const (
+	// MaxFileBytes is the largest .tf, .tf.json, .tfvars or plan file read.
+	MaxFileBytes = 16 << 20
+	// MaxInstances is the largest count, or the most for_each elements, of one
+	// resource or module block.
+	MaxInstances = 10_000
+	// MaxModuleDepth is how deep local module calls may nest.
+	MaxModuleDepth = 32
+)
+
+// Options are the inputs that come from the command line rather than the
+// files.
+type Options struct {
+	VarFiles []string // --var-file, in order
+	Vars     []string // --var NAME=VALUE, in order (HCL or string values as terraform does)
+	Environ  []string // os.Environ(), for TF_VAR_*; nil in tests unless set
+}
+
+// Loader reads Terraform inputs and keeps the files it parsed, so that
+// diagnostics can be printed with their source:
+//
+//	l := terraform.NewLoader(opts)
+//	inv, diags := l.Load(path)
+//	hcl.NewDiagnosticTextWriter(os.Stderr, l.Files(), 80, false).WriteDiagnostics(diags)
+type Loader struct {
+	opts   Options
+	parser *hclparse.Parser
+}
+
+// NewLoader returns a Loader with the given options.
+func NewLoader(opts Options) *Loader {
+	return &Loader{opts: opts, parser: hclparse.NewParser()}
+}
+
+// Files returns every file the loader parsed, by the name diagnostics use.
+func (l *Loader) Files() map[string]*hcl.File { return l.parser.Files() }
+
+// Load reads a Terraform input: a directory tree (every root module in it; a
+// directory is a root module unless another module in the tree calls it as a
+// local source) or a plan JSON file. It returns every entity it could build,
+// even when some files had errors, plus diagnostics (errors and warnings, with
+// file:line:col). Each root module is one entity.Scope{Kind:
+// entity.ScopeTerraformModule, ID: <dir relative to path, "." for path>}.
+func Load(path string, opts Options) (*entity.Inventory, hcl.Diagnostics) {
+	return NewLoader(opts).Load(path)
+}
+
+// Load is the package-level Load, keeping the parsed files in l.
+func (l *Loader) Load(path string) (*entity.Inventory, hcl.Diagnostics) {
+	inv := &entity.Inventory{CollectedAt: time.Now().UTC(), Tool: "vigil terraform"}
+	st, err := os.Stat(path)
+	if err != nil {
+		return inv, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read Terraform input",
+			Detail:   fmt.Sprintf("%s. Give a directory of .tf files or a plan JSON file.", err),
+		}}
+	}
+	if !st.IsDir() {
+		data, diags := readLimited(path, nil)
+		if diags.HasErrors() {
+			return inv, diags
+		}
+		if !IsPlanJSON(data) {
+			return inv, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Not a Terraform plan",
+				Detail:   fmt.Sprintf("%s is neither a directory of Terraform files nor the JSON of a plan (terraform show -json PLANFILE).", path),
+				Subject:  &hcl.Range{Filename: path, Start: hcl.InitialPos, End: hcl.InitialPos},
+			}}
+		}
+		return loadPlan(path, data, inv)
+	}
+	return l.loadTree(path, inv)
+}
+
+// IsPlanJSON reports whether data is the JSON of a Terraform plan, as
+// "terraform show -json PLANFILE" writes it.
+func IsPlanJSON(data []byte) bool {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return false
+	}
+	var head struct {
+		FormatVersion   *string          `json:"format_version"`
+		PlannedValues   *json.RawMessage `json:"planned_values"`
+		ResourceChanges *json.RawMessage `json:"resource_changes"`
+		Configuration   *json.RawMessage `json:"configuration"`
+	}
+	if json.Unmarshal(trimmed, &head) != nil {
+		return false
+	}
+	return head.FormatVersion != nil && (head.PlannedValues != nil || head.ResourceChanges != nil || head.Configuration != nil)
+}
+
+// readLimited reads a file of at most MaxFileBytes; subject, if not nil, is
+// where the file was named (a --var-file flag has none).
+func readLimited(path string, subject *hcl.Range) ([]byte, hcl.Diagnostics) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error() + ".", Subject: subject}}
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err == nil && st.Size() > MaxFileBytes {
+		return nil, hcl.Diagnostics{tooLarge(path, st.Size())}
+	}
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error() + ".", Subject: subject}}
+	}
+	if n > MaxFileBytes {
+		return nil, hcl.Diagnostics{tooLarge(path, n)}
+	}
+	return buf.Bytes(), nil
+}
+
+func tooLarge(path string, size int64) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "File too large",
+		Detail:   fmt.Sprintf("%s has %d bytes; vigil reads files of at most %d bytes.", path, size, MaxFileBytes),
+		Subject:  &hcl.Range{Filename: path, Start: hcl.InitialPos, End: hcl.InitialPos},
+	}
+}

@@ -1,0 +1,3 @@
+output "trail_arn" {
+  value = module.trail.trail_arn
+}

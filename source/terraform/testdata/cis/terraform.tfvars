@@ -1,0 +1,6 @@
+org_prefix      = "acme"
+environment     = "prod"
+security_emails = ["secops@acme.example"]
+tags = {
+  Owner = "security"
+}
