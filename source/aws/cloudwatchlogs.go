@@ -2,7 +2,6 @@ package aws
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -43,10 +42,6 @@ func parseLogGroupARN(s string) (logGroup, error) {
 	}
 	return logGroup{arn: s, account: a.AccountID, region: a.Region, name: name}, nil
 }
-
-// errLogGroupMissing marks a log group that does not exist: it has no
-// metric filters.
-var errLogGroupMissing = errors.New("log group does not exist")
 
 // describeMetricFilters lists the metric filters of one log group, in the
 // log group's region, following nextToken. A log group that does not exist

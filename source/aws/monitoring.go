@@ -79,9 +79,17 @@ func (c *Collector) logGroupMonitoring(ctx context.Context, lg logGroup) monitor
 		mu.Lock()
 		defer mu.Unlock()
 		res.calls = appendAction(res.calls, call)
-		if err != nil {
-			res.errs = append(res.errs, err)
+		if err == nil {
+			return
 		}
+		// One failure per call, region and error is enough to say what is
+		// missing; the same topic behind many alarms fails once.
+		for _, have := range res.errs {
+			if have.Call == err.Call && have.Region == err.Region && describeError(have.Err) == describeError(err.Err) {
+				return
+			}
+		}
+		res.errs = append(res.errs, err)
 	}
 	values := make([]any, len(filters))
 	has := make([]any, len(filters))
