@@ -69,12 +69,15 @@
 // A non-FAIL result's message starts with "[UNKNOWN]" or "[ERROR]", and
 // properties.result and properties.underlyingResult carry vigil's result.
 // Findings on code have a physicalLocation with the file (a relative URI
-// stays relative) and a region (startLine, startColumn, endLine) and the
-// Terraform address as a logical location; live resources have their ARN
-// as logicalLocations[0].fullyQualifiedName (kind "resource"), and List<E>
-// findings their scope (kind "namespace"). partialFingerprints carries a
-// hash of rule, scope and entity that is stable across scans. Collection
-// failures and expired exclusions are tool execution notifications.
+// stays relative) and a region (startLine, startColumn, endLine). Every
+// entity's ID is logicalLocations[0].fullyQualifiedName (kind "resource"):
+// the Terraform address for code, the ARN for live resources, which have
+// no physical location; List<E> findings name their scope (kind
+// "namespace"). GitHub code scanning rejects results without a physical
+// location, so upload SARIF of Terraform scans there, not of live
+// accounts. partialFingerprints carries a hash of rule, scope and entity
+// that is stable across scans. Collection failures and expired exclusions
+// are tool execution notifications.
 //
 // # JUnit
 //

@@ -135,34 +135,38 @@ func (htmlFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 		return cmp.Or(cmp.Compare(a.worst, b.worst), cmp.Compare(b.Rule.Severity, a.Rule.Severity))
 	})
 	for _, x := range run.ExpiredExclusions {
-		d.ExpiredExclusions = append(d.ExpiredExclusions, safeText(exclusionText(&x)))
+		d.ExpiredExclusions = append(d.ExpiredExclusions, exclusionText(&x))
 	}
 	for _, f := range run.Failures {
-		d.Failures = append(d.Failures, safeText(f.String()))
+		d.Failures = append(d.Failures, f.String())
 	}
-	return htmlTemplate.Execute(w, d)
+	// Text from rules and findings may carry control characters that HTML
+	// forbids; the template itself has none, so cleaning the whole output
+	// catches every field.
+	var buf strings.Builder
+	if err := htmlTemplate.Execute(&buf, d); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, safeText(buf.String()))
+	return err
 }
 
 func htmlFindingOf(n int, f *engine.Finding) htmlFinding {
 	hf := htmlFinding{
 		N: n, RuleID: f.Rule.ID, Result: f.Result, Underlying: underlying(f), Excluded: f.Result == engine.Excluded,
-		Subject: safeText(subject(f)), Scope: safeText(findingScope(f)), Location: safeText(location(f)),
-		Message: safeText(f.Message),
-	}
-	for _, line := range f.Trace {
-		hf.Trace = append(hf.Trace, safeText(line))
+		Subject: subject(f), Scope: findingScope(f), Location: location(f), Message: f.Message, Trace: f.Trace,
 	}
 	if e := f.Entity; e != nil {
-		hf.Type = safeText(e.Type)
+		hf.Type = e.Type
 		if e.Name != e.ID {
-			hf.Name = safeText(e.Name)
+			hf.Name = e.Name
 		}
 		if len(e.Origin.API) > 0 && e.Origin.File == "" {
-			hf.Location = safeText(strings.TrimSpace(e.Region + " (" + strings.Join(e.Origin.API, ", ") + ")"))
+			hf.Location = strings.TrimSpace(e.Region + " (" + strings.Join(e.Origin.API, ", ") + ")")
 		}
 	}
 	if x := f.Exclusion; x != nil {
-		hf.Exclusion = safeText(exclusionText(x))
+		hf.Exclusion = exclusionText(x)
 	}
 	if rem := f.Remediation; rem != (rules.Remediation{}) && rem != f.Rule.Remediation {
 		hf.Remediation = &rem

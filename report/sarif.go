@@ -423,11 +423,7 @@ func sarifLocationOf(f *engine.Finding) (sarifLocation, bool) {
 		loc.PhysicalLocation = pl
 	}
 	if e.ID != "" {
-		kind := "resource"
-		if e.Origin.File != "" {
-			kind = "declaration"
-		}
-		loc.LogicalLocations = []sarifLogicalLocation{{Name: e.Name, FullyQualifiedName: e.ID, Kind: kind}}
+		loc.LogicalLocations = []sarifLogicalLocation{{Name: e.Name, FullyQualifiedName: e.ID, Kind: "resource"}}
 	}
 	return loc, loc.PhysicalLocation != nil || loc.LogicalLocations != nil
 }

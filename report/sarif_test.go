@@ -176,10 +176,10 @@ func TestSARIFContent(t *testing.T) {
 		{Rule: "D9.AWS.LOG.01", Level: "warning", Subject: "resource:" + euTrailARN},
 		{Rule: "D9.AWS.LOG.01", Level: "warning", Subject: "resource:" + oldTrailARN, Suppression: "external/accepted: dev account trail, replaced by org-main"},
 		{Rule: "D9.AWS.MON.05", Level: "warning", Subject: "namespace:" + account},
-		{Rule: "D9.TF.AWS.LOG.03", Level: "warning", Subject: "declaration:aws_cloudtrail.legacy", URI: "infra/prod/main.tf", Region: [3]int{31, 1, 36},
+		{Rule: "D9.TF.AWS.LOG.03", Level: "warning", Subject: "resource:aws_cloudtrail.legacy", URI: "infra/prod/main.tf", Region: [3]int{31, 1, 36},
 			Suppression: "inSource/accepted: trail is deleted in the next release"},
-		{Rule: "D9.TF.AWS.LOG.03", Level: "warning", Subject: "declaration:aws_cloudtrail.main", URI: "infra/prod/main.tf", Region: [3]int{12, 1, 24}},
-		{Rule: "D9.TF.AWS.LOG.03", Level: "warning", Subject: "declaration:module.audit.aws_cloudtrail.this[0]", URI: "infra/modules/audit/trail.tf", Region: [3]int{3, 1, 15}},
+		{Rule: "D9.TF.AWS.LOG.03", Level: "warning", Subject: "resource:aws_cloudtrail.main", URI: "infra/prod/main.tf", Region: [3]int{12, 1, 24}},
+		{Rule: "D9.TF.AWS.LOG.03", Level: "warning", Subject: "resource:module.audit.aws_cloudtrail.this[0]", URI: "infra/modules/audit/trail.tf", Region: [3]int{3, 1, 15}},
 	}
 	if diff := cmp.Diff(want, results); diff != "" {
 		t.Errorf("results (-want +got):\n%s", diff)
