@@ -63,6 +63,8 @@ func TestImportCloudGuardErrors(t *testing.T) {
 		{"bad severity", `[{"name": "a", "severity": "Severe", "logic": "CloudTrail should have x", "ruleId": "A.1"}]`,
 			`x.json: rules[0] (A.1): severity "Severe" is not one of`},
 		{"no logic", `[{"name": "a", "severity": "Low", "ruleId": "A.1"}]`, "x.json: rules[0] (A.1): the rule has no logic"},
+		{"too many rules", "[" + strings.Repeat(`{"severity": "Low", "logic": "A should have x"},`, MaxImportRules) + `{"severity": "Low", "logic": "A should have x"}]`,
+			"10001 rules, more than the limit of 10000"},
 		{"duplicate ids", `[{"severity": "Low", "logic": "A should have x", "ruleId": "A.1"}, {"severity": "Low", "logic": "A should have y", "ruleId": "A.1"}]`,
 			`rule id "A.1" is already used`},
 	}

@@ -112,13 +112,11 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 			r.Title = p.str(val, "title")
 		case "severity":
 			s := p.str(val, "severity")
-			if s != "" {
-				sev, err := ParseSeverity(s)
-				if err != nil {
-					p.errorf(val, "severity", "%v", err)
-				}
-				r.Severity = sev
+			sev, err := ParseSeverity(s)
+			if err != nil {
+				p.errorf(val, "severity", "%v", err)
 			}
+			r.Severity = sev
 		case "entity":
 			r.Entity = p.str(val, "entity")
 		case "logic":
@@ -146,6 +144,12 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 	for _, f := range requiredFields {
 		if seen[f] == nil {
 			p.errorf(root, f, "field %q is required", f)
+		}
+	}
+	for i, v := range []string{r.ID, r.Title, r.Entity} {
+		name := []string{"id", "title", "entity"}[i]
+		if seen[name] != nil && strings.TrimSpace(v) == "" {
+			p.errorf(seen[name], name, "field %q is empty", name)
 		}
 	}
 	if r.Entity != "" && r.Logic != "" {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -215,4 +216,15 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("error does not name the file: %v", err)
 		}
 	})
+}
+
+func TestLoadFSRejectsTooManyFiles(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := range MaxRulesPerDir + 1 {
+		fsys[fmt.Sprintf("r/%05d.yaml", i)] = &fstest.MapFile{Data: []byte("id: X\n")}
+	}
+	_, err := LoadFS(fsys, "r", "r")
+	if err == nil || !strings.Contains(err.Error(), "more than 10000 rule files") {
+		t.Errorf("got %v", err)
+	}
 }
