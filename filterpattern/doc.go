@@ -30,10 +30,14 @@
 //     authentication), as some CIS transcriptions write it; it means the
 //     quoted value.
 //   - A comparison on a missing selector, or on one that reaches an object,
-//     an array or null, is false for != as well as for =.
+//     an array or null, is false for != as well as for =. The guide says so
+//     for arrays; for missing fields DataBiosphere/azul#5884 reports the same
+//     from the CloudWatch console.
 //   - In a term pattern that mixes plain, ?optional and -excluded terms, the
 //     plain terms must all appear, the excluded ones must not, and at least
-//     one optional term must appear.
+//     one optional term must appear. The guide shows ?terms only on their
+//     own; Covers is written to stay sound if AWS ignores ?terms beside
+//     plain ones.
 //   - Conditions in a space-delimited slot may name any field of the
 //     pattern ([a, b = 1 && a != x]); naming a field the pattern does not
 //     declare is an error.

@@ -35,7 +35,8 @@ const MaxCoverSteps = 100_000
 //   - term patterns: a's terms are implied by b's when each term a requires
 //     is part of a term b requires, each term a excludes contains a term b
 //     excludes, and one of a's ?terms is part of a term b requires, or of
-//     each of b's ?terms.
+//     each of b's ?terms when b has no plain terms (how AWS mixes ?terms with
+//     plain terms is not documented, so Covers holds under either reading).
 //
 // It cannot prove coverage that needs several of a's clauses together for
 // one clause of b (a: $.n < 5 || $.n >= 5 does cover b: $.n = 3, but Covers
@@ -276,7 +277,9 @@ func coversTerms(a, b []term) bool {
 	if slices.ContainsFunc(bReq, impliesSome) {
 		return true
 	}
-	if len(bOpt) == 0 {
+	// When b also has plain terms, AWS may ignore its ?terms (the guide
+	// does not say how the two mix), so they prove nothing.
+	if len(bOpt) == 0 || len(bReq) > 0 {
 		return false
 	}
 	for _, o := range bOpt {

@@ -64,6 +64,7 @@ func TestCovers(t *testing.T) {
 		{"term: optional group", `?ERROR ?WARN`, `ERROR`, true},
 		{"term: optional subgroup", `?ERROR ?WARN ?FATAL`, `?ERROR ?WARN`, true},
 		{"term: optional supergroup", `?ERROR ?WARN`, `?ERROR ?WARN ?FATAL`, false},
+		{"term: b's ?terms prove nothing beside plain terms", `?X ?Y`, `ERROR ?X`, false},
 		{"term: exclusion", `ERROR -DEBUG`, `ERROR -DEBUG -TRACE`, true},
 		{"term: missing exclusion", `ERROR -DEBUG`, `ERROR`, false},
 		{"delimited: same slots, weaker condition", `[a, b = 4*]`, `[x, y = 404]`, false},

@@ -84,3 +84,16 @@ func TestMatch(t *testing.T) {
 		})
 	}
 }
+
+// TestNotEqualOnMissingField_azul5884 pins AWS's behaviour reported in
+// DataBiosphere/azul#5884 (tested in the CloudWatch console): != on a field
+// the event lacks does not match.
+func TestNotEqualOnMissingField_azul5884(t *testing.T) {
+	p := mustParse(t, `{($.errorCode = "AccessDenied") && ($.userIdentity.invokedBy != "cloudfront.amazonaws.com")}`)
+	if p.Match(`{"errorCode":"AccessDenied","userIdentity":{"accountId":"anonymous"}}`) {
+		t.Error("matched an event without userIdentity.invokedBy")
+	}
+	if !p.Match(`{"errorCode":"AccessDenied","userIdentity":{"invokedBy":"config.amazonaws.com"}}`) {
+		t.Error("did not match an event with another invokedBy")
+	}
+}

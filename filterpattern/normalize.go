@@ -44,8 +44,9 @@ func normalizeTerms(terms []term) []term {
 	if optionalAlways {
 		out = slices.DeleteFunc(out, func(t term) bool { return t.mode == termOptional })
 	}
-	// A lone ?term must appear, like a plain one.
-	if i, n := lastOptional(out); n == 1 {
+	// A lone ?term (with no plain term beside it) must appear, like a
+	// plain one.
+	if i, n := lastOptional(out); n == 1 && !slices.ContainsFunc(out, func(t term) bool { return t.mode == termRequired }) {
 		out[i].mode = termRequired
 	}
 	slices.SortFunc(out, func(a, b term) int {
@@ -285,17 +286,20 @@ func formatDelimited(fields []field, e expr, names []string) string {
 	} else if e != nil {
 		conjuncts = []expr{e}
 	}
-	slots := make([][]string, len(fields))
+	// A conjunct that is a connective is an ||; it needs parentheses only
+	// when its slot holds other conjuncts.
+	type slotText struct {
+		text string
+		or   bool
+	}
+	slots := make([][]slotText, len(fields))
 	for _, c := range conjuncts {
 		i := firstField(c)
 		switch c := c.(type) {
 		case *cond:
-			slots[i] = append(slots[i], formatCond(c, names))
+			slots[i] = append(slots[i], slotText{formatCond(c, names), false})
 		case *logic:
-			// A conjunct that is a connective is an ||; it needs
-			// parentheses only when the slot holds other conjuncts,
-			// which the join below adds.
-			slots[i] = append(slots[i], "\x00"+formatLogic(c, names, false))
+			slots[i] = append(slots[i], slotText{formatLogic(c, names, false), true})
 		}
 	}
 	parts := make([]string, len(fields))
@@ -304,14 +308,16 @@ func formatDelimited(fields []field, e expr, names []string) string {
 		case f.ellipsis:
 			parts[i] = "..."
 		case len(slots[i]) == 1:
-			parts[i] = strings.TrimPrefix(slots[i][0], "\x00")
+			parts[i] = slots[i][0].text
 		case len(slots[i]) > 1:
-			for j, t := range slots[i] {
-				if rest, ok := strings.CutPrefix(t, "\x00"); ok {
-					slots[i][j] = "(" + rest + ")"
+			texts := make([]string, len(slots[i]))
+			for j, st := range slots[i] {
+				texts[j] = st.text
+				if st.or {
+					texts[j] = "(" + st.text + ")"
 				}
 			}
-			parts[i] = strings.Join(slots[i], " && ")
+			parts[i] = strings.Join(texts, " && ")
 		case names == nil:
 			parts[i] = "$" + strconv.Itoa(i+1)
 		default:
