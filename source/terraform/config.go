@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty/function"
 )
 
 // moduleConfig is one directory of Terraform files, decoded but not
@@ -25,7 +24,6 @@ type moduleConfig struct {
 	byKey     map[string]*resourceDecl
 	calls     []*callDecl
 	callNames map[string]*callDecl
-	funcs     map[string]function.Function
 	// comments holds the vigil:ignore comments of each file, by file name.
 	comments map[string][]suppressionComment
 }

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // maxUnknownFunctionRetries bounds how often one expression is re-evaluated
@@ -30,7 +32,10 @@ type evaluation struct {
 	seen     map[string]bool // diagnostics already reported
 	stack    []string        // what is being evaluated, for cycle messages
 	varTypes map[*variableDecl]*varType
-	out      []*instance
+	// funcs are the functions of this root module: file functions read
+	// relative to its directory, where terraform runs.
+	funcs map[string]function.Function
+	out   []*instance
 }
 
 type memoState uint8
@@ -113,7 +118,7 @@ type callState struct {
 }
 
 func newEvaluation(t *tree, root *moduleConfig, sources *variableSources) *evaluation {
-	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, varTypes: map[*variableDecl]*varType{}}
+	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, varTypes: map[*variableDecl]*varType{}, funcs: functions(root.dir)}
 	ev.rootVals = ev.rootVariables(root, sources)
 	return ev
 }
@@ -175,7 +180,7 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 	for range maxUnknownFunctionRetries {
 		ctx := ev.context(fr, iters, expr.Variables())
 		v, diags := expr.Value(ctx)
-		if ev.stubUnknownFunctions(fr.mi.cfg, diags) {
+		if ev.stubUnknownFunctions(diags) {
 			continue
 		}
 		ev.report(diags)
@@ -189,7 +194,7 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 
 // stubUnknownFunctions adds an unknown-valued stand-in for every function
 // diags say does not exist, and reports whether it added any.
-func (ev *evaluation) stubUnknownFunctions(cfg *moduleConfig, diags hcl.Diagnostics) bool {
+func (ev *evaluation) stubUnknownFunctions(diags hcl.Diagnostics) bool {
 	added := false
 	for _, d := range diags {
 		extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallUnknownDiagExtra](d)
@@ -197,10 +202,10 @@ func (ev *evaluation) stubUnknownFunctions(cfg *moduleConfig, diags hcl.Diagnost
 			continue
 		}
 		name := extra.CalledFunctionNamespace() + extra.CalledFunctionName()
-		if _, exists := cfg.funcs[name]; exists {
+		if _, exists := ev.funcs[name]; exists {
 			continue
 		}
-		cfg.funcs[name] = unsupportedFunc(name)
+		ev.funcs[name] = unsupportedFunc(name)
 		added = true
 		ev.report(hcl.Diagnostics{{
 			Severity: hcl.DiagWarning,
@@ -221,7 +226,9 @@ func firstError(diags hcl.Diagnostics) string {
 	return "error"
 }
 
-func rangeString(r hcl.Range) string { return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column) }
+func rangeString(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}
 
 // attrStep returns the attribute name at step i of tr, or "" when there is
 // none.
@@ -271,7 +278,7 @@ func (w *wants) add(name string) {
 // read is evaluated.
 func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals []hcl.Traversal) *hcl.EvalContext {
 	mi := fr.mi
-	ctx := &hcl.EvalContext{Functions: mi.cfg.funcs}
+	ctx := &hcl.EvalContext{Functions: ev.funcs}
 	if len(traversals) == 0 {
 		return ctx
 	}
@@ -300,7 +307,7 @@ func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals 
 			}
 		case "path":
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal(mi.cfg.dir), "root": cty.StringVal(ev.root.dir), "cwd": cty.StringVal("."),
+				"module": cty.StringVal(ev.modulePath(mi.cfg)), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
 			})
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
@@ -997,4 +1004,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// modulePath is path.module: the module's directory relative to the root
+// module's, where terraform runs.
+func (ev *evaluation) modulePath(cfg *moduleConfig) string {
+	rel, err := filepath.Rel(ev.root.dir, cfg.dir)
+	if err != nil {
+		return cfg.dir
+	}
+	return filepath.ToSlash(rel)
 }

@@ -406,4 +406,3 @@ func splitReference(ref string) []string {
 	}
 	return parts
 }
-

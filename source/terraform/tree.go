@@ -117,7 +117,6 @@ func (t *tree) loadDir(dir string) *moduleConfig {
 		rel = dir
 	}
 	m := newModuleConfig(dir, filepath.ToSlash(rel))
-	m.funcs = functions(dir)
 	t.configs[key] = m
 	t.order = append(t.order, m)
 	for _, n := range names {

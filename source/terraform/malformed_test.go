@@ -1,0 +1,215 @@
+package terraform
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// writeTree writes files (path → content) under a new temporary directory.
+func writeTree(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// describe renders diagnostics one a line, with file names relative to dir:
+// "error main.tf:3,10-4,1: Summary: Detail".
+func describe(diags hcl.Diagnostics, dir string) []string {
+	var out []string
+	for _, d := range diags {
+		sev := "error"
+		if d.Severity == hcl.DiagWarning {
+			sev = "warning"
+		}
+		subject := "-"
+		if d.Subject != nil {
+			subject = strings.TrimPrefix(strings.TrimPrefix(d.Subject.String(), dir), "/")
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s: %s", sev, subject, d.Summary, strings.ReplaceAll(d.Detail, dir+"/", "")))
+	}
+	return out
+}
+
+func TestMalformedInput(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		opts  Options
+		// want lists every diagnostic, rendered by describe.
+		want []string
+		// entities lists the IDs of the entities still built.
+		entities []string
+	}{
+		{
+			name: "bad syntax in one file, the other still scanned",
+			files: map[string]string{
+				"main.tf": "resource \"aws_cloudtrail\" \"broken\" {\n  name = \"broken\n}\n",
+				"good.tf": "resource \"aws_cloudtrail\" \"good\" {\n  name = \"good\"\n}\n",
+			},
+			want: []string{
+				`error main.tf:2,17-3,1: Invalid multi-line string: Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \n escape to represent a newline character or use the "heredoc" multi-line template syntax.`,
+				`error main.tf:3,2-4,1: Invalid multi-line string: Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \n escape to represent a newline character or use the "heredoc" multi-line template syntax.`,
+				"error main.tf:2,17-3,1: Unterminated template string: No closing marker was found for the string.",
+			},
+			entities: []string{"aws_cloudtrail.good", "aws_cloudtrail.good"},
+		},
+		{
+			name:  "unknown block type",
+			files: map[string]string{"main.tf": "resorce \"aws_cloudtrail\" \"x\" {\n  name = \"x\"\n}\n"},
+			want:  []string{`error main.tf:1,1-8: Unsupported block type: Blocks of type "resorce" are not expected here. Did you mean "resource"?`},
+		},
+		{
+			name:  "top-level argument",
+			files: map[string]string{"main.tf": "name = \"x\"\n"},
+			want:  []string{`error main.tf:1,1-5: Unsupported argument: An argument named "name" is not expected here.`},
+		},
+		{
+			name: "cyclic locals",
+			files: map[string]string{"main.tf": `locals {
+  a = "${local.b}-a"
+  b = "${local.a}-b"
+}
+
+resource "aws_cloudtrail" "t" {
+  name = local.a
+}
+`},
+			want: []string{
+				`error main.tf:2,7-21: Cycle in references: local.a depends on itself: local.a → local.b → local.a. Break the cycle; Terraform rejects it too.`,
+			},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name: "missing module directory",
+			files: map[string]string{"main.tf": `module "trail" {
+  source = "./modules/trail"
+}
+
+resource "aws_cloudtrail" "t" {
+  name = module.trail.name
+}
+`},
+			want:     []string{`error main.tf:2,12-29: Module directory not found: Module "trail" has source "./modules/trail", but modules/trail is not a directory.`},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name:  "registry module is not downloaded",
+			files: map[string]string{"main.tf": "module \"trail\" {\n  source  = \"cloudposse/cloudtrail/aws\"\n  version = \"0.24.0\"\n}\n"},
+			want:  []string{`warning main.tf:2,13-40: Module not loaded: Module "trail" comes from "cloudposse/cloudtrail/aws", which vigil does not download; its outputs are unknown and the resources it creates are not checked.`},
+		},
+		{
+			name:  "undeclared variable",
+			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  name = var.trail_name\n}\n"},
+			want: []string{
+				`error main.tf:2,10-24: Reference to undeclared input variable: No input variable named "trail_name" is declared in this module.`,
+			},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name:  "undeclared resource",
+			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  cloud_watch_logs_group_arn = aws_cloudwatch_log_group.missing.arn\n}\n"},
+			want: []string{
+				`error main.tf:2,32-68: Reference to undeclared resource: No resource named "aws_cloudwatch_log_group.missing" is declared in this module.`,
+			},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name:  "negative count",
+			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  count = -1\n}\n"},
+			want:  []string{`error main.tf:2,11-13: Invalid count argument: The count argument must be a whole number, zero or more.`},
+		},
+		{
+			name:  "count beyond the limit",
+			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  count = 100000000\n}\n"},
+			want:  []string{`error main.tf:2,11-20: Too many instances: aws_cloudtrail.t would have 100000000 instances; vigil expands at most 10000.`},
+		},
+		{
+			name:  "for_each over a list",
+			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  for_each = [\"a\"]\n}\n"},
+			want:  []string{`error main.tf:2,14-19: Invalid for_each argument: The for_each argument must be a map, or a set of strings, not tuple.`},
+		},
+		{
+			name: "duplicate resource",
+			files: map[string]string{
+				"a.tf": "resource \"aws_cloudtrail\" \"t\" {\n  name = \"a\"\n}\n",
+				"b.tf": "resource \"aws_cloudtrail\" \"t\" {\n  name = \"b\"\n}\n",
+			},
+			want:     []string{`error b.tf:1,1-30: Duplicate resource: The resource "aws_cloudtrail.t" was already declared at a.tf:1,1-30; names must be unique within a module.`},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name:  "bad JSON syntax",
+			files: map[string]string{"main.tf.json": `{"resource": {"aws_cloudtrail": {"t": {"name": "x",}}}}`},
+			want:  []string{`error main.tf.json:1,51-52: Trailing comma in object: JSON does not permit a trailing comma after the final property in an object.`},
+		},
+		{
+			name:  "module that calls itself",
+			files: map[string]string{"main.tf": "module \"self\" {\n  source = \"./m\"\n}\n", "m/main.tf": "module \"again\" {\n  source = \"../m\"\n}\n"},
+			want:  []string{`error m/main.tf:2,12-18: Modules nested too deeply: module.self.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again.module.again is nested 33 modules deep; vigil follows at most 32. A module that calls itself never ends.`},
+		},
+		{
+			name:  "missing module argument",
+			files: map[string]string{"main.tf": "module \"m\" {\n  source = \"./m\"\n}\n", "m/main.tf": "variable \"name\" {}\nresource \"aws_cloudtrail\" \"t\" {\n  name = var.name\n}\n"},
+			want: []string{
+				`error main.tf:1,1-3,2: Missing required argument: The module "m" has no value for its variable "name", which has no default.`,
+			},
+			entities: []string{"module.m.aws_cloudtrail.t", "module.m.aws_cloudtrail.t"},
+		},
+		{
+			name:  "unsupported function",
+			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  name = provider::aws::arn_build(\"aws\", \"cloudtrail\")\n}\n"},
+			want:  []string{`warning main.tf:2,10-34: Unsupported function: vigil does not implement provider::aws::arn_build(); its results are treated as unknown.`},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name:  "bad --var",
+			files: map[string]string{"main.tf": "variable \"x\" {\n  default = 1\n}\n"},
+			opts:  Options{Vars: []string{"no-equals-sign"}},
+			want:  []string{`error -: Invalid --var option: "no-equals-sign" is not NAME=VALUE with a valid variable name.`},
+		},
+		{
+			name:  "invalid suppression date",
+			files: map[string]string{"main.tf": "# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-13-01 later\nresource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n}\n"},
+			want:  []string{`warning main.tf:1,1-1: Invalid vigil:ignore comment: The comment at main.tf:1 is ignored because its expiry "2027-13-01" is not a date YYYY-MM-DD. Write # vigil:ignore:RULE_ID[:exp:YYYY-MM-DD] reason.`},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name:  "variable value of the wrong type",
+			files: map[string]string{"main.tf": "variable \"multi\" {\n  type = bool\n}\nresource \"aws_cloudtrail\" \"t\" {\n  is_multi_region_trail = var.multi\n}\n", "terraform.tfvars": "multi = \"sometimes\"\n"},
+			want:  []string{`error terraform.tfvars:1,1-20: Invalid value for variable: The value for variable "multi" is not bool: a bool is required.`},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeTree(t, tt.files)
+			inv, diags := Load(dir, tt.opts)
+			got := describe(diags, dir)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s", diff)
+			}
+			var ids []string
+			for _, e := range inv.Entities {
+				ids = append(ids, e.ID)
+			}
+			if diff := cmp.Diff(tt.entities, ids); diff != "" {
+				t.Errorf("entities (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,4 @@
+resource "aws_cloudtrail" "broken" {
+  s3_bucket_name = "logs"
+  name = "broken
+}
