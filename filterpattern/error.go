@@ -12,8 +12,8 @@ import (
 type Error struct {
 	// Pattern is the source text of the pattern that failed to parse.
 	Pattern string
-	// Offset is the byte offset of the error in Pattern.
-	Offset int
+	// offset is the byte offset of the error in Pattern.
+	offset int
 	// Line and Col are 1-based; Col counts characters, not bytes.
 	Line, Col int
 	// Msg says what was expected.
@@ -33,12 +33,17 @@ func newError(src string, offset int, format string, args ...any) *Error {
 	}
 	return &Error{
 		Pattern: src,
-		Offset:  offset,
+		offset:  offset,
 		Line:    line,
 		Col:     utf8.RuneCountInString(src[lineStart:offset]) + 1,
 		Msg:     fmt.Sprintf(format, args...),
 	}
 }
+
+// Offset returns the byte offset of the error in the pattern, so that a
+// caller holding the pattern inside a larger text (a GSL string literal) can
+// point at the same place.
+func (e *Error) Offset() int { return e.offset }
 
 func (e *Error) Error() string {
 	if strings.Contains(e.Pattern, "\n") {

@@ -44,18 +44,19 @@ func normalizeTerms(terms []term) []term {
 	if optionalAlways {
 		out = slices.DeleteFunc(out, func(t term) bool { return t.mode == termOptional })
 	}
-	// A lone ?term (with no plain term beside it) must appear, like a
-	// plain one.
-	if i, n := lastOptional(out); n == 1 && !slices.ContainsFunc(out, func(t term) bool { return t.mode == termRequired }) {
-		out[i].mode = termRequired
-	}
 	slices.SortFunc(out, func(a, b term) int {
 		if a.mode != b.mode {
 			return int(a.mode) - int(b.mode)
 		}
 		return strings.Compare(formatTerm(a), formatTerm(b))
 	})
-	return slices.CompactFunc(out, func(a, b term) bool { return a.mode == b.mode && formatTerm(a) == formatTerm(b) })
+	out = slices.CompactFunc(out, func(a, b term) bool { return a.mode == b.mode && formatTerm(a) == formatTerm(b) })
+	// A lone ?term (with no plain term beside it) must appear, like a
+	// plain one.
+	if i, n := lastOptional(out); n == 1 && !slices.ContainsFunc(out, func(t term) bool { return t.mode == termRequired }) {
+		out[i].mode = termRequired
+	}
+	return out
 }
 
 func lastOptional(terms []term) (index, count int) {
