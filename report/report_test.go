@@ -92,6 +92,7 @@ func TestGoldenTextOptions(t *testing.T) {
 	}{
 		{"color", Options{Tool: tool, Color: true}},
 		{"show-pass-narrow", Options{Tool: tool, ShowPass: true, Width: 80}},
+		{"width-160", Options{Tool: tool, Width: 160}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -261,4 +262,18 @@ func bigRun(n int) *engine.Run {
 		run.Findings = append(run.Findings, &f)
 	}
 	return run
+}
+
+// TestTextCapsHugeCells feeds a megabyte message: the text table shows the
+// first maxCellRunes characters and says how many it left out.
+func TestTextCapsHugeCells(t *testing.T) {
+	run := fixtureRun()
+	run.Findings[0].Message = strings.Repeat("é", 1<<20)
+	out := string(write(t, "text", run, Options{}))
+	if want := "… (" + strconv.Itoa(1<<20-maxCellRunes) + " more characters)"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q", want)
+	}
+	if len(out) > 100_000 {
+		t.Errorf("text output is %d bytes for one huge message", len(out))
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
@@ -34,6 +35,11 @@ const (
 	minMessageWidth = 30
 	minEntityWidth  = 24
 )
+
+// maxCellRunes caps the text of one table cell: a message or entity ID
+// from a hostile or broken source can be megabytes long, which would make
+// the table unreadable. The JSON, CSV and SARIF formats keep the full text.
+const maxCellRunes = 2000
 
 func (textFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	v, err := newView(run, opts)
@@ -104,8 +110,15 @@ func (tw *textWriter) findings(v *view) {
 		}
 		return
 	}
+	header := table.Row{"SEVERITY", "RULE", "RESULT", "ENTITY", "LOCATION", "MESSAGE"}
 	t := tw.newTable()
-	t.AppendHeader(table.Row{"SEVERITY", "RULE", "RESULT", "ENTITY", "LOCATION", "MESSAGE"})
+	t.AppendHeader(header)
+	// widths[i] is the widest cell of column i, to fit the table to the
+	// terminal below.
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = text.StringWidthWithoutEscSequences(h.(string))
+	}
 	for _, f := range rows {
 		result := tw.colorResult(f.Result)
 		if f.Result == engine.Excluded {
@@ -115,18 +128,48 @@ func (tw *textWriter) findings(v *view) {
 		if x := f.Exclusion; x != nil {
 			msg = strings.TrimSpace(msg + "\nexcluded: " + exclusionText(x))
 		}
-		t.AppendRow(table.Row{
-			tw.colorSeverity(f.Rule.Severity), printable(f.Rule.ID), result,
-			printable(subject(f)), printable(location(f)), printable(msg),
-		})
+		row := table.Row{
+			tw.colorSeverity(f.Rule.Severity), cell(f.Rule.ID), result,
+			cell(subject(f)), cell(location(f)), cell(msg),
+		}
+		for i, c := range row {
+			for line := range strings.SplitSeq(c.(string), "\n") {
+				widths[i] = max(widths[i], text.StringWidthWithoutEscSequences(line))
+			}
+		}
+		t.AppendRow(row)
 	}
 	if tw.opts.Width > 0 {
-		t.SetColumnConfigs([]table.ColumnConfig{
-			{Number: 4, WidthMax: max(minEntityWidth, tw.opts.Width/4), WidthMaxEnforcer: text.WrapHard},
-			{Number: 6, WidthMax: max(minMessageWidth, tw.opts.Width/3), WidthMaxEnforcer: text.WrapSoft},
-		})
+		t.SetColumnConfigs(fitColumns(widths, tw.opts.Width))
 	}
 	tw.render(t)
+}
+
+// Columns of the findings table that wrap when the terminal is too narrow.
+const (
+	entityColumn  = 4
+	messageColumn = 6
+)
+
+// fitColumns wraps the entity and message columns so that the table fits
+// in width terminal columns where it can: the entity column takes at most a
+// quarter of the width, the message what is left; neither goes below its
+// minimum, so a very narrow terminal gets a wider table rather than an
+// unreadable one.
+func fitColumns(widths []int, width int) []table.ColumnConfig {
+	border := 3*len(widths) + 1 // "│ " before each cell, " " after, final "│"
+	entity := min(widths[entityColumn-1], max(minEntityWidth, width/4))
+	fixed := border + entity
+	for i, w := range widths {
+		if i != entityColumn-1 && i != messageColumn-1 {
+			fixed += w
+		}
+	}
+	message := max(minMessageWidth, width-fixed)
+	return []table.ColumnConfig{
+		{Number: entityColumn, WidthMax: entity, WidthMaxEnforcer: text.WrapHard},
+		{Number: messageColumn, WidthMax: message, WidthMaxEnforcer: text.WrapSoft},
+	}
 }
 
 // exclusionText describes an exclusion on one line.
@@ -251,6 +294,16 @@ func (tw *textWriter) colorResult(r engine.Result) string {
 
 func (tw *textWriter) colorStatus(s ControlStatus) string {
 	return tw.paint(string(s), statusColors[s])
+}
+
+// cell prepares text from the run for a table cell: capped at maxCellRunes
+// and printable.
+func cell(s string) string {
+	if utf8.RuneCountInString(s) > maxCellRunes {
+		runes := []rune(s)
+		s = fmt.Sprintf("%s… (%d more characters)", string(runes[:maxCellRunes]), len(runes)-maxCellRunes)
+	}
+	return printable(s)
 }
 
 // printable makes text from findings safe to print on a terminal: control
