@@ -171,9 +171,9 @@ resource "aws_cloudtrail" "t" {
 			entities: []string{"module.m.aws_cloudtrail.t", "module.m.aws_cloudtrail.t"},
 		},
 		{
-			name:  "unsupported function",
-			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  name = provider::aws::arn_build(\"aws\", \"cloudtrail\")\n}\n"},
-			want:  []string{`warning main.tf:2,10-34: Unsupported function: vigil does not implement provider::aws::arn_build(); its results are treated as unknown.`},
+			name:     "unsupported function",
+			files:    map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  name = provider::aws::arn_build(\"aws\", \"cloudtrail\")\n}\n"},
+			want:     []string{`warning main.tf:2,10-34: Unsupported function: vigil does not implement provider::aws::arn_build(); its results are treated as unknown.`},
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
 		{
@@ -183,15 +183,15 @@ resource "aws_cloudtrail" "t" {
 			want:  []string{`error -: Invalid --var option: "no-equals-sign" is not NAME=VALUE with a valid variable name.`},
 		},
 		{
-			name:  "invalid suppression date",
-			files: map[string]string{"main.tf": "# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-13-01 later\nresource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n}\n"},
-			want:  []string{`warning main.tf:1,1-1: Invalid vigil:ignore comment: The comment at main.tf:1 is ignored because its expiry "2027-13-01" is not a date YYYY-MM-DD. Write # vigil:ignore:RULE_ID[:exp:YYYY-MM-DD] reason.`},
+			name:     "invalid suppression date",
+			files:    map[string]string{"main.tf": "# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-13-01 later\nresource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n}\n"},
+			want:     []string{`warning main.tf:1,1-1: Invalid vigil:ignore comment: The comment at main.tf:1 is ignored because its expiry "2027-13-01" is not a date YYYY-MM-DD. Write # vigil:ignore:RULE_ID[:exp:YYYY-MM-DD] reason.`},
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
 		{
-			name:  "variable value of the wrong type",
-			files: map[string]string{"main.tf": "variable \"multi\" {\n  type = bool\n}\nresource \"aws_cloudtrail\" \"t\" {\n  is_multi_region_trail = var.multi\n}\n", "terraform.tfvars": "multi = \"sometimes\"\n"},
-			want:  []string{`error terraform.tfvars:1,1-20: Invalid value for variable: The value for variable "multi" is not bool: a bool is required.`},
+			name:     "variable value of the wrong type",
+			files:    map[string]string{"main.tf": "variable \"multi\" {\n  type = bool\n}\nresource \"aws_cloudtrail\" \"t\" {\n  is_multi_region_trail = var.multi\n}\n", "terraform.tfvars": "multi = \"sometimes\"\n"},
+			want:     []string{`error terraform.tfvars:1,1-20: Invalid value for variable: The value for variable "multi" is not bool: a bool is required.`},
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
 	}
