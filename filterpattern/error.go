@@ -56,16 +56,17 @@ func (e *Error) Error() string {
 // under the error's column:
 //
 //	| { $.eventName = }
-//	|                 ^
+//	| ................^
 //
-// Tabs are expanded to single spaces so the caret lines up.
+// as GSL diagnostics render. Tabs become single spaces so the caret lines
+// up.
 func (e *Error) Snippet() string {
 	lines := strings.Split(e.Pattern, "\n")
 	if e.Line < 1 || e.Line > len(lines) {
 		return ""
 	}
 	text := strings.ReplaceAll(lines[e.Line-1], "\t", " ")
-	return " | " + text + "\n | " + strings.Repeat(" ", e.Col-1) + "^"
+	return " | " + text + "\n | " + strings.Repeat(".", e.Col-1) + "^"
 }
 
 // quoteShort quotes a pattern for an error message, shortening long ones.

@@ -62,7 +62,7 @@ func TestParseErrors(t *testing.T) {
 
 func TestErrorSnippet(t *testing.T) {
 	_, err := Parse("{ $.eventName =\t}")
-	want := " | { $.eventName = }\n |                 ^"
+	want := " | { $.eventName = }\n | ................^"
 	if got := err.(*Error).Snippet(); got != want {
 		t.Errorf("Snippet:\n%s\nwant\n%s", got, want)
 	}

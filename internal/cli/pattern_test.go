@@ -22,7 +22,7 @@ func TestPatternCommand(t *testing.T) {
 		{name: "fmt from a file", args: []string{"fmt", cis45},
 			out: "{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) || ($.eventName = UpdateTrail) }\n"},
 		{name: "fmt parse error", args: []string{"fmt", `{ $.eventName = }`}, code: 2,
-			errHas: "vigil: pattern: col 17: expected a value after \"=\", found \"}\"\n | { $.eventName = }\n |                 ^\n"},
+			errHas: "vigil: pattern: col 17: expected a value after \"=\", found \"}\"\n | { $.eventName = }\n | ................^\n"},
 		{name: "fmt missing file", args: []string{"fmt", "@testdata/pattern/nope.txt"}, code: 2, errHas: "pattern: open testdata/pattern/nope.txt"},
 		{name: "equal", args: []string{"equal", cis45,
 			`{($.eventName=StopLogging)||($.eventName="StartLogging")||($.eventName=DeleteTrail)||($.eventName=UpdateTrail)||($.eventName=CreateTrail)}`},
