@@ -251,6 +251,10 @@ func formatValue(v value, op cmpOp) string {
 func formatLogic(l *logic, names []string, parenConds bool) string {
 	parts := make([]string, len(l.operands))
 	for i, o := range l.operands {
+		if k := exprKey(o); names == nil && parenConds && k != "" {
+			parts[i] = "(" + k + ")" // the key is this very text
+			continue
+		}
 		switch o := o.(type) {
 		case *cond:
 			if parenConds {
