@@ -46,10 +46,28 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 			in.refs[name] = sortedKeys(c.refs)
 		}
 	}
+	for name, def := range providerDefaults[d.typ] {
+		if v, ok := in.attrs[name]; !ok || v == nil {
+			in.attrs[name] = def
+		}
+	}
 	sups, diags := suppressionsFor(mi.cfg.comments[d.rng.Filename], d.rng)
 	ev.report(diags)
 	in.suppressions = sups
 	return in
+}
+
+// providerDefaults are the values the AWS provider gives arguments the
+// configuration leaves out, for the resources vigil's rules read. A plan
+// carries them already; HCL gets them here, so that a rule on the native
+// entity gives the same result on both.
+var providerDefaults = map[string]map[string]any{
+	"aws_cloudtrail": {
+		"enable_logging": true, "is_multi_region_trail": false, "is_organization_trail": false,
+		"include_global_service_events": true, "enable_log_file_validation": false,
+	},
+	"aws_cloudwatch_metric_alarm": {"actions_enabled": true},
+	"aws_sns_topic_subscription":  {"endpoint_auto_confirms": false},
 }
 
 // entities turns the instances of one root module into entities: every

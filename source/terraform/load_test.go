@@ -104,8 +104,8 @@ func TestLoadCISBaselineNative(t *testing.T) {
 	unknown(t, "cloud_watch_logs_group_arn", attr(t, trail, "cloud_watch_logs_group_arn"), entity.UnknownSet, "module.trail.aws_cloudwatch_log_group.this.arn")
 	unknown(t, "cloud_watch_logs_role_arn", attr(t, trail, "cloud_watch_logs_role_arn"), entity.UnknownSet, "module.trail.aws_iam_role.cloudtrail.arn")
 	unknown(t, "s3_bucket_name", attr(t, trail, "s3_bucket_name"), entity.UnknownSet, "aws_s3_bucket.trail.id")
-	if _, ok := trail.Attrs["enable_logging"]; ok {
-		t.Errorf("enable_logging is not in the configuration but the native entity has it")
+	if got := trail.Attrs["enable_logging"]; got != true {
+		t.Errorf("enable_logging is left to the provider's default, true; got %v", got)
 	}
 
 	lg := find(t, inv, "aws_cloudwatch_log_group", "module.trail.aws_cloudwatch_log_group.this")

@@ -1,0 +1,176 @@
+package terraform
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/entity"
+	"vigil/filterpattern"
+	"vigil/gsl"
+)
+
+// Rules from the seed pages, as published.
+const (
+	ruleLog03 = "aws_cloudtrail should not have (cloud_watch_logs_role_arn isEmpty() or cloud_watch_logs_group_arn isEmpty())"
+	ruleLog01 = "aws_cloudtrail should have is_multi_region_trail=true"
+	ruleAWS01 = "CloudTrail should have isMultiRegionTrail=true"
+	ruleMon05 = "List<CloudTrail> should have items with [hasSNSSubscriber='true' and metricFilters with [filterPattern isFilterPatternEqual('{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) ||($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName =StopLogging) }')] length() > 0]"
+)
+
+var testNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+// evaluate runs each rule on inv and returns "rule entity-or-scope" →
+// outcome.
+func evaluate(t *testing.T, inv *entity.Inventory, rules map[string]string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for name, src := range rules {
+		p, err := gsl.Compile(src, gsl.WithPatterns(filterpattern.NewCache()))
+		if err != nil {
+			t.Fatalf("compile %s: %v", name, err)
+		}
+		target := p.Target()
+		if target.List {
+			for _, sc := range inv.Scopes {
+				var items []any
+				for _, e := range inv.Entities {
+					if e.Type == target.Entity && e.Scope == sc.ID {
+						items = append(items, e.Attrs)
+					}
+				}
+				if items == nil {
+					continue // a root module without the entity: not applicable
+				}
+				out[fmt.Sprintf("%s scope %s", name, sc.ID)] = p.Eval(map[string]any{"items": items}, testNow).Outcome.String()
+			}
+			continue
+		}
+		for _, e := range inv.Entities {
+			if e.Type == target.Entity {
+				r := p.Eval(e.Attrs, testNow)
+				out[fmt.Sprintf("%s %s", name, e.ID)] = r.Outcome.String()
+			}
+		}
+	}
+	return out
+}
+
+var seedRules = map[string]string{"LOG.03": ruleLog03, "TF.LOG.01": ruleLog01, "LOG.01": ruleAWS01, "MON.05": ruleMon05}
+
+func TestSeedRulesOnHCLAndPlanAgree(t *testing.T) {
+	want := map[string]string{
+		"LOG.03 aws_cloudtrail.main":   "PASS", // group and role reference declared resources: set Unknowns
+		"LOG.03 aws_cloudtrail.legacy": "FAIL",
+		"TF.LOG.01 aws_cloudtrail.main":   "PASS",
+		"TF.LOG.01 aws_cloudtrail.legacy": "FAIL", // left to the provider default, false
+		"LOG.01 aws_cloudtrail.main":      "PASS",
+		"LOG.01 aws_cloudtrail.legacy":    "FAIL",
+		"MON.05 scope .":                  "PASS", // filter → alarm → topic → sqs subscription
+	}
+	fromHCL := evaluate(t, load(t, "testdata/chain", Options{}), seedRules)
+	fromPlan := evaluate(t, load(t, "testdata/plans/chain.json", Options{}), seedRules)
+	if diff := cmp.Diff(want, fromHCL); diff != "" {
+		t.Errorf("HCL (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(fromHCL, fromPlan); diff != "" {
+		t.Errorf("plan differs from HCL (-HCL +plan):\n%s", diff)
+	}
+}
+
+func TestSeedRulesOnFixtures(t *testing.T) {
+	tests := []struct {
+		path string
+		want map[string]string
+	}{
+		{"testdata/cis", map[string]string{
+			"LOG.03 " + cisTrail:    "PASS",
+			"TF.LOG.01 " + cisTrail: "PASS",
+			"LOG.01 " + cisTrail:    "PASS",
+			"MON.05 scope .":        "PASS",
+		}},
+		{"testdata/variants", map[string]string{
+			// Role and group from variables without values: maybe null.
+			"LOG.03 aws_cloudtrail.regional":    "UNKNOWN",
+			"TF.LOG.01 aws_cloudtrail.regional": "FAIL",
+			"LOG.01 aws_cloudtrail.regional":    "FAIL",
+			"MON.05 scope var_log_group":        "UNKNOWN",
+			// Log group from a data source: its ARN will be set, its metric
+			// filters are unknown.
+			"LOG.03 aws_cloudtrail.org":    "PASS",
+			"TF.LOG.01 aws_cloudtrail.org": "FAIL",
+			"LOG.01 aws_cloudtrail.org":    "FAIL",
+			"MON.05 scope data_log_group":  "UNKNOWN",
+			// Literal ARNs; the only filter is not the CloudTrail one.
+			"LOG.03 aws_cloudtrail.audit":    "PASS",
+			"TF.LOG.01 aws_cloudtrail.audit": "PASS",
+			"LOG.01 aws_cloudtrail.audit":    "PASS",
+			"MON.05 scope literal_arn":       "FAIL",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			got := evaluate(t, load(t, tt.path, Options{}), seedRules)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMON05NeedsASubscriber(t *testing.T) {
+	// The chain with the subscription's protocol changed: email waits for
+	// confirmation (UNKNOWN), none at all fails.
+	for _, tc := range []struct {
+		subscription string
+		want         string
+	}{
+		{`resource "aws_sns_topic_subscription" "ops" {
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = "secops@example.com"
+}`, "UNKNOWN"},
+		{``, "FAIL"},
+		{`resource "aws_sns_topic_subscription" "ops" {
+  topic_arn              = aws_sns_topic.alerts.arn
+  protocol               = "https"
+  endpoint               = "https://hooks.example.com/alerts"
+  endpoint_auto_confirms = true
+}`, "PASS"},
+	} {
+		files := map[string]string{"main.tf": `
+resource "aws_cloudwatch_log_group" "trail" {
+  name = "trail"
+}
+resource "aws_cloudtrail" "main" {
+  name                       = "main"
+  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.trail.arn}:*"
+}
+resource "aws_sns_topic" "alerts" {
+  name = "alerts"
+}
+resource "aws_cloudwatch_log_metric_filter" "f" {
+  name           = "f"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = "{($.eventName=CreateTrail)||($.eventName=UpdateTrail)||($.eventName=DeleteTrail)||($.eventName=StartLogging)||($.eventName=StopLogging)}"
+  metric_transformation {
+    name      = "m"
+    namespace = "ns"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "a" {
+  alarm_name    = "a"
+  metric_name   = aws_cloudwatch_log_metric_filter.f.metric_transformation[0].name
+  namespace     = "ns"
+  alarm_actions = [aws_sns_topic.alerts.arn]
+}
+` + tc.subscription}
+		got := evaluate(t, load(t, writeTree(t, files), Options{}), map[string]string{"MON.05": ruleMon05})
+		if got["MON.05 scope ."] != tc.want {
+			t.Errorf("with %q: MON.05 %v, want %s", tc.subscription, got, tc.want)
+		}
+	}
+}
