@@ -62,8 +62,8 @@ var seedRules = map[string]string{"LOG.03": ruleLog03, "TF.LOG.01": ruleLog01, "
 
 func TestSeedRulesOnHCLAndPlanAgree(t *testing.T) {
 	want := map[string]string{
-		"LOG.03 aws_cloudtrail.main":   "PASS", // group and role reference declared resources: set Unknowns
-		"LOG.03 aws_cloudtrail.legacy": "FAIL",
+		"LOG.03 aws_cloudtrail.main":      "PASS", // group and role reference declared resources: set Unknowns
+		"LOG.03 aws_cloudtrail.legacy":    "FAIL",
 		"TF.LOG.01 aws_cloudtrail.main":   "PASS",
 		"TF.LOG.01 aws_cloudtrail.legacy": "FAIL", // left to the provider default, false
 		"LOG.01 aws_cloudtrail.main":      "PASS",

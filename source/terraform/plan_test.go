@@ -1,0 +1,145 @@
+package terraform
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/entity"
+)
+
+func TestIsPlanJSON(t *testing.T) {
+	chain, err := os.ReadFile("testdata/plans/chain.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data string
+		want bool
+	}{
+		{"plan 1.2", string(chain), true},
+		{"plan 0.1", `{"format_version":"0.1","terraform_version":"0.12.31","planned_values":{"root_module":{}}}`, true},
+		{"inventory", `{"vigil_inventory":1,"entities":[]}`, false},
+		{"state", `{"format_version":"1.0","terraform_version":"1.5.0","values":{}}`, false},
+		{"array", `[{"isMultiRegionTrail":true}]`, false},
+		{"HCL", `resource "aws_cloudtrail" "x" {}`, false},
+		{"empty", ``, false},
+		{"truncated", `{"format_version":"1.2","planned_values":{`, false},
+	} {
+		if got := IsPlanJSON([]byte(tc.data)); got != tc.want {
+			t.Errorf("%s: IsPlanJSON = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestPlanFormats(t *testing.T) {
+	for _, tc := range []struct {
+		name, plan string
+		// want lists the rendered diagnostics.
+		want []string
+		ids  []string
+	}{
+		{
+			name: "format 0.1 without configuration",
+			plan: `{"format_version":"0.1","terraform_version":"0.12.31",
+ "planned_values":{"root_module":{"resources":[{"address":"aws_cloudtrail.t","mode":"managed","type":"aws_cloudtrail","name":"t",
+  "values":{"name":"t","is_multi_region_trail":true,"cloud_watch_logs_group_arn":null}}]}},
+ "resource_changes":[{"address":"aws_cloudtrail.t","mode":"managed","type":"aws_cloudtrail","name":"t","change":{"actions":["create"],"after_unknown":{"arn":true,"cloud_watch_logs_role_arn":true}}}]}`,
+			ids: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name: "unsupported format version",
+			plan: `{"format_version":"2.0","planned_values":{}}`,
+			want: []string{`error plan.json:1,1-1: Invalid plan JSON: plan.json could not be read as a Terraform plan: unsupported plan format version: "2.0.0" does not satisfy ">= 0.1, < 2.0".`},
+		},
+		{
+			name: "wrong type",
+			plan: "{\"format_version\":\"1.2\",\n \"planned_values\":{\"root_module\":{\"resources\":[{\"address\":7}]}}}",
+			want: []string{`error plan.json:2,60-60: Invalid plan JSON: plan.json could not be read as a Terraform plan: json: cannot unmarshal number into Go struct field StateResource.planned_values.root_module.resources.address of type string.`},
+		},
+		{
+			name: "no planned values",
+			plan: `{"format_version":"1.2","configuration":{}}`,
+			want: []string{`warning plan.json:1,1-1: Plan has no planned values: plan.json has no planned_values.root_module, so it declares no resources to check.`},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeTree(t, map[string]string{"plan.json": tc.plan})
+			inv, diags := Load(dir+"/plan.json", Options{})
+			if diff := cmp.Diff(tc.want, describe(diags, dir)); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s", diff)
+			}
+			var ids []string
+			for _, e := range inv.Entities {
+				ids = append(ids, e.ID)
+			}
+			if diff := cmp.Diff(tc.ids, ids); diff != "" {
+				t.Errorf("entities (-want +got):\n%s", diff)
+			}
+			if len(ids) > 0 {
+				ct := inv.Entities[1]
+				if ct.Attrs["isMultiRegionTrail"] != true || ct.Attrs["cloudWatchLogsLogGroupArn"] != nil {
+					t.Errorf("CloudTrail from plan 0.1: %v", ct.Attrs)
+				}
+				u, ok := ct.Attrs["cloudWatchLogsRoleArn"].(*entity.Unknown)
+				if !ok || u.Kind != entity.UnknownMaybeNull {
+					t.Errorf("role ARN unknown without configuration references: %s", entity.Format(ct.Attrs["cloudWatchLogsRoleArn"]))
+				}
+			}
+		})
+	}
+}
+
+func TestPlanChainEntities(t *testing.T) {
+	inv := load(t, "testdata/plans/chain.json", Options{})
+	trail := find(t, inv, "aws_cloudtrail", "aws_cloudtrail.main")
+	if trail.Origin.File != "testdata/plans/chain.json" || trail.Origin.Start.Line != 36 {
+		t.Errorf("origin %+v, want the resource's line in planned_values", trail.Origin)
+	}
+	unknown(t, "cloud_watch_logs_group_arn", trail.Attrs["cloud_watch_logs_group_arn"], entity.UnknownSet, "aws_cloudwatch_log_group.trail")
+	ct := find(t, inv, "CloudTrail", "aws_cloudtrail.main")
+	filters := ct.Attrs["metricFilters"].([]any)
+	var names []any
+	for _, f := range filters {
+		names = append(names, f.(map[string]any)["filterName"])
+	}
+	if diff := cmp.Diff([]any{"root-usage", "cloudtrail-changes"}, names); diff != "" {
+		t.Errorf("filters joined through module.monitoring's variable (-want +got):\n%s", diff)
+	}
+	cfg := filters[1].(map[string]any)
+	topic := cfg["metricTransformations"].([]any)[0].(map[string]any)["alarms"].([]any)[0].(map[string]any)["snsTopics"].([]any)[0].(map[string]any)
+	if topic["confirmedSubscriptions"] != 1.0 {
+		t.Errorf("confirmedSubscriptions %v, want the one sqs subscription", topic["confirmedSubscriptions"])
+	}
+	if filters[0].(map[string]any)["hasSNSSubscriber"] != false || cfg["hasSNSSubscriber"] != true || ct.Attrs["hasSNSSubscriber"] != true {
+		t.Errorf("hasSNSSubscriber: root-usage %v, cloudtrail-changes %v, trail %v", filters[0].(map[string]any)["hasSNSSubscriber"], cfg["hasSNSSubscriber"], ct.Attrs["hasSNSSubscriber"])
+	}
+}
+
+func TestSplitAddress(t *testing.T) {
+	for addr, want := range map[string][3]string{
+		"aws_cloudtrail.this":                          {"", "aws_cloudtrail", ""},
+		"module.trail.aws_cloudtrail.this[0]":          {"module.trail", "aws_cloudtrail", ""},
+		`module.a["x.y"].module.b.data.aws_iam_role.r`: {`module.a["x.y"].module.b`, "aws_iam_role", "data"},
+		`module.a["]"].aws_sns_topic.t["k"]`:           {`module.a["]"]`, "aws_sns_topic", ""},
+		"module.broken":                                {"module.broken", "", ""},
+	} {
+		module, typ, isData := splitAddress(addr)
+		data := ""
+		if isData {
+			data = "data"
+		}
+		if got := [3]string{module, typ, data}; got != want {
+			t.Errorf("splitAddress(%q) = %q, want %q", addr, got, want)
+		}
+	}
+	if got := strings.Join(splitReference(`module.a["k.1"].out[0].x`), " "); got != "module a out x" {
+		t.Errorf("splitReference: %q", got)
+	}
+	if got := parentModule(`module.a["x.module.y"].module.b`); got != `module.a["x.module.y"]` {
+		t.Errorf("parentModule: %q", got)
+	}
+}
