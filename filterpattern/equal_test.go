@@ -1,6 +1,7 @@
 package filterpattern
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -160,4 +161,34 @@ func TestDifference(t *testing.T) {
 	if !slices.Equal(onlyA, []string{Format(b)}) || !slices.Equal(onlyB, []string{Format(c)}) {
 		t.Errorf("Difference across connectives = %q, %q", onlyA, onlyB)
 	}
+}
+
+// TestCoversBudget checks that Covers gives up, soundly answering false, when
+// a proof needs more than MaxCoverSteps steps, and that nested alternating
+// connectives (the shape that makes the search grow) stay fast.
+func TestCoversBudget(t *testing.T) {
+	a, b := mustParse(t, cis45), mustParse(t, cis45+" ")
+	budget := 2
+	if coversExpr(a.expr, mustParse(t, `{ ($.eventName = CreateTrail) || ($.eventName = StopLogging) }`).expr, &budget) {
+		t.Error("proved coverage with a budget of 2 steps")
+	}
+	if !Covers(a, b) {
+		t.Error("Covers(p, p) is false")
+	}
+	nest := func(depth int, leaf string) string {
+		s := leaf
+		for i := 0; i < depth; i++ {
+			op := " && "
+			if i%2 == 1 {
+				op = " || "
+			}
+			s = fmt.Sprintf("(%s%s$.k%d = v%d)%s(%s%s$.k%d = w%d)", s, op, i, i, op, s, op, i, i)
+			if len(s) > MaxPatternBytes/4 {
+				break
+			}
+		}
+		return "{ " + s + " }"
+	}
+	x, y := mustParse(t, nest(12, "$.a = 1")), mustParse(t, nest(12, "$.a = 2"))
+	Covers(x, y) // must return; the budget bounds the work
 }
