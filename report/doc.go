@@ -12,7 +12,9 @@
 //	            severity and result, and a line per compliance framework.
 //	            ANSI colour only when Options.Color; text from the scanned
 //	            account has its control characters escaped, so a hostile
-//	            resource name cannot drive the terminal.
+//	            resource name cannot drive the terminal, and cells are
+//	            capped at 2,000 characters. Options.Width wraps the entity
+//	            and message columns to fit the terminal.
 //	compliance  the compliance view alone, as text (see below).
 //	json        a versioned document, {"vigil_report": 1, ...}, described
 //	            field by field in SCHEMA.md.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jedib0t/go-pretty/v6/text"
 
 	"vigil/engine"
 	"vigil/rules"
@@ -102,14 +103,21 @@ func TestGoldenTextOptions(t *testing.T) {
 }
 
 func TestTextColorOnlyWhenAsked(t *testing.T) {
-	t.Setenv("FORCE_COLOR", "1") // go-pretty's global switch must not matter
-	plain := write(t, "text", fixtureRun(), Options{})
-	if bytes.Contains(plain, []byte("\x1b[")) {
-		t.Errorf("text without Options.Color contains ANSI escapes")
-	}
-	colored := write(t, "text", fixtureRun(), Options{Color: true})
-	if !bytes.Contains(colored, []byte("\x1b[1;91mFAIL")) && !bytes.Contains(colored, []byte("\x1b[1;31mFAIL")) {
-		t.Errorf("text with Options.Color does not colour FAIL:\n%s", colored)
+	// go-pretty's global colour switch (set from NO_COLOR, FORCE_COLOR and
+	// TERM at start-up) must not matter: only Options.Color does.
+	t.Cleanup(text.DisableColors)
+	for _, global := range []bool{true, false} {
+		if global {
+			text.EnableColors()
+		} else {
+			text.DisableColors()
+		}
+		if plain := write(t, "text", fixtureRun(), Options{}); bytes.Contains(plain, []byte("\x1b[")) {
+			t.Errorf("global colours %v: text without Options.Color contains ANSI escapes", global)
+		}
+		if colored := write(t, "text", fixtureRun(), Options{Color: true}); !bytes.Contains(colored, []byte("\x1b[1;31mFAIL\x1b[0m")) {
+			t.Errorf("global colours %v: text with Options.Color does not colour FAIL:\n%s", global, colored)
+		}
 	}
 }
 
