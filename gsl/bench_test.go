@@ -1,0 +1,71 @@
+package gsl
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// mon05 is D9.AWS.MON.05 with its exact pattern string (seed 004).
+const mon05 = `List<CloudTrail> should have items with [hasSNSSubscriber='true' and metricFilters with [filterPattern isFilterPatternEqual('{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) ||($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName =StopLogging) }')] length() > 0]`
+
+var benchNow = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+func BenchmarkCompileMON05(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(mon05, WithPatterns(stubPatterns{})); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEvalSimple(b *testing.B) {
+	p := MustCompile("CloudTrail should have isMultiRegionTrail=true")
+	attrs := map[string]any{"name": "main", "isMultiRegionTrail": true, "isOrganizationTrail": false,
+		"s3BucketName": "logs", "kmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/abc", "homeRegion": "us-east-1"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if p.Eval(attrs, benchNow).Outcome != Pass {
+			b.Fatal("want PASS")
+		}
+	}
+}
+
+// trailScope builds a List<CloudTrail> scope of n trails with 5 metric
+// filters each, none of which matches MON.05's pattern.
+func trailScope(n int) map[string]any {
+	items := make([]any, n)
+	for i := range items {
+		filters := make([]any, 5)
+		for j := range filters {
+			filters[j] = map[string]any{
+				"filterName":    fmt.Sprintf("f%d", j),
+				"filterPattern": fmt.Sprintf("{ ($.eventName = Other%d) || ($.eventName = More%d) }", j, j),
+				"logGroupName":  "trail-logs",
+			}
+		}
+		items[i] = map[string]any{
+			"name":               fmt.Sprintf("trail-%d", i),
+			"isMultiRegionTrail": true,
+			"hasSNSSubscriber":   "true",
+			"metricFilters":      filters,
+		}
+	}
+	return map[string]any{"items": items}
+}
+
+// BenchmarkEvalMON05 evaluates MON.05 over 10,000 trails with 5 metric
+// filters each where no trail passes, so every trail and filter is
+// visited. It uses stubPatterns, which compares strings.
+func BenchmarkEvalMON05(b *testing.B) {
+	p := MustCompile(mon05, WithPatterns(stubPatterns{}))
+	scope := trailScope(10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if p.Eval(scope, benchNow).Outcome != Fail {
+			b.Fatal("want FAIL")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/10000, "ns/trail")
+}

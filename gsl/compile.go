@@ -1,0 +1,936 @@
+package gsl
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"vigil/entity"
+)
+
+// frame is what every compiled closure receives besides the current value:
+// the scan's "now" and, in explain mode, the tracer (nil otherwise). It is
+// passed by value so that evaluation does not allocate.
+type frame struct {
+	now time.Time
+	tr  *tracer
+}
+
+// condFn evaluates an expression as a condition; valFn as a value. cur is
+// the entity (or scope object) at the top, the element inside brackets.
+type (
+	condFn func(cur any, f frame) tri
+	valFn  func(cur any, f frame) any
+)
+
+// compiler turns the AST into a tree of closures, checking functions and
+// literal arguments on the way.
+type compiler struct {
+	src      string
+	cfg      config
+	list     bool
+	errs     ErrorList
+	warnings ErrorList
+}
+
+func (c *compiler) errorf(sp Span, format string, args ...any) {
+	c.errs = append(c.errs, &Diagnostic{Span: sp, Msg: fmt.Sprintf(format, args...), src: c.src})
+}
+
+func (c *compiler) warnf(sp Span, format string, args ...any) {
+	c.warnings = append(c.warnings, &Diagnostic{Span: sp, Msg: fmt.Sprintf(format, args...), src: c.src})
+}
+
+// traceFail records an evaluation error when tracing, and returns errVal.
+func traceFail(f frame, sp Span, format string, args ...any) any {
+	if f.tr != nil {
+		f.tr.fail(sp, fmt.Sprintf(format, args...))
+	}
+	return errVal
+}
+
+// leaf wraps the fast closure of a comparison, function or bare path so
+// that in explain mode the explaining closure runs instead, inside an event
+// of its own.
+func leaf(fast condFn, explain func(cur any, f frame) (tri, string)) condFn {
+	return func(cur any, f frame) tri {
+		if f.tr == nil {
+			return fast(cur, f)
+		}
+		ev := f.tr.open(evLeaf)
+		r, text := explain(cur, f)
+		f.tr.close(ev, r, text)
+		return r
+	}
+}
+
+// triValue turns a condition's result into a value.
+func triValue(r tri) any {
+	switch r {
+	case tTrue:
+		return true
+	case tFalse:
+		return false
+	case tUnknown:
+		return derivedUnknown
+	}
+	return errVal
+}
+
+// cond compiles e as a condition.
+func (c *compiler) cond(e Expr) condFn {
+	switch n := e.(type) {
+	case *Paren:
+		return c.cond(n.X)
+	case *Logical:
+		return c.logical(n)
+	case *Not:
+		x := c.cond(n.X)
+		return func(cur any, f frame) tri {
+			if f.tr == nil {
+				return x(cur, f).not()
+			}
+			ev := f.tr.open(evNot)
+			r := x(cur, f).not()
+			f.tr.close(ev, r, shortString(n)+": "+r.String())
+			return r
+		}
+	case *Compare:
+		return c.compare(n)
+	case *In:
+		return c.in(n)
+	case *Like:
+		return c.like(n)
+	case *Regex:
+		return c.regex(n)
+	case *Call:
+		return c.callCond(n)
+	case *ListOp:
+		if n.Op != GroupBy {
+			return c.listCond(n, n.Op, n)
+		}
+	}
+	// A value as a condition: its truthiness (gsl-spec.md §3).
+	v := c.val(e)
+	return leaf(func(cur any, f frame) tri { return truthy(v(cur, f)) },
+		func(cur any, f frame) (tri, string) {
+			x := v(cur, f)
+			r := truthy(x)
+			return r, truthText(e, shortString(e), x, r, cur)
+		})
+}
+
+func truthText(e Expr, text string, x any, r tri, cur any) string {
+	switch r {
+	case tTrue:
+		return text + " is " + describeAt(e, x, cur)
+	case tFalse:
+		return text + " is " + describeAt(e, x, cur) + ", expected a value that is not empty or false"
+	case tUnknown:
+		return text + " is " + describe(x)
+	}
+	return text + ": evaluation error"
+}
+
+// describeAt describes x, the value of e, saying "missing" for a path that
+// does not exist.
+func describeAt(e Expr, x any, cur any) string {
+	if x == nil {
+		if p, ok := e.(*Path); ok && !pathExists(cur, p.Segments) {
+			return "missing"
+		}
+	}
+	return describe(x)
+}
+
+func pathExists(cur any, segs []string) bool {
+	for _, s := range segs {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		if cur, ok = m[s]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *compiler) logical(n *Logical) condFn {
+	fns := make([]condFn, len(n.Operands))
+	for i, o := range n.Operands {
+		fns[i] = c.cond(o)
+	}
+	var inner condFn
+	if n.Op == And {
+		// Kleene AND; every operand is evaluated so that an error anywhere
+		// makes the result ERROR (gsl-spec.md §7.2, §7.7).
+		inner = func(cur any, f frame) tri {
+			out := tTrue
+			for _, fn := range fns {
+				switch fn(cur, f) {
+				case tFalse:
+					if out != tError {
+						out = tFalse
+					}
+				case tUnknown:
+					if out == tTrue {
+						out = tUnknown
+					}
+				case tError:
+					out = tError
+				}
+			}
+			return out
+		}
+	} else {
+		inner = func(cur any, f frame) tri {
+			out := tFalse
+			for _, fn := range fns {
+				switch fn(cur, f) {
+				case tTrue:
+					if out != tError {
+						out = tTrue
+					}
+				case tUnknown:
+					if out == tFalse {
+						out = tUnknown
+					}
+				case tError:
+					out = tError
+				}
+			}
+			return out
+		}
+	}
+	return func(cur any, f frame) tri {
+		if f.tr == nil {
+			return inner(cur, f)
+		}
+		ev := f.tr.open(evLogic)
+		r := inner(cur, f)
+		f.tr.close(ev, r, shortString(n)+": "+r.String())
+		return r
+	}
+}
+
+// val compiles e as a value.
+func (c *compiler) val(e Expr) valFn {
+	switch n := e.(type) {
+	case *Paren:
+		return c.val(n.X)
+	case *Path:
+		return c.path(n)
+	case *Self:
+		return func(cur any, f frame) any { return cur }
+	case *Literal:
+		v := n.Value
+		return func(any, frame) any { return v }
+	case *ListOp:
+		switch n.Op {
+		case With:
+			return c.withValue(n)
+		case GroupBy:
+			return c.groupBy(n)
+		}
+	case *Call:
+		return c.call(n)
+	}
+	cf := c.cond(e)
+	return func(cur any, f frame) any { return triValue(cf(cur, f)) }
+}
+
+// path compiles a field or dotted path. A path into a list or a scalar is
+// an evaluation error; into an unknown, unknown; a missing step is null
+// (gsl-spec.md §7.8).
+func (c *compiler) path(n *Path) valFn {
+	segs := n.Segments
+	name := strings.Join(segs, ".")
+	if len(segs) == 1 {
+		key := segs[0]
+		return func(cur any, f frame) any {
+			if m, ok := cur.(map[string]any); ok {
+				v := m[key]
+				if f.tr != nil {
+					if u, ok := v.(*entity.Unknown); ok {
+						f.tr.unknown(name, u)
+					}
+				}
+				return v
+			}
+			return walkPath(cur, segs, name, n.span, f)
+		}
+	}
+	return func(cur any, f frame) any { return walkPath(cur, segs, name, n.span, f) }
+}
+
+func walkPath(cur any, segs []string, name string, sp Span, f frame) any {
+	for i, s := range segs {
+		switch x := cur.(type) {
+		case map[string]any:
+			cur = x[s]
+			continue
+		case nil:
+			return nil
+		case *entity.Unknown:
+			if f.tr != nil {
+				f.tr.unknown(strings.Join(segs[:i], "."), x)
+			}
+			return x
+		case []any:
+			if i == 0 {
+				return traceFail(f, sp, "path '%s' cannot be read from a list element that is itself a list", name)
+			}
+			return traceFail(f, sp, "path '%s' goes into a list at '%s': use a list operator such as with [...] or contain [...]", name, strings.Join(segs[:i], "."))
+		}
+		if cur == errVal {
+			return errVal
+		}
+		if i == 0 {
+			return traceFail(f, sp, "path '%s' cannot be read from %s %s", name, entity.Kind(cur), describe(cur))
+		}
+		return traceFail(f, sp, "path '%s' goes into %s %s at '%s'", name, entity.Kind(cur), describe(cur), strings.Join(segs[:i], "."))
+	}
+	if u, ok := cur.(*entity.Unknown); ok && f.tr != nil {
+		f.tr.unknown(name, u)
+	}
+	return cur
+}
+
+// compare compiles "x op y".
+func (c *compiler) compare(n *Compare) condFn {
+	if fn := c.countCompare(n); fn != nil {
+		return fn
+	}
+	x := c.val(n.X)
+	y := c.val(n.Y)
+	op := n.Op
+	var fast condFn
+	if lit, ok := n.Y.(*Literal); ok {
+		v := lit.Value
+		switch op {
+		case Eq:
+			fast = func(cur any, f frame) tri { return equal(x(cur, f), v) }
+		case Ne:
+			fast = func(cur any, f frame) tri { return equal(x(cur, f), v).not() }
+		default:
+			fast = func(cur any, f frame) tri { return order(x(cur, f), v, op) }
+		}
+	} else {
+		fast = func(cur any, f frame) tri { return compareValues(x(cur, f), y(cur, f), op) }
+	}
+	explained := leaf(fast, func(cur any, f frame) (tri, string) {
+		xv, yv := x(cur, f), y(cur, f)
+		r := compareValues(xv, yv, op)
+		return r, compareText(n, shortString(n.X), xv, yv, r, cur)
+	})
+	lit, isLit := n.Y.(*Literal)
+	key, isField := fieldKey(n.X)
+	if !isLit || !isField || (op != Eq && op != Ne) {
+		return explained
+	}
+	// The common "field = literal": one closure, no calls but the map
+	// lookup and equal.
+	v, neg := lit.Value, op == Ne
+	return func(cur any, f frame) tri {
+		if f.tr != nil {
+			return explained(cur, f)
+		}
+		if m, ok := cur.(map[string]any); ok {
+			r := equal(m[key], v)
+			if neg {
+				return r.not()
+			}
+			return r
+		}
+		return fast(cur, f)
+	}
+}
+
+// fieldKey returns the name of a one-segment path.
+func fieldKey(e Expr) (string, bool) {
+	if p, ok := e.(*Path); ok && len(p.Segments) == 1 {
+		return p.Segments[0], true
+	}
+	return "", false
+}
+
+func compareValues(a, b any, op CmpOp) tri {
+	switch op {
+	case Eq:
+		return equal(a, b)
+	case Ne:
+		return equal(a, b).not()
+	}
+	return order(a, b, op)
+}
+
+func compareText(n *Compare, xText string, xv, yv any, r tri, cur any) string {
+	got := xText + " is " + describeAt(n.X, xv, cur)
+	want := describe(yv)
+	if _, ok := n.Y.(*Literal); !ok {
+		want = n.Y.String() + " (" + describeAt(n.Y, yv, cur) + ")"
+	}
+	switch r {
+	case tUnknown:
+		if entity.IsUnknown(yv) && !entity.IsUnknown(xv) {
+			return n.Y.String() + " is " + describe(yv)
+		}
+		return got
+	case tError:
+		return shortString(n) + ": evaluation error"
+	case tFalse:
+		if n.Op == Eq {
+			return got + ", expected " + want
+		}
+		return got + ", expected " + n.Op.String() + " " + want
+	}
+	switch n.Op {
+	case Eq:
+		return got
+	case Ne:
+		return got + ", not " + want
+	}
+	return got + ", " + n.Op.String() + " " + want
+}
+
+// listOf resolves the value a list operator applies to: null is the empty
+// list, an unknown makes the operator unknown, any other non-list is an
+// evaluation error (gsl-spec.md §7.5, §7.9).
+func listOf(v any, what string, sp Span, f frame) ([]any, tri) {
+	switch x := v.(type) {
+	case []any:
+		return x, tTrue
+	case nil:
+		return nil, tTrue
+	case *entity.Unknown:
+		return nil, tUnknown
+	}
+	if v == errVal {
+		return nil, tError
+	}
+	traceFail(f, sp, "%s needs a list, found %s %s", what, entity.Kind(v), describe(v))
+	return nil, tError
+}
+
+// anyMatch is a Kleene OR over the elements that stops at the first
+// element that matches: a match decides even if another element errs.
+func anyMatch(list []any, elem condFn, f frame) tri {
+	out := tFalse
+	for _, e := range list {
+		switch elem(e, f) {
+		case tTrue:
+			return tTrue
+		case tUnknown:
+			if out == tFalse {
+				out = tUnknown
+			}
+		case tError:
+			out = tError
+		}
+	}
+	return out
+}
+
+// allMatch is a Kleene AND over the elements that stops at the first
+// element that does not match.
+func allMatch(list []any, elem condFn, f frame) tri {
+	out := tTrue
+	for _, e := range list {
+		switch elem(e, f) {
+		case tFalse:
+			return tFalse
+		case tUnknown:
+			if out == tTrue {
+				out = tUnknown
+			}
+		case tError:
+			out = tError
+		}
+	}
+	return out
+}
+
+// listCond compiles a list operator used as a condition. kind is the
+// operator's meaning (With and Contain mean the same as conditions); text
+// labels the explanation.
+func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
+	x := c.val(n.X)
+	elem := c.cond(n.Elem)
+	what := "'" + n.Op.String() + "'"
+	fast := func(cur any, f frame) tri {
+		list, r := listOf(x(cur, f), what, n.span, f)
+		if r != tTrue {
+			return r
+		}
+		switch kind {
+		case ContainAll:
+			return allMatch(list, elem, f)
+		case ContainNone:
+			return anyMatch(list, elem, f).not()
+		}
+		return anyMatch(list, elem, f)
+	}
+	return func(cur any, f frame) tri {
+		if f.tr == nil {
+			return fast(cur, f)
+		}
+		ev := f.tr.open(evList)
+		text := shortString(label)
+		v := x(cur, f)
+		list, r := listOf(v, what, n.span, f)
+		if r != tTrue {
+			label := text + ": " + r.String()
+			if r == tUnknown {
+				label = text + ": " + shortString(n.X) + " is " + describe(v)
+			}
+			f.tr.close(ev, r, label)
+			return r
+		}
+		counts := traceElements(list, elem, f, shortString(n.X))
+		r = counts.result(kind)
+		f.tr.close(ev, r, text+": "+counts.String())
+		return r
+	}
+}
+
+// elementCounts tallies an explained list operator.
+type elementCounts struct {
+	n, match, unknown, errs int
+}
+
+func (e elementCounts) String() string {
+	s := fmt.Sprintf("%d of %d elements match", e.match, e.n)
+	if e.n == 1 {
+		s = fmt.Sprintf("%d of 1 element matches", e.match)
+	}
+	if e.unknown > 0 {
+		s += fmt.Sprintf(", %d unknown", e.unknown)
+	}
+	if e.errs > 0 {
+		s += fmt.Sprintf(", %d with errors", e.errs)
+	}
+	return s
+}
+
+// result gives the same outcome as anyMatch / allMatch from the counts.
+func (e elementCounts) result(kind ListOpKind) tri {
+	switch kind {
+	case ContainAll:
+		switch {
+		case e.n-e.match-e.unknown-e.errs > 0:
+			return tFalse
+		case e.errs > 0:
+			return tError
+		case e.unknown > 0:
+			return tUnknown
+		}
+		return tTrue
+	case ContainNone:
+		return elementCounts.result(e, Contain).not()
+	}
+	switch {
+	case e.match > 0:
+		return tTrue
+	case e.errs > 0:
+		return tError
+	case e.unknown > 0:
+		return tUnknown
+	}
+	return tFalse
+}
+
+// traceElements evaluates elem on every element in explain mode. The first
+// maxTracedElements elements get events of their own; the rest are
+// evaluated fast, and again quietly only when they are unknown or err, to
+// collect their reasons.
+func traceElements(list []any, elem condFn, f frame, name string) elementCounts {
+	counts := elementCounts{n: len(list)}
+	for i, e := range list {
+		var r tri
+		if i < maxTracedElements {
+			ev := f.tr.open(evElem)
+			r = elem(e, f)
+			f.tr.close(ev, r, fmt.Sprintf("%s[%d]%s: %s", name, i, elementHint(e), matchWord(r)))
+		} else {
+			r = elem(e, frame{now: f.now})
+			if r == tUnknown || r == tError {
+				f.tr.mute++
+				elem(e, f)
+				f.tr.mute--
+			}
+		}
+		switch r {
+		case tTrue:
+			counts.match++
+		case tUnknown:
+			counts.unknown++
+		case tError:
+			counts.errs++
+		}
+	}
+	if len(list) > maxTracedElements {
+		f.tr.leaf(tFalse, fmt.Sprintf("... %d more elements not shown", len(list)-maxTracedElements))
+	}
+	return counts
+}
+
+func matchWord(r tri) string {
+	switch r {
+	case tTrue:
+		return "matches"
+	case tFalse:
+		return "does not match"
+	case tUnknown:
+		return "unknown"
+	}
+	return "error"
+}
+
+// elementHint names a list element by its id, name or filterName field.
+func elementHint(e any) string {
+	m, ok := e.(map[string]any)
+	if !ok {
+		if _, isList := e.([]any); !isList {
+			return " " + describe(e)
+		}
+		return ""
+	}
+	for _, k := range []string{"id", "name", "filterName", "key"} {
+		if s, ok := m[k].(string); ok && s != "" {
+			return " (" + k + " " + entity.Format(s) + ")"
+		}
+	}
+	return ""
+}
+
+// withValue compiles "L with [e]" as a value: the elements that match. It
+// is unknown when an element's condition is unknown (gsl-spec.md §7.5).
+func (c *compiler) withValue(n *ListOp) valFn {
+	x := c.val(n.X)
+	elem := c.cond(n.Elem)
+	return func(cur any, f frame) any {
+		list, r := listOf(x(cur, f), "'with'", n.span, f)
+		if r != tTrue {
+			return triValue(r)
+		}
+		out := []any{}
+		state := tTrue
+		for _, e := range list {
+			switch elem(e, f) {
+			case tTrue:
+				out = append(out, e)
+			case tUnknown:
+				if state == tTrue {
+					state = tUnknown
+				}
+			case tError:
+				state = tError
+			}
+		}
+		if state != tTrue {
+			return triValue(state)
+		}
+		return out
+	}
+}
+
+// countCompare compiles "L with [e] length() op k" when it asks only
+// whether some element matches (> 0, >= 1, != 0) or none does (= 0, < 1,
+// <= 0), so that it stops at the first match.
+func (c *compiler) countCompare(n *Compare) condFn {
+	call, ok := n.X.(*Call)
+	if !ok || call.Name != "length" || len(call.Args) != 0 {
+		return nil
+	}
+	lo, ok := call.X.(*ListOp)
+	if !ok || lo.Op != With {
+		return nil
+	}
+	lit, ok := n.Y.(*Literal)
+	if !ok {
+		return nil
+	}
+	k, ok := lit.Value.(float64)
+	if !ok {
+		return nil
+	}
+	some := (n.Op == Gt && k == 0) || (n.Op == Ge && k == 1) || (n.Op == Ne && k == 0)
+	none := (n.Op == Eq && k == 0) || (n.Op == Lt && k == 1) || (n.Op == Le && k == 0)
+	switch {
+	case some:
+		return c.listCond(lo, With, n)
+	case none:
+		return c.listCond(lo, ContainNone, n)
+	}
+	return nil
+}
+
+// groupBy compiles "L groupBy [e]": a list of {key, values} objects, one
+// per distinct value of e in order of first appearance (gsl-spec.md §7.32).
+func (c *compiler) groupBy(n *ListOp) valFn {
+	x := c.val(n.X)
+	key := c.val(n.Elem)
+	return func(cur any, f frame) any {
+		list, r := listOf(x(cur, f), "'groupBy'", n.span, f)
+		if r != tTrue {
+			return triValue(r)
+		}
+		type group struct {
+			key    any
+			values []any
+		}
+		var groups []*group
+	elements:
+		for _, e := range list {
+			k := key(e, f)
+			if k == errVal {
+				return errVal
+			}
+			if entity.IsUnknown(k) {
+				return derivedUnknown
+			}
+			for _, g := range groups {
+				if equal(g.key, k) == tTrue {
+					g.values = append(g.values, e)
+					continue elements
+				}
+			}
+			groups = append(groups, &group{key: k, values: []any{e}})
+		}
+		out := make([]any, len(groups))
+		for i, g := range groups {
+			out[i] = map[string]any{"key": g.key, "values": g.values}
+		}
+		return out
+	}
+}
+
+// callParts compiles a function call into its receiver and its
+// implementation; ok is false after a reported error.
+func (c *compiler) callParts(n *Call) (valFn, *Function, *impl, bool) {
+	recv := c.val(n.X)
+	b, ok := builtinIndex[n.Name]
+	if !ok {
+		msg := fmt.Sprintf("unknown function %s()", n.Name)
+		if s := suggest(n.Name); s != "" {
+			msg += fmt.Sprintf(": did you mean %s()?", s)
+		}
+		c.errorf(n.nameSpan, "%s", msg)
+		return nil, nil, nil, false
+	}
+	if len(n.Args) != len(b.Params) {
+		c.errorf(n.nameSpan, "%s", b.arityMessage(len(n.Args)))
+		return nil, nil, nil, false
+	}
+	bad := false
+	for i, a := range n.Args {
+		if msg := b.Params[i].check(a.Value); msg != "" {
+			c.errorf(a.span, "%s() %s: %s", b.Name, b.Params[i].Name, msg)
+			bad = true
+		}
+	}
+	if bad {
+		return nil, nil, nil, false
+	}
+	if b.NotImplemented {
+		c.warnf(n.nameSpan, "%s() is not implemented yet: rules using it evaluate to ERROR", b.Name)
+	}
+	im := b.compile(c, n)
+	return recv, b, im, im != nil
+}
+
+// applyCall applies a function to its evaluated receiver: an error stays an
+// error, an unknown makes the result unknown (gsl-spec.md §7.4).
+func applyCall(b *Function, im *impl, v any, f frame) any {
+	if v == errVal {
+		return errVal
+	}
+	if entity.IsUnknown(v) && !b.TakesUnknown {
+		return derivedUnknown
+	}
+	return im.apply(v, f)
+}
+
+// call compiles a function call as a value.
+func (c *compiler) call(n *Call) valFn {
+	recv, b, im, ok := c.callParts(n)
+	if !ok {
+		return func(any, frame) any { return errVal }
+	}
+	return func(cur any, f frame) any { return applyCall(b, im, recv(cur, f), f) }
+}
+
+// callCond compiles a function call as a condition, explained with its
+// receiver's value.
+func (c *compiler) callCond(n *Call) condFn {
+	recv, b, im, ok := c.callParts(n)
+	if !ok {
+		return func(any, frame) tri { return tError }
+	}
+	return leaf(func(cur any, f frame) tri { return truthy(applyCall(b, im, recv(cur, f), f)) },
+		func(cur any, f frame) (tri, string) {
+			text, xText := shortString(n), shortString(n.X)
+			v := recv(cur, f)
+			res := applyCall(b, im, v, f)
+			r := truthy(res)
+			var s string
+			switch r {
+			case tError:
+				s = text + ": evaluation error"
+			case tUnknown:
+				s = xText + " is " + describe(v)
+			default:
+				s = text + " is " + r.String() + " (" + xText + " is " + describeAt(n.X, v, cur)
+				if _, isBool := res.(bool); !isBool {
+					s += ", result " + describe(res)
+				}
+				if im.detail != nil && !entity.IsUnknown(v) {
+					if d := im.detail(v, f); d != "" {
+						s += "; " + d
+					}
+				}
+				s += ")"
+			}
+			return r, s
+		})
+}
+
+// likeRegexp turns a like pattern into an anchored, case-insensitive
+// regular expression: % any run, _ one character, \% and \_ literal
+// (gsl-spec.md §7.21).
+func likeRegexp(p string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`(?is)\A`)
+	for i := 0; i < len(p); {
+		r, size := utf8.DecodeRuneInString(p[i:])
+		switch {
+		case r == '\\' && i+1 < len(p) && (p[i+1] == '%' || p[i+1] == '_'):
+			b.WriteString(regexp.QuoteMeta(p[i+1 : i+2]))
+			i += 2
+			continue
+		case r == '%':
+			b.WriteString(".*")
+		case r == '_':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(p[i : i+size]))
+		}
+		i += size
+	}
+	b.WriteString(`\z`)
+	return regexp.MustCompile(b.String())
+}
+
+// in compiles "x in (a, b)": a Kleene OR of equalities.
+func (c *compiler) in(n *In) condFn {
+	x := c.val(n.X)
+	vals := make([]any, len(n.List))
+	for i, l := range n.List {
+		vals[i] = l.Value
+	}
+	fast := func(cur any, f frame) tri { return inValues(x(cur, f), vals) }
+	return leaf(fast, func(cur any, f frame) (tri, string) {
+		v := x(cur, f)
+		r := inValues(v, vals)
+		text := shortString(n.X) + " is " + describeAt(n.X, v, cur)
+		if r == tFalse {
+			text += ", expected one of " + n.String()[len(printExpr(n.X, false))+len(" in "):]
+		}
+		return r, text
+	})
+}
+
+func inValues(v any, vals []any) tri {
+	out := tFalse
+	for _, w := range vals {
+		switch equal(v, w) {
+		case tTrue:
+			return tTrue
+		case tUnknown:
+			out = tUnknown
+		case tError:
+			return tError
+		}
+	}
+	return out
+}
+
+// textMatch applies a compiled like or regexMatch pattern to v: null and
+// values that are not scalars do not match, numbers and bools match by
+// their canonical text (gsl-spec.md §7.10).
+func textMatch(v any, re *regexp.Regexp) tri {
+	switch v.(type) {
+	case *entity.Unknown:
+		return tUnknown
+	}
+	if v == errVal {
+		return tError
+	}
+	s, ok := canonicalText(v)
+	if !ok {
+		return tFalse
+	}
+	return triOf(re.MatchString(s))
+}
+
+// like compiles "x like 'p'" and "x unlike 'p'" (exactly "not like").
+func (c *compiler) like(n *Like) condFn {
+	x := c.val(n.X)
+	re := likeRegexp(n.Pattern.Value.(string))
+	neg := n.Negated
+	fast := func(cur any, f frame) tri {
+		r := textMatch(x(cur, f), re)
+		if neg {
+			return r.not()
+		}
+		return r
+	}
+	op := " like "
+	if neg {
+		op = " unlike "
+	}
+	return leaf(fast, func(cur any, f frame) (tri, string) {
+		xText := shortString(n.X)
+		v := x(cur, f)
+		r := textMatch(v, re)
+		if neg {
+			r = r.not()
+		}
+		text := xText + " is " + describeAt(n.X, v, cur)
+		if r == tFalse {
+			text += ", expected" + op + n.Pattern.String()
+		}
+		return r, text
+	})
+}
+
+// regex compiles "x regexMatch /re/flags" (RE2, found anywhere).
+func (c *compiler) regex(n *Regex) condFn {
+	x := c.val(n.X)
+	pat := n.Pattern
+	if strings.Contains(n.Flags, "i") {
+		pat = "(?i)" + pat
+	}
+	re, err := regexp.Compile(pat)
+	if err != nil {
+		msg := err.Error()
+		if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, "error parsing regexp") {
+			msg = msg[len("error parsing regexp: "):]
+		}
+		c.errorf(n.patSpan, "invalid regular expression: %s", msg)
+		return func(any, frame) tri { return tError }
+	}
+	fast := func(cur any, f frame) tri { return textMatch(x(cur, f), re) }
+	return leaf(fast, func(cur any, f frame) (tri, string) {
+		v := x(cur, f)
+		r := textMatch(v, re)
+		text := shortString(n.X) + " is " + describeAt(n.X, v, cur)
+		if r == tFalse {
+			text += ", expected to match /" + escapeRegex(n.Pattern) + "/" + n.Flags
+		}
+		return r, text
+	})
+}

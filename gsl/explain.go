@@ -1,0 +1,193 @@
+package gsl
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"vigil/entity"
+)
+
+// Explanation says why an evaluation came out as it did.
+type Explanation struct {
+	Outcome Outcome
+	// Summary is one line: the deciding sub-expressions and their values,
+	// e.g. "isMultiRegionTrail is false, expected true".
+	Summary string
+	// Lines is the full trace, outermost first, indented two spaces per
+	// level of nesting.
+	Lines []string
+	// Unknowns names the attributes whose unknown values made the result
+	// UNKNOWN, with the unknown's reason: "cloud_watch_logs_role_arn: unknown
+	// (maybe null: var.role_arn has no value)".
+	Unknowns []string
+	// Err is the evaluation error of an ERROR result.
+	Err *Diagnostic
+}
+
+// Limits on explanations.
+const (
+	// maxTracedElements is how many elements of one list a trace shows.
+	maxTracedElements = 10
+	// maxTraceLines bounds the lines of one explanation.
+	maxTraceLines = 500
+)
+
+// eventKind says how an event takes part in the summary.
+type eventKind uint8
+
+const (
+	evLeaf  eventKind = iota // a comparison, function or bare path
+	evLogic                  // and / or: decided by the operands with its outcome
+	evNot                    // not: decided by its operand
+	evList                   // a list operator: a summary line of its own
+	evElem                   // one element of a list
+	evRoot                   // a rule clause (where, should, exclude)
+)
+
+// event is one recorded step of an evaluation.
+type event struct {
+	kind     eventKind
+	out      tri
+	text     string
+	kids     []*event
+	unknowns []string
+}
+
+// tracer records events while an expression is evaluated in explain mode.
+type tracer struct {
+	src     string
+	root    event
+	stack   []*event
+	mute    int
+	err     *Diagnostic
+	lastErr string
+	pending []string
+}
+
+func newTracer(src string) *tracer {
+	t := &tracer{src: src}
+	t.stack = []*event{&t.root}
+	return t
+}
+
+// open starts an event; its children are the events recorded until close.
+func (t *tracer) open(kind eventKind) *event {
+	ev := &event{kind: kind}
+	if t.mute == 0 {
+		top := t.stack[len(t.stack)-1]
+		top.kids = append(top.kids, ev)
+	}
+	t.stack = append(t.stack, ev)
+	return ev
+}
+
+func (t *tracer) close(ev *event, out tri, text string) {
+	if out == tError && t.lastErr != "" && ev.kind != evRoot {
+		text = t.lastErr
+	}
+	ev.out, ev.text = out, text
+	ev.unknowns = append(ev.unknowns, t.pending...)
+	t.pending = t.pending[:0]
+	t.stack = t.stack[:len(t.stack)-1]
+}
+
+// leaf records a step with no children.
+func (t *tracer) leaf(out tri, text string) {
+	ev := t.open(evLeaf)
+	t.close(ev, out, text)
+}
+
+// fail records an evaluation error; the first one is the result's error.
+func (t *tracer) fail(sp Span, msg string) {
+	t.lastErr = msg
+	if t.err == nil {
+		t.err = &Diagnostic{Span: sp, Msg: msg, src: t.src}
+	}
+}
+
+// unknown notes that name evaluated to an unknown value.
+func (t *tracer) unknown(name string, u *entity.Unknown) {
+	if u == derivedUnknown {
+		return
+	}
+	t.pending = append(t.pending, name+": "+describeUnknown(u))
+}
+
+// lines renders the event tree, indented by depth.
+func (t *tracer) lines() []string {
+	var out []string
+	var walk func(ev *event, depth int)
+	walk = func(ev *event, depth int) {
+		if len(out) >= maxTraceLines {
+			return
+		}
+		out = append(out, strings.Repeat("  ", depth)+ev.text)
+		for _, k := range ev.kids {
+			walk(k, depth+1)
+		}
+	}
+	for _, ev := range t.root.kids {
+		walk(ev, 0)
+	}
+	if len(out) >= maxTraceLines {
+		out = append(out, fmt.Sprintf("... (trace cut at %d lines)", maxTraceLines))
+	}
+	return out
+}
+
+// deciding returns the events that decided ev's outcome: the operands of an
+// "and"/"or" with the same outcome, the operand of a "not", else ev itself.
+func deciding(ev *event) []*event {
+	switch ev.kind {
+	case evLogic, evRoot:
+		var out []*event
+		for _, k := range ev.kids {
+			if k.out == ev.out || ev.kind == evRoot {
+				out = append(out, deciding(k)...)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	case evNot:
+		if len(ev.kids) == 1 {
+			return deciding(ev.kids[0])
+		}
+	}
+	return []*event{ev}
+}
+
+// unknownsUnder gathers the unknowns noted under ev.
+func unknownsUnder(ev *event, into []string) []string {
+	if ev.out != tUnknown {
+		return into
+	}
+	for _, u := range ev.unknowns {
+		if !contains(into, u) {
+			into = append(into, u)
+		}
+	}
+	for _, k := range ev.kids {
+		into = unknownsUnder(k, into)
+	}
+	return into
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// explainClause evaluates a clause in explain mode under a root event named
+// label, and returns the event.
+func (t *tracer) clause(label string, c condFn, cur any, now time.Time) (*event, tri) {
+	ev := t.open(evRoot)
+	out := c(cur, frame{now: now, tr: t})
+	t.close(ev, out, label+": "+out.String())
+	return ev, out
+}

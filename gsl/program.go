@@ -1,0 +1,276 @@
+package gsl
+
+import (
+	"errors"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Outcome is the result of evaluating a rule on one entity (or, for
+// List<E>, on one scope).
+type Outcome uint8
+
+// Outcomes.
+const (
+	NotRelevant Outcome = iota // the where clause is false (or exclude is true)
+	Pass
+	Fail
+	Unknown
+	Error
+)
+
+var outcomeNames = [...]string{NotRelevant: "NOT_RELEVANT", Pass: "PASS", Fail: "FAIL", Unknown: "UNKNOWN", Error: "ERROR"}
+
+// String returns "NOT_RELEVANT", "PASS", "FAIL", "UNKNOWN" or "ERROR".
+func (o Outcome) String() string {
+	if int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return "Outcome(?)"
+}
+
+// Target is what a rule is about.
+type Target struct {
+	// Entity is the entity type: "CloudTrail".
+	Entity string
+	// List is set for List<CloudTrail>: the rule is evaluated once per scope
+	// on {"items": [...]}.
+	List bool
+}
+
+// String renders the target as GSL writes it.
+func (t Target) String() string {
+	if t.List {
+		return "List<" + t.Entity + ">"
+	}
+	return t.Entity
+}
+
+// PatternFuncs supplies the CloudWatch Logs filter-pattern functions. The
+// filterpattern package's *filterpattern.Cache satisfies it.
+type PatternFuncs interface {
+	// Equal reports whether a and b are the same filter pattern; its error
+	// says that a pattern does not parse.
+	Equal(a, b string) (bool, error)
+	// Covers reports whether a matches every event b matches.
+	Covers(a, b string) (bool, error)
+}
+
+// config holds the options of Compile.
+type config struct {
+	patterns PatternFuncs
+}
+
+// Option configures Compile.
+type Option func(*config)
+
+// WithPatterns supplies the filter-pattern functions. Without it, a rule
+// that uses isFilterPatternEqual or filterPatternCovers does not compile.
+func WithPatterns(p PatternFuncs) Option { return func(c *config) { c.patterns = p } }
+
+// Program is a compiled rule, ready to be evaluated against many entities.
+// It is safe for concurrent use.
+type Program struct {
+	src      string
+	rule     *Rule
+	where    condFn
+	cond     condFn
+	exclude  condFn
+	paths    []string
+	warnings ErrorList
+}
+
+// Result is the outcome of one evaluation, without explanation.
+type Result struct {
+	Outcome Outcome
+	// Err is set for Error: what went wrong and where in the rule.
+	Err error
+}
+
+// Compile parses and checks a rule: function names, arity and literal
+// arguments, regular expressions. Its error is an ErrorList.
+func Compile(src string, opts ...Option) (*Program, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	r, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	c := &compiler{src: src, cfg: cfg, list: r.List}
+	p := &Program{src: src, rule: r}
+	if r.Where != nil {
+		p.where = c.cond(r.Where)
+	}
+	if r.Cond != nil {
+		p.cond = c.cond(r.Cond)
+	}
+	if r.Exclude != nil {
+		p.exclude = c.cond(r.Exclude)
+	}
+	if len(c.errs) > 0 {
+		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Span.Start.Offset < c.errs[j].Span.Start.Offset })
+		if len(c.errs) > maxErrors {
+			c.errs = c.errs[:maxErrors]
+		}
+		return nil, c.errs
+	}
+	p.warnings = c.warnings
+	p.paths = rulePaths(r)
+	return p, nil
+}
+
+// MustCompile is Compile for rules known to be valid; it panics on error.
+func MustCompile(src string, opts ...Option) *Program {
+	p, err := Compile(src, opts...)
+	if err != nil {
+		panic("gsl: " + err.Error())
+	}
+	return p
+}
+
+// Source returns the rule text.
+func (p *Program) Source() string { return p.src }
+
+// Rule returns the parsed rule.
+func (p *Program) Rule() *Rule { return p.rule }
+
+// Target returns what the rule is about.
+func (p *Program) Target() Target { return Target{Entity: p.rule.Entity, List: p.rule.List} }
+
+// IsQuery reports whether the rule is a bare target with no "should": it
+// selects entities (Eval returns Pass for a selected one).
+func (p *Program) IsQuery() bool { return !p.rule.Should }
+
+// Warnings lists problems that do not stop the rule from compiling, such as
+// functions that are not implemented yet (gsl-spec.md §7.27).
+func (p *Program) Warnings() ErrorList { return p.warnings }
+
+// Paths lists the attribute paths the rule reads, relative to one entity
+// (for List<E>: relative to each item; "items" itself is not listed), e.g.
+// ["hasSNSSubscriber", "metricFilters"]. Paths read inside brackets of a
+// nested list are not listed; the list's own path is.
+func (p *Program) Paths() []string { return p.paths }
+
+// Eval evaluates the rule. root is the entity's attributes
+// (map[string]any); for a List<E> rule it is map[string]any{"items":
+// []any{attrs1, attrs2, ...}}. now is the scan's fixed "now". Eval does not
+// allocate for PASS or FAIL.
+func (p *Program) Eval(root any, now time.Time) Result {
+	o := p.run(root, frame{now: now})
+	if o == Error {
+		ex := p.Explain(root, now)
+		if ex.Err != nil {
+			return Result{Outcome: Error, Err: ex.Err}
+		}
+		return Result{Outcome: Error, Err: errors.New("evaluation error")}
+	}
+	return Result{Outcome: o}
+}
+
+func (p *Program) run(root any, f frame) Outcome {
+	if p.where != nil {
+		switch p.where(root, f) {
+		case tFalse:
+			return NotRelevant
+		case tUnknown:
+			return Unknown
+		case tError:
+			return Error
+		}
+	}
+	if p.exclude != nil {
+		switch p.exclude(root, f) {
+		case tTrue:
+			return NotRelevant
+		case tUnknown:
+			return Unknown
+		case tError:
+			return Error
+		}
+	}
+	if p.cond == nil {
+		return Pass
+	}
+	r := p.cond(root, f)
+	if p.rule.Negated {
+		r = r.not()
+	}
+	return outcomeOf(r)
+}
+
+func outcomeOf(r tri) Outcome {
+	switch r {
+	case tTrue:
+		return Pass
+	case tFalse:
+		return Fail
+	case tUnknown:
+		return Unknown
+	}
+	return Error
+}
+
+// Explain evaluates the rule again, recording why it came out as it did.
+// It is meant for FAIL, UNKNOWN and ERROR results and allocates freely.
+func (p *Program) Explain(root any, now time.Time) *Explanation {
+	t := newTracer(p.src)
+	ex := &Explanation{}
+	var decisive *event
+	ex.Outcome = func() Outcome {
+		if p.where != nil {
+			ev, r := t.clause("where "+shortString(p.rule.Where), p.where, root, now)
+			if r != tTrue {
+				decisive = ev
+				if r == tFalse {
+					return NotRelevant
+				}
+				return outcomeOf(r)
+			}
+		}
+		if p.exclude != nil {
+			ev, r := t.clause("exclude "+shortString(p.rule.Exclude), p.exclude, root, now)
+			if r != tFalse {
+				decisive = ev
+				if r == tTrue {
+					return NotRelevant
+				}
+				return outcomeOf(r)
+			}
+		}
+		if p.cond == nil {
+			return Pass
+		}
+		label := "should have "
+		if p.rule.Negated {
+			label = "should not have "
+		}
+		ev, r := t.clause(label+shortString(p.rule.Cond), p.cond, root, now)
+		decisive = ev
+		if p.rule.Negated {
+			r = r.not()
+		}
+		return outcomeOf(r)
+	}()
+	ex.Lines = t.lines()
+	ex.Err = t.err
+	if decisive != nil {
+		var texts []string
+		for _, ev := range deciding(decisive) {
+			if !contains(texts, ev.text) {
+				texts = append(texts, ev.text)
+			}
+			ex.Unknowns = unknownsUnder(ev, ex.Unknowns)
+		}
+		ex.Summary = strings.Join(texts, "; ")
+		if decisive.text != "" && strings.HasPrefix(decisive.text, "where ") && ex.Outcome == NotRelevant {
+			ex.Summary = "not relevant: " + ex.Summary
+		}
+	}
+	if ex.Outcome == Error && ex.Err != nil {
+		ex.Summary = ex.Err.Msg
+	}
+	return ex
+}
