@@ -25,7 +25,8 @@ const MaxCoverSteps = 100_000
 //   - the empty pattern, which matches every event, covers everything;
 //   - equal patterns cover each other;
 //   - JSON patterns (and space-delimited ones with the same slots), by
-//     structure: a covers b || c when it covers both; a && c covers b when
+//     structure, on b as written and on b's disjunctive normal form (up to
+//     MaxDNFClauses clauses): a covers b || c when it covers both; a && c covers b when
 //     both cover b; a || c covers b when a or c alone covers b; a covers
 //     b && c when it covers b or c alone. Comparisons on the same selector
 //     are compared exactly: wildcards ($.eventName = *Trail covers
@@ -55,8 +56,7 @@ func Covers(a, b *Pattern) bool {
 	case KindTerms:
 		return coversTerms(a.terms, b.terms)
 	case KindJSON:
-		budget := MaxCoverSteps
-		return coversExpr(a.expr, b.expr, &budget)
+		return coversCond(a.expr, b.expr)
 	case KindDelimited:
 		if !slices.Equal(slotShape(a.fields), slotShape(b.fields)) {
 			return false
@@ -67,10 +67,93 @@ func Covers(a, b *Pattern) bool {
 		if b.expr == nil {
 			return false
 		}
-		budget := MaxCoverSteps
-		return coversExpr(a.expr, b.expr, &budget)
+		return coversCond(a.expr, b.expr)
 	}
 	return false
+}
+
+// coversCond reports whether condition a provably holds whenever b does:
+// first clause by clause over b's disjunctive normal form (so that
+// ($.s = x && ($.e = 1 || $.e = 2)) is covered by
+// ($.s = x && $.e = 1) || ($.s = x && $.e = 2)), then on b as written.
+func coversCond(a, b expr) bool {
+	budget := MaxCoverSteps
+	if terms := dnf(b); terms != nil {
+		proved := true
+		for _, t := range terms {
+			if !coversExpr(a, t, &budget) {
+				proved = false
+				break
+			}
+		}
+		if proved {
+			return true
+		}
+	}
+	return coversExpr(a, b, &budget)
+}
+
+// MaxDNFClauses bounds the disjunctive normal form Covers and Uncovered
+// compute; a condition whose form would have more clauses is used as
+// written.
+const MaxDNFClauses = 256
+
+// dnf returns the clauses of e's disjunctive normal form, each a comparison
+// or a normalised && of comparisons, or nil when there would be more than
+// MaxDNFClauses of them.
+func dnf(e expr) []expr {
+	conj := dnfConds(e)
+	if conj == nil {
+		return nil
+	}
+	out := make([]expr, len(conj))
+	for i, cs := range conj {
+		if len(cs) == 1 {
+			out[i] = cs[0]
+			continue
+		}
+		ops := make([]expr, len(cs))
+		for j, c := range cs {
+			ops[j] = c
+		}
+		out[i] = normalizeExpr(&logic{op: opAnd, operands: ops})
+	}
+	return out
+}
+
+func dnfConds(e expr) [][]*cond {
+	switch e := e.(type) {
+	case *cond:
+		return [][]*cond{{e}}
+	case *logic:
+		if e.op == opOr {
+			var out [][]*cond
+			for _, o := range e.operands {
+				d := dnfConds(o)
+				if d == nil || len(out)+len(d) > MaxDNFClauses {
+					return nil
+				}
+				out = append(out, d...)
+			}
+			return out
+		}
+		out := [][]*cond{nil}
+		for _, o := range e.operands {
+			d := dnfConds(o)
+			if d == nil || len(out)*len(d) > MaxDNFClauses {
+				return nil
+			}
+			next := make([][]*cond, 0, len(out)*len(d))
+			for _, x := range out {
+				for _, y := range d {
+					next = append(next, append(slices.Clip(x), y...))
+				}
+			}
+			out = next
+		}
+		return out
+	}
+	return nil
 }
 
 func slotShape(fields []field) []bool {
@@ -358,26 +441,34 @@ func topOp(p *Pattern) string {
 	return ""
 }
 
-// Uncovered returns the clauses of b (the operands of its outermost ||, or b
-// as a whole) that Covers cannot show a to cover. It is empty exactly when
+// Uncovered returns the clauses of b that Covers cannot show a to cover:
+// the clauses of b's disjunctive normal form (the operands of its outermost
+// || when it is already one), or b as a whole. It is empty exactly when
 // Covers(a, b) is true.
 func Uncovered(a, b *Pattern) []string {
 	if Covers(a, b) {
 		return nil
 	}
-	l, ok := b.expr.(*logic)
-	if b.kind != KindJSON || a.kind != KindJSON || !ok || l.op != opOr {
+	if a.kind != KindJSON || b.kind != KindJSON {
+		return []string{Format(b)}
+	}
+	terms := dnf(b.expr)
+	if len(terms) < 2 {
 		return []string{Format(b)}
 	}
 	var out []string
-	texts := operandTexts(l)
-	for i, o := range l.operands {
+	for _, t := range terms {
 		budget := MaxCoverSteps
-		if !coversExpr(a.expr, o, &budget) {
-			out = append(out, texts[i])
+		if !coversExpr(a.expr, t, &budget) {
+			switch t := t.(type) {
+			case *cond:
+				out = append(out, formatCond(t, nil))
+			case *logic:
+				out = append(out, formatLogic(t, nil, true))
+			}
 		}
 	}
-	if len(out) == 0 { // the budget ran out on the whole but not per clause
+	if len(out) == 0 { // covered clause by clause, but the budget ran out on the whole
 		return []string{Format(b)}
 	}
 	return out

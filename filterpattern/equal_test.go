@@ -37,6 +37,15 @@ func TestCovers(t *testing.T) {
 		{"adding a conjunct narrows",
 			`{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}`,
 			`{ $.eventSource = kms.amazonaws.com }`, false},
+		{"distributed form covers the factored one",
+			`{ ($.eventSource = kms.amazonaws.com && $.eventName = DisableKey) || ($.eventSource = kms.amazonaws.com && $.eventName = ScheduleKeyDeletion) }`,
+			`{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}`, true},
+		{"factored form covers the distributed one",
+			`{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}`,
+			`{ ($.eventSource = kms.amazonaws.com && $.eventName = DisableKey) || ($.eventSource = kms.amazonaws.com && $.eventName = ScheduleKeyDeletion) }`, true},
+		{"distributed form missing a clause",
+			`{ ($.eventSource = kms.amazonaws.com && $.eventName = DisableKey) }`,
+			`{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}`, false},
 		{"other selector", `{ $.eventSource = CreateTrail }`, `{ $.eventName = CreateTrail }`, false},
 		{"prefix wildcard covers longer prefix", `{ $.e = Access* }`, `{ $.e = AccessDenied* }`, true},
 		{"longer prefix does not cover shorter", `{ $.e = AccessDenied* }`, `{ $.e = Access* }`, false},
@@ -91,6 +100,16 @@ func TestUncoveredNamesMissingClauses(t *testing.T) {
 	b := mustParse(t, cis45)
 	got := Uncovered(a, b)
 	want := []string{"$.eventName = StartLogging", "$.eventName = StopLogging"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Uncovered = %q, want %q", got, want)
+	}
+}
+
+func TestUncoveredSplitsFactoredPatterns(t *testing.T) {
+	a := mustParse(t, `{ ($.eventSource = kms.amazonaws.com) && ($.eventName = DisableKey) }`)
+	b := mustParse(t, `{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}`)
+	got := Uncovered(a, b)
+	want := []string{"($.eventName = ScheduleKeyDeletion) && ($.eventSource = kms.amazonaws.com)"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Uncovered = %q, want %q", got, want)
 	}
