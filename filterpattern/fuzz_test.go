@@ -80,15 +80,19 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// FuzzEqual checks that Equal is reflexive and symmetric, and that equal
-// patterns cover each other and match the same events.
+// FuzzEqual checks that Equal is reflexive and symmetric, that equal
+// patterns match the same events, and that Covers is sound: when Covers(a,
+// b), every event b matches (the fuzzed one and the samples) a matches too.
 func FuzzEqual(f *testing.F) {
 	var seeds []string
 	seedPatterns(f, func(p string) { seeds = append(seeds, p) })
 	for i := range seeds {
-		f.Add(seeds[i], seeds[(i+1)%len(seeds)])
+		f.Add(seeds[i], seeds[(i+1)%len(seeds)], fuzzEvents[i%len(fuzzEvents)])
 	}
-	f.Fuzz(func(t *testing.T, a, b string) {
+	f.Add(`{ $.eventName = *Trail || $.eventName = StartLogging }`, `{ $.eventName = CreateTrail }`, `{"eventName":"CreateTrail"}`)
+	f.Add(`{ $.n != 5 }`, `{ $.n = 6 }`, `{"n":6}`)
+	f.Add(`?ERROR ?WARN`, `ERROR -DEBUG`, `ERROR here`)
+	f.Fuzz(func(t *testing.T, a, b, event string) {
 		pa, errA := Parse(a)
 		pb, errB := Parse(b)
 		if errA != nil || errB != nil {
@@ -101,16 +105,24 @@ func FuzzEqual(f *testing.F) {
 		if eq != Equal(pb, pa) {
 			t.Fatalf("not symmetric: %q, %q", a, b)
 		}
-		if !eq {
-			return
-		}
-		if !Covers(pa, pb) || !Covers(pb, pa) {
-			t.Fatalf("equal patterns %q and %q do not cover each other", a, b)
-		}
-		for _, e := range fuzzEvents {
-			if pa.Match(e) != pb.Match(e) {
-				t.Fatalf("equal patterns %q and %q disagree on %q", a, b, e)
+		events := append([]string{event}, fuzzEvents...)
+		if eq {
+			if !Covers(pa, pb) || !Covers(pb, pa) {
+				t.Fatalf("equal patterns %q and %q do not cover each other", a, b)
+			}
+			for _, e := range events {
+				if pa.Match(e) != pb.Match(e) {
+					t.Fatalf("equal patterns %q and %q disagree on %q", a, b, e)
+				}
 			}
 		}
+		if Covers(pa, pb) {
+			for _, e := range events {
+				if pb.Match(e) && !pa.Match(e) {
+					t.Fatalf("Covers(%q, %q) but only the second matches %q", a, b, e)
+				}
+			}
+		}
+		_ = Uncovered(pa, pb)
 	})
 }
