@@ -143,3 +143,41 @@ func mustParse(t testing.TB, src string) *Pattern {
 	}
 	return p
 }
+
+// TestCoversSoundOnCorpus checks Covers against Match on real data: for
+// every pair of CIS patterns (all variants of all controls) where Covers
+// says yes, every corpus event the second matches, the first matches too.
+func TestCoversSoundOnCorpus(t *testing.T) {
+	f := loadCIS(t)
+	var patterns []*Pattern
+	for _, ctl := range f.Controls {
+		for _, src := range ctl.Distinct {
+			patterns = append(patterns, mustParse(t, src))
+		}
+	}
+	events := map[string]bool{}
+	readJSONL(t, "testdata/filterpatterns.jsonl", func(_ int, raw []byte) {
+		var c matchCase
+		if json.Unmarshal(raw, &c) == nil {
+			events[c.Event] = true
+		}
+	})
+	proved := 0
+	for _, a := range patterns {
+		for _, b := range patterns {
+			if !Covers(a, b) {
+				continue
+			}
+			proved++
+			for e := range events {
+				if b.Match(e) && !a.Match(e) {
+					t.Errorf("Covers(%s, %s) but only the second matches %.100s", a, b, e)
+				}
+			}
+		}
+	}
+	if proved <= len(patterns) {
+		t.Errorf("Covers proved only %d pairs of %d patterns", proved, len(patterns))
+	}
+	t.Logf("%d covering pairs checked on %d events", proved, len(events))
+}
