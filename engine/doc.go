@@ -1,4 +1,31 @@
 // Package engine runs rules over an inventory and produces findings: every
 // (rule, entity) pair the rule's target and where clause select gets exactly
 // one Result, and data that could not be collected gives ERROR, never PASS.
+//
+// Compile compiles each rule once into a Plan; Plan.Run evaluates the plan
+// on an inventory, rules in parallel, and returns a Run:
+//
+//   - A rule on E is evaluated on every entity of type E. An entity its where
+//     clause filters out is counted in Run.NotRelevant, not reported.
+//   - A List<E> rule is evaluated once per scope on {"items": [...]}. A live
+//     account without any E is evaluated with no items (an account with no
+//     trail fails a rule asking for one); a Terraform module without E, or
+//     a native Terraform type (aws_cloudtrail) missing from a scope, makes
+//     the rule not applicable there, since code is not the whole account.
+//   - A collection failure of the inventory that covers what a rule reads
+//     (the failure's type is the rule's target, in the entity's scope and
+//     region, and its attribute is empty or one the rule reads) makes the
+//     finding ERROR with the failure's message; for a List<E> rule any such
+//     failure in the scope does. A failure to list the entities of a type in
+//     a scope or region also gives an ERROR finding for that scope, so that
+//     missing entities never read as a clean account.
+//   - Rules with no finding at all are listed in Run.NotApplicable.
+//   - Exclusions (exclusion files, see ExclusionRule, and inline vigil:ignore
+//     suppressions on entities) turn a finding into EXCLUDED, keeping its
+//     underlying result; once past their expiry date they stop applying and
+//     are listed in Run.ExpiredExclusions.
+//
+// Findings are sorted by rule ID, scope and entity ID. FAIL, UNKNOWN and
+// ERROR findings carry the evaluation's explanation and the rule's
+// remediation rendered for the entity.
 package engine

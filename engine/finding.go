@@ -30,7 +30,8 @@ type Finding struct {
 	Result     Result
 	Underlying Result
 	// Entity is the entity the finding is about. For a List<E> rule it is
-	// nil and Scope names the scope.
+	// nil and Scope names the scope; it is also nil for the ERROR finding of
+	// a scope whose entities could not all be listed.
 	Entity *entity.Entity
 	Scope  string
 	// Message is a one-line explanation: for FAIL and UNKNOWN the
@@ -39,7 +40,8 @@ type Finding struct {
 	Message string
 	// Trace lists the explanation's lines in full, outermost first.
 	Trace []string
-	// Remediation is the rule's remediation rendered for this entity.
+	// Remediation is the rule's remediation rendered for this entity; empty
+	// for PASS findings, which need no fix.
 	Remediation rules.Remediation
 	// Exclusion is set when Result is Excluded.
 	Exclusion *Exclusion

@@ -1,0 +1,106 @@
+package engine
+
+import (
+	"errors"
+	"runtime"
+	"strings"
+
+	"vigil/gsl"
+	"vigil/rules"
+)
+
+// Options configure a Plan.
+type Options struct {
+	// Patterns supplies the filter-pattern functions (filterpattern.NewCache()).
+	// Without it, rules that use isFilterPatternEqual or filterPatternCovers
+	// do not compile.
+	Patterns gsl.PatternFuncs
+	// Exclusions are the entries of the user's exclusion files.
+	Exclusions []*ExclusionRule
+	// Workers is how many rules are evaluated at once; 0 means one per CPU.
+	Workers int
+}
+
+// Plan is a set of compiled rules, ready to run on many inventories. It is
+// safe for concurrent use.
+type Plan struct {
+	rules []*compiledRule
+	opts  Options
+}
+
+// compiledRule is one rule with its program and what it reads.
+type compiledRule struct {
+	rule   *rules.Rule
+	prog   *gsl.Program
+	target gsl.Target
+	// reads holds the top-level attribute names the rule reads (of the
+	// entity, or of each item for List<E>), to match collection failures.
+	reads map[string]bool
+}
+
+// Compile compiles every rule once. Its error lists every rule that does not
+// compile, each positioned in its rule file (a *rules.Error per problem).
+func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	var copts []gsl.Option
+	if opts.Patterns != nil {
+		copts = append(copts, gsl.WithPatterns(opts.Patterns))
+	}
+	p := &Plan{opts: opts}
+	var errs rules.ErrorList
+	for _, r := range rs {
+		prog, err := gsl.Compile(r.Logic, copts...)
+		if err != nil {
+			errs = append(errs, logicErrors(r, err)...)
+			continue
+		}
+		c := &compiledRule{rule: r, prog: prog, target: prog.Target(), reads: map[string]bool{}}
+		if r.Entity != "" && c.target.Entity != r.Entity {
+			errs = append(errs, &rules.Error{File: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
+				Msg: "the logic is about " + c.target.Entity + " but the rule's entity is " + r.Entity})
+			continue
+		}
+		if prog.IsQuery() {
+			errs = append(errs, &rules.Error{File: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
+				Msg: "the logic is a query (it has no \"should\"), not a rule"})
+			continue
+		}
+		for _, path := range prog.Paths() {
+			top, _, _ := strings.Cut(path, ".")
+			c.reads[top] = true
+		}
+		p.rules = append(p.rules, c)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return p, nil
+}
+
+// logicErrors turns a GSL compile error into rule-file errors at the
+// position of the fault in the rule file.
+func logicErrors(r *rules.Rule, err error) rules.ErrorList {
+	var out rules.ErrorList
+	for _, e := range gsl.AsList(err) {
+		line, col := r.LogicPos(e.Span.Start.Line, e.Span.Start.Col)
+		out = append(out, &rules.Error{File: r.File, Line: line, Col: col, Field: "logic", Msg: e.Msg})
+	}
+	if len(out) == 0 {
+		out = append(out, &rules.Error{File: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic", Msg: err.Error()})
+	}
+	return out
+}
+
+// Rules returns the compiled rules, in the order given to Compile.
+func (p *Plan) Rules() []*rules.Rule {
+	out := make([]*rules.Rule, len(p.rules))
+	for i, c := range p.rules {
+		out[i] = c.rule
+	}
+	return out
+}
+
+// errNilInventory is returned by Run when given no inventory.
+var errNilInventory = errors.New("no inventory to scan")

@@ -1,0 +1,385 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"vigil/entity"
+	"vigil/gsl"
+	"vigil/rules"
+)
+
+// checkEvery is how many evaluations run between two checks of the context.
+const checkEvery = 256
+
+// Run evaluates every rule of the plan on the inventory. now is the scan's
+// "now" (what date functions compare with); when zero, the inventory's
+// CollectedAt is used, or else the current time. Run returns early with the
+// context's error when it is cancelled.
+func (p *Plan) Run(ctx context.Context, inv *entity.Inventory, now time.Time) (*Run, error) {
+	if inv == nil {
+		return nil, errNilInventory
+	}
+	if now.IsZero() {
+		now = inv.CollectedAt
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC()
+	idx := newIndex(inv)
+	ex := newExcluder(p.opts.Exclusions, now)
+
+	results := make([]ruleResult, len(p.rules))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(p.opts.Workers)
+	for i, c := range p.rules {
+		g.Go(func() error {
+			res, err := c.run(gctx, idx, ex, now)
+			results[i] = res
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	run := &Run{Started: now, Scopes: idx.scopes, NotRelevant: map[string]int{}, Failures: inv.Failures}
+	for i, res := range results {
+		if len(res.findings) == 0 {
+			run.NotApplicable = append(run.NotApplicable, p.rules[i].rule)
+		}
+		if res.notRelevant > 0 {
+			run.NotRelevant[p.rules[i].rule.ID] = res.notRelevant
+		}
+		run.Findings = append(run.Findings, res.findings...)
+	}
+	slices.SortStableFunc(run.Findings, compareFindings)
+	slices.SortStableFunc(run.NotApplicable, func(a, b *rules.Rule) int { return cmp.Compare(a.ID, b.ID) })
+	run.ExpiredExclusions = ex.expired()
+	return run, nil
+}
+
+func compareFindings(a, b *Finding) int {
+	if c := cmp.Compare(a.Rule.ID, b.Rule.ID); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Scope, b.Scope); c != 0 {
+		return c
+	}
+	return cmp.Compare(entityID(a.Entity), entityID(b.Entity))
+}
+
+func entityID(e *entity.Entity) string {
+	if e == nil {
+		return ""
+	}
+	return e.ID
+}
+
+// index groups an inventory for evaluation: entities by type and by scope,
+// and failures by type. It is read-only once built and shared by all rules.
+type index struct {
+	scopes  []entity.Scope
+	scopeBy map[string]entity.Scope
+	byType  map[string][]*entity.Entity
+	// items[type][scope] is the List<E> items of one scope, built once.
+	items    map[string]map[string][]any
+	failures map[string][]entity.Failure
+}
+
+func newIndex(inv *entity.Inventory) *index {
+	idx := &index{scopeBy: map[string]entity.Scope{}, byType: map[string][]*entity.Entity{},
+		items: map[string]map[string][]any{}, failures: map[string][]entity.Failure{}}
+	for _, s := range inv.Scopes {
+		if _, dup := idx.scopeBy[s.ID]; dup {
+			continue
+		}
+		idx.scopes = append(idx.scopes, s)
+		idx.scopeBy[s.ID] = s
+	}
+	for _, e := range inv.Entities {
+		if _, ok := idx.scopeBy[e.Scope]; !ok {
+			// An entity in a scope the inventory does not declare: its
+			// kind is not known.
+			s := entity.Scope{ID: e.Scope}
+			idx.scopes = append(idx.scopes, s)
+			idx.scopeBy[e.Scope] = s
+		}
+		idx.byType[e.Type] = append(idx.byType[e.Type], e)
+		byScope := idx.items[e.Type]
+		if byScope == nil {
+			byScope = map[string][]any{}
+			idx.items[e.Type] = byScope
+		}
+		byScope[e.Scope] = append(byScope[e.Scope], any(e.Attrs))
+	}
+	for _, f := range inv.Failures {
+		idx.failures[f.Type] = append(idx.failures[f.Type], f)
+	}
+	return idx
+}
+
+// ruleResult is what one rule produced.
+type ruleResult struct {
+	findings    []*Finding
+	notRelevant int
+}
+
+func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now time.Time) (ruleResult, error) {
+	if c.target.List {
+		return c.runList(ctx, idx, ex, now)
+	}
+	var res ruleResult
+	failures := idx.failures[c.target.Entity]
+	// A failure to list the entities of a scope or region means entities
+	// may be missing: the rule cannot pass for that scope.
+	for _, f := range failures {
+		if f.Attr == "" && f.Entity == "" {
+			res.findings = append(res.findings, c.finding(ex, nil, idx.scopeBy[f.Scope], Error, errorMessage([]entity.Failure{f}), nil))
+		}
+	}
+	for i, e := range idx.byType[c.target.Entity] {
+		if i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+		}
+		scope := idx.scopeBy[e.Scope]
+		if fs := c.entityFailures(failures, e); len(fs) > 0 {
+			res.findings = append(res.findings, c.finding(ex, e, scope, Error, errorMessage(fs), nil))
+			continue
+		}
+		out := c.prog.Eval(e.Attrs, now)
+		if out.Outcome == gsl.NotRelevant {
+			res.notRelevant++
+			continue
+		}
+		res.findings = append(res.findings, c.evaluated(ex, e, scope, out, e.Attrs, now))
+	}
+	return res, nil
+}
+
+func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, now time.Time) (ruleResult, error) {
+	var res ruleResult
+	failures := idx.failures[c.target.Entity]
+	for _, scope := range idx.scopes {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		items := idx.items[c.target.Entity][scope.ID]
+		if len(items) == 0 && !evaluateEmpty(scope, c.target.Entity) {
+			continue
+		}
+		if fs := c.scopeFailures(failures, scope.ID); len(fs) > 0 {
+			res.findings = append(res.findings, c.finding(ex, nil, scope, Error, errorMessage(fs), nil))
+			continue
+		}
+		if items == nil {
+			items = []any{}
+		}
+		root := map[string]any{"items": items}
+		out := c.prog.Eval(root, now)
+		if out.Outcome == gsl.NotRelevant {
+			res.notRelevant++
+			continue
+		}
+		res.findings = append(res.findings, c.evaluated(ex, nil, scope, out, root, now))
+	}
+	return res, nil
+}
+
+// evaluateEmpty reports whether a List<E> rule is evaluated on a scope that
+// has no E (gsl-spec.md §7.29): a live account has none of E, so the rule
+// is evaluated with no items; code is not the whole account, so a Terraform
+// module without E makes the rule not applicable. Native Terraform types
+// (aws_cloudtrail) never exist in live accounts, and a scope of unknown
+// kind proves nothing, so neither is evaluated empty.
+func evaluateEmpty(scope entity.Scope, typ string) bool {
+	if scope.Kind == "" || scope.Kind == entity.ScopeTerraformModule {
+		return false
+	}
+	return !isNativeType(typ)
+}
+
+// isNativeType reports whether typ is a Terraform resource type such as
+// "aws_cloudtrail" rather than a normalised cloud entity ("CloudTrail").
+func isNativeType(typ string) bool {
+	return typ != "" && typ[0] >= 'a' && typ[0] <= 'z' && strings.Contains(typ, "_")
+}
+
+// entityFailures returns the collection failures that leave the rule
+// without data it reads for entity e.
+func (c *compiledRule) entityFailures(failures []entity.Failure, e *entity.Entity) []entity.Failure {
+	var out []entity.Failure
+	for _, f := range failures {
+		if f.Scope != "" && f.Scope != e.Scope {
+			continue
+		}
+		if f.Region != "" && e.Region != "" && f.Region != e.Region {
+			continue
+		}
+		if f.Entity != "" && f.Entity != e.ID {
+			continue
+		}
+		if f.Attr != "" && !c.reads[f.Attr] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// scopeFailures returns the failures that leave a List<E> rule without data
+// for one scope.
+func (c *compiledRule) scopeFailures(failures []entity.Failure, scope string) []entity.Failure {
+	var out []entity.Failure
+	for _, f := range failures {
+		if f.Scope != "" && f.Scope != scope {
+			continue
+		}
+		if f.Attr != "" && !c.reads[f.Attr] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func errorMessage(fs []entity.Failure) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		what := f.Type
+		if f.Attr != "" {
+			what += "." + f.Attr
+		}
+		if f.Entity == "" && f.Attr == "" {
+			what = "the " + f.Type + " list"
+		}
+		parts[i] = fmt.Sprintf("%s was not collected: %s", what, f)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// evaluated builds the finding of one evaluation, explaining every result
+// but PASS.
+func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Scope, out gsl.Result, root any, now time.Time) *Finding {
+	result := resultOf(out.Outcome)
+	if result == Pass {
+		return c.finding(ex, e, scope, Pass, "", nil)
+	}
+	expl := c.prog.Explain(root, now)
+	msg := expl.Summary
+	if result == Unknown && len(expl.Unknowns) > 0 && !strings.Contains(msg, expl.Unknowns[0]) {
+		msg = strings.TrimPrefix(msg+"; unknown until apply: "+strings.Join(expl.Unknowns, ", "), "; ")
+	}
+	if result == Error && msg == "" && out.Err != nil {
+		msg = out.Err.Error()
+	}
+	return c.finding(ex, e, scope, result, msg, expl.Lines)
+}
+
+func resultOf(o gsl.Outcome) Result {
+	switch o {
+	case gsl.Pass:
+		return Pass
+	case gsl.Fail:
+		return Fail
+	case gsl.Unknown:
+		return Unknown
+	}
+	return Error
+}
+
+func (c *compiledRule) finding(ex *excluder, e *entity.Entity, scope entity.Scope, result Result, msg string, trace []string) *Finding {
+	f := &Finding{Rule: c.rule, Result: result, Underlying: result, Entity: e, Scope: scope.ID, Message: msg, Trace: trace}
+	if result != Pass {
+		// A passing entity needs no fix; rendering is most of the cost of
+		// a finding.
+		f.Remediation = c.rule.Render(rules.Target{Entity: e, Scope: scope})
+	}
+	if e != nil && f.Scope == "" {
+		f.Scope = e.Scope
+	}
+	if x := ex.match(c, e, scope); x != nil {
+		f.Result = Excluded
+		f.Exclusion = x
+	}
+	return f
+}
+
+// excluder applies exclusion files and inline suppressions, and remembers
+// the expired ones.
+type excluder struct {
+	rules []*ExclusionRule
+	today string // YYYY-MM-DD of the scan's now, UTC
+
+	mu         sync.Mutex
+	expiredSet map[string]Exclusion
+}
+
+func newExcluder(rs []*ExclusionRule, now time.Time) *excluder {
+	x := &excluder{rules: rs, today: now.Format(time.DateOnly), expiredSet: map[string]Exclusion{}}
+	for _, r := range rs {
+		if r.expiredOn(x.today) {
+			x.expiredSet[r.Source] = r.exclusion()
+		}
+	}
+	return x
+}
+
+// match returns the exclusion that applies to a finding, or nil.
+func (x *excluder) match(c *compiledRule, e *entity.Entity, scope entity.Scope) *Exclusion {
+	if e != nil {
+		for _, s := range e.Suppressions {
+			if s.Rule != c.rule.ID {
+				continue
+			}
+			ex := Exclusion{Reason: s.Reason, Source: s.Source + " (vigil:ignore comment)"}
+			if s.Expires != "" {
+				t, err := time.Parse(time.DateOnly, s.Expires)
+				if err != nil {
+					// A date that does not parse never hides a finding.
+					continue
+				}
+				ex.Expires = t
+				if s.Expires < x.today {
+					x.mu.Lock()
+					x.expiredSet[ex.Source+" "+s.Rule] = ex
+					x.mu.Unlock()
+					continue
+				}
+			}
+			return &ex
+		}
+	}
+	for _, r := range x.rules {
+		if r.expiredOn(x.today) {
+			continue
+		}
+		if r.matches(c.rule.ID, e, scope) {
+			ex := r.exclusion()
+			return &ex
+		}
+	}
+	return nil
+}
+
+func (x *excluder) expired() []Exclusion {
+	out := make([]Exclusion, 0, len(x.expiredSet))
+	for _, e := range x.expiredSet {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Exclusion) int { return cmp.Compare(a.Source, b.Source) })
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}

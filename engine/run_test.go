@@ -1,0 +1,424 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"vigil/entity"
+	"vigil/filterpattern"
+	"vigil/rules"
+)
+
+func catalogPlan(t testing.TB, excl ...*ExclusionRule) *Plan {
+	t.Helper()
+	rs, err := rules.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Compile(rs, Options{Patterns: filterpattern.NewCache(), Exclusions: excl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func loadInventory(t testing.TB, path string) *entity.Inventory {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := entity.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv
+}
+
+func runOn(t testing.TB, p *Plan, inv *entity.Inventory) *Run {
+	t.Helper()
+	run, err := p.Run(context.Background(), inv, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+// key names a finding: "RULE scope entity-name" ("-" for a scope finding).
+func key(f *Finding) string {
+	name := "-"
+	if f.Entity != nil {
+		name = f.Entity.Name
+	}
+	return f.Rule.ID + " " + f.Scope + " " + name
+}
+
+// want is one expected finding.
+type want struct {
+	// key is "RULE scope entity-name" (see key).
+	key    string
+	result Result
+	// msg must appear in the finding's message ("" for PASS, which has
+	// none).
+	msg string
+}
+
+func checkFindings(t *testing.T, run *Run, rulePrefixes []string, wants []want) {
+	t.Helper()
+	got := map[string]*Finding{}
+	for _, f := range run.Findings {
+		for _, p := range rulePrefixes {
+			if f.Rule.ID == p {
+				if got[key(f)] != nil {
+					t.Errorf("two findings for %s", key(f))
+				}
+				got[key(f)] = f
+			}
+		}
+	}
+	for _, w := range wants {
+		f := got[w.key]
+		if f == nil {
+			t.Errorf("no finding %s", w.key)
+			continue
+		}
+		delete(got, w.key)
+		if f.Result != w.result {
+			t.Errorf("%s: result %s (%s), want %s", w.key, f.Result, f.Message, w.result)
+		}
+		if w.msg == "" && f.Message != "" {
+			t.Errorf("%s: unexpected message %q", w.key, f.Message)
+		}
+		if !strings.Contains(f.Message, w.msg) {
+			t.Errorf("%s: message %q lacks %q", w.key, f.Message, w.msg)
+		}
+		if f.Result == Fail && len(f.Trace) == 0 {
+			t.Errorf("%s: FAIL without an explanation trace", w.key)
+		}
+	}
+	for k, f := range got {
+		t.Errorf("unexpected finding %s: %s %s", k, f.Result, f.Message)
+	}
+}
+
+const (
+	prod      = "111111111111"
+	staging   = "222222222222"
+	sandbox   = "333333333333"
+	analytics = "444444444444"
+)
+
+// TestSeedRulesOnExampleInventory runs the seed rules on every trail of the
+// bundled AWS inventory and checks each finding against what a reader of the
+// seed page would expect.
+func TestSeedRulesOnExampleInventory(t *testing.T) {
+	run := runOn(t, catalogPlan(t), loadInventory(t, "../examples/aws-inventory.json"))
+	denied := "CloudTrail.metricFilters was not collected: logs:DescribeMetricFilters in us-east-1: AccessDeniedException"
+	checkFindings(t, run, []string{"D9.AWS.LOG.01", "VIGIL.AWS.LOG.02", "VIGIL.AWS.LOG.01", "D9.AWS.MON.05"}, []want{
+		// 003: every trail must be multi-region.
+		{"D9.AWS.LOG.01 " + prod + " org-audit", Pass, ""},
+		{"D9.AWS.LOG.01 " + prod + " eu-app-trail", Fail, "isMultiRegionTrail is false, expected true"},
+		{"D9.AWS.LOG.01 " + staging + " staging-main", Pass, ""},
+		{"D9.AWS.LOG.01 " + staging + " staging-legacy", Pass, ""},
+		{"D9.AWS.LOG.01 " + analytics + " analytics-trail", Pass, ""},
+		// 001: log group, role, and a delivery within the last day.
+		{"VIGIL.AWS.LOG.02 " + prod + " org-audit", Pass, ""},
+		{"VIGIL.AWS.LOG.02 " + prod + " eu-app-trail", Fail, "cloudWatchLogsLogGroupArn is null"},
+		{"VIGIL.AWS.LOG.02 " + staging + " staging-main", Pass, ""},
+		{"VIGIL.AWS.LOG.02 " + staging + " staging-legacy", Fail, "'2026-11-12T06:03:44Z'"},
+		{"VIGIL.AWS.LOG.02 " + analytics + " analytics-trail", Pass, ""},
+		// 002: per account, one trail multi-region, logging, read+write.
+		{"VIGIL.AWS.LOG.01 " + prod + " -", Pass, ""},
+		{"VIGIL.AWS.LOG.01 " + staging + " -", Fail, "0 of 2"},
+		{"VIGIL.AWS.LOG.01 " + sandbox + " -", Fail, "0 of 0"},
+		{"VIGIL.AWS.LOG.01 " + analytics + " -", Pass, ""},
+		// 004: the published logic passes staging, whose matching filter
+		// alarms a topic with no confirmed subscriber, because another
+		// filter of the trail has one.
+		{"D9.AWS.MON.05 " + prod + " -", Pass, ""},
+		{"D9.AWS.MON.05 " + staging + " -", Pass, ""},
+		{"D9.AWS.MON.05 " + sandbox + " -", Fail, "0 of 0"},
+		{"D9.AWS.MON.05 " + analytics + " -", Error, denied},
+	})
+	for _, f := range run.Findings {
+		if f.Rule.ID == "D9.AWS.MON.05" && f.Scope == analytics && f.Underlying != Error {
+			t.Errorf("denied data: underlying result %s", f.Underlying)
+		}
+	}
+}
+
+// TestStricterRulesOnExampleInventory pins where vigil's CIS-chain rules
+// differ from the published ones.
+func TestStricterRulesOnExampleInventory(t *testing.T) {
+	run := runOn(t, catalogPlan(t), loadInventory(t, "../examples/aws-inventory.json"))
+	checkFindings(t, run, []string{"VIGIL.AWS.MON.05", "D9.AWS.MON.03", "VIGIL.AWS.MON.03", "D9.AWS.LOG.03"}, []want{
+		{"VIGIL.AWS.MON.05 " + prod + " -", Pass, ""},
+		{"VIGIL.AWS.MON.05 " + staging + " -", Fail, "0 of 2"},
+		{"VIGIL.AWS.MON.05 " + sandbox + " -", Fail, "0 of 0"},
+		{"VIGIL.AWS.MON.05 " + analytics + " -", Error, "AccessDeniedException"},
+		{"D9.AWS.MON.03 " + prod + " -", Pass, ""},
+		{"D9.AWS.MON.03 " + staging + " -", Pass, ""},
+		{"D9.AWS.MON.03 " + sandbox + " -", Fail, "0 of 0"},
+		{"D9.AWS.MON.03 " + analytics + " -", Error, "AccessDeniedException"},
+		// staging records only write events: the CIS chain fails.
+		{"VIGIL.AWS.MON.03 " + prod + " -", Pass, ""},
+		{"VIGIL.AWS.MON.03 " + staging + " -", Fail, "0 of 2"},
+		{"VIGIL.AWS.MON.03 " + sandbox + " -", Fail, "0 of 0"},
+		{"VIGIL.AWS.MON.03 " + analytics + " -", Error, "AccessDeniedException"},
+		{"D9.AWS.LOG.03 " + prod + " org-audit", Pass, ""},
+		{"D9.AWS.LOG.03 " + prod + " eu-app-trail", Fail, "cloudWatchLogsRoleArn is null"},
+		{"D9.AWS.LOG.03 " + staging + " staging-main", Pass, ""},
+		{"D9.AWS.LOG.03 " + staging + " staging-legacy", Fail, "latestCloudWatchLogsDeliveryTime"},
+		{"D9.AWS.LOG.03 " + analytics + " analytics-trail", Pass, ""},
+	})
+}
+
+// TestEveryCatalogRuleOnExamples checks that the bundled examples show, for
+// every live catalog rule, at least one passing and one failing account or
+// trail, and never a PASS for the account whose data was denied.
+func TestEveryCatalogRuleOnExamples(t *testing.T) {
+	run := runOn(t, catalogPlan(t), loadInventory(t, "../examples/aws-inventory.json"))
+	seen := map[string]map[Result]int{}
+	for _, f := range run.Findings {
+		if seen[f.Rule.ID] == nil {
+			seen[f.Rule.ID] = map[Result]int{}
+		}
+		seen[f.Rule.ID][f.Result]++
+		if f.Scope == analytics && f.Rule.Category == "Monitoring" && f.Result != Error {
+			t.Errorf("%s on the account whose metric filters were denied: %s", f.Rule.ID, f.Result)
+		}
+	}
+	for _, r := range catalogPlan(t).Rules() {
+		if strings.Contains(r.ID, ".TF.") {
+			continue
+		}
+		if seen[r.ID][Pass] == 0 || seen[r.ID][Fail] == 0 {
+			t.Errorf("%s: the example shows %v, want at least one PASS and one FAIL", r.ID, seen[r.ID])
+		}
+	}
+	var na []string
+	for _, r := range run.NotApplicable {
+		na = append(na, r.ID)
+	}
+	if got := strings.Join(na, " "); got != "D9.TF.AWS.LOG.01 D9.TF.AWS.LOG.03" {
+		t.Errorf("not applicable: %s", got)
+	}
+}
+
+// TestSeedRulesOnTerraform runs the Terraform seed rule on the entities the
+// Terraform source produces for examples/terraform.
+func TestSeedRulesOnTerraform(t *testing.T) {
+	run := runOn(t, catalogPlan(t), loadInventory(t, "testdata/terraform-inventory.json"))
+	scope := "examples/terraform"
+	checkFindings(t, run, []string{"D9.TF.AWS.LOG.03", "D9.TF.AWS.LOG.01"}, []want{
+		// Both ARNs reference declared resources: set after apply.
+		{"D9.TF.AWS.LOG.03 " + scope + " org-audit", Pass, ""},
+		{"D9.TF.AWS.LOG.03 " + scope + " app-debug", Fail, "cloud_watch_logs_role_arn"},
+		// The role comes from a variable with no value.
+		{"D9.TF.AWS.LOG.03 " + scope + " partner-integration", Unknown, "var.partner_role_arn has no value"},
+		{"D9.TF.AWS.LOG.01 " + scope + " org-audit", Pass, ""},
+		{"D9.TF.AWS.LOG.01 " + scope + " app-debug", Excluded, "is_multi_region_trail is false"},
+		{"D9.TF.AWS.LOG.01 " + scope + " partner-integration", Pass, ""},
+	})
+	for _, f := range run.Findings {
+		if f.Result == Excluded {
+			if f.Underlying != Fail || f.Exclusion == nil || f.Exclusion.Source != "examples/terraform/main.tf:13 (vigil:ignore comment)" ||
+				f.Exclusion.Expires.Format(time.DateOnly) != "2027-03-31" || !strings.HasPrefix(f.Exclusion.Reason, "regional trail") {
+				t.Errorf("excluded finding %+v, exclusion %+v", f, f.Exclusion)
+			}
+		}
+	}
+	// Code is not the whole account: List<CloudTrail> rules do not apply
+	// to a module without trails, and neither do per-trail live rules.
+	for _, r := range run.NotApplicable {
+		if strings.Contains(r.ID, ".TF.") {
+			t.Errorf("%s not applicable on Terraform", r.ID)
+		}
+	}
+	if len(run.NotApplicable) != 34 {
+		t.Errorf("%d rules not applicable, want 34", len(run.NotApplicable))
+	}
+}
+
+func TestRemediationIsRenderedForTheEntity(t *testing.T) {
+	run := runOn(t, catalogPlan(t), loadInventory(t, "../examples/aws-inventory.json"))
+	for _, f := range run.Findings {
+		if f.Rule.ID == "D9.AWS.LOG.01" && f.Entity != nil && f.Entity.Name == "eu-app-trail" {
+			want := "aws cloudtrail update-trail --region eu-west-1 --name eu-app-trail --is-multi-region-trail"
+			if !strings.HasPrefix(f.Remediation.CLI, want) {
+				t.Errorf("CLI remediation %q", f.Remediation.CLI)
+			}
+			return
+		}
+	}
+	t.Error("no finding for eu-app-trail")
+}
+
+func TestFindingsAreSorted(t *testing.T) {
+	run := runOn(t, catalogPlan(t), loadInventory(t, "../examples/aws-inventory.json"))
+	for i := 1; i < len(run.Findings); i++ {
+		if compareFindings(run.Findings[i-1], run.Findings[i]) > 0 {
+			t.Fatalf("findings %d and %d out of order: %s, %s", i-1, i, key(run.Findings[i-1]), key(run.Findings[i]))
+		}
+	}
+	if run.Started != time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) {
+		t.Errorf("now %v, want the inventory's collection time", run.Started)
+	}
+}
+
+// trailRule compiles one rule for the failure tests.
+func trailRule(t *testing.T, id, logic string) *Plan {
+	t.Helper()
+	entityType := "CloudTrail"
+	p, err := Compile([]*rules.Rule{{ID: id, Severity: rules.Low, Entity: entityType, Logic: logic}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCollectionFailuresGiveError(t *testing.T) {
+	acct := "123456789012"
+	trail := func(name, region string) *entity.Entity {
+		return &entity.Entity{Type: "CloudTrail", ID: "arn:" + name, Name: name, Scope: acct, Region: region,
+			Attrs: map[string]any{"isMultiRegionTrail": true, "status": map[string]any{"isLogging": true}}}
+	}
+	tests := []struct {
+		name    string
+		logic   string
+		failure entity.Failure
+		// want lists "entity-name RESULT" per finding, in order.
+		want string
+	}{
+		{"attribute the rule reads", "CloudTrail should have status.isLogging=true",
+			entity.Failure{Type: "CloudTrail", Attr: "status", Scope: acct, Region: "eu-west-1", Call: "cloudtrail:GetTrailStatus", Error: "AccessDenied"},
+			"eu ERROR, us PASS"},
+		{"attribute the rule does not read", "CloudTrail should have isMultiRegionTrail=true",
+			entity.Failure{Type: "CloudTrail", Attr: "status", Scope: acct, Call: "cloudtrail:GetTrailStatus", Error: "AccessDenied"},
+			"eu PASS, us PASS"},
+		{"one entity", "CloudTrail should have isMultiRegionTrail=true",
+			entity.Failure{Type: "CloudTrail", Scope: acct, Entity: "arn:us", Call: "cloudtrail:GetTrail", Error: "Throttling"},
+			"eu PASS, us ERROR"},
+		{"listing in one region", "CloudTrail should have isMultiRegionTrail=true",
+			entity.Failure{Type: "CloudTrail", Scope: acct, Region: "ap-south-2", Call: "cloudtrail:DescribeTrails", Error: "UnrecognizedClientException"},
+			"- ERROR, eu PASS, us PASS"},
+		{"other account", "CloudTrail should have isMultiRegionTrail=true",
+			entity.Failure{Type: "CloudTrail", Scope: "999999999999", Attr: "isMultiRegionTrail", Error: "AccessDenied"},
+			"eu PASS, us PASS"},
+		{"List rule, any region", "List<CloudTrail> should have items with [status.isLogging=true] length() > 0",
+			entity.Failure{Type: "CloudTrail", Attr: "status", Scope: acct, Region: "eu-west-1", Error: "AccessDenied"},
+			"- ERROR"},
+		{"List rule, unrelated attribute", "List<CloudTrail> should have items with [status.isLogging=true] length() > 0",
+			entity.Failure{Type: "CloudTrail", Attr: "tags", Scope: acct, Error: "AccessDenied"},
+			"- PASS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := &entity.Inventory{Scopes: []entity.Scope{{Kind: entity.ScopeAWSAccount, ID: acct}},
+				Entities: []*entity.Entity{trail("us", "us-east-1"), trail("eu", "eu-west-1")},
+				Failures: []entity.Failure{tt.failure}}
+			inv.Entities[0].ID, inv.Entities[1].ID = "arn:us", "arn:eu"
+			run := runOn(t, trailRule(t, "T.1", tt.logic), inv)
+			var got []string
+			for _, f := range run.Findings {
+				name := "-"
+				if f.Entity != nil {
+					name = f.Entity.Name
+				}
+				got = append(got, name+" "+string(f.Result))
+				if f.Result == Error && !strings.Contains(f.Message, tt.failure.Error) {
+					t.Errorf("ERROR message %q lacks the failure", f.Message)
+				}
+			}
+			if g := strings.Join(got, ", "); g != tt.want {
+				t.Errorf("got %s, want %s", g, tt.want)
+			}
+		})
+	}
+}
+
+func TestListRuleScopes(t *testing.T) {
+	p := trailRule(t, "T.2", "List<CloudTrail> should have items with [isMultiRegionTrail=true] length() > 0")
+	inv := &entity.Inventory{Scopes: []entity.Scope{
+		{Kind: entity.ScopeAWSAccount, ID: "111"},
+		{Kind: entity.ScopeTerraformModule, ID: "infra"},
+		{Kind: entity.ScopeAWSAccount, ID: "222"}},
+		Entities: []*entity.Entity{{Type: "CloudTrail", ID: "t", Scope: "222", Attrs: map[string]any{"isMultiRegionTrail": true}}}}
+	run := runOn(t, p, inv)
+	var got []string
+	for _, f := range run.Findings {
+		got = append(got, f.Scope+" "+string(f.Result))
+	}
+	// 111 has no trail: evaluated on no items; infra is code: not applicable.
+	if g := strings.Join(got, ", "); g != "111 FAIL, 222 PASS" {
+		t.Errorf("got %s", g)
+	}
+}
+
+func TestWhereCountsNotRelevant(t *testing.T) {
+	p := trailRule(t, "T.3", "CloudTrail where isOrganizationTrail=true should have isMultiRegionTrail=true")
+	inv := &entity.Inventory{Scopes: []entity.Scope{{Kind: entity.ScopeAWSAccount, ID: "1"}}, Entities: []*entity.Entity{
+		{Type: "CloudTrail", ID: "a", Scope: "1", Attrs: map[string]any{"isOrganizationTrail": false}},
+		{Type: "CloudTrail", ID: "b", Scope: "1", Attrs: map[string]any{"isOrganizationTrail": false}}}}
+	run := runOn(t, p, inv)
+	if len(run.Findings) != 0 || run.NotRelevant["T.3"] != 2 || len(run.NotApplicable) != 1 {
+		t.Errorf("findings %d, not relevant %v, not applicable %d", len(run.Findings), run.NotRelevant, len(run.NotApplicable))
+	}
+}
+
+func TestRunIsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := catalogPlan(t).Run(ctx, loadInventory(t, "../examples/aws-inventory.json"), time.Time{})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestCompileErrorsPointIntoTheRuleFile(t *testing.T) {
+	r, err := rules.Parse("mine/bad.yaml", []byte("id: X.1\ntitle: t\nseverity: low\nentity: CloudTrail\nlogic: CloudTrail should have isLogging=\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compile([]*rules.Rule{r}, Options{})
+	if err == nil || !strings.HasPrefix(err.Error(), "mine/bad.yaml:5:") {
+		t.Fatalf("got %v", err)
+	}
+	// Without filter-pattern functions the MON rules cannot compile.
+	rs, _ := rules.Catalog()
+	_, err = Compile([]*rules.Rule{rules.Find(rs, "D9.AWS.MON.05")}, Options{})
+	if err == nil || !strings.HasPrefix(err.Error(), "catalog/aws/cloudtrail/D9.AWS.MON.05.yaml:6:") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func ExamplePlan_Run() {
+	rs, _ := rules.Catalog()
+	p, _ := Compile([]*rules.Rule{rules.Find(rs, "D9.AWS.LOG.01")}, Options{})
+	inv := &entity.Inventory{Scopes: []entity.Scope{{Kind: entity.ScopeAWSAccount, ID: "123456789012"}},
+		Entities: []*entity.Entity{{Type: "CloudTrail", ID: "arn:aws:cloudtrail:us-east-1:123456789012:trail/main", Name: "main",
+			Scope: "123456789012", Region: "us-east-1", Attrs: map[string]any{"isMultiRegionTrail": false}}}}
+	run, _ := p.Run(context.Background(), inv, time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+	for _, f := range run.Findings {
+		fmt.Println(f.Rule.ID, f.Entity.Name, f.Result, f.Message)
+	}
+	// Output: D9.AWS.LOG.01 main FAIL isMultiRegionTrail is false, expected true
+}
+
+func TestListOfNativeTypeIsNotEvaluatedEmpty(t *testing.T) {
+	p, err := Compile([]*rules.Rule{{ID: "T.4", Severity: rules.Low, Entity: "aws_cloudtrail",
+		Logic: "List<aws_cloudtrail> should have items with [is_multi_region_trail=true] length() > 0"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &entity.Inventory{Scopes: []entity.Scope{{Kind: entity.ScopeAWSAccount, ID: "111"}}}
+	run := runOn(t, p, inv)
+	if len(run.Findings) != 0 || len(run.NotApplicable) != 1 {
+		t.Errorf("findings %d, not applicable %d", len(run.Findings), len(run.NotApplicable))
+	}
+}
