@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRulesList(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		// want lists the IDs expected, in order; nil to only count.
+		want  []string
+		count int
+	}{
+		{"all", []string{"rules"}, ExitOK, nil, 36},
+		{"severity high or above", []string{"rules", "--severity", "high"}, ExitOK,
+			[]string{"D9.AWS.MON.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03"}, 3},
+		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low"}, ExitOK, nil, 33},
+		{"seed page framework", []string{"rules", "--framework", "gdpr"}, ExitOK, []string{"D9.AWS.MON.05"}, 1},
+		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium", "--framework", ""}, ExitOK, nil, 30},
+		{"no match", []string{"rules", "--framework", "FedRAMP"}, ExitFailed, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := run(t, "", tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, stderr %s", code, stderr)
+			}
+			if code != ExitOK {
+				return
+			}
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			if !strings.HasPrefix(lines[0], "ID ") {
+				t.Errorf("header %q", lines[0])
+			}
+			var ids []string
+			for _, l := range lines[1:] {
+				ids = append(ids, strings.Fields(l)[0])
+			}
+			if len(ids) != tt.count {
+				t.Errorf("%d rules, want %d:\n%s", len(ids), tt.count, out)
+			}
+			if tt.want != nil && strings.Join(ids, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("got %v, want %v", ids, tt.want)
+			}
+		})
+	}
+}
+
+// TestRulesShowMON05 checks that "vigil rules show D9.AWS.MON.05" renders
+// everything seed page 004 carries: id, title, risk level, entity,
+// category, GSL, description, remediation from the console and the command
+// line (with the CIS pattern), references and the compliance frameworks.
+func TestRulesShowMON05(t *testing.T) {
+	code, out, stderr := run(t, "", "rules", "show", "D9.AWS.MON.05")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"D9.AWS.MON.05  Ensure CloudTrail configuration changes are monitored",
+		"Severity:  Low",
+		"Entity:    CloudTrail",
+		"Category:  Monitoring",
+		"List<CloudTrail> should have items with [hasSNSSubscriber='true' and metricFilters with [filterPattern isFilterPatternEqual('{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) ||($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName =StopLogging) }')] length() > 0]",
+		"\nDescription\n", "\nRationale\n", "\nImpact\n",
+		"Remediation: console", "Create metric filter",
+		"Remediation: command line", "aws logs put-metric-filter --region <region>",
+		"--filter-pattern '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }'",
+		"aws sns subscribe", "aws cloudwatch put-metric-alarm", "--alarm-actions arn:aws:sns:<region>:<account>:<security_alarms_topic>",
+		"Remediation: Terraform", `resource "aws_cloudwatch_metric_alarm"`,
+		"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	// Framework lines, with the table's spacing collapsed.
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		"- CIS AWS Foundations 1.2.0 3.5", "- CIS AWS Foundations 2.0.0 4.5", "- CIS AWS Foundations 7.0.0 5.5",
+		"- NIST 800-53 Rev 5", "- PCI-DSS 4.0", "- HIPAA", "- MITRE ATT&CK 11.3", "- CloudGuard AWS All Rules Ruleset",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "{{") {
+		t.Errorf("unrendered template in output")
+	}
+}
+
+func TestRulesShowUnknown(t *testing.T) {
+	code, _, stderr := run(t, "", "rules", "show", "D9.AWS.MON.5")
+	if code != ExitBadUsage || !strings.Contains(stderr, `no rule "D9.AWS.MON.5" (did you mean D9.AWS.MON.05?)`) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestRulesImport(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, "", "rules", "import", "testdata/scan/cloudguard.json", "-o", dir)
+	if code != ExitBadUsage || !strings.Contains(stderr, "rule CG.BAD.01 not written") ||
+		!strings.Contains(stderr, "1 of 2 rules could not be imported") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	written := filepath.Join(dir, "CG.LOG.02.yaml")
+	if strings.TrimSpace(out) != written {
+		t.Errorf("out %q", out)
+	}
+	data, err := os.ReadFile(written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"id: CG.LOG.02", "severity: High", "entity: CloudTrail", "framework: 'CloudGuard ruleset: Imported'", "control: \"3.2\""} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("rule file lacks %q:\n%s", want, data)
+		}
+	}
+	// The written directory is a rule directory vigil can use.
+	code, out, stderr = run(t, "", "rules", "show", "CG.LOG.02", "--rules", dir)
+	if code != ExitOK || !strings.Contains(out, "--name {{trail-name}}") {
+		t.Errorf("exit %d, stderr %q, out:\n%s", code, stderr, out)
+	}
+	// A second import does not overwrite.
+	code, _, stderr = run(t, "", "rules", "import", "testdata/scan/cloudguard.json", "-o", dir)
+	if code != ExitBadUsage || !strings.Contains(stderr, "use --force to overwrite") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
