@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/source/aws/awsfake"
+	"vigil/source/snapshot"
+)
+
+const fakeSecret = "fake/Secret+Key/for/vigil/tests/0123456789"
+
+// fakeAWS serves the shared scenario (without its retried throttles, which
+// would make the SDK's default backoff slow) plus extra faults, and points
+// the SDK's default chain at it through the environment.
+func fakeAWS(t *testing.T, faults ...awsfake.Fault) *awsfake.Server {
+	t.Helper()
+	w := awsfake.Scenario()
+	w.Faults = faults
+	srv := awsfake.NewServer(w)
+	t.Cleanup(srv.Close)
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": srv.URL, "AWS_ACCESS_KEY_ID": "AKIDCLITEST", "AWS_SECRET_ACCESS_KEY": fakeSecret,
+		"AWS_SESSION_TOKEN": "", "AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_CONFIG_FILE": "/nonexistent",
+		"AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_RETRY_MODE": "", "AWS_MAX_ATTEMPTS": "",
+	} {
+		t.Setenv(k, v)
+	}
+	return srv
+}
+
+var regionFlags = []string{"--region", "us-east-1", "--region", "eu-west-1", "--region", "ap-southeast-2"}
+
+// TestCollectThenScanEqualsScanAWS: "vigil collect aws" then "vigil scan
+// SNAPSHOT" gives the same findings as "vigil scan aws", ERRORs included.
+func TestCollectThenScanEqualsScanAWS(t *testing.T) {
+	fakeAWS(t, awsfake.Fault{Action: "cloudtrail:GetTrailStatus", Region: "eu-west-1", Code: "AccessDeniedException", Message: "denied"})
+	snap := filepath.Join(t.TempDir(), "snapshot.json")
+	code, stdout, stderr := run(t, "", append([]string{"collect", "aws", "-o", snap}, regionFlags...)...)
+	if code != 0 || stdout != "" {
+		t.Fatalf("collect: exit %d, stdout %q, stderr %s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "1 item(s) could not be collected") ||
+		!strings.Contains(stderr, "cloudtrail:GetTrailStatus in eu-west-1: AccessDeniedException: denied") ||
+		!strings.Contains(stderr, "wrote 7 trail(s) of account 111111111111") {
+		t.Errorf("collect stderr:\n%s", stderr)
+	}
+	data, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{fakeSecret, "AKIDCLITEST"} {
+		if bytes.Contains(data, []byte(secret)) {
+			t.Errorf("snapshot holds the credential %q", secret)
+		}
+	}
+	if _, err := snapshot.Parse(data); err != nil {
+		t.Fatalf("snapshot does not load: %v", err)
+	}
+
+	replayCode, replayed, _ := jsonFindings(t, snap)
+	liveCode, live, liveErr := jsonFindings(t, append([]string{"aws"}, regionFlags...)...)
+	if diff := cmp.Diff(replayed, live); diff != "" {
+		t.Errorf("scan SNAPSHOT vs scan aws (-replayed +live):\n%s", diff)
+	}
+	if replayCode != liveCode || liveCode != ExitFailed {
+		t.Errorf("exit codes: replay %d, live %d; stderr %s", replayCode, liveCode, liveErr)
+	}
+	want := map[string]bool{
+		"D9.AWS.LOG.01 111111111111 main PASS":     true,
+		"D9.AWS.LOG.01 111111111111 regional FAIL": true,
+		"D9.AWS.LOG.03 111111111111 regional ERROR": true, // its status could not be read
+	}
+	for _, f := range live {
+		delete(want, f)
+	}
+	if len(want) > 0 {
+		t.Errorf("missing findings %v in\n%s", want, strings.Join(live, "\n"))
+	}
+}
+
+// TestCollectAWSToStdout writes the snapshot to standard output.
+func TestCollectAWSToStdout(t *testing.T) {
+	fakeAWS(t)
+	code, stdout, stderr := run(t, "", "collect", "aws", "--region", "us-east-1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	inv, err := snapshot.Parse([]byte(stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Entities) != 3 || inv.Scopes[0].ID != awsfake.ScenarioAccount || !strings.HasPrefix(inv.Tool, "vigil ") {
+		t.Errorf("%d entities, scopes %v, tool %q", len(inv.Entities), inv.Scopes, inv.Tool)
+	}
+}
+
+func TestCollectAWSUsageErrors(t *testing.T) {
+	fakeAWS(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"collect", "aws", "--all-regions", "--region", "us-east-1"}, "--all-regions and --region cannot be used together"},
+		{[]string{"collect", "aws", "--external-id", "x"}, "--external-id needs --role-arn"},
+		{[]string{"collect", "aws", "--max-attempts", "0"}, "--max-attempts must be at least 1"},
+		{[]string{"collect", "aws", "extra"}, "unknown command"},
+		{[]string{"collect"}, "collect needs a source"},
+		{[]string{"scan", "aws", "--all-regions", "--region", "us-east-1"}, "--all-regions and --region cannot be used together"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := run(t, "", tt.args...)
+			if code != ExitBadUsage || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q, want 2 and %q", code, stderr, tt.want)
+			}
+		})
+	}
+}
+
+// TestCollectAWSUnreachable fails with the call that failed and exits 2,
+// writing no snapshot.
+func TestCollectAWSUnreachable(t *testing.T) {
+	srv := fakeAWS(t)
+	srv.Close()
+	snap := filepath.Join(t.TempDir(), "snapshot.json")
+	code, _, stderr := run(t, "", "collect", "aws", "--max-attempts", "1", "-o", snap)
+	if code != ExitBadUsage || !strings.Contains(stderr, "sts:GetCallerIdentity") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if strings.Contains(stderr, fakeSecret) {
+		t.Errorf("stderr leaks the secret")
+	}
+	if _, err := os.Stat(snap); !os.IsNotExist(err) {
+		t.Errorf("snapshot written: %v", err)
+	}
+}
+
+// TestProgressLineOnlyOnTerminal writes nothing to a pipe or buffer.
+func TestProgressLineOnlyOnTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgressLine(&buf)
+	p.update(3, 1)
+	p.clear()
+	if buf.Len() != 0 {
+		t.Errorf("wrote %q to a non-terminal", buf.String())
+	}
+	p = &progressLine{w: &buf, on: true}
+	p.update(3, 1)
+	p.update(4, 0) // within progressInterval: not redrawn
+	p.clear()
+	if got := buf.String(); got != "\r\033[Kvigil: collecting from AWS: 3 calls done, 1 in flight\r\033[K" {
+		t.Errorf("progress = %q", got)
+	}
+}
