@@ -72,8 +72,8 @@ func TestCollectThenScanEqualsScanAWS(t *testing.T) {
 		t.Errorf("exit codes: replay %d, live %d; stderr %s", replayCode, liveCode, liveErr)
 	}
 	want := map[string]bool{
-		"D9.AWS.LOG.01 111111111111 main PASS":     true,
-		"D9.AWS.LOG.01 111111111111 regional FAIL": true,
+		"D9.AWS.LOG.01 111111111111 main PASS":      true,
+		"D9.AWS.LOG.01 111111111111 regional FAIL":  true,
 		"D9.AWS.LOG.03 111111111111 regional ERROR": true, // its status could not be read
 	}
 	for _, f := range live {
