@@ -483,6 +483,9 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 		list, r := listOf(v, what, n.span, f)
 		if r != tTrue {
 			label := text + ": " + r.String()
+			if r == tError && f.tr.lastErr != "" {
+				label = f.tr.lastErr
+			}
 			if r == tUnknown {
 				label = text + ": " + shortString(n.X) + " is " + describe(v)
 			}
@@ -491,6 +494,10 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 		}
 		counts := traceElements(list, elem, f, shortString(n.X))
 		r = counts.result(kind)
+		ev.elemOut = r
+		if kind == ContainNone {
+			ev.elemOut = r.not()
+		}
 		f.tr.close(ev, r, text+": "+counts.String())
 		return r
 	}

@@ -47,7 +47,9 @@ const (
 
 // event is one recorded step of an evaluation.
 type event struct {
-	kind     eventKind
+	kind eventKind
+	// elemOut, for a list event, is the element outcome that decided it.
+	elemOut  tri
 	out      tri
 	text     string
 	kids     []*event
@@ -83,7 +85,7 @@ func (t *tracer) open(kind eventKind) *event {
 }
 
 func (t *tracer) close(ev *event, out tri, text string) {
-	if out == tError && t.lastErr != "" && ev.kind != evRoot {
+	if out == tError && t.lastErr != "" && ev.kind == evLeaf {
 		text = t.lastErr
 	}
 	ev.out, ev.text = out, text
@@ -190,4 +192,35 @@ func (t *tracer) clause(label string, c condFn, cur any, now time.Time) (*event,
 	out := c(cur, frame{now: now, tr: t})
 	t.close(ev, out, label+": "+out.String())
 	return ev, out
+}
+
+// maxSummaryElements is how many elements of a list a summary names.
+const maxSummaryElements = 3
+
+// summaryText is an event's text in a summary: for a list, followed by why
+// its first deciding elements came out as they did.
+func summaryText(ev *event) string {
+	if ev.kind != evList {
+		return ev.text
+	}
+	var parts []string
+	for _, k := range ev.kids {
+		if k.kind != evElem || k.out != ev.elemOut || len(k.kids) == 0 {
+			continue
+		}
+		if len(parts) == maxSummaryElements {
+			parts = append(parts, "...")
+			break
+		}
+		var why []string
+		for _, d := range deciding(k.kids[0]) {
+			why = append(why, d.text)
+		}
+		name, _, _ := strings.Cut(k.text, ": ")
+		parts = append(parts, name+": "+strings.Join(why, "; "))
+	}
+	if len(parts) == 0 {
+		return ev.text
+	}
+	return ev.text + " (" + strings.Join(parts, " | ") + ")"
 }

@@ -33,8 +33,11 @@ func (n *Regex) String() string   { return printExpr(n, false) }
 func (n *ListOp) String() string  { return printExpr(n, false) }
 func (n *Call) String() string    { return printExpr(n, false) }
 
+// maxShownLiteral is how much of a long string literal explanations show.
+const maxShownLiteral = 40
+
 // shortString prints an expression with the contents of list brackets
-// elided ("items with [...]"), for explanations.
+// elided ("items with [...]") and long strings cut, for explanations.
 func shortString(e Expr) string { return printExpr(e, true) }
 
 func printExpr(e Expr, elide bool) string {
@@ -115,6 +118,10 @@ func (pr *printer) expr(e Expr) {
 	case *Self:
 		pr.b.WriteByte('$')
 	case *Literal:
+		if str, ok := n.Value.(string); ok && pr.elide && len(str) > maxShownLiteral {
+			pr.b.WriteString(quote(str[:maxShownLiteral]) + "...")
+			break
+		}
 		pr.b.WriteString(formatLiteral(n.Value))
 	case *Compare:
 		pr.operand(n.X)

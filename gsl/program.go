@@ -259,8 +259,8 @@ func (p *Program) Explain(root any, now time.Time) *Explanation {
 	if decisive != nil {
 		var texts []string
 		for _, ev := range deciding(decisive) {
-			if !contains(texts, ev.text) {
-				texts = append(texts, ev.text)
+			if t := summaryText(ev); !contains(texts, t) {
+				texts = append(texts, t)
 			}
 			ex.Unknowns = unknownsUnder(ev, ex.Unknowns)
 		}
