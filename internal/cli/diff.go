@@ -1,0 +1,238 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"vigil/engine"
+	"vigil/entity"
+	"vigil/filterpattern"
+)
+
+func init() { register(newDiffCmd) }
+
+// findingChange is one finding that appeared, disappeared or changed result
+// between two scans.
+type findingChange struct {
+	Kind   string `json:"change"` // "appeared", "disappeared", "changed"
+	RuleID string `json:"rule_id"`
+	Scope  string `json:"scope"`
+	// Entity is the entity's ID, empty for a finding about a whole scope
+	// (List<E> rules).
+	Entity string `json:"entity,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Old    string `json:"old_result,omitempty"`
+	New    string `json:"new_result,omitempty"`
+	// Message explains the newer result (the older one for a finding that
+	// disappeared).
+	Message string `json:"message,omitempty"`
+}
+
+// regression reports whether the change makes things worse: a FAIL or
+// ERROR that appeared or that a finding changed into.
+func (c findingChange) regression() bool {
+	return c.Kind != "disappeared" && (c.New == string(engine.Fail) || c.New == string(engine.Error))
+}
+
+type findingKey struct{ rule, scope, entity string }
+
+func keyOf(f *engine.Finding) findingKey {
+	k := findingKey{rule: f.Rule.ID, scope: f.Scope}
+	if f.Entity != nil {
+		k.entity = f.Entity.ID
+		if k.scope == "" {
+			k.scope = f.Entity.Scope
+		}
+	}
+	return k
+}
+
+// diffFindings compares two scans' findings, matched by rule, scope and
+// entity, and returns the changes in a stable order, and how many findings
+// did not change.
+func diffFindings(old, new []*engine.Finding) (changes []findingChange, unchanged int) {
+	before := map[findingKey]*engine.Finding{}
+	for _, f := range old {
+		before[keyOf(f)] = f
+	}
+	seen := map[findingKey]bool{}
+	change := func(kind string, k findingKey, o, n *engine.Finding) findingChange {
+		c := findingChange{Kind: kind, RuleID: k.rule, Scope: k.scope, Entity: k.entity}
+		for _, f := range []*engine.Finding{o, n} {
+			if f != nil {
+				c.Message = f.Message
+				if f.Entity != nil {
+					c.Name = f.Entity.Name
+				}
+			}
+		}
+		if o != nil {
+			c.Old = string(o.Result)
+		}
+		if n != nil {
+			c.New = string(n.Result)
+		}
+		return c
+	}
+	for _, f := range new {
+		k := keyOf(f)
+		seen[k] = true
+		o, ok := before[k]
+		switch {
+		case !ok:
+			changes = append(changes, change("appeared", k, nil, f))
+		case o.Result != f.Result:
+			changes = append(changes, change("changed", k, o, f))
+		default:
+			unchanged++
+		}
+	}
+	for _, f := range old {
+		if k := keyOf(f); !seen[k] {
+			changes = append(changes, change("disappeared", k, f, nil))
+		}
+	}
+	slices.SortStableFunc(changes, func(a, b findingChange) int {
+		return cmp.Or(cmp.Compare(a.RuleID, b.RuleID), cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Entity, b.Entity))
+	})
+	return changes, unchanged
+}
+
+func newDiffCmd(s *streams) *cobra.Command {
+	var format string
+	var ruleDirs, only, skip []string
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "Show the findings that appeared, disappeared or changed between two scans",
+		Long: `Scan OLD and NEW (snapshots written by "vigil collect aws", or any input
+"vigil scan" reads) with the same rules, each at the time it was collected,
+and list the findings that appeared, disappeared or changed result. Findings
+are matched by rule, account (or root module) and entity.
+
+Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
+1 when one did, 2 for bad usage or an input that could not be read.`,
+		Example: `  vigil diff monday.json tuesday.json
+  vigil diff --format json --only 'D9.AWS.MON.*' old.json new.json`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usageError("--format: want text or json, not %q", format)
+			}
+			var invs [2]*entity.Inventory
+			for i, p := range args {
+				inv, err := loadInput(p)
+				if err != nil {
+					return exitCode(ExitBadUsage, fmt.Errorf("%s: %w", p, err))
+				}
+				invs[i] = inv
+			}
+			rs, err := loadRules(ruleDirs)
+			if err != nil {
+				return exitCode(ExitBadUsage, err)
+			}
+			if rs, err = selectRules(rs, only, skip); err != nil {
+				return exitCode(ExitBadUsage, err)
+			}
+			plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache()})
+			if err != nil {
+				return exitCode(ExitBadUsage, err)
+			}
+			var runs [2]*engine.Run
+			for i, inv := range invs {
+				if runs[i], err = plan.Run(context.Background(), inv, time.Time{}); err != nil {
+					return exitCode(ExitBadUsage, fmt.Errorf("%s: %w", args[i], err))
+				}
+			}
+			changes, unchanged := diffFindings(runs[0].Findings, runs[1].Findings)
+			if format == "json" {
+				err = writeDiffJSON(s.out, changes, unchanged)
+			} else {
+				err = writeDiffText(s.out, args, invs, changes, unchanged)
+			}
+			if err != nil {
+				return exitCode(ExitBadUsage, err)
+			}
+			if slices.ContainsFunc(changes, findingChange.regression) {
+				return exitCode(ExitFailed, nil)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&format, "format", "f", "text", "output format: text or json")
+	f.StringArrayVar(&ruleDirs, "rules", nil, "directory of rule files to add to the catalog (repeatable)")
+	f.StringSliceVar(&only, "only", nil, "compare only these rule IDs or globs")
+	f.StringSliceVar(&skip, "skip", nil, "do not compare these rule IDs or globs")
+	return cmd
+}
+
+func writeDiffJSON(w io.Writer, changes []findingChange, unchanged int) error {
+	if changes == nil {
+		changes = []findingChange{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Changes   []findingChange `json:"changes"`
+		Unchanged int             `json:"unchanged"`
+	}{changes, unchanged})
+}
+
+func writeDiffText(w io.Writer, paths []string, invs [2]*entity.Inventory, changes []findingChange, unchanged int) error {
+	when := func(inv *entity.Inventory) string {
+		if inv.CollectedAt.IsZero() {
+			return ""
+		}
+		return " (" + inv.CollectedAt.UTC().Format(time.RFC3339) + ")"
+	}
+	fmt.Fprintf(w, "%s%s → %s%s\n", paths[0], when(invs[0]), paths[1], when(invs[1]))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	counts := map[string]int{}
+	for _, c := range changes {
+		counts[c.Kind]++
+		mark, result := "~", c.Old+" → "+c.New
+		switch c.Kind {
+		case "appeared":
+			mark, result = "+", c.New
+		case "disappeared":
+			mark, result = "-", c.Old
+		}
+		what := c.Name
+		if what == "" {
+			what = c.Entity
+		}
+		if what == "" {
+			what = "(whole scope)"
+		}
+		fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s\n", mark, c.RuleID, c.Scope, what, result, oneLine(c.Message))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d appeared, %d disappeared, %d changed, %d unchanged\n",
+		counts["appeared"], counts["disappeared"], counts["changed"], unchanged)
+	return err
+}
+
+// oneLine cuts a message to its first line and a readable length.
+func oneLine(s string) string {
+	const maxMessage = 120
+	for i, r := range s {
+		if r == '\n' {
+			s = s[:i]
+			break
+		}
+	}
+	if r := []rune(s); len(r) > maxMessage {
+		s = string(r[:maxMessage-1]) + "…"
+	}
+	return s
+}
