@@ -109,3 +109,15 @@ func TestCatalogCISControls(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryCatalogEntityIsDescribed(t *testing.T) {
+	rs, err := Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if AboutEntity(r.Entity) == "" {
+			t.Errorf("%s: no description of entity %s", r.ID, r.Entity)
+		}
+	}
+}

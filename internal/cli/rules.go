@@ -159,6 +159,7 @@ func showRule(w io.Writer, r *rules.Rule) {
 	section(w, "Remediation: console", rem.Console)
 	section(w, "Remediation: command line", rem.CLI)
 	section(w, "Remediation: Terraform", rem.Terraform)
+	section(w, "About "+r.Entity, rules.AboutEntity(r.Entity))
 	if len(r.References) > 0 {
 		section(w, "References", "- "+strings.Join(r.References, "\n- "))
 	}

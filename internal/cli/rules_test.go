@@ -73,6 +73,7 @@ func TestRulesShowMON05(t *testing.T) {
 		"aws sns subscribe", "aws cloudwatch put-metric-alarm", "--alarm-actions arn:aws:sns:<region>:<account>:<security_alarms_topic>",
 		"Remediation: Terraform", `resource "aws_cloudwatch_metric_alarm"`,
 		"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
+		"\nAbout CloudTrail\n  AWS CloudTrail records the actions taken in an AWS account",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
