@@ -1,6 +1,7 @@
 package gsl
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -433,3 +434,16 @@ func TestEvalDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+func decodeAttrs(js string) (map[string]any, error) {
+	inv, err := entity.DecodeAttrList([]byte("["+js+"]"), "X", "test")
+	if err != nil {
+		return nil, err
+	}
+	if len(inv.Entities) != 1 {
+		return nil, errNotOneObject
+	}
+	return inv.Entities[0].Attrs, nil
+}
+
+var errNotOneObject = errors.New("not one object")

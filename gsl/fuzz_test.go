@@ -1,0 +1,110 @@
+package gsl
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// fuzzSeeds are the published rules plus the malformed ones.
+func fuzzSeeds(f *testing.F) []string {
+	var out []string
+	for _, c := range loadCorpus(f) {
+		out = append(out, c.Logic)
+	}
+	for _, m := range malformed {
+		out = append(out, m.src)
+	}
+	for _, c := range evalCases {
+		out = append(out, c.source())
+	}
+	return out
+}
+
+// FuzzParse: parsing never panics or hangs; what parses prints to text
+// that parses to the same tree, and printing is idempotent; compiling
+// never panics.
+func FuzzParse(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		r, err := Parse(src)
+		if err != nil {
+			if AsList(err) == nil {
+				t.Fatalf("error without position: %v", err)
+			}
+			_ = AsList(err).Render("fuzz")
+			return
+		}
+		s := Format(r)
+		r2, err := Parse(s)
+		if err != nil {
+			t.Fatalf("Format(Parse(%q)) = %q does not parse: %v", src, s, err)
+		}
+		if d := cmp.Diff(r, r2, astEqual); d != "" {
+			t.Fatalf("round trip of %q via %q (-want +got):\n%s", src, s, d)
+		}
+		if s2 := Format(r2); s2 != s {
+			t.Fatalf("Format not idempotent: %q then %q", s, s2)
+		}
+		if _, err := Compile(src, WithPatterns(stubPatterns{})); err != nil && AsList(err) == nil {
+			t.Fatalf("compile error without position: %v", err)
+		}
+	})
+}
+
+// FuzzEval: evaluating any compiled rule on any JSON entity never panics,
+// errors carry a position, and Explain agrees with Eval.
+func FuzzEval(f *testing.F) {
+	attrs := []string{`{}`, `{"a": [1, "x", null, {"b": {"$unknown": "set"}}]}`}
+	for _, c := range evalCases {
+		attrs = append(attrs, c.attrs)
+	}
+	for _, c := range seedCases {
+		attrs = append(attrs, c.attrs)
+	}
+	for i, s := range fuzzSeeds(f) {
+		f.Add(s, attrs[i%len(attrs)])
+	}
+	f.Fuzz(func(t *testing.T, src, js string) {
+		p, err := Compile(src, WithPatterns(stubPatterns{}))
+		if err != nil {
+			return
+		}
+		var probe any
+		if json.Unmarshal([]byte(js), &probe) != nil {
+			return
+		}
+		root := map[string]any{}
+		if m := attrsOrNil(js); m != nil {
+			root = m
+		}
+		if p.Target().List {
+			root = map[string]any{"items": []any{root, root}}
+		}
+		now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+		r := p.Eval(root, now)
+		if r.Outcome == Error {
+			if r.Err == nil || !strings.Contains(r.Err.Error(), ":") {
+				t.Fatalf("ERROR without a positioned error: %v", r.Err)
+			}
+		}
+		if ex := p.Explain(root, now); ex.Outcome != r.Outcome {
+			t.Fatalf("%q on %s: Explain %v, Eval %v", src, js, ex.Outcome, r.Outcome)
+		}
+	})
+}
+
+// attrsOrNil decodes an attribute object, or returns nil when js is not
+// one.
+func attrsOrNil(js string) map[string]any {
+	inv, err := decodeAttrs(js)
+	if err != nil {
+		return nil
+	}
+	return inv
+}
