@@ -113,7 +113,7 @@ func TestSeedRuleFindings(t *testing.T) {
 				w.Faults = []awsfake.Fault{{Action: "cloudtrail:GetTrailStatus", Region: "us-east-1", Code: "AccessDeniedException"}}
 			},
 			account: [2]string{"PASS", "ERROR"},
-			trails: map[string]string{"D9.AWS.LOG.03 main": "ERROR", "D9.AWS.LOG.03 legacy": "ERROR", "D9.AWS.LOG.03 org-trail": "ERROR"}},
+			trails:  map[string]string{"D9.AWS.LOG.03 main": "ERROR", "D9.AWS.LOG.03 legacy": "ERROR", "D9.AWS.LOG.03 org-trail": "ERROR"}},
 		{name: "disabled region named explicitly", regions: append([]string{"me-south-1"}, scannedRegions...),
 			account: [2]string{"ERROR", "ERROR"},
 			// Trails homed in the region could not be listed: the account
