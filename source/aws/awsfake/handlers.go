@@ -170,7 +170,8 @@ func (s *Server) getEventSelectors(req *request) (any, *apiError) {
 func (s *Server) page(token any, n int) (start, end int, next string, aerr *apiError) {
 	if tok, _ := token.(string); tok != "" {
 		var err error
-		start, err = strconv.Atoi(strings.TrimPrefix(tok, "page-"))
+		num, _, _ := strings.Cut(strings.TrimPrefix(tok, "page-"), "-")
+		start, err = strconv.Atoi(num)
 		if err != nil || start < 0 || start > n {
 			return 0, 0, "", errorf(400, "InvalidNextTokenException", "bad token %q", tok)
 		}
@@ -178,6 +179,11 @@ func (s *Server) page(token any, n int) (start, end int, next string, aerr *apiE
 	end = min(start+s.world.PageSize, n)
 	if end < n {
 		next = "page-" + strconv.Itoa(end)
+	}
+	if s.world.EndlessPages {
+		start, end = 0, min(s.world.PageSize, n)
+		s.endless++
+		next = "page-0-" + strconv.Itoa(s.endless)
 	}
 	return start, end, next, nil
 }

@@ -27,7 +27,9 @@ type Server struct {
 	world  World
 	calls  map[string]int
 	faults []int // how many times each fault fired
-	keys   map[string]string
+	// endless numbers the tokens of EndlessPages.
+	endless int
+	keys    map[string]string
 }
 
 // NewServer starts a fake that serves w. Close it when done.

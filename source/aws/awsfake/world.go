@@ -33,6 +33,9 @@ type World struct {
 	// PageSize is the number of items per page of paginated calls
 	// (default 2, so every list of more than two items is paginated).
 	PageSize int
+	// EndlessPages makes every paginated call answer with a new next token
+	// forever (a hostile or broken endpoint).
+	EndlessPages bool
 }
 
 // Region is one AWS region and its opt-in status.
