@@ -20,6 +20,10 @@ type Diagnostic struct {
 	Msg string
 	// src is the rule text, kept for Render.
 	src string
+	// opened, for an unclosed bracket, is where it opened; msgAt rewrites
+	// Msg for that position once it is shifted into a larger file.
+	opened *Pos
+	msgAt  func(opened Pos) string
 }
 
 // Error renders the diagnostic as "line:col: message".
@@ -53,6 +57,36 @@ func (e *Diagnostic) Render(name string) string {
 		b.WriteByte('^')
 	}
 	return b.String()
+}
+
+// RenderAt renders the diagnostic as Render does for a rule that starts at
+// base in a larger file (a line of a rule list, a field of a YAML file):
+// the position is shifted by base and the snippet is still the rule's own
+// line.
+func (e *Diagnostic) RenderAt(name string, base Pos) string {
+	shifted := *e
+	shifted.Span = Span{e.Span.Start.Shift(base), e.Span.End.Shift(base)}
+	if e.opened != nil && e.msgAt != nil {
+		shifted.Msg = e.msgAt(e.opened.Shift(base))
+	}
+	out := shifted.Render(name)
+	// The snippet comes from the rule's own text: render it from there.
+	if i := strings.IndexByte(out, '\n'); i >= 0 {
+		out = out[:i]
+	}
+	if line, ok := sourceLine(e.src, e.Span.Start.Line); ok {
+		col := shifted.Span.Start.Col
+		pad := ""
+		if e.Span.Start.Line == 1 && base.Col > 1 {
+			pad = strings.Repeat(" ", base.Col-1)
+		}
+		line = pad + strings.ReplaceAll(line, "\t", " ")
+		if n := utf8.RuneCountInString(line) + 1; col > n {
+			col = n
+		}
+		out += "\n | " + line + "\n | " + strings.Repeat(".", col-1) + "^"
+	}
+	return out
 }
 
 // sourceLine returns line n (from 1) of src, without its newline.

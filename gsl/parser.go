@@ -263,7 +263,11 @@ func listOpKind(s string) ListOpKind {
 // closing reports a missing closing bracket, naming where it opened.
 func (p *parser) closing(open token, want string) {
 	t := p.tok()
-	p.failAt(t.span, "expected '%s' to close the '%s' at %s, found %s", want, open.text, open.span.Start, t.describe())
+	msgAt := func(at Pos) string {
+		return fmt.Sprintf("expected '%s' to close the '%s' at %s, found %s", want, open.text, at, t.describe())
+	}
+	opened := open.span.Start
+	panic(bail{&Diagnostic{Span: t.span, Msg: msgAt(opened), src: p.src, opened: &opened, msgAt: msgAt}})
 }
 
 // bracket parses "[ expr ]" after a list operator.

@@ -283,3 +283,22 @@ func TestPositionShift(t *testing.T) {
 		t.Errorf("shift line 2: %+v", p)
 	}
 }
+
+func TestRenderAt(t *testing.T) {
+	_, err := Compile("X should have a isEmty()")
+	got := AsList(err)[0].RenderAt("rules.txt", Pos{Offset: 40, Line: 3, Col: 1})
+	want := "rules.txt:3:17: unknown function isEmty(): did you mean isEmpty()?\n | X should have a isEmty()\n | ................^"
+	if got != want {
+		t.Errorf("RenderAt:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestRenderAtShiftsOpening: the position of an unclosed bracket moves
+// with the rule.
+func TestRenderAtShiftsOpening(t *testing.T) {
+	_, err := Parse("X should have (a and b")
+	got := AsList(err)[0].RenderAt("f", Pos{Line: 8, Col: 1})
+	if !strings.HasPrefix(got, "f:8:23: expected ')' to close the '(' at 8:15, found end of rule\n") {
+		t.Errorf("RenderAt: %s", got)
+	}
+}

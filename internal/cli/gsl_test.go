@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestGSLLint(t *testing.T) {
+	code, out, stderr := run(t, "", "gsl", "lint", "testdata/eval/rules.gsl")
+	want := `testdata/eval/rules.gsl:5:74: after() unit: unknown time unit 'dayz': use seconds, minutes, hours, days, weeks, months or years
+ | CloudTrail should have status.latestCloudWatchLogsDeliveryTime after(-1, 'dayz')
+ | .........................................................................^
+testdata/eval/rules.gsl:6:114: isFilterPatternEqual() pattern does not parse: col 17: expected a value after "=", found "}", in filter pattern "{ $.eventName = }"
+ | List<CloudTrail> should have items with [metricFilters with [filterPattern isFilterPatternEqual('{ $.eventName = }')] length() > 0]
+ | .................................................................................................................^
+testdata/eval/rules.gsl:7:60: warning: allowedPublicHostsForPort() is not implemented yet: rules using it evaluate to ERROR
+ | VMInstance should not have nics contain-any [ inboundRules allowedPublicHostsForPort(22) > 32 ]
+ | ...........................................................^
+testdata/eval/rules.gsl:8:62: expected ')' to close the '(' at 8:24, found end of rule
+ | CloudTrail should have (isMultiRegionTrail=true and isLogging
+ | .............................................................^
+`
+	if code != ExitBadUsage || out != want {
+		t.Errorf("code %d\n%s\nwant\n%s", code, out, want)
+	}
+	if stderr != "testdata/eval/rules.gsl: 6 rules, 3 errors, 1 warning\n" {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+func TestGSLLintWarningsOnlyExitZero(t *testing.T) {
+	stdin := "# ok\nCloudTrail should have isMultiRegionTrail=true\n\nVMInstance should not have nics contain-any [inboundRules allowedHostsForPort(22) > 1]\n"
+	code, out, stderr := run(t, stdin, "gsl", "lint", "-")
+	if code != ExitOK || !strings.HasPrefix(out, "<stdin>:4:59: warning: allowedHostsForPort() is not implemented yet") ||
+		stderr != "<stdin>: 2 rules, 0 errors, 1 warning\n" {
+		t.Errorf("code %d\n%s\n%s", code, out, stderr)
+	}
+}
+
+func TestGSLLintBadUsage(t *testing.T) {
+	if code, _, stderr := run(t, "", "gsl", "lint", "testdata/eval/missing.gsl"); code != ExitBadUsage || !strings.Contains(stderr, "no such file") {
+		t.Errorf("code %d %q", code, stderr)
+	}
+	if code, _, _ := run(t, "", "gsl", "lint"); code != ExitBadUsage {
+		t.Errorf("no file: code %d", code)
+	}
+	long := "X should have a = '" + strings.Repeat("x", 70000) + "'\n"
+	if code, _, stderr := run(t, long, "gsl", "lint", "-"); code != ExitBadUsage || !strings.Contains(stderr, "token too long") {
+		t.Errorf("long line: code %d %q", code, stderr)
+	}
+}
