@@ -395,16 +395,20 @@ func (c *Collector) listTags(ctx context.Context, trails []*trail) map[string]ta
 			byRegion[t.home] = append(byRegion[t.home], t.arn)
 		}
 	}
-	var batches [][2]any
+	type batch struct {
+		region string
+		arns   []string
+	}
+	var batches []batch
 	for region, arns := range byRegion {
 		for chunk := range slices.Chunk(arns, maxTagBatch) {
-			batches = append(batches, [2]any{region, chunk})
+			batches = append(batches, batch{region, chunk})
 		}
 	}
 	var mu sync.Mutex
 	res := map[string]tagResult{}
-	fanOut(batches, func(b [2]any) {
-		region, arns := b[0].(string), b[1].([]string)
+	fanOut(batches, func(b batch) {
+		region, arns := b.region, b.arns
 		found := map[string][]any{}
 		p := cloudtrail.NewListTagsPaginator(c.clients.cloudtrail(region), &cloudtrail.ListTagsInput{ResourceIdList: arns})
 		var cerr *callError

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -195,7 +196,7 @@ func (c *Collector) Calls() map[string]int {
 // call runs fn, one AWS call named action ("logs:DescribeMetricFilters") in
 // region, under the service's concurrency limit and the per-call timeout.
 func (c *Collector) call(ctx context.Context, action, region string, fn func(context.Context) error) *callError {
-	service := action[:indexByte(action, ':')]
+	service, _, _ := strings.Cut(action, ":")
 	sem := c.limit(service, region)
 	select {
 	case sem <- struct{}{}:
@@ -224,15 +225,6 @@ func (c *Collector) call(ctx context.Context, action, region string, fn func(con
 		return &callError{Call: action, Region: region, Err: err}
 	}
 	return nil
-}
-
-func indexByte(s string, b byte) int {
-	for i := range len(s) {
-		if s[i] == b {
-			return i
-		}
-	}
-	return len(s)
 }
 
 func (c *Collector) limit(service, region string) chan struct{} {

@@ -228,6 +228,8 @@ func TestFaults(t *testing.T) {
 		want []string
 		// unknown lists "trail.attr" values that must be Unknown.
 		unknown []string
+		// noCalls lists actions that must not be called at all.
+		noCalls []string
 	}{
 		{name: "access denied on DescribeMetricFilters",
 			fault: awsfake.Fault{Action: "logs:DescribeMetricFilters", Code: "AccessDeniedException", Message: "User: arn:aws:iam::111111111111:user/vigil is not authorized"},
@@ -239,7 +241,9 @@ func TestFaults(t *testing.T) {
 				"hasSNSSubscriber main logs:DescribeMetricFilters eu-west-1 AccessDeniedException",
 				"metricFilters main logs:DescribeMetricFilters eu-west-1 AccessDeniedException",
 			},
-			unknown: []string{"main.metricFilters", "main.hasSNSSubscriber", "regional.metricFilters"}},
+			unknown: []string{"main.metricFilters", "main.hasSNSSubscriber", "regional.metricFilters"},
+			// Nothing downstream of the denied call is read.
+			noCalls: []string{"cloudwatch:DescribeAlarmsForMetric", "sns:ListSubscriptionsByTopic"}},
 		{name: "disabled region named explicitly", regions: append([]string{"me-south-1"}, scannedRegions...),
 			want: []string{" - cloudtrail:DescribeTrails me-south-1 UnrecognizedClientException"}},
 		{name: "throttling past the retries",
@@ -259,7 +263,8 @@ func TestFaults(t *testing.T) {
 			unknown: []string{"main.hasSNSSubscriber", "regional.hasSNSSubscriber"}},
 		{name: "access denied on DescribeAlarmsForMetric",
 			fault:   awsfake.Fault{Action: "cloudwatch:DescribeAlarmsForMetric", Region: "eu-west-1", Code: "AccessDenied", Status: 403},
-			unknown: []string{"main.hasSNSSubscriber", "regional.hasSNSSubscriber"}},
+			unknown: []string{"main.hasSNSSubscriber", "regional.hasSNSSubscriber"},
+			noCalls: []string{"sns:ListSubscriptionsByTopic"}},
 		{name: "access denied on GetEventSelectors",
 			fault:   awsfake.Fault{Action: "cloudtrail:GetEventSelectors", Region: "ap-southeast-2", Code: "AccessDeniedException"},
 			unknown: []string{"adv-all.hasManagementEventsReadWrite", "adv-all.eventSelectors", "adv-all.advancedEventSelectors"}},
@@ -280,7 +285,12 @@ func TestFaults(t *testing.T) {
 			if regions == nil {
 				regions = scannedRegions
 			}
-			inv, _ := collect(t, w, Options{Regions: regions, MaxAttempts: 3})
+			inv, srv := collect(t, w, Options{Regions: regions, MaxAttempts: 3})
+			for _, action := range tt.noCalls {
+				if n := srv.CallsByAction()[action]; n != 0 {
+					t.Errorf("%s called %d times", action, n)
+				}
+			}
 			names := map[string]string{}
 			for _, e := range inv.Entities {
 				names[e.ID] = e.Name
