@@ -460,8 +460,15 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 	x := c.val(n.X)
 	elem := c.cond(n.Elem)
 	what := "'" + n.Op.String() + "'"
+	key, isField := fieldKey(n.X)
 	fast := func(cur any, f frame) tri {
-		list, r := listOf(x(cur, f), what, n.span, f)
+		var v any
+		if m, ok := cur.(map[string]any); ok && isField {
+			v = m[key]
+		} else {
+			v = x(cur, f)
+		}
+		list, r := listOf(v, what, n.span, f)
 		if r != tTrue {
 			return r
 		}
@@ -777,7 +784,13 @@ func (c *compiler) callCond(n *Call) condFn {
 	if !ok {
 		return func(any, frame) tri { return tError }
 	}
-	return leaf(func(cur any, f frame) tri { return truthy(applyCall(b, im, recv(cur, f), f)) },
+	key, isField := fieldKey(n.X)
+	return leaf(func(cur any, f frame) tri {
+		if m, ok := cur.(map[string]any); ok && isField {
+			return truthy(applyCall(b, im, m[key], f))
+		}
+		return truthy(applyCall(b, im, recv(cur, f), f))
+	},
 		func(cur any, f frame) (tri, string) {
 			text, xText := shortString(n), shortString(n.X)
 			v := recv(cur, f)
