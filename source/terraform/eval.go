@@ -35,7 +35,12 @@ type evaluation struct {
 	// funcs are the functions of this root module: file functions read
 	// relative to its directory, where terraform runs.
 	funcs map[string]function.Function
-	out   []*instance
+	// traversals caches what each expression references: a module's
+	// expressions are evaluated once per instance.
+	traversals map[hcl.Expression][]hcl.Traversal
+	// evaluations counts expressions evaluated, against MaxEvaluations.
+	evaluations int
+	out         []*instance
 }
 
 type memoState uint8
@@ -64,6 +69,10 @@ type modInst struct {
 	outputs   map[string]*memo
 	resources map[string]*resState
 	calls     map[string]*callState
+	// varObjs and localObjs cache the "var" and "local" objects built for
+	// evaluation contexts, by wants.key.
+	varObjs   map[string]cty.Value
+	localObjs map[string]cty.Value
 }
 
 func (mi *modInst) prefix() string {
@@ -98,6 +107,10 @@ type resState struct {
 	mode  expansion
 	why   string // for unknownExpansion
 	insts []*resInst
+	// values caches what references read, by wants.key: a for_each of
+	// 10,000 that reads its sibling by key would otherwise rebuild the
+	// sibling's 10,000 objects each time.
+	values map[string]cty.Value
 }
 
 type resInst struct {
@@ -117,9 +130,9 @@ type callState struct {
 	insts []*modInst
 }
 
-func newEvaluation(t *tree, root *moduleConfig, sources *variableSources) *evaluation {
-	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, varTypes: map[*variableDecl]*varType{}, funcs: functions(root.dir)}
-	ev.rootVals = ev.rootVariables(root, sources)
+func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue) *evaluation {
+	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, varTypes: map[*variableDecl]*varType{}, funcs: functions(root.dir), traversals: map[hcl.Expression][]hcl.Traversal{}}
+	ev.rootVals = ev.rootVariables(root, sources, inDir)
 	return ev
 }
 
@@ -133,6 +146,7 @@ func (ev *evaluation) newModInst(cfg *moduleConfig, path string, call *callDecl,
 		cfg: cfg, path: path, call: call, callFrame: callFrame, depth: depth,
 		vars: map[string]*memo{}, locals: map[string]*memo{}, outputs: map[string]*memo{},
 		resources: map[string]*resState{}, calls: map[string]*callState{},
+		varObjs: map[string]cty.Value{}, localObjs: map[string]cty.Value{},
 	}
 }
 
@@ -177,8 +191,37 @@ func (ev *evaluation) report(diags hcl.Diagnostics) {
 // expression that fails to evaluate is reported and yields an Unknown that
 // may be null.
 func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.Value) cty.Value {
+	ev.evaluations++
+	if ev.evaluations > MaxEvaluations {
+		if ev.evaluations == MaxEvaluations+1 {
+			ev.report(hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Configuration too large to evaluate",
+				Detail:   fmt.Sprintf("The root module in %s needs more than %d expression evaluations; vigil stops there and treats the rest as unknown.", ev.root.dir, MaxEvaluations),
+				Subject:  expr.Range().Ptr(),
+			}})
+		}
+		return unknownMaybeNull("evaluation stopped: the configuration is too large")
+	}
+	switch e := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val
+	case *hclsyntax.ScopeTraversalExpr:
+		if v, diags, ok := ev.traverse(e.Traversal, fr, iters); ok {
+			ev.report(diags)
+			if diags.HasErrors() {
+				return unknownMaybeNull(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
+			}
+			return v
+		}
+	}
+	traversals, ok := ev.traversals[expr]
+	if !ok {
+		traversals = expr.Variables()
+		ev.traversals[expr] = traversals
+	}
 	for range maxUnknownFunctionRetries {
-		ctx := ev.context(fr, iters, expr.Variables())
+		ctx := ev.context(fr, iters, traversals)
 		v, diags := expr.Value(ctx)
 		if ev.stubUnknownFunctions(diags) {
 			continue
@@ -190,6 +233,68 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 		return v
 	}
 	return unknownMaybeNull(fmt.Sprintf("the expression at %s calls too many unsupported functions", rangeString(expr.Range())))
+}
+
+// traverse evaluates a plain reference ("var.name", "aws_x.y[0].arn")
+// without building an evaluation context; ok is false for the references it
+// leaves to the general path.
+func (ev *evaluation) traverse(tr hcl.Traversal, fr *frame, iters map[string]cty.Value) (cty.Value, hcl.Diagnostics, bool) {
+	mi := fr.mi
+	root := tr.RootName()
+	var v cty.Value
+	var rest hcl.Traversal
+	if iv, ok := iters[root]; ok {
+		v, rest = iv, tr[1:]
+	} else {
+		switch root {
+		case "var", "local":
+			name := attrStep(tr, 1)
+			if name == "" {
+				return cty.NilVal, nil, false
+			}
+			if root == "var" {
+				v = ev.variable(mi, name, tr.SourceRange().Ptr())
+			} else {
+				v = ev.local(mi, name, tr.SourceRange().Ptr())
+			}
+			rest = tr[2:]
+		case "each":
+			switch {
+			case fr.eachKey == cty.NilVal:
+				return cty.NilVal, nil, false
+			case attrStep(tr, 1) == "key":
+				v, rest = fr.eachKey, tr[2:]
+			case attrStep(tr, 1) == "value":
+				v, rest = fr.eachVal, tr[2:]
+			default:
+				v, rest = cty.ObjectVal(map[string]cty.Value{"key": fr.eachKey, "value": fr.eachVal}), tr[1:]
+			}
+		case "count":
+			switch {
+			case fr.countIdx == cty.NilVal:
+				return cty.NilVal, nil, false
+			case attrStep(tr, 1) == "index":
+				v, rest = fr.countIdx, tr[2:]
+			default:
+				v, rest = cty.ObjectVal(map[string]cty.Value{"index": fr.countIdx}), tr[1:]
+			}
+		case "module", "data", "path", "terraform", "self":
+			return cty.NilVal, nil, false
+		default:
+			name := attrStep(tr, 1)
+			if name == "" {
+				return cty.NilVal, nil, false
+			}
+			var w wants
+			w.add(firstAttrFrom(tr, 2))
+			v, rest = ev.resourceValue(mi, root+"."+name, &w, []hcl.Traversal{tr}), tr[2:]
+		}
+	}
+	if len(rest) == 0 {
+		return v, nil, true
+	}
+	out, diags := rest.TraverseRel(v)
+	return out, diags, true
 }
 
 // stubUnknownFunctions adds an unknown-valued stand-in for every function
@@ -261,6 +366,15 @@ func firstAttrFrom(tr hcl.Traversal, i int) string {
 type wants struct {
 	names map[string]bool
 	all   bool
+}
+
+// key identifies the set of attributes, for caching.
+func (w *wants) key() string {
+	names := sortedKeys(w.names)
+	if w.all {
+		names = append(names, "*")
+	}
+	return strings.Join(names, ",")
 }
 
 func (w *wants) add(name string) {
@@ -434,6 +548,33 @@ func (ev *evaluation) pop()             { ev.stack = ev.stack[:len(ev.stack)-1] 
 
 func (ev *evaluation) varObject(fr *frame, w *wants, traversals []hcl.Traversal) cty.Value {
 	mi := fr.mi
+	key := w.key()
+	if v, ok := mi.varObjs[key]; ok {
+		return v
+	}
+	v := ev.buildVarObject(fr, w, traversals)
+	if mi.call == nil || allEvaluated(mi.vars, w) {
+		mi.varObjs[key] = v
+	}
+	return v
+}
+
+// allEvaluated reports whether every memo w names is evaluated, so that an
+// object built from them can be cached.
+func allEvaluated(memos map[string]*memo, w *wants) bool {
+	if w.all {
+		return false
+	}
+	for n := range w.names {
+		if m := memos[n]; m == nil || m.state != evaluated {
+			return false
+		}
+	}
+	return true
+}
+
+func (ev *evaluation) buildVarObject(fr *frame, w *wants, traversals []hcl.Traversal) cty.Value {
+	mi := fr.mi
 	names := w.names
 	if w.all {
 		names = map[string]bool{}
@@ -449,6 +590,18 @@ func (ev *evaluation) varObject(fr *frame, w *wants, traversals []hcl.Traversal)
 }
 
 func (ev *evaluation) localObject(mi *modInst, w *wants, traversals []hcl.Traversal) cty.Value {
+	key := w.key()
+	if v, ok := mi.localObjs[key]; ok {
+		return v
+	}
+	v := ev.buildLocalObject(mi, w, traversals)
+	if allEvaluated(mi.locals, w) {
+		mi.localObjs[key] = v
+	}
+	return v
+}
+
+func (ev *evaluation) buildLocalObject(mi *modInst, w *wants, traversals []hcl.Traversal) cty.Value {
 	names := w.names
 	if w.all {
 		names = map[string]bool{}
@@ -814,28 +967,59 @@ func (ev *evaluation) resourceValue(mi *modInst, key string, w *wants, traversal
 		}
 		return ev.undeclared(what, key, subjectFor(traversals, parts...))
 	}
+	wk := w.key()
+	if v, ok := rs.values[wk]; ok {
+		return v
+	}
+	v, complete := ev.buildResourceValue(mi, rs, w)
+	if complete {
+		if rs.values == nil {
+			rs.values = map[string]cty.Value{}
+		}
+		rs.values[wk] = v
+	}
+	return v
+}
+
+// buildResourceValue builds what resourceValue returns; complete is false
+// when an instance could not be evaluated yet (a cycle), so the value must
+// not be cached.
+func (ev *evaluation) buildResourceValue(mi *modInst, rs *resState, w *wants) (cty.Value, bool) {
+	key := rs.decl.key
 	insts := ev.expand(rs)
+	if rs.state != evaluated {
+		return unknownMaybeNull(mi.prefix() + key + " depends on itself"), false
+	}
+	for _, ri := range insts {
+		ev.instanceAttrs(ri, rs.decl)
+		if ri.state != evaluated {
+			return unknownMaybeNull(ri.addr + " depends on itself"), false
+		}
+	}
 	switch rs.mode {
 	case unknownExpansion:
-		return unknownMaybeNull(rs.why).Mark(refMark(insts[0].addr))
+		return unknownMaybeNull(rs.why).Mark(refMark(insts[0].addr)), true
 	case single:
 		if len(insts) == 0 {
-			return unknownMaybeNull(mi.prefix() + key + " could not be expanded")
+			return unknownMaybeNull(mi.prefix() + key + " could not be expanded"), true
 		}
-		return ev.instanceObject(insts[0], rs.decl, w)
+		return ev.instanceObject(insts[0], rs.decl, w), true
 	case counted:
+		if len(insts) == 0 {
+			return cty.EmptyTupleVal, true
+		}
 		list := make([]cty.Value, len(insts))
 		for i, ri := range insts {
 			list[i] = ev.instanceObject(ri, rs.decl, w)
 		}
-		return cty.TupleVal(list)
+		return cty.TupleVal(list), true
 	}
 	obj := make(map[string]cty.Value, len(insts))
 	for _, ri := range insts {
 		k, _ := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(ri.key, "["), "]"))
 		obj[k] = ev.instanceObject(ri, rs.decl, w)
 	}
-	return cty.ObjectVal(obj)
+	return cty.ObjectVal(obj), true
 }
 
 func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty.Value {

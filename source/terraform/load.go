@@ -23,6 +23,9 @@ const (
 	MaxInstances = 10_000
 	// MaxModuleDepth is how deep local module calls may nest.
 	MaxModuleDepth = 32
+	// MaxEvaluations is how many expressions one root module may evaluate,
+	// with its modules; nested dynamic blocks and module fan-out multiply.
+	MaxEvaluations = 2_000_000
 )
 
 // Options are the inputs that come from the command line rather than the

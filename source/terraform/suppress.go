@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -26,7 +27,7 @@ type suppressionComment struct {
 // suppressionComments finds the vigil:ignore comments of a native-syntax
 // file. Comments are not part of HCL's syntax tree, so the file is lexed.
 func suppressionComments(src []byte, filename string) []suppressionComment {
-	if !strings.Contains(string(src), suppressionPrefix) {
+	if !bytes.Contains(src, []byte(suppressionPrefix)) {
 		return nil
 	}
 	tokens, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)

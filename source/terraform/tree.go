@@ -5,10 +5,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+	"golang.org/x/sync/errgroup"
 
 	"vigil/entity"
 )
@@ -48,12 +52,37 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 	sort.Slice(roots, func(i, j int) bool { return roots[i].rel < roots[j].rel })
 	vars, d := l.rootVariableSources()
 	t.diags = append(t.diags, d...)
-	for _, m := range roots {
+	// Root modules are independent: evaluate them on all cores. What they
+	// share (parsed modules, the parser) is only read from here on, so the
+	// variable files are read first.
+	type result struct {
+		diags    hcl.Diagnostics
+		entities []*entity.Entity
+	}
+	results := make([]result, len(roots))
+	dirVars := make([]map[string]variableValue, len(roots))
+	for i, m := range roots {
 		inv.Scopes = append(inv.Scopes, entity.Scope{Kind: entity.ScopeTerraformModule, ID: m.rel, Name: m.dir})
-		ev := newEvaluation(t, m, vars)
-		instances := ev.run()
-		t.diags = append(t.diags, ev.diags...)
-		inv.Entities = append(inv.Entities, entities(instances, m.rel)...)
+		dirVars[i] = map[string]variableValue{}
+		for _, f := range moduleVarFiles(m.dir) {
+			results[i].diags = append(results[i].diags, l.readVarFile(f, dirVars[i])...)
+		}
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, m := range roots {
+		g.Go(func() error {
+			ev := newEvaluation(t, m, vars, dirVars[i])
+			instances := ev.run()
+			results[i].diags = append(results[i].diags, ev.diags...)
+			results[i].entities = entities(instances, m.rel)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for _, r := range results {
+		t.diags = append(t.diags, r.diags...)
+		inv.Entities = append(inv.Entities, r.entities...)
 	}
 	if len(t.order) == 0 && !t.diags.HasErrors() {
 		t.diags = append(t.diags, &hcl.Diagnostic{
@@ -70,6 +99,7 @@ func (t *tree) inTree(m *moduleConfig) bool { return !strings.HasPrefix(m.rel, "
 // walk finds every directory under the root that holds Terraform files and
 // parses them. Hidden directories (.terraform, .git) are skipped.
 func (t *tree) walk() {
+	var dirs []string
 	err := filepath.WalkDir(t.root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			t.diags = append(t.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: err.Error() + "."})
@@ -82,71 +112,117 @@ func (t *tree) walk() {
 			if p != t.root && strings.HasPrefix(d.Name(), ".") {
 				return fs.SkipDir
 			}
-			t.loadDir(p)
+			dirs = append(dirs, p)
 		}
 		return nil
 	})
 	if err != nil {
 		t.diags = append(t.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: err.Error() + "."})
 	}
+	t.loadDirs(dirs)
 }
 
 // loadDir parses the Terraform files of one directory, and returns its module
 // (nil when it has no Terraform files).
 func (t *tree) loadDir(dir string) *moduleConfig {
-	key := filepath.Clean(dir)
-	if m, ok := t.configs[key]; ok {
+	if m, ok := t.configs[filepath.Clean(dir)]; ok {
 		return m
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var names []string
-	for _, e := range entries {
-		n := e.Name()
-		if !e.IsDir() && (strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
-			names = append(names, n)
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	rel, err := filepath.Rel(t.root, dir)
-	if err != nil {
-		rel = dir
-	}
-	m := newModuleConfig(dir, filepath.ToSlash(rel))
-	t.configs[key] = m
-	t.order = append(t.order, m)
-	for _, n := range names {
-		t.files++
-		t.diags = append(t.diags, t.parseInto(m, filepath.Join(dir, n))...)
-	}
-	return m
+	t.loadDirs([]string{dir})
+	return t.configs[filepath.Clean(dir)]
 }
 
-// parseInto parses one file and adds its blocks to m. A file with syntax
-// errors contributes nothing but its diagnostics: a half-read resource could
-// pass a rule the whole one fails.
-func (t *tree) parseInto(m *moduleConfig, name string) hcl.Diagnostics {
-	src, diags := readLimited(name, nil)
-	if diags.HasErrors() {
-		return diags
+// parsedFile is one file parsed off the loader's goroutine.
+type parsedFile struct {
+	name     string
+	src      []byte
+	file     *hcl.File
+	diags    hcl.Diagnostics
+	comments []suppressionComment
+}
+
+// loadDirs parses the Terraform files of dirs, on all cores, and adds a
+// module for each directory that has any, in the order given.
+func (t *tree) loadDirs(dirs []string) {
+	type dirFiles struct {
+		dir   string
+		files []*parsedFile
 	}
-	var file *hcl.File
-	if strings.HasSuffix(name, ".json") {
-		file, diags = t.l.parser.ParseJSON(src, name)
-	} else {
-		file, diags = t.l.parser.ParseHCL(src, name)
-		if !diags.HasErrors() {
-			m.comments[name] = suppressionComments(src, name)
+	var todo []dirFiles
+	var all []*parsedFile
+	for _, dir := range dirs {
+		if _, ok := t.configs[filepath.Clean(dir)]; ok {
+			continue
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		df := dirFiles{dir: dir}
+		for _, e := range entries {
+			n := e.Name()
+			if !e.IsDir() && (strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
+				pf := &parsedFile{name: filepath.Join(dir, n)}
+				df.files = append(df.files, pf)
+				all = append(all, pf)
+			}
+		}
+		if len(df.files) > 0 {
+			todo = append(todo, df)
 		}
 	}
-	if diags.HasErrors() || file == nil {
-		return diags
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, pf := range all {
+		g.Go(func() error {
+			parseFile(pf)
+			return nil
+		})
 	}
-	return append(diags, m.addFile(file)...)
+	_ = g.Wait()
+	for _, df := range todo {
+		rel, err := filepath.Rel(t.root, df.dir)
+		if err != nil {
+			rel = df.dir
+		}
+		m := newModuleConfig(df.dir, filepath.ToSlash(rel))
+		t.configs[filepath.Clean(df.dir)] = m
+		t.order = append(t.order, m)
+		for _, pf := range df.files {
+			t.files++
+			t.diags = append(t.diags, pf.diags...)
+			if pf.file == nil {
+				continue
+			}
+			// Keep the file for diagnostics' snippets even when it has
+			// errors; a file with errors contributes nothing else: a
+			// half-read resource could pass a rule the whole one fails.
+			t.l.parser.AddFile(pf.name, pf.file)
+			if pf.diags.HasErrors() {
+				continue
+			}
+			m.comments[pf.name] = pf.comments
+			t.diags = append(t.diags, m.addFile(pf.file)...)
+		}
+	}
+}
+
+// parseFile reads and parses one file; it touches nothing shared.
+func parseFile(pf *parsedFile) {
+	src, diags := readLimited(pf.name, nil)
+	if diags.HasErrors() {
+		pf.diags = diags
+		return
+	}
+	pf.src = src
+	if strings.HasSuffix(pf.name, ".json") {
+		pf.file, pf.diags = hcljson.Parse(src, pf.name)
+		return
+	}
+	pf.file, pf.diags = hclsyntax.ParseConfig(src, pf.name, hcl.InitialPos)
+	if !pf.diags.HasErrors() {
+		pf.comments = suppressionComments(src, pf.name)
+	}
 }
 
 // resolveCall finds the module a call refers to.

@@ -161,13 +161,9 @@ func (ev *evaluation) defaultValue(d *variableDecl, vt *varType) cty.Value {
 
 // rootVariables computes the value of every variable of a root module from,
 // in increasing precedence: its default, TF_VAR_*, terraform.tfvars(.json),
-// *.auto.tfvars(.json), then --var-file and --var. A variable with none of
+// *.auto.tfvars(.json) (read into inDir), then --var-file and --var. A variable with none of
 // these is an Unknown that may be null.
-func (ev *evaluation) rootVariables(m *moduleConfig, s *variableSources) map[string]cty.Value {
-	inDir := map[string]variableValue{}
-	for _, f := range moduleVarFiles(m.dir) {
-		ev.report(ev.t.l.readVarFile(f, inDir))
-	}
+func (ev *evaluation) rootVariables(m *moduleConfig, s *variableSources, inDir map[string]variableValue) map[string]cty.Value {
 	for _, name := range sortedKeys(inDir) {
 		if _, ok := m.variables[name]; !ok {
 			v := inDir[name]
