@@ -302,3 +302,35 @@ func TestRenderAtShiftsOpening(t *testing.T) {
 		t.Errorf("RenderAt: %s", got)
 	}
 }
+
+// TestErrorCap: one compile reports at most maxErrors errors.
+func TestErrorCap(t *testing.T) {
+	src := "X should have " + strings.Repeat("a nope() and ", 14) + "a nope()"
+	_, err := Compile(src)
+	l := AsList(err)
+	if len(l) != maxErrors || !strings.HasSuffix(err.Error(), "(and 9 more errors)") {
+		t.Errorf("%d errors: %v", len(l), err)
+	}
+}
+
+// TestTraceLineCap: an explanation stops at maxTraceLines lines.
+func TestTraceLineCap(t *testing.T) {
+	// Nested lists of 10 traced elements each: 10*10*10 leaves.
+	inner := []any{}
+	for range 10 {
+		inner = append(inner, map[string]any{"c": 1})
+	}
+	mid := []any{}
+	for range 10 {
+		mid = append(mid, map[string]any{"b": inner})
+	}
+	outer := []any{}
+	for range 10 {
+		outer = append(outer, map[string]any{"a2": mid})
+	}
+	p := MustCompile("X should have a with [a2 with [b with [c = 2]]]")
+	ex := p.Explain(map[string]any{"a": outer}, testNow)
+	if len(ex.Lines) != maxTraceLines+1 || ex.Lines[maxTraceLines] != "... (trace cut at 500 lines)" {
+		t.Errorf("%d lines, last %q", len(ex.Lines), ex.Lines[len(ex.Lines)-1])
+	}
+}
