@@ -214,6 +214,8 @@ var evalCases = []evalCase{
 	{"D7 false and error is ERROR", "flag = true and eventSelectors.readWriteType = 'All'", `{"flag": false, "eventSelectors": []}`, Error},
 	{"D7 error and false is ERROR", "eventSelectors.readWriteType = 'All' and flag = true", `{"flag": false, "eventSelectors": [{"readWriteType": "All"}]}`, Error},
 	{"D7 true or error is ERROR", "flag or eventSelectors.readWriteType = 'All'", `{"flag": true, "eventSelectors": []}`, Error},
+	{"D7 null compared with an erring path is ERROR", "a = b.c", `{"b": []}`, Error},
+	{"D7 unknown compared with an erring path is ERROR", "a = b.c", `{"a": {"$unknown": "set"}, "b": "s"}`, Error},
 	{"D7 error under not is ERROR", "not a.b", `{"a": "x"}`, Error},
 	{"D8 path into an empty list is ERROR", "a.b = 1", `{"a": []}`, Error},
 	{"D8 path into a scalar is ERROR", "a.b = 1", `{"a": "x"}`, Error},

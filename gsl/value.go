@@ -115,6 +115,9 @@ func isDecimal(s string) (float64, bool) {
 
 // equal is "a = b" (gsl-spec.md §7.14).
 func equal(a, b any) tri {
+	if a == errVal || b == errVal {
+		return tError
+	}
 	switch x := a.(type) {
 	case nil:
 		switch b.(type) {
@@ -191,9 +194,6 @@ func equal(a, b any) tri {
 		}
 	case *entity.Unknown:
 		return tUnknown
-	}
-	if a == errVal || b == errVal {
-		return tError
 	}
 	if _, ok := b.(*entity.Unknown); ok {
 		return tUnknown
