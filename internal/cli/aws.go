@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"sync"
 	"time"
 
@@ -21,6 +22,10 @@ func init() {
 	register(newCollectCmd)
 	registerScan(newScanAWSCmd)
 }
+
+// regionName matches AWS region names: us-east-1, us-gov-west-1,
+// eu-central-2, cn-northwest-1.
+var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 
 // awsFlags are the flags that say which AWS account and regions to read.
 type awsFlags struct {
@@ -54,6 +59,11 @@ func (f *awsFlags) options() (awssource.Options, error) {
 	}
 	if f.callTimeout <= 0 {
 		return awssource.Options{}, usageError("--call-timeout must be positive")
+	}
+	for _, r := range f.regions {
+		if !regionName.MatchString(r) {
+			return awssource.Options{}, usageError("--region %q is not an AWS region name (like us-east-1)", r)
+		}
 	}
 	return awssource.Options{Profile: f.profile, RoleARN: f.roleARN, ExternalID: f.externalID, Regions: f.regions,
 		MaxAttempts: f.maxAttempts, CallTimeout: f.callTimeout, Tool: "vigil " + Version}, nil

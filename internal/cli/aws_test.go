@@ -110,6 +110,7 @@ func TestCollectAWSUsageErrors(t *testing.T) {
 		{[]string{"collect", "aws", "--external-id", "x"}, "--external-id needs --role-arn"},
 		{[]string{"collect", "aws", "--max-attempts", "0"}, "--max-attempts must be at least 1"},
 		{[]string{"collect", "aws", "extra"}, "unknown command"},
+		{[]string{"collect", "aws", "--region", "US East"}, `--region "US East" is not an AWS region name`},
 		{[]string{"collect"}, "collect needs a source"},
 		{[]string{"scan", "aws", "--all-regions", "--region", "us-east-1"}, "--all-regions and --region cannot be used together"},
 	}

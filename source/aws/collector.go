@@ -167,7 +167,6 @@ type Collector struct {
 
 	mu       sync.Mutex
 	limits   map[string]chan struct{} // per "service/region"
-	calls    map[string]int           // per "action@region"
 	done     int
 	inFlight int
 	failures []entity.Failure
@@ -179,18 +178,7 @@ type Collector struct {
 func New(cfg aws.Config, opts Options) *Collector {
 	opts.withDefaults()
 	return &Collector{cfg: cfg, opts: opts, clients: newClientSet(cfg),
-		limits: map[string]chan struct{}{}, calls: map[string]int{}}
-}
-
-// Calls returns how many calls were made, per "service:Action@region".
-func (c *Collector) Calls() map[string]int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make(map[string]int, len(c.calls))
-	for k, v := range c.calls {
-		out[k] = v
-	}
-	return out
+		limits: map[string]chan struct{}{}}
 }
 
 // call runs fn, one AWS call named action ("logs:DescribeMetricFilters") in
@@ -215,7 +203,6 @@ func (c *Collector) call(ctx context.Context, action, region string, fn func(con
 	c.mu.Lock()
 	c.inFlight--
 	c.done++
-	c.calls[action+"@"+region]++
 	done, inFlight := c.done, c.inFlight
 	c.mu.Unlock()
 	if c.opts.Progress != nil {
