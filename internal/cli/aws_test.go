@@ -159,3 +159,39 @@ func TestProgressLineOnlyOnTerminal(t *testing.T) {
 		t.Errorf("progress = %q", got)
 	}
 }
+
+// TestCollectAWSProfile reads the credentials of --profile from the shared
+// credentials file; the fake maps the profile's key to the account.
+func TestCollectAWSProfile(t *testing.T) {
+	w := awsfake.Scenario()
+	w.Faults = nil
+	w.Account = "222222222222" // any other key
+	w.Keys = map[string]string{"AKIDAUDITPROFILE": awsfake.ScenarioAccount}
+	srv := awsfake.NewServer(w)
+	defer srv.Close()
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(creds, []byte("[audit]\naws_access_key_id = AKIDAUDITPROFILE\naws_secret_access_key = "+fakeSecret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{"AWS_ENDPOINT_URL": srv.URL, "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "",
+		"AWS_SESSION_TOKEN": "", "AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_CONFIG_FILE": filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": creds} {
+		t.Setenv(k, v)
+	}
+	code, stdout, stderr := run(t, "", "collect", "aws", "--profile", "audit", "--region", "us-east-1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	inv, err := snapshot.Parse([]byte(stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Scopes[0].ID != awsfake.ScenarioAccount {
+		t.Errorf("account %s, want the profile's %s", inv.Scopes[0].ID, awsfake.ScenarioAccount)
+	}
+	code, _, stderr = run(t, "", "collect", "aws", "--profile", "missing", "--region", "us-east-1")
+	if code != ExitBadUsage || !strings.Contains(stderr, "missing") {
+		t.Errorf("missing profile: exit %d, stderr %q", code, stderr)
+	}
+}
