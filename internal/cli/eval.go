@@ -206,6 +206,16 @@ func evaluate(p *gsl.Program, inv *entity.Inventory, now time.Time) []evalResult
 			}
 			out = append(out, r)
 		}
+		// Entities that could not even be listed are results too: never
+		// let missing data read as nothing to report.
+		for i := range inv.Failures {
+			f := &inv.Failures[i]
+			if f.Type == t.Entity && f.Attr == "" && f.Entity == "" {
+				r := evalResult{Entity: "(all " + f.Type + " in " + strings.TrimSpace(f.Scope+" "+f.Region) + ")", Scope: f.Scope}
+				r.fromMissing(f)
+				out = append(out, r)
+			}
+		}
 		return out
 	}
 	for _, sc := range scopesOf(inv) {

@@ -174,3 +174,15 @@ func TestEvalNoEntities(t *testing.T) {
 		t.Errorf("code %d out %q stderr %q", code, out, stderr)
 	}
 }
+
+// TestEvalListingFailure: when the entities of a type could not be listed
+// in a scope, a per-entity rule reports ERROR for that scope.
+func TestEvalListingFailure(t *testing.T) {
+	inv := `{"vigil_inventory": 1, "scopes": [{"kind": "aws-account", "id": "111122223333"}], "entities": [],
+	 "failures": [{"type": "CloudTrail", "scope": "111122223333", "region": "us-east-1", "call": "cloudtrail:DescribeTrails", "error": "AccessDenied"}]}`
+	code, out, _ := run(t, inv, "eval", ruleLog01, "-i", "-")
+	want := "ERROR         (all CloudTrail in 111122223333 us-east-1)  data not collected: CloudTrail: cloudtrail:DescribeTrails in us-east-1: AccessDenied\n"
+	if code != ExitFailed || out != want {
+		t.Errorf("code %d\n%q\nwant\n%q", code, out, want)
+	}
+}
