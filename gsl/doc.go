@@ -29,6 +29,12 @@
 //		ex := p.Explain(attrs, now) // "isMultiRegionTrail is false, expected true"
 //	}
 //
+// Parse and Compile return an ErrorList of *Diagnostic, each with a Span
+// (byte offset, 1-based line and column) in the rule text; Render prints
+// "name:line:col: message" with the line and a caret, and RenderAt does the
+// same for a rule embedded in a larger file. (The positioned error type is
+// Diagnostic rather than Error because Error is the ERROR outcome.)
+//
 // Values are those of package entity: nil, bool, float64, string, []any,
 // map[string]any and *entity.Unknown. Evaluation is three-valued (Kleene)
 // with Unknown, plus evaluation errors, which make the result ERROR.
