@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -16,6 +17,9 @@ import (
 // maxUnknownFunctionRetries bounds how often one expression is re-evaluated
 // after stubbing functions vigil does not have.
 const maxUnknownFunctionRetries = 8
+
+// unknownString is a string known only after apply that will be set.
+var unknownString = cty.UnknownVal(cty.String).RefineNotNull()
 
 // alwaysSetAttributes are computed attributes every AWS resource has once
 // created: a reference to one is an Unknown that will certainly be set.
@@ -35,9 +39,6 @@ type evaluation struct {
 	// funcs are the functions of this root module: file functions read
 	// relative to its directory, where terraform runs.
 	funcs map[string]function.Function
-	// traversals caches what each expression references: a module's
-	// expressions are evaluated once per instance.
-	traversals map[hcl.Expression][]hcl.Traversal
 	// evaluations counts expressions evaluated, against MaxEvaluations.
 	evaluations int
 	out         []*instance
@@ -131,7 +132,7 @@ type callState struct {
 }
 
 func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue) *evaluation {
-	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, varTypes: map[*variableDecl]*varType{}, funcs: functions(root.dir), traversals: map[hcl.Expression][]hcl.Traversal{}}
+	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, varTypes: map[*variableDecl]*varType{}, funcs: functions(root.dir)}
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
 	return ev
 }
@@ -215,10 +216,12 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 			return v
 		}
 	}
-	traversals, ok := ev.traversals[expr]
-	if !ok {
+	var traversals []hcl.Traversal
+	if cached, ok := ev.t.traversals.Load(expr); ok {
+		traversals = cached.([]hcl.Traversal)
+	} else {
 		traversals = expr.Variables()
-		ev.traversals[expr] = traversals
+		ev.t.traversals.Store(expr, traversals)
 	}
 	for range maxUnknownFunctionRetries {
 		ctx := ev.context(fr, iters, traversals)
@@ -362,15 +365,20 @@ func firstAttrFrom(tr hcl.Traversal, i int) string {
 }
 
 // wants collects which attributes of one object the traversals of an
-// expression read; all is set when one reads the object whole.
+// expression read; all is set when one reads the object whole. Expressions
+// read few names, so a slice beats a map.
 type wants struct {
-	names map[string]bool
+	names []string
 	all   bool
 }
 
 // key identifies the set of attributes, for caching.
 func (w *wants) key() string {
-	names := sortedKeys(w.names)
+	if len(w.names) == 1 && !w.all {
+		return w.names[0]
+	}
+	names := append([]string(nil), w.names...)
+	sort.Strings(names)
 	if w.all {
 		names = append(names, "*")
 	}
@@ -382,10 +390,12 @@ func (w *wants) add(name string) {
 		w.all = true
 		return
 	}
-	if w.names == nil {
-		w.names = map[string]bool{}
+	for _, n := range w.names {
+		if n == name {
+			return
+		}
 	}
-	w.names[name] = true
+	w.names = append(w.names, name)
 }
 
 // context builds the evaluation context for traversals in fr: only what they
@@ -396,10 +406,10 @@ func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals 
 	if len(traversals) == 0 {
 		return ctx
 	}
-	vars := map[string]cty.Value{}
+	vars := make(map[string]cty.Value, len(traversals))
 	var varNames, localNames wants
-	modules := map[string]*wants{}
-	resources := map[string]map[string]*wants{} // "aws_x" or "data.aws_x" → name → attributes
+	var modules map[string]*wants
+	var resources map[string]map[string]*wants // "aws_x" or "data.aws_x" → name → attributes
 	for _, tr := range traversals {
 		root := tr.RootName()
 		if v, ok := iters[root]; ok {
@@ -431,6 +441,9 @@ func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals 
 			if name == "" {
 				continue
 			}
+			if modules == nil {
+				modules = map[string]*wants{}
+			}
 			w := modules[name]
 			if w == nil {
 				w = &wants{}
@@ -442,13 +455,13 @@ func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals 
 			if typ == "" || name == "" {
 				continue
 			}
-			addResourceWant(resources, "data."+typ, name, firstAttrFrom(tr, 3))
+			resources = addResourceWant(resources, "data."+typ, name, firstAttrFrom(tr, 3))
 		default:
 			name := attrStep(tr, 1)
 			if name == "" {
 				continue
 			}
-			addResourceWant(resources, root, name, firstAttrFrom(tr, 2))
+			resources = addResourceWant(resources, root, name, firstAttrFrom(tr, 2))
 		}
 	}
 	if varNames.all || len(varNames.names) > 0 {
@@ -464,13 +477,16 @@ func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals 
 		}
 		vars["module"] = cty.ObjectVal(obj)
 	}
-	data := map[string]cty.Value{}
+	var data map[string]cty.Value
 	for typ, names := range resources {
 		obj := map[string]cty.Value{}
 		for name, w := range names {
 			obj[name] = ev.resourceValue(mi, typ+"."+name, w, traversals)
 		}
 		if t, ok := strings.CutPrefix(typ, "data."); ok {
+			if data == nil {
+				data = map[string]cty.Value{}
+			}
 			data[t] = cty.ObjectVal(obj)
 		} else {
 			vars[typ] = cty.ObjectVal(obj)
@@ -483,7 +499,10 @@ func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals 
 	return ctx
 }
 
-func addResourceWant(resources map[string]map[string]*wants, typ, name, attr string) {
+func addResourceWant(resources map[string]map[string]*wants, typ, name, attr string) map[string]map[string]*wants {
+	if resources == nil {
+		resources = map[string]map[string]*wants{}
+	}
 	names := resources[typ]
 	if names == nil {
 		names = map[string]*wants{}
@@ -495,6 +514,7 @@ func addResourceWant(resources map[string]map[string]*wants, typ, name, attr str
 		names[name] = w
 	}
 	w.add(attr)
+	return resources
 }
 
 // subjectFor finds the traversal that starts with root.name, for pointing a
@@ -565,7 +585,7 @@ func allEvaluated(memos map[string]*memo, w *wants) bool {
 	if w.all {
 		return false
 	}
-	for n := range w.names {
+	for _, n := range w.names {
 		if m := memos[n]; m == nil || m.state != evaluated {
 			return false
 		}
@@ -577,13 +597,10 @@ func (ev *evaluation) buildVarObject(fr *frame, w *wants, traversals []hcl.Trave
 	mi := fr.mi
 	names := w.names
 	if w.all {
-		names = map[string]bool{}
-		for n := range mi.cfg.variables {
-			names[n] = true
-		}
+		names = sortedKeys(mi.cfg.variables)
 	}
 	obj := make(map[string]cty.Value, len(names))
-	for n := range names {
+	for _, n := range names {
 		obj[n] = ev.variable(mi, n, subjectFor(traversals, "var", n))
 	}
 	return cty.ObjectVal(obj)
@@ -604,13 +621,10 @@ func (ev *evaluation) localObject(mi *modInst, w *wants, traversals []hcl.Traver
 func (ev *evaluation) buildLocalObject(mi *modInst, w *wants, traversals []hcl.Traversal) cty.Value {
 	names := w.names
 	if w.all {
-		names = map[string]bool{}
-		for n := range mi.cfg.locals {
-			names[n] = true
-		}
+		names = sortedKeys(mi.cfg.locals)
 	}
 	obj := make(map[string]cty.Value, len(names))
-	for n := range names {
+	for _, n := range names {
 		obj[n] = ev.local(mi, n, subjectFor(traversals, "local", n))
 	}
 	return cty.ObjectVal(obj)
@@ -1027,22 +1041,21 @@ func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty
 	if attrs == nil && ri.state != evaluated {
 		return unknownMaybeNull(ri.addr + " depends on itself")
 	}
-	mark := refMark(ri.addr)
+	// The object as a whole carries the address: whatever is read from it
+	// carries it too.
 	obj := make(map[string]cty.Value, len(attrs)+2)
-	for k, v := range attrs {
-		obj[k] = v.Mark(mark)
-	}
+	maps.Copy(obj, attrs)
 	add := func(name string) {
 		if _, ok := obj[name]; ok {
 			return
 		}
 		if alwaysSetAttributes[name] {
-			obj[name] = unknownSet(cty.String, fmt.Sprintf("known after apply: %s.%s", ri.addr, name)).Mark(mark)
+			obj[name] = unknownString.Mark(reasonMark("known after apply: " + ri.addr + "." + name))
 			return
 		}
-		obj[name] = unknownMaybeNull(fmt.Sprintf("%s.%s is not set in the configuration and is known only after apply", ri.addr, name)).Mark(mark)
+		obj[name] = unknownMaybeNull(ri.addr + "." + name + " is not set in the configuration and is known only after apply")
 	}
-	for name := range w.names {
+	for _, name := range w.names {
 		add(name)
 	}
 	if w.all {
@@ -1050,7 +1063,7 @@ func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty
 			add(name)
 		}
 	}
-	return cty.ObjectVal(obj)
+	return cty.ObjectVal(obj).Mark(refMark(ri.addr))
 }
 
 func (ev *evaluation) call(mi *modInst, name string) *callState {
@@ -1128,13 +1141,10 @@ func (ev *evaluation) moduleValue(mi *modInst, name string, w *wants, traversals
 	for i, child := range insts {
 		names := w.names
 		if w.all {
-			names = map[string]bool{}
-			for n := range child.cfg.outputs {
-				names[n] = true
-			}
+			names = sortedKeys(child.cfg.outputs)
 		}
 		obj := make(map[string]cty.Value, len(names))
-		for n := range names {
+		for _, n := range names {
 			if _, ok := child.cfg.outputs[n]; ok {
 				obj[n] = ev.output(child, n)
 			}

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -25,6 +26,10 @@ type tree struct {
 	order   []*moduleConfig          // directories in the tree, sorted
 	diags   hcl.Diagnostics
 	files   int
+	// traversals caches what each expression references (expression →
+	// []hcl.Traversal): modules called from many roots evaluate the same
+	// expressions many times, from several goroutines.
+	traversals sync.Map
 }
 
 func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory, hcl.Diagnostics) {
