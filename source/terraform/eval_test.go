@@ -307,3 +307,49 @@ output "name" {
 		t.Errorf("output of an unloaded module: %s", entity.Format(x.Attrs["remote"]))
 	}
 }
+
+func TestJSONConfiguration(t *testing.T) {
+	files := map[string]string{
+		"main.tf.json": `{
+  "variable": {"prefix": {"default": "acme"}},
+  "resource": {
+    "aws_cloudtrail": {
+      "json": {
+        "name": "${var.prefix}-trail",
+        "is_multi_region_trail": true,
+        "cloud_watch_logs_group_arn": "${aws_cloudwatch_log_group.native.arn}:*",
+        "cloud_watch_logs_role_arn": "${aws_iam_role.r.arn}",
+        "event_selector": {"read_write_type": "All", "include_management_events": true},
+        "count": 1
+      }
+    }
+  }
+}`,
+		"native.tf": `
+resource "aws_cloudwatch_log_group" "native" {
+  name = "${var.prefix}-logs"
+}
+resource "aws_iam_role" "r" {
+  name = "r"
+}
+`,
+	}
+	inv := load(t, writeTree(t, files), Options{})
+	trail := find(t, inv, "aws_cloudtrail", "aws_cloudtrail.json[0]")
+	if trail.Origin.File == "" || trail.Origin.Start.Line != 5 {
+		t.Errorf("origin %+v", trail.Origin)
+	}
+	if diff := cmp.Diff([]any{map[string]any{"read_write_type": "All", "include_management_events": true}}, trail.Attrs["event_selector"]); diff != "" {
+		t.Errorf("a JSON block object becomes a list of one (-want +got):\n%s", diff)
+	}
+	ct := find(t, inv, "CloudTrail", "aws_cloudtrail.json[0]")
+	if ct.Attrs["name"] != "acme-trail" || ct.Attrs["isMultiRegionTrail"] != true || ct.Attrs["hasManagementEventsReadWrite"] != true {
+		t.Errorf("CloudTrail from JSON: %v", ct.Attrs)
+	}
+	if got := ct.Attrs["metricFilters"]; !cmp.Equal(got, []any{}) {
+		t.Errorf("the JSON trail's log group, declared in HCL, has no filters: %s", entity.Format(got))
+	}
+	if _, ok := trail.Attrs["count"]; ok {
+		t.Error("count is a meta-argument, not an attribute")
+	}
+}
