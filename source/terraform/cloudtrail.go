@@ -493,7 +493,9 @@ func (g *graph) alarm(al *instance) (map[string]any, tri) {
 	}
 	topics, sub := g.alarmTopics(al)
 	entry["snsTopics"] = topics
-	return entry, triOf(enabled, "actions_enabled of "+al.addr).and(sub)
+	sub = triOf(enabled, "actions_enabled of "+al.addr).and(sub)
+	entry["hasSNSSubscriber"] = sub.value()
+	return entry, sub
 }
 
 // alarmTopics resolves an alarm's actions to SNS topics: declared topics it

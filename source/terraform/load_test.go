@@ -230,7 +230,7 @@ func TestLoadCISBaselineCloudTrail(t *testing.T) {
 		t.Fatalf("alarms %s, want exactly the one on this metric", entity.Format(alarms))
 	}
 	al := alarms[0].(map[string]any)
-	if al["alarmName"] != "cis-4.5-cloudtrail_cfg_changes" || al["actionsEnabled"] != true {
+	if al["alarmName"] != "cis-4.5-cloudtrail_cfg_changes" || al["actionsEnabled"] != true || al["hasSNSSubscriber"] != true {
 		t.Errorf("alarm %s", entity.Format(al))
 	}
 	unknown(t, "alarmArn", al["alarmArn"], entity.UnknownSet, "aws_cloudwatch_metric_alarm.cis")

@@ -183,6 +183,12 @@ resource "aws_cloudtrail" "t" {
 			want:  []string{`error -: Invalid --var option: "no-equals-sign" is not NAME=VALUE with a valid variable name.`},
 		},
 		{
+			name:  "--var for an undeclared variable",
+			files: map[string]string{"main.tf": "variable \"region\" {\n  default = \"us-east-1\"\n}\n"},
+			opts:  Options{Vars: []string{"regoin=eu-west-1"}},
+			want:  []string{`warning -: Value for undeclared variable: --var regoin sets "regoin", but no root module declares a variable of that name.`},
+		},
+		{
 			name:     "invalid suppression date",
 			files:    map[string]string{"main.tf": "# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-13-01 later\nresource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n}\n"},
 			want:     []string{`warning main.tf:1,1-1: Invalid vigil:ignore comment: The comment at main.tf:1 is ignored because its expiry "2027-13-01" is not a date YYYY-MM-DD. Write # vigil:ignore:RULE_ID[:exp:YYYY-MM-DD] reason.`},

@@ -57,6 +57,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 	sort.Slice(roots, func(i, j int) bool { return roots[i].rel < roots[j].rel })
 	vars, d := l.rootVariableSources()
 	t.diags = append(t.diags, d...)
+	t.checkCLIVariables(vars, roots)
 	// Root modules are independent: evaluate them on all cores. What they
 	// share (parsed modules, the parser) is only read from here on, so the
 	// variable files are read first.
@@ -267,5 +268,32 @@ func (t *tree) resolveCall(parent *moduleConfig, c *callDecl) {
 			Detail:   fmt.Sprintf("Module %q has source %q, but %s has no .tf or .tf.json files.", c.name, c.source, dir),
 			Subject:  c.srcRng.Ptr(),
 		})
+	}
+}
+
+// checkCLIVariables warns about --var and --var-file values that no root
+// module declares: most likely a typo, which would leave the intended
+// variable without its value.
+func (t *tree) checkCLIVariables(vars *variableSources, roots []*moduleConfig) {
+	for _, name := range sortedKeys(vars.cli) {
+		declared := false
+		for _, m := range roots {
+			if _, ok := m.variables[name]; ok {
+				declared = true
+				break
+			}
+		}
+		if !declared {
+			v := vars.cli[name]
+			d := &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Value for undeclared variable",
+				Detail:   fmt.Sprintf("%s sets %q, but no root module declares a variable of that name.", v.from, name),
+			}
+			if v.rng.Filename != "" {
+				d.Subject = v.rng.Ptr()
+			}
+			t.diags = append(t.diags, d)
+		}
 	}
 }
