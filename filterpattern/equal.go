@@ -26,13 +26,14 @@ const MaxCoverSteps = 100_000
 //   - equal patterns cover each other;
 //   - JSON patterns (and space-delimited ones with the same slots), by
 //     structure, on b as written and on b's disjunctive normal form (up to
-//     MaxDNFClauses clauses): a covers b || c when it covers both; a && c covers b when
-//     both cover b; a || c covers b when a or c alone covers b; a covers
-//     b && c when it covers b or c alone. Comparisons on the same selector
-//     are compared exactly: wildcards ($.eventName = *Trail covers
-//     $.eventName = CreateTrail, $.x = abc* covers $.x = abcd*), = against
-//     != ($.x != a covers $.x = b), numeric ranges ($.n > 1 covers
-//     $.n >= 2), and $.x = * covers every =, < and IS TRUE/FALSE test.
+//     MaxDNFClauses clauses): a covers b || c when it covers both; a && c
+//     covers b when both cover b; a || c covers b when a or c alone covers
+//     b; a covers b && c when it covers b or c alone. Comparisons on the
+//     same selector are compared exactly: wildcards ($.eventName = *Trail
+//     covers $.eventName = CreateTrail, $.x = abc* covers $.x = abcd*), =
+//     against != ($.x != a covers $.x = b), numeric ranges ($.n > 1 covers
+//     $.n >= 2), and $.x = * covers every =, <, <=, >, >=, IS TRUE and IS
+//     FALSE test of $.x.
 //   - term patterns: a's terms are implied by b's when each term a requires
 //     is part of a term b requires, each term a excludes contains a term b
 //     excludes, and one of a's ?terms is part of a term b requires, or of
@@ -40,7 +41,7 @@ const MaxCoverSteps = 100_000
 //     plain terms is not documented, so Covers holds under either reading).
 //
 // It cannot prove coverage that needs several of a's clauses together for
-// one clause of b (a: $.n < 5 || $.n >= 5 does cover b: $.n = 3, but Covers
+// one clause of b (a: $.n < 5 || $.n >= 5 does cover b: $.n > 3, but Covers
 // says false), nor coverage between different kinds of pattern.
 func Covers(a, b *Pattern) bool {
 	if a.kind == KindTerms && len(a.terms) == 0 {
