@@ -115,6 +115,8 @@ resource "aws_s3_bucket" "x" {
   try           = try(local.tags["missing"], "fallback")
   can           = can(regex("^[a-z]+$", "abc"))
   length_str    = length("héllo")
+  index         = index(["a", "b"], "b")
+  b64sha        = base64sha256("x")
   csv_rows      = length(local.csv)
   timestamp     = timestamp()
   unsupported   = filemd5("main.tf")
@@ -150,6 +152,8 @@ resource "aws_s3_bucket" "x" {
 		"try":           "fallback",
 		"can":           true,
 		"length_str":    5.0,
+		"index":         1.0,
+		"b64sha":        "LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE=",
 		"csv_rows":      1.0,
 	}
 	for k, w := range want {

@@ -1,7 +1,11 @@
 package terraform
 
 import (
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"fmt"
+	"hash"
 	"maps"
 	"os"
 	"path/filepath"
@@ -53,7 +57,10 @@ var baseFunctions = map[string]function.Function{
 	"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
 
 	"md5": crypto.Md5Func, "sha1": crypto.Sha1Func, "sha256": crypto.Sha256Func, "sha512": crypto.Sha512Func,
-	"uuidv5": uuid.V5Func,
+	"uuidv5": uuid.V5Func, "rsadecrypt": crypto.RsaDecryptFunc,
+	"base64sha256": base64HashFunc(sha256.New), "base64sha512": base64HashFunc(sha512.New),
+	"index":       indexFunc,
+	"issensitive": function.New(&function.Spec{Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true}}, Type: function.StaticReturnType(cty.Bool), Impl: func([]cty.Value, cty.Type) (cty.Value, error) { return cty.False, nil }}),
 
 	"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc,
 	"cidrsubnets": cidr.SubnetsFunc,
@@ -320,3 +327,38 @@ func makeTemplateFileFunc(dir string, funcs map[string]function.Function) functi
 		},
 	})
 }
+
+func base64HashFunc(h func() hash.Hash) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			sum := h()
+			sum.Write([]byte(args[0].AsString()))
+			return cty.StringVal(base64.StdEncoding.EncodeToString(sum.Sum(nil))), nil
+		},
+	})
+}
+
+// indexFunc is Terraform's index: the position of the first element of a
+// list equal to a value.
+var indexFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}, {Name: "value", Type: cty.DynamicPseudoType}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		list := args[0]
+		if !(list.Type().IsListType() || list.Type().IsTupleType()) {
+			return cty.NilVal, fmt.Errorf("index() needs a list")
+		}
+		if !list.IsWhollyKnown() || !args[1].IsWhollyKnown() {
+			return cty.UnknownVal(cty.Number), nil
+		}
+		for it := list.ElementIterator(); it.Next(); {
+			i, e := it.Element()
+			if eq := e.Equals(args[1]); eq.IsKnown() && eq.True() {
+				return i, nil
+			}
+		}
+		return cty.NilVal, fmt.Errorf("item not found")
+	},
+})
