@@ -52,13 +52,15 @@ func Save(path string, inv *entity.Inventory) error {
 }
 
 // Read decodes a snapshot of at most MaxSize bytes.
-func Read(r io.Reader) (*entity.Inventory, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+func Read(r io.Reader) (*entity.Inventory, error) { return readLimited(r, MaxSize) }
+
+func readLimited(r io.Reader, limit int64) (*entity.Inventory, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("larger than %d bytes: not a snapshot vigil reads", MaxSize)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than %d bytes: not a snapshot vigil reads", limit)
 	}
 	return Parse(data)
 }
