@@ -34,6 +34,7 @@ type trail struct {
 	arn   string
 	home  string
 	owner string // account that owns the trail (from its ARN)
+	seen  string // region whose DescribeTrails this view came from
 }
 
 // describeTrails lists the trails that apply in each region, shadow trails
@@ -62,18 +63,16 @@ func (c *Collector) describeTrails(ctx context.Context, regions []string) []*tra
 			if home == "" {
 				home = region
 			}
-			prev, seen := byARN[a]
-			// Prefer the home region's own view over a shadow's.
-			if seen && prev.home != region && home == region {
-				seen = false
+			// Keep one view per ARN, preferring the home region's own
+			// over a shadow's.
+			if prev, ok := byARN[a]; ok && (prev.seen == prev.home || region != home) {
+				continue
 			}
-			if !seen {
-				owner := c.account
-				if p, err := arn.Parse(a); err == nil {
-					owner = p.AccountID
-				}
-				byARN[a] = &trail{t: t, arn: a, home: home, owner: owner}
+			owner := c.account
+			if p, err := arn.Parse(a); err == nil {
+				owner = p.AccountID
 			}
+			byARN[a] = &trail{t: t, arn: a, home: home, owner: owner, seen: region}
 		}
 	})
 	out := make([]*trail, 0, len(byARN))
