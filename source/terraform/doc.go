@@ -19,6 +19,19 @@
 // go-cty-funcs provide. Modules from a registry or git are not downloaded: their
 // outputs are Unknown. A function vigil lacks yields Unknown, not an error.
 //
+// Functions come from go-cty's stdlib, go-cty-funcs, go-cty-yaml and hcl's
+// tryfunc, plus startswith, endswith, strcontains, one, sum, alltrue,
+// anytrue, index, length of strings, replace with /regex/, base64sha256,
+// base64sha512, templatefile and the to* conversions written here.
+// timestamp, plantimestamp, uuid and bcrypt are Unknown, as in a plan.
+// Missing, and so Unknown with a warning: filemd5 and the other file*sha*
+// functions, base64gzip, textencodebase64, textdecodebase64, timecmp,
+// transpose, matchkeys, templatestring, cidrcontains, ephemeralasnull and
+// provider-defined functions (provider::aws::...).
+//
+// File functions and path.module resolve relative to the root module's
+// directory, where terraform runs.
+//
 // Unknown values travel through evaluation as cty unknowns. Two cty marks ride
 // along: one records why a value is unknown, the other which resource a value
 // was read from, so that "${aws_cloudwatch_log_group.x.arn}:*" still says which
@@ -27,6 +40,10 @@
 // Inline suppressions are comments on or above a block, or inside it:
 //
 //	# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-01-31 single-region by design
+//
+// Files are parsed, and root modules evaluated, on all cores. Limits on
+// hostile input are the constants MaxFileBytes, MaxInstances,
+// MaxModuleDepth and MaxEvaluations.
 //
 // Load returns every entity it could build together with hcl.Diagnostics that
 // name file:line:col; a Loader also exposes the parsed files so that callers

@@ -852,7 +852,8 @@ func (ev *evaluation) instanceAttrs(ri *resInst, d *resourceDecl) map[string]cty
 	}
 	ri.state = inProgress
 	ev.push(ri.addr)
-	ri.attrs = ev.evalBody(d.body, ri.fr, nil)
+	var blocks int
+	ri.attrs = ev.evalBody(d.body, ri.fr, nil, &blocks)
 	ev.pop()
 	ri.state = evaluated
 	return ri.attrs
@@ -866,7 +867,9 @@ var jsonBlockTypes = map[string]bool{
 	"insight_selector": true, "metric_transformation": true, "metric_query": true, "metric": true,
 }
 
-func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Value) map[string]cty.Value {
+// evalBody evaluates the arguments and nested blocks of a body; count
+// counts the nested blocks of the whole resource, against MaxInstances.
+func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Value, count *int) map[string]cty.Value {
 	sb, ok := body.(*hclsyntax.Body)
 	if !ok {
 		attrs, diags := body.JustAttributes()
@@ -900,9 +903,12 @@ func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Va
 		switch b.Type {
 		case "lifecycle", "provisioner", "connection":
 		case "dynamic":
-			ev.expandDynamic(b, fr, iters, blocks, unknownBlocks)
+			ev.expandDynamic(b, fr, iters, blocks, unknownBlocks, count)
 		default:
-			blocks[b.Type] = append(blocks[b.Type], cty.ObjectVal(ev.evalBody(b.Body, fr, iters)))
+			if !ev.countBlock(count, b.DefRange()) {
+				continue
+			}
+			blocks[b.Type] = append(blocks[b.Type], cty.ObjectVal(ev.evalBody(b.Body, fr, iters, count)))
 		}
 	}
 	for typ, list := range blocks {
@@ -914,10 +920,31 @@ func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Va
 	return out
 }
 
+// countBlock counts one more nested block of a resource, and reports
+// whether it is within MaxInstances; the first one beyond is reported.
+func (ev *evaluation) countBlock(count *int, rng hcl.Range) bool {
+	*count++
+	if *count <= MaxInstances {
+		return true
+	}
+	if *count == MaxInstances+1 {
+		ev.report(hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Too many nested blocks",
+			Detail:   fmt.Sprintf("This resource would have more than %d nested blocks; vigil stops expanding there.", MaxInstances),
+			Subject:  rng.Ptr(),
+		}})
+	}
+	return false
+}
+
 // expandDynamic evaluates a dynamic block into the blocks it generates.
-func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[string]cty.Value, blocks map[string][]cty.Value, unknown map[string]cty.Value) {
+func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[string]cty.Value, blocks map[string][]cty.Value, unknown map[string]cty.Value, count *int) {
 	if len(b.Labels) != 1 {
 		ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dynamic block", Detail: "A dynamic block needs one label: the type of block it generates.", Subject: b.DefRange().Ptr()}})
+		return
+	}
+	if *count > MaxInstances {
 		return
 	}
 	typ := b.Labels[0]
@@ -963,7 +990,10 @@ func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[str
 			child[n] = x
 		}
 		child[iterName] = cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(marks), "value": v.WithMarks(marks)})
-		blocks[typ] = append(blocks[typ], cty.ObjectVal(ev.evalBody(content, fr, child)))
+		if !ev.countBlock(count, b.DefRange()) || ev.evaluations > MaxEvaluations {
+			return
+		}
+		blocks[typ] = append(blocks[typ], cty.ObjectVal(ev.evalBody(content, fr, child, count)))
 	}
 }
 

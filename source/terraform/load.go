@@ -25,7 +25,7 @@ const (
 	MaxModuleDepth = 32
 	// MaxEvaluations is how many expressions one root module may evaluate,
 	// with its modules; nested dynamic blocks and module fan-out multiply.
-	MaxEvaluations = 2_000_000
+	MaxEvaluations = 1_000_000
 )
 
 // Options are the inputs that come from the command line rather than the

@@ -219,3 +219,19 @@ resource "aws_cloudtrail" "t" {
 		})
 	}
 }
+
+func TestHugeFile(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"small.tf": "resource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n}\n",
+		// A comment line just past the limit: the content is valid HCL.
+		"huge.tf": "#" + strings.Repeat("x", MaxFileBytes) + "\n",
+	})
+	inv, diags := Load(dir, Options{})
+	want := []string{fmt.Sprintf("error huge.tf:1,1-1: File too large: huge.tf has %d bytes; vigil reads files of at most %d bytes.", MaxFileBytes+2, MaxFileBytes)}
+	if diff := cmp.Diff(want, describe(diags, dir)); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	if len(inv.Entities) != 2 {
+		t.Errorf("the small file was not scanned: %d entities", len(inv.Entities))
+	}
+}
