@@ -189,6 +189,25 @@ resource "aws_cloudtrail" "t" {
 			want:  []string{`warning -: Value for undeclared variable: --var regoin sets "regoin", but no root module declares a variable of that name.`},
 		},
 		{
+			name: "nested dynamic blocks beyond the limit",
+			files: map[string]string{"main.tf": `resource "aws_cloudwatch_metric_alarm" "a" {
+  dynamic "metric_query" {
+    for_each = range(1000)
+    content {
+      dynamic "metric" {
+        for_each = range(1000)
+        content {
+          metric_name = "m"
+        }
+      }
+    }
+  }
+}
+`},
+			want:     []string{`error main.tf:5,7-23: Too many nested blocks: This resource would have more than 10000 nested blocks; vigil stops expanding there.`},
+			entities: []string{"aws_cloudwatch_metric_alarm.a"},
+		},
+		{
 			name:     "invalid suppression date",
 			files:    map[string]string{"main.tf": "# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-13-01 later\nresource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n}\n"},
 			want:     []string{`warning main.tf:1,1-1: Invalid vigil:ignore comment: The comment at main.tf:1 is ignored because its expiry "2027-13-01" is not a date YYYY-MM-DD. Write # vigil:ignore:RULE_ID[:exp:YYYY-MM-DD] reason.`},
