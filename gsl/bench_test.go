@@ -69,3 +69,16 @@ func BenchmarkEvalMON05(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/10000, "ns/trail")
 }
+
+// BenchmarkExplainMON05 explains the failing MON.05 scope of 10,000 trails:
+// every element is traced and the closest ten are kept.
+func BenchmarkExplainMON05(b *testing.B) {
+	p := MustCompile(mon05, WithPatterns(stubPatterns{}))
+	scope := trailScope(10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if p.Explain(scope, benchNow).Outcome != Fail {
+			b.Fatal("want FAIL")
+		}
+	}
+}

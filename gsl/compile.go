@@ -499,7 +499,7 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 			f.tr.close(ev, r, label)
 			return r
 		}
-		counts := traceElements(list, elem, f, shortString(n.X))
+		counts := traceElements(list, elem, f, shortString(n.X), kind)
 		r = counts.result(kind)
 		ev.elemOut = r
 		if kind == ContainNone {
@@ -556,26 +556,25 @@ func (e elementCounts) result(kind ListOpKind) tri {
 	return tFalse
 }
 
-// traceElements evaluates elem on every element in explain mode. The first
-// maxTracedElements elements get events of their own; the rest are
-// evaluated fast, and again quietly only when they are unknown or err, to
-// collect their reasons.
-func traceElements(list []any, elem condFn, f frame, name string) elementCounts {
+// traceElements evaluates elem on every element in explain mode, each in
+// an event of its own, and keeps the events of the maxTracedElements
+// elements that came closest to deciding the operator the other way (in
+// element order): elements that erred first, then those with the fewest
+// deciding sub-expressions against them. The others are only counted.
+func traceElements(list []any, elem condFn, f frame, name string, kind ListOpKind) elementCounts {
 	counts := elementCounts{n: len(list)}
+	parent := f.tr.stack[len(f.tr.stack)-1]
+	start := len(parent.kids)
+	type ranked struct {
+		ev         *event
+		idx, score int
+	}
+	var keep []ranked
 	for i, e := range list {
-		var r tri
-		if i < maxTracedElements {
-			ev := f.tr.open(evElem)
-			r = elem(e, f)
-			f.tr.close(ev, r, fmt.Sprintf("%s[%d]%s: %s", name, i, elementHint(e), matchWord(r)))
-		} else {
-			r = elem(e, frame{now: f.now})
-			if r == tUnknown || r == tError {
-				f.tr.mute++
-				elem(e, f)
-				f.tr.mute--
-			}
-		}
+		ev := f.tr.open(evElem)
+		r := elem(e, f)
+		f.tr.close(ev, r, fmt.Sprintf("%s[%d]%s: %s", name, i, elementHint(e), matchWord(r)))
+		parent.kids = parent.kids[:start]
 		switch r {
 		case tTrue:
 			counts.match++
@@ -584,9 +583,34 @@ func traceElements(list []any, elem condFn, f frame, name string) elementCounts 
 		case tError:
 			counts.errs++
 		}
+		score := 0
+		switch {
+		case r == tError:
+			score = -1
+		case r == tTrue && kind != ContainNone, r == tFalse && kind == ContainNone:
+			score = 1 << 30 // agrees with the outcome: least interesting
+		case len(ev.kids) > 0:
+			score = len(deciding(ev.kids[0]))
+		}
+		ev.score = score
+		keep = append(keep, ranked{ev, i, score})
+		if len(keep) > maxTracedElements {
+			worst := 0
+			for j, k := range keep {
+				if k.score > keep[worst].score || (k.score == keep[worst].score && k.idx > keep[worst].idx) {
+					worst = j
+				}
+			}
+			keep = append(keep[:worst], keep[worst+1:]...)
+		}
 	}
-	if len(list) > maxTracedElements {
-		f.tr.leaf(tFalse, fmt.Sprintf("... %d more elements not shown", len(list)-maxTracedElements))
+	if f.tr.mute == 0 {
+		for _, k := range keep {
+			parent.kids = append(parent.kids, k.ev)
+		}
+		if len(list) > maxTracedElements {
+			parent.kids = append(parent.kids, &event{kind: evLeaf, text: fmt.Sprintf("... %d more elements not shown (the %d closest are)", len(list)-maxTracedElements, maxTracedElements)})
+		}
 	}
 	return counts
 }

@@ -1,7 +1,9 @@
 package gsl
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +51,10 @@ const (
 type event struct {
 	kind eventKind
 	// elemOut, for a list event, is the element outcome that decided it.
-	elemOut  tri
+	elemOut tri
+	// score, for an element, ranks how close it came to deciding its list
+	// the other way: lower is closer.
+	score    int
 	out      tri
 	text     string
 	kids     []*event
@@ -92,12 +97,6 @@ func (t *tracer) close(ev *event, out tri, text string) {
 	ev.unknowns = append(ev.unknowns, t.pending...)
 	t.pending = t.pending[:0]
 	t.stack = t.stack[:len(t.stack)-1]
-}
-
-// leaf records a step with no children.
-func (t *tracer) leaf(out tri, text string) {
-	ev := t.open(evLeaf)
-	t.close(ev, out, text)
 }
 
 // fail records an evaluation error; the first one is the result's error.
@@ -204,7 +203,9 @@ func summaryText(ev *event) string {
 		return ev.text
 	}
 	var parts []string
-	for _, k := range ev.kids {
+	kids := slices.Clone(ev.kids)
+	slices.SortStableFunc(kids, func(a, b *event) int { return cmp.Compare(a.score, b.score) })
+	for _, k := range kids {
 		if k.kind != evElem || k.out != ev.elemOut || len(k.kids) == 0 {
 			continue
 		}

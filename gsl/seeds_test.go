@@ -149,7 +149,28 @@ func TestExplainLongList(t *testing.T) {
 	ex := p.Explain(scope, testNow)
 	joined := strings.Join(ex.Lines, "\n")
 	if !strings.Contains(joined, "items with [...]: 0 of 50 elements match, 1 with errors") ||
-		!strings.Contains(joined, "... 40 more elements not shown") || strings.Contains(joined, "items[10]") {
+		!strings.Contains(joined, "... 40 more elements not shown (the 10 closest are)") ||
+		!strings.Contains(joined, "items[42] (name 'trail-42'): error") || strings.Contains(joined, "items[9]") {
+		t.Errorf("trace:\n%s", joined)
+	}
+}
+
+// TestExplainClosest: a failing List<E> rule shows the elements that came
+// closest (DESIGN.md: "it lists the entities that came closest").
+func TestExplainClosest(t *testing.T) {
+	scope := trailScope(30)
+	items := scope["items"].([]any)
+	for _, it := range items {
+		it.(map[string]any)["hasSNSSubscriber"] = "false" // two reasons each
+	}
+	items[25].(map[string]any)["hasSNSSubscriber"] = "true" // one reason: the closest
+	p := MustCompile(mon05, WithPatterns(stubPatterns{}))
+	ex := p.Explain(scope, testNow)
+	if !strings.HasPrefix(ex.Summary, "items with [...]: 0 of 30 elements match (items[25] (name 'trail-25'): metricFilters with [...] length() > 0: 0 of 5 elements match | items[0] (name 'trail-0'): hasSNSSubscriber is 'false', expected 'true'; metricFilters with [...] length() > 0: 0 of 5 elements match | ") {
+		t.Errorf("summary %q", ex.Summary)
+	}
+	joined := strings.Join(ex.Lines, "\n")
+	if !strings.Contains(joined, "items[25] (name 'trail-25'): does not match") || strings.Contains(joined, "items[9] ") {
 		t.Errorf("trace:\n%s", joined)
 	}
 }
