@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 )
 
@@ -207,6 +208,12 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 	switch e := expr.(type) {
 	case *hclsyntax.LiteralValueExpr:
 		return e.Val
+	case *hclsyntax.TemplateWrapExpr:
+		return ev.eval(e.Wrapped, fr, iters)
+	case *hclsyntax.TemplateExpr:
+		if v, ok := ev.simpleTemplate(e, fr, iters); ok {
+			return v
+		}
 	case *hclsyntax.ScopeTraversalExpr:
 		if v, diags, ok := ev.traverse(e.Traversal, fr, iters); ok {
 			ev.report(diags)
@@ -236,6 +243,53 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 		return v
 	}
 	return unknownMaybeNull(fmt.Sprintf("the expression at %s calls too many unsupported functions", rangeString(expr.Range())))
+}
+
+// simpleTemplate evaluates a string template made only of literals and
+// plain references ("${var.name}-logs", "${aws_x.y.arn}:*") without an
+// evaluation context, as HCL would: an unknown part makes the string an
+// unknown that is not null, and marks carry over. ok is false for anything
+// else, including a null or non-string part, which the general path reports.
+func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters map[string]cty.Value) (cty.Value, bool) {
+	var b strings.Builder
+	var marks []cty.ValueMarks
+	unknown := false
+	for _, part := range e.Parts {
+		var v cty.Value
+		switch p := part.(type) {
+		case *hclsyntax.LiteralValueExpr:
+			v = p.Val
+		case *hclsyntax.ScopeTraversalExpr:
+			var diags hcl.Diagnostics
+			var ok bool
+			v, diags, ok = ev.traverse(p.Traversal, fr, iters)
+			if !ok || diags.HasErrors() {
+				return cty.NilVal, false
+			}
+		default:
+			return cty.NilVal, false
+		}
+		v, m := v.Unmark()
+		if len(m) > 0 {
+			marks = append(marks, m)
+		}
+		switch {
+		case !v.IsKnown():
+			unknown = true
+			continue
+		case v.IsNull():
+			return cty.NilVal, false
+		}
+		str, err := convert.Convert(v, cty.String)
+		if err != nil {
+			return cty.NilVal, false
+		}
+		b.WriteString(str.AsString())
+	}
+	if unknown {
+		return unknownString.WithMarks(marks...), true
+	}
+	return cty.StringVal(b.String()).WithMarks(marks...), true
 }
 
 // traverse evaluates a plain reference ("var.name", "aws_x.y[0].arn")
@@ -640,10 +694,11 @@ func (ev *evaluation) local(mi *modInst, name string, subject *hcl.Range) cty.Va
 		m = &memo{}
 		mi.locals[name] = m
 	}
+	if m.state == evaluated {
+		return m.val
+	}
 	what := mi.prefix() + "local." + name
 	switch m.state {
-	case evaluated:
-		return m.val
 	case inProgress:
 		return ev.cycle(what, a.Expr.Range().Ptr())
 	}
@@ -668,10 +723,11 @@ func (ev *evaluation) variable(mi *modInst, name string, subject *hcl.Range) cty
 		m = &memo{}
 		mi.vars[name] = m
 	}
+	if m.state == evaluated {
+		return m.val
+	}
 	what := mi.prefix() + "var." + name
 	switch m.state {
-	case evaluated:
-		return m.val
 	case inProgress:
 		return ev.cycle(what, decl.rng.Ptr())
 	}
@@ -1205,10 +1261,11 @@ func (ev *evaluation) output(mi *modInst, name string) cty.Value {
 		m = &memo{}
 		mi.outputs[name] = m
 	}
+	if m.state == evaluated {
+		return m.val
+	}
 	what := mi.prefix() + "output." + name
 	switch m.state {
-	case evaluated:
-		return m.val
 	case inProgress:
 		return ev.cycle(what, a.Expr.Range().Ptr())
 	}
