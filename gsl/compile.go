@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -28,11 +29,24 @@ type (
 // compiler turns the AST into a tree of closures, checking functions and
 // literal arguments on the way.
 type compiler struct {
+	// texts caches shortString of the nodes explanations print, shared by
+	// concurrent Explain calls.
+	texts    *sync.Map
 	src      string
 	cfg      config
 	list     bool
 	errs     ErrorList
 	warnings ErrorList
+}
+
+// short returns c.short(e), printed once per program.
+func (c *compiler) short(e Expr) string {
+	if s, ok := c.texts.Load(e); ok {
+		return s.(string)
+	}
+	s := shortString(e)
+	c.texts.Store(e, s)
+	return s
 }
 
 func (c *compiler) errorf(sp Span, format string, args ...any) {
@@ -94,7 +108,7 @@ func (c *compiler) cond(e Expr) condFn {
 			}
 			ev := f.tr.open(evNot)
 			r := x(cur, f).not()
-			f.tr.close(ev, r, shortString(n)+": "+r.String())
+			f.tr.close(ev, r, c.short(n)+": "+r.String())
 			return r
 		}
 	case *Compare:
@@ -118,7 +132,7 @@ func (c *compiler) cond(e Expr) condFn {
 		func(cur any, f frame) (tri, string) {
 			x := v(cur, f)
 			r := truthy(x)
-			return r, truthText(e, shortString(e), x, r, cur)
+			return r, truthText(e, c.short(e), x, r, cur)
 		})
 }
 
@@ -211,7 +225,7 @@ func (c *compiler) logical(n *Logical) condFn {
 		}
 		ev := f.tr.open(evLogic)
 		r := inner(cur, f)
-		f.tr.close(ev, r, shortString(n)+": "+r.String())
+		f.tr.close(ev, r, c.short(n)+": "+r.String())
 		return r
 	}
 }
@@ -324,7 +338,7 @@ func (c *compiler) compare(n *Compare) condFn {
 	explained := leaf(fast, func(cur any, f frame) (tri, string) {
 		xv, yv := x(cur, f), y(cur, f)
 		r := compareValues(xv, yv, op)
-		return r, compareText(n, shortString(n.X), xv, yv, r, cur)
+		return r, compareText(n, c.short(n.X), xv, yv, r, cur)
 	})
 	lit, isLit := n.Y.(*Literal)
 	key, isField := fieldKey(n.X)
@@ -485,7 +499,7 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 			return fast(cur, f)
 		}
 		ev := f.tr.open(evList)
-		text := shortString(label)
+		text := c.short(label)
 		v := x(cur, f)
 		list, r := listOf(v, what, n.span, f)
 		if r != tTrue {
@@ -494,12 +508,12 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 				label = f.tr.lastErr
 			}
 			if r == tUnknown {
-				label = text + ": " + shortString(n.X) + " is " + describe(v)
+				label = text + ": " + c.short(n.X) + " is " + describe(v)
 			}
 			f.tr.close(ev, r, label)
 			return r
 		}
-		counts := traceElements(list, elem, f, shortString(n.X), kind)
+		counts := traceElements(list, elem, f, c.short(n.X), kind)
 		r = counts.result(kind)
 		ev.elemOut = r
 		if kind == ContainNone {
@@ -816,7 +830,7 @@ func (c *compiler) callCond(n *Call) condFn {
 		return truthy(applyCall(b, im, recv(cur, f), f))
 	},
 		func(cur any, f frame) (tri, string) {
-			text, xText := shortString(n), shortString(n.X)
+			text, xText := c.short(n), c.short(n.X)
 			v := recv(cur, f)
 			res := applyCall(b, im, v, f)
 			r := truthy(res)
@@ -879,7 +893,7 @@ func (c *compiler) in(n *In) condFn {
 	return leaf(fast, func(cur any, f frame) (tri, string) {
 		v := x(cur, f)
 		r := inValues(v, vals)
-		text := shortString(n.X) + " is " + describeAt(n.X, v, cur)
+		text := c.short(n.X) + " is " + describeAt(n.X, v, cur)
 		if r == tFalse {
 			text += ", expected one of " + n.String()[len(printExpr(n.X, false))+len(" in "):]
 		}
@@ -937,7 +951,7 @@ func (c *compiler) like(n *Like) condFn {
 		op = " unlike "
 	}
 	return leaf(fast, func(cur any, f frame) (tri, string) {
-		xText := shortString(n.X)
+		xText := c.short(n.X)
 		v := x(cur, f)
 		r := textMatch(v, re)
 		if neg {
@@ -971,7 +985,7 @@ func (c *compiler) regex(n *Regex) condFn {
 	return leaf(fast, func(cur any, f frame) (tri, string) {
 		v := x(cur, f)
 		r := textMatch(v, re)
-		text := shortString(n.X) + " is " + describeAt(n.X, v, cur)
+		text := c.short(n.X) + " is " + describeAt(n.X, v, cur)
 		if r == tFalse {
 			text += ", expected to match /" + escapeRegex(n.Pattern) + "/" + n.Flags
 		}

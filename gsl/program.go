@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -99,7 +100,7 @@ func Compile(src string, opts ...Option) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &compiler{src: src, cfg: cfg, list: r.List}
+	c := &compiler{src: src, cfg: cfg, list: r.List, texts: new(sync.Map)}
 	p := &Program{src: src, rule: r}
 	if r.Where != nil {
 		p.where = c.cond(r.Where)
