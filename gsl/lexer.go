@@ -17,7 +17,7 @@ type lexer struct {
 
 // lex returns the tokens of src, ending with tEOF, or the first lexical error.
 func lex(src string) ([]token, *Diagnostic) {
-	lx := &lexer{src: src, line: 1, col: 1}
+	lx := &lexer{src: src, line: 1, col: 1, toks: make([]token, 0, min(len(src)/8+8, 4096))}
 	for {
 		lx.skipSpace()
 		if lx.off >= len(lx.src) {
