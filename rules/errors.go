@@ -84,9 +84,9 @@ func asErrors(file string, err error) ErrorList {
 	return ErrorList{{File: file, Msg: err.Error()}}
 }
 
-// didYouMean returns the candidate closest to s when it is close enough to be
-// a likely typo, else "".
-func didYouMean(s string, candidates []string) string {
+// Suggest returns the candidate closest to s, ignoring case, when it is
+// close enough (fewer than three edits) to be a likely typo, else "".
+func Suggest(s string, candidates []string) string {
 	best, bestDist := "", 3
 	for _, c := range candidates {
 		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestDist {

@@ -179,7 +179,7 @@ func (p *parser) fields(m *yaml.Node, prefix string, names []string) func(yield 
 			}
 			if !slices.Contains(names, key.Value) {
 				msg := fmt.Sprintf("field %q is not a %sfield", prefix+key.Value, what(prefix))
-				if s := didYouMean(key.Value, names); s != "" {
+				if s := Suggest(key.Value, names); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				} else {
 					msg += " (known fields: " + strings.Join(names, ", ") + ")"

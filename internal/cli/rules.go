@@ -96,7 +96,7 @@ func newRulesShowCmd(s *streams, ruleDirs *[]string) *cobra.Command {
 					ids[i] = r.ID
 				}
 				msg := fmt.Sprintf("no rule %q", args[0])
-				if near := closest(args[0], ids); near != "" {
+				if near := rules.Suggest(args[0], ids); near != "" {
 					msg += fmt.Sprintf(" (did you mean %s?)", near)
 				}
 				return usageError("%s; 'vigil rules' lists them", msg)
@@ -105,38 +105,6 @@ func newRulesShowCmd(s *streams, ruleDirs *[]string) *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// closest returns the ID that differs least from id (ignoring case), if it
-// differs by at most two characters.
-func closest(id string, ids []string) string {
-	best, bestDist := "", 3
-	for _, c := range ids {
-		if d := distance(strings.ToUpper(id), strings.ToUpper(c)); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // showRule renders a rule for reading in a terminal. Remediation templates
