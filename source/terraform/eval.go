@@ -38,8 +38,11 @@ type evaluation struct {
 	stack    []string        // what is being evaluated, for cycle messages
 	varTypes map[*variableDecl]*varType
 	// funcs are the functions of this root module: file functions read
-	// relative to its directory, where terraform runs.
+	// relative to its directory, where terraform runs, and stand-ins for
+	// unsupported functions. ctx holds them, as a child of baseContext;
+	// every expression's context is a child of ctx.
 	funcs map[string]function.Function
+	ctx   *hcl.EvalContext
 	// evaluations counts expressions evaluated, against MaxEvaluations.
 	evaluations int
 	out         []*instance
@@ -134,6 +137,8 @@ type callState struct {
 
 func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue) *evaluation {
 	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, varTypes: map[*variableDecl]*varType{}, funcs: functions(root.dir)}
+	ev.ctx = baseContext.NewChild()
+	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
 	return ev
 }
@@ -456,7 +461,7 @@ func (w *wants) add(name string) {
 // read is evaluated.
 func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals []hcl.Traversal) *hcl.EvalContext {
 	mi := fr.mi
-	ctx := &hcl.EvalContext{Functions: ev.funcs}
+	ctx := ev.ctx.NewChild()
 	if len(traversals) == 0 {
 		return ctx
 	}

@@ -83,7 +83,7 @@ func TestVariableWithoutValueIsMaybeNullUnknown(t *testing.T) {
 }
 
 func TestExpressions(t *testing.T) {
-	files := map[string]string{"main.tf": `
+	files := map[string]string{"policy.tpl": `{"name": "${upper(name)}"}`, "main.tf": `
 variable "env" { default = "prod" }
 variable "unset" { type = string }
 locals {
@@ -115,6 +115,8 @@ resource "aws_s3_bucket" "x" {
   try           = try(local.tags["missing"], "fallback")
   can           = can(regex("^[a-z]+$", "abc"))
   length_str    = length("héllo")
+  templated     = templatefile("policy.tpl", { name = var.env })
+  file          = file("policy.tpl")
   index         = index(["a", "b"], "b")
   b64sha        = base64sha256("x")
   csv_rows      = length(local.csv)
@@ -152,6 +154,8 @@ resource "aws_s3_bucket" "x" {
 		"try":           "fallback",
 		"can":           true,
 		"length_str":    5.0,
+		"templated":     `{"name": "PROD"}`,
+		"file":          `{"name": "${upper(name)}"}`,
 		"index":         1.0,
 		"b64sha":        "LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE=",
 		"csv_rows":      1.0,

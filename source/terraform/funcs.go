@@ -66,6 +66,7 @@ var baseFunctions = map[string]function.Function{
 	"cidrsubnets": cidr.SubnetsFunc,
 
 	"basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc, "pathexpand": filesystem.PathExpandFunc,
+	"abspath": filesystem.AbsPathFunc,
 
 	"tobool": stdlib.MakeToFunc(cty.Bool), "tonumber": stdlib.MakeToFunc(cty.Number),
 	"tostring": stdlib.MakeToFunc(cty.String), "tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
@@ -81,16 +82,19 @@ var baseFunctions = map[string]function.Function{
 	"bcrypt":        unknownResultFunc("bcrypt() is salted at random, known only after apply"),
 }
 
-// functions returns the function table of a module in dir: baseFunctions
-// plus the ones that read files relative to it.
+// baseContext holds baseFunctions; each root module's context is a child
+// of it, so the table is shared rather than copied.
+var baseContext = &hcl.EvalContext{Functions: baseFunctions}
+
+// functions returns the functions that read files relative to dir, the root
+// module's directory, for a child context of baseContext.
 func functions(dir string) map[string]function.Function {
-	fs := make(map[string]function.Function, len(baseFunctions)+8)
-	maps.Copy(fs, baseFunctions)
-	fs["file"] = filesystem.MakeFileFunc(dir, false)
-	fs["filebase64"] = filesystem.MakeFileFunc(dir, true)
-	fs["fileexists"] = filesystem.MakeFileExistsFunc(dir)
-	fs["fileset"] = filesystem.MakeFileSetFunc(dir)
-	fs["abspath"] = filesystem.AbsPathFunc
+	fs := map[string]function.Function{
+		"file":       filesystem.MakeFileFunc(dir, false),
+		"filebase64": filesystem.MakeFileFunc(dir, true),
+		"fileexists": filesystem.MakeFileExistsFunc(dir),
+		"fileset":    filesystem.MakeFileSetFunc(dir),
+	}
 	fs["templatefile"] = makeTemplateFileFunc(dir, fs)
 	return fs
 }
@@ -279,7 +283,7 @@ var (
 )
 
 // makeTemplateFileFunc renders a template file from dir with the given
-// variables, using the module's functions (except templatefile itself).
+// variables, using baseFunctions and funcs (except templatefile itself).
 func makeTemplateFileFunc(dir string, funcs map[string]function.Function) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
@@ -313,7 +317,8 @@ func makeTemplateFileFunc(dir string, funcs map[string]function.Function) functi
 					}
 				}
 			}
-			inner := make(map[string]function.Function, len(funcs))
+			inner := make(map[string]function.Function, len(baseFunctions)+len(funcs))
+			maps.Copy(inner, baseFunctions)
 			for n, f := range funcs {
 				if n != "templatefile" {
 					inner[n] = f
