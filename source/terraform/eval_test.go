@@ -361,3 +361,22 @@ resource "aws_iam_role" "r" {
 		t.Error("count is a meta-argument, not an attribute")
 	}
 }
+
+func TestTrailOfUnknownCountIsAFailure(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.tf": `
+variable "enabled" { type = bool }
+resource "aws_cloudtrail" "maybe" {
+  count                 = var.enabled ? 1 : 0
+  name                  = "maybe"
+  is_multi_region_trail = true
+}
+`})
+	inv, _ := Load(dir, Options{})
+	want := []entity.Failure{{
+		Type: "CloudTrail", Scope: ".", Entity: "aws_cloudtrail.maybe[*]", Call: dir + "/main.tf:3:1",
+		Error: "how many instances of aws_cloudtrail.maybe[*] exist is known only after apply",
+	}}
+	if diff := cmp.Diff(want, inv.Failures); diff != "" {
+		t.Errorf("failures (-want +got):\n%s", diff)
+	}
+}

@@ -89,6 +89,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 	for _, r := range results {
 		t.diags = append(t.diags, r.diags...)
 		inv.Entities = append(inv.Entities, r.entities...)
+		inv.Failures = append(inv.Failures, expansionFailures(r.entities)...)
 	}
 	if len(t.order) == 0 && !t.diags.HasErrors() {
 		t.diags = append(t.diags, &hcl.Diagnostic{
@@ -296,4 +297,20 @@ func (t *tree) checkCLIVariables(vars *variableSources, roots []*moduleConfig) {
 			t.diags = append(t.diags, d)
 		}
 	}
+}
+
+// expansionFailures records, for each trail whose count or for_each (or its
+// module's) is known only after apply, that whether it exists is unknown. A
+// List<CloudTrail> rule must not pass on a trail that may not be created.
+func expansionFailures(entities []*entity.Entity) []entity.Failure {
+	var out []entity.Failure
+	for _, e := range entities {
+		if e.Type == "CloudTrail" && strings.Contains(e.ID, "[*]") {
+			out = append(out, entity.Failure{
+				Type: "CloudTrail", Scope: e.Scope, Entity: e.ID, Call: e.Origin.String(),
+				Error: "how many instances of " + e.ID + " exist is known only after apply",
+			})
+		}
+	}
+	return out
 }
