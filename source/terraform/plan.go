@@ -86,12 +86,15 @@ type planReader struct {
 	byModule map[string]map[string][]string
 	diags    hcl.Diagnostics
 	start    int // offset of planned_values, where resource addresses are searched
+	// resolved memoises resolve by module and reference.
+	resolved map[string][]string
 }
 
 func newPlanReader(path string, data []byte, plan *tfjson.Plan) *planReader {
 	r := &planReader{
 		path: path, data: data, plan: plan,
 		unknown: map[string]any{}, modules: map[string]bool{"": true}, byModule: map[string]map[string][]string{},
+		resolved: map[string][]string{},
 	}
 	if i := bytes.Index(data, []byte(`"planned_values"`)); i >= 0 {
 		r.start = i
@@ -329,7 +332,20 @@ func (r *planReader) resolveAll(module string, e *tfjson.Expression, depth int) 
 	return out
 }
 
+// resolve follows one reference, memoised: references through module
+// variables and outputs can fan out, and a hostile plan can make them loop.
 func (r *planReader) resolve(module, ref string, depth int) []string {
+	key := module + "\x00" + ref
+	if out, ok := r.resolved[key]; ok {
+		return out // nil while in progress: a cycle resolves to nothing
+	}
+	r.resolved[key] = nil
+	out := r.resolveOnce(module, ref, depth)
+	r.resolved[key] = out
+	return out
+}
+
+func (r *planReader) resolveOnce(module, ref string, depth int) []string {
 	if depth > maxReferenceDepth {
 		return nil
 	}

@@ -143,3 +143,26 @@ func TestSplitAddress(t *testing.T) {
 		t.Errorf("parentModule: %q", got)
 	}
 }
+
+func TestPlanReferenceLoop(t *testing.T) {
+	// Module a's input reads its own output, through two references per
+	// hop: without memoising, resolving would take 2^64 steps.
+	plan := `{"format_version":"1.2",
+ "planned_values":{"root_module":{"child_modules":[{"address":"module.a","resources":[
+  {"address":"module.a.aws_cloudtrail.t","mode":"managed","type":"aws_cloudtrail","name":"t","values":{"name":"t"}}]}]}},
+ "resource_changes":[{"address":"module.a.aws_cloudtrail.t","change":{"actions":["create"],"after_unknown":{"cloud_watch_logs_group_arn":true}}}],
+ "configuration":{"root_module":{"module_calls":{"a":{"source":"./a",
+  "expressions":{"x":{"references":["module.a.out","module.a.out2"]}},
+  "module":{"resources":[{"address":"aws_cloudtrail.t","mode":"managed","type":"aws_cloudtrail","name":"t",
+    "expressions":{"cloud_watch_logs_group_arn":{"references":["var.x"]}}}],
+   "outputs":{"out":{"expression":{"references":["var.x"]}},"out2":{"expression":{"references":["var.x"]}}}}}}}}}`
+	dir := writeTree(t, map[string]string{"plan.json": plan})
+	inv, diags := Load(dir+"/plan.json", Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	u, ok := inv.Entities[0].Attrs["cloud_watch_logs_group_arn"].(*entity.Unknown)
+	if !ok || u.Kind != entity.UnknownMaybeNull {
+		t.Errorf("a reference that resolves to no resource is a maybe-null Unknown: %v", inv.Entities[0].Attrs)
+	}
+}
