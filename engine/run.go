@@ -383,3 +383,60 @@ func (x *excluder) expired() []Exclusion {
 	}
 	return out
 }
+
+// RunEach evaluates the plan on several inventories, each with its own
+// "now" (its CollectedAt, or the current time), and merges the results into
+// one Run: a recorded snapshot is judged as of when it was recorded, even
+// when it is scanned beside Terraform code read today. Run.Started is the
+// first inventory's "now"; a rule is not applicable when it had no finding in
+// any inventory.
+func (p *Plan) RunEach(ctx context.Context, invs []*entity.Inventory) (*Run, error) {
+	if len(invs) == 0 {
+		return nil, errNilInventory
+	}
+	var runs []*Run
+	for _, inv := range invs {
+		r, err := p.Run(ctx, inv, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	if len(runs) == 1 {
+		return runs[0], nil
+	}
+	out := &Run{Started: runs[0].Started, NotRelevant: map[string]int{}}
+	seenScope := map[string]bool{}
+	notApplicable := map[string]int{}
+	expired := map[string]Exclusion{}
+	for _, r := range runs {
+		for _, s := range r.Scopes {
+			if !seenScope[s.Kind+"\x00"+s.ID] {
+				seenScope[s.Kind+"\x00"+s.ID] = true
+				out.Scopes = append(out.Scopes, s)
+			}
+		}
+		out.Findings = append(out.Findings, r.Findings...)
+		for id, n := range r.NotRelevant {
+			out.NotRelevant[id] += n
+		}
+		for _, rule := range r.NotApplicable {
+			notApplicable[rule.ID]++
+		}
+		for _, x := range r.ExpiredExclusions {
+			expired[x.Source] = x
+		}
+		out.Failures = append(out.Failures, r.Failures...)
+	}
+	for _, rule := range runs[0].NotApplicable {
+		if notApplicable[rule.ID] == len(runs) {
+			out.NotApplicable = append(out.NotApplicable, rule)
+		}
+	}
+	for _, x := range expired {
+		out.ExpiredExclusions = append(out.ExpiredExclusions, x)
+	}
+	slices.SortFunc(out.ExpiredExclusions, func(a, b Exclusion) int { return cmp.Compare(a.Source, b.Source) })
+	slices.SortStableFunc(out.Findings, compareFindings)
+	return out, nil
+}

@@ -422,3 +422,33 @@ func TestListOfNativeTypeIsNotEvaluatedEmpty(t *testing.T) {
 		t.Errorf("findings %d, not applicable %d", len(run.Findings), len(run.NotApplicable))
 	}
 }
+
+// TestRunEachJudgesEachInventoryAsOfItsCollection scans a snapshot recorded
+// long ago beside one recorded now: the old snapshot's recent delivery is
+// judged against its own collection time.
+func TestRunEachJudgesEachInventoryAsOfItsCollection(t *testing.T) {
+	p := trailRule(t, "T.5", "CloudTrail should have status.latestCloudWatchLogsDeliveryTime after(-1, 'days')")
+	mk := func(acct, collected, delivered string) *entity.Inventory {
+		at, _ := time.Parse(time.RFC3339, collected)
+		return &entity.Inventory{CollectedAt: at, Scopes: []entity.Scope{{Kind: entity.ScopeAWSAccount, ID: acct}},
+			Entities: []*entity.Entity{{Type: "CloudTrail", ID: "t-" + acct, Name: "t-" + acct, Scope: acct,
+				Attrs: map[string]any{"status": map[string]any{"latestCloudWatchLogsDeliveryTime": delivered}}}}}
+	}
+	old := mk("111", "2024-01-10T00:00:00Z", "2024-01-09T23:00:00Z")
+	recent := mk("222", "2026-11-22T10:00:00Z", "2026-11-20T10:00:00Z")
+	empty := &entity.Inventory{Scopes: []entity.Scope{{Kind: entity.ScopeTerraformModule, ID: "infra"}}}
+	run, err := p.RunEach(context.Background(), []*entity.Inventory{old, recent, empty})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range run.Findings {
+		got = append(got, key(f)+" "+string(f.Result))
+	}
+	if g := strings.Join(got, ", "); g != "T.5 111 t-111 PASS, T.5 222 t-222 FAIL" {
+		t.Errorf("got %s", g)
+	}
+	if len(run.Scopes) != 3 || len(run.NotApplicable) != 0 || !run.Started.Equal(old.CollectedAt) {
+		t.Errorf("scopes %v, not applicable %v, started %v", run.Scopes, run.NotApplicable, run.Started)
+	}
+}

@@ -115,18 +115,17 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// loadInputs loads every path and merges the inventories. Each input that
+// loadInputs loads every path, one inventory per input. Each input that
 // cannot be loaded is reported as "PATH: error" in errs; the others are
-// still merged.
-func loadInputs(paths []string) (inv *entity.Inventory, errs []error) {
-	inv = &entity.Inventory{}
+// still returned.
+func loadInputs(paths []string) (invs []*entity.Inventory, errs []error) {
 	for _, p := range paths {
 		one, err := loadInput(p)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", p, err))
 			continue
 		}
-		inv.Merge(one)
+		invs = append(invs, one)
 	}
-	return inv, errs
+	return invs, errs
 }

@@ -83,7 +83,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 			if err := o.check(); err != nil {
 				return err
 			}
-			inv, inputErrs := loadInputs(args)
+			invs, inputErrs := loadInputs(args)
 			for _, err := range inputErrs {
 				fmt.Fprintln(s.err, "vigil:", err)
 			}
@@ -93,7 +93,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 				}
 				return exitCode(ExitBadUsage, nil)
 			}
-			err := o.run(s, inv)
+			err := o.runEach(s, invs)
 			if len(inputErrs) > 0 && !o.softFail {
 				var ee *exitError
 				if err == nil || errors.As(err, &ee) && ee.err == nil {
@@ -143,6 +143,12 @@ func (o *scanOptions) check() error {
 // evaluate, apply exclusions, write the report, and choose the exit status.
 // "vigil scan aws" calls it with the inventory it collected.
 func (o *scanOptions) run(s *streams, inv *entity.Inventory) error {
+	return o.runEach(s, []*entity.Inventory{inv})
+}
+
+// runEach is run on several inventories, each judged as of its own
+// collection time, reported together.
+func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory) error {
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -171,7 +177,7 @@ func (o *scanOptions) run(s *streams, inv *entity.Inventory) error {
 	if err != nil {
 		return exitCode(ExitBadUsage, err)
 	}
-	run, err := plan.Run(context.Background(), inv, time.Time{})
+	run, err := plan.RunEach(context.Background(), invs)
 	if err != nil {
 		return exitCode(ExitBadUsage, err)
 	}

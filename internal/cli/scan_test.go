@@ -156,3 +156,17 @@ func TestScanOptionsReachSubcommands(t *testing.T) {
 		t.Errorf("format %q", o.format)
 	}
 }
+
+func TestScanSeveralInputs(t *testing.T) {
+	code, got, _ := jsonFindings(t, "--only", "VIGIL.AWS.LOG.01", smallInv, exampleInv)
+	want := []string{
+		"VIGIL.AWS.LOG.01 111111111111 - PASS",
+		"VIGIL.AWS.LOG.01 123456789012 - FAIL",
+		"VIGIL.AWS.LOG.01 222222222222 - FAIL",
+		"VIGIL.AWS.LOG.01 333333333333 - FAIL",
+		"VIGIL.AWS.LOG.01 444444444444 - PASS",
+	}
+	if code != ExitFailed || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("exit %d, findings:\n%s", code, strings.Join(got, "\n"))
+	}
+}
