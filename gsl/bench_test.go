@@ -2,9 +2,24 @@ package gsl
 
 import (
 	"fmt"
+	"syscall"
 	"testing"
 	"time"
 )
+
+// cpuTime returns the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &u)
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// reportCPU adds a "cpu-ns/<unit>" metric: CPU time rather than wall time
+// per operation (divided by per), which a machine shared with other work
+// inflates much less. Run with -cpu 1.
+func reportCPU(b *testing.B, start time.Duration, per int, unit string) {
+	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N)/float64(per), "cpu-ns/"+unit)
+}
 
 // mon05 is D9.AWS.MON.05 with its exact pattern string (seed 004).
 const mon05 = `List<CloudTrail> should have items with [hasSNSSubscriber='true' and metricFilters with [filterPattern isFilterPatternEqual('{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) ||($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName =StopLogging) }')] length() > 0]`
@@ -13,11 +28,13 @@ var benchNow = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
 func BenchmarkCompileMON05(b *testing.B) {
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := Compile(mon05, WithPatterns(stubPatterns{})); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start, 1, "op")
 }
 
 func BenchmarkEvalSimple(b *testing.B) {
@@ -25,11 +42,13 @@ func BenchmarkEvalSimple(b *testing.B) {
 	attrs := map[string]any{"name": "main", "isMultiRegionTrail": true, "isOrganizationTrail": false,
 		"s3BucketName": "logs", "kmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/abc", "homeRegion": "us-east-1"}
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if p.Eval(attrs, benchNow).Outcome != Pass {
 			b.Fatal("want PASS")
 		}
 	}
+	reportCPU(b, start, 1, "op")
 }
 
 // trailScope builds a List<CloudTrail> scope of n trails with 5 metric
@@ -62,12 +81,14 @@ func BenchmarkEvalMON05(b *testing.B) {
 	p := MustCompile(mon05, WithPatterns(stubPatterns{}))
 	scope := trailScope(10000)
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if p.Eval(scope, benchNow).Outcome != Fail {
 			b.Fatal("want FAIL")
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/10000, "ns/trail")
+	reportCPU(b, start, 10000, "trail")
 }
 
 // BenchmarkExplainMON05 explains the failing MON.05 scope of 10,000 trails:
