@@ -1,0 +1,519 @@
+package terraform
+
+// References: what an expression reads, and the values it reads, built
+// lazily and cached.
+
+import (
+	"fmt"
+	"maps"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// simpleTemplate evaluates a string template made only of literals and
+// plain references ("${var.name}-logs", "${aws_x.y.arn}:*") without an
+// evaluation context, as HCL would: an unknown part makes the string an
+// unknown that is not null, and marks carry over. ok is false for anything
+// else, including a null or non-string part, which the general path reports.
+func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters map[string]cty.Value) (cty.Value, bool) {
+	var b strings.Builder
+	var marks []cty.ValueMarks
+	unknown := false
+	for _, part := range e.Parts {
+		var v cty.Value
+		switch p := part.(type) {
+		case *hclsyntax.LiteralValueExpr:
+			v = p.Val
+		case *hclsyntax.ScopeTraversalExpr:
+			var diags hcl.Diagnostics
+			var ok bool
+			v, diags, ok = ev.traverse(p.Traversal, fr, iters)
+			if !ok || diags.HasErrors() {
+				return cty.NilVal, false
+			}
+		default:
+			return cty.NilVal, false
+		}
+		v, m := v.Unmark()
+		if len(m) > 0 {
+			marks = append(marks, m)
+		}
+		switch {
+		case !v.IsKnown():
+			unknown = true
+			continue
+		case v.IsNull():
+			return cty.NilVal, false
+		}
+		str, err := convert.Convert(v, cty.String)
+		if err != nil {
+			return cty.NilVal, false
+		}
+		b.WriteString(str.AsString())
+	}
+	if unknown {
+		return unknownString.WithMarks(marks...), true
+	}
+	return cty.StringVal(b.String()).WithMarks(marks...), true
+}
+
+// traverse evaluates a plain reference ("var.name", "aws_x.y[0].arn")
+// without building an evaluation context; ok is false for the references it
+// leaves to the general path.
+func (ev *evaluation) traverse(tr hcl.Traversal, fr *frame, iters map[string]cty.Value) (cty.Value, hcl.Diagnostics, bool) {
+	mi := fr.mi
+	root := tr.RootName()
+	var v cty.Value
+	var rest hcl.Traversal
+	if iv, ok := iters[root]; ok {
+		v, rest = iv, tr[1:]
+	} else {
+		switch root {
+		case "var", "local":
+			name := attrStep(tr, 1)
+			if name == "" {
+				return cty.NilVal, nil, false
+			}
+			if root == "var" {
+				v = ev.variable(mi, name, tr.SourceRange().Ptr())
+			} else {
+				v = ev.local(mi, name, tr.SourceRange().Ptr())
+			}
+			rest = tr[2:]
+		case "each":
+			switch {
+			case fr.eachKey == cty.NilVal:
+				return cty.NilVal, nil, false
+			case attrStep(tr, 1) == "key":
+				v, rest = fr.eachKey, tr[2:]
+			case attrStep(tr, 1) == "value":
+				v, rest = fr.eachVal, tr[2:]
+			default:
+				v, rest = cty.ObjectVal(map[string]cty.Value{"key": fr.eachKey, "value": fr.eachVal}), tr[1:]
+			}
+		case "count":
+			switch {
+			case fr.countIdx == cty.NilVal:
+				return cty.NilVal, nil, false
+			case attrStep(tr, 1) == "index":
+				v, rest = fr.countIdx, tr[2:]
+			default:
+				v, rest = cty.ObjectVal(map[string]cty.Value{"index": fr.countIdx}), tr[1:]
+			}
+		case "module", "data", "path", "terraform", "self":
+			return cty.NilVal, nil, false
+		default:
+			name := attrStep(tr, 1)
+			if name == "" {
+				return cty.NilVal, nil, false
+			}
+			var w wants
+			w.add(firstAttrFrom(tr, 2))
+			v, rest = ev.resourceValue(mi, root+"."+name, &w, []hcl.Traversal{tr}), tr[2:]
+		}
+	}
+	if len(rest) == 0 {
+		return v, nil, true
+	}
+	out, diags := rest.TraverseRel(v)
+	return out, diags, true
+}
+
+// wants collects which attributes of one object the traversals of an
+// expression read; all is set when one reads the object whole. Expressions
+// read few names, so a slice beats a map.
+type wants struct {
+	names []string
+	all   bool
+}
+
+// key identifies the set of attributes, for caching.
+func (w *wants) key() string {
+	if len(w.names) == 1 && !w.all {
+		return w.names[0]
+	}
+	names := append([]string(nil), w.names...)
+	sort.Strings(names)
+	if w.all {
+		names = append(names, "*")
+	}
+	return strings.Join(names, ",")
+}
+
+func (w *wants) add(name string) {
+	if name == "" {
+		w.all = true
+		return
+	}
+	for _, n := range w.names {
+		if n == name {
+			return
+		}
+	}
+	w.names = append(w.names, name)
+}
+
+// context builds the evaluation context for traversals in fr: only what they
+// read is evaluated.
+func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals []hcl.Traversal) *hcl.EvalContext {
+	mi := fr.mi
+	ctx := ev.ctx.NewChild()
+	if len(traversals) == 0 {
+		return ctx
+	}
+	vars := make(map[string]cty.Value, len(traversals))
+	var varNames, localNames wants
+	var modules map[string]*wants
+	var resources map[string]map[string]*wants // "aws_x" or "data.aws_x" → name → attributes
+	for _, tr := range traversals {
+		root := tr.RootName()
+		if v, ok := iters[root]; ok {
+			vars[root] = v
+			continue
+		}
+		switch root {
+		case "var":
+			varNames.add(attrStep(tr, 1))
+		case "local":
+			localNames.add(attrStep(tr, 1))
+		case "count":
+			if fr.countIdx != cty.NilVal {
+				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": fr.countIdx})
+			}
+		case "each":
+			if fr.eachKey != cty.NilVal {
+				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": fr.eachKey, "value": fr.eachVal})
+			}
+		case "path":
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(ev.modulePath(mi.cfg)), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+			})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "self":
+		case "module":
+			name := attrStep(tr, 1)
+			if name == "" {
+				continue
+			}
+			if modules == nil {
+				modules = map[string]*wants{}
+			}
+			w := modules[name]
+			if w == nil {
+				w = &wants{}
+				modules[name] = w
+			}
+			w.add(firstAttrFrom(tr, 2))
+		case "data":
+			typ, name := attrStep(tr, 1), attrStep(tr, 2)
+			if typ == "" || name == "" {
+				continue
+			}
+			resources = addResourceWant(resources, "data."+typ, name, firstAttrFrom(tr, 3))
+		default:
+			name := attrStep(tr, 1)
+			if name == "" {
+				continue
+			}
+			resources = addResourceWant(resources, root, name, firstAttrFrom(tr, 2))
+		}
+	}
+	if varNames.all || len(varNames.names) > 0 {
+		vars["var"] = ev.varObject(fr, &varNames, traversals)
+	}
+	if localNames.all || len(localNames.names) > 0 {
+		vars["local"] = ev.localObject(mi, &localNames, traversals)
+	}
+	if len(modules) > 0 {
+		obj := map[string]cty.Value{}
+		for name, w := range modules {
+			obj[name] = ev.moduleValue(mi, name, w, traversals)
+		}
+		vars["module"] = cty.ObjectVal(obj)
+	}
+	var data map[string]cty.Value
+	for typ, names := range resources {
+		obj := map[string]cty.Value{}
+		for name, w := range names {
+			obj[name] = ev.resourceValue(mi, typ+"."+name, w, traversals)
+		}
+		if t, ok := strings.CutPrefix(typ, "data."); ok {
+			if data == nil {
+				data = map[string]cty.Value{}
+			}
+			data[t] = cty.ObjectVal(obj)
+		} else {
+			vars[typ] = cty.ObjectVal(obj)
+		}
+	}
+	if len(data) > 0 {
+		vars["data"] = cty.ObjectVal(data)
+	}
+	ctx.Variables = vars
+	return ctx
+}
+
+func addResourceWant(resources map[string]map[string]*wants, typ, name, attr string) map[string]map[string]*wants {
+	if resources == nil {
+		resources = map[string]map[string]*wants{}
+	}
+	names := resources[typ]
+	if names == nil {
+		names = map[string]*wants{}
+		resources[typ] = names
+	}
+	w := names[name]
+	if w == nil {
+		w = &wants{}
+		names[name] = w
+	}
+	w.add(attr)
+	return resources
+}
+
+// subjectFor finds the traversal that starts with root.name, for pointing a
+// diagnostic at it.
+func subjectFor(traversals []hcl.Traversal, parts ...string) *hcl.Range {
+	for _, tr := range traversals {
+		ok := true
+		for i, p := range parts {
+			if attrStep(tr, i) != p {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return tr.SourceRange().Ptr()
+		}
+	}
+	return nil
+}
+
+func (ev *evaluation) undeclared(what, name string, subject *hcl.Range) cty.Value {
+	ev.report(hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Reference to undeclared " + what,
+		Detail:   fmt.Sprintf("No %s named %q is declared in this module.", what, name),
+		Subject:  subject,
+	}})
+	return unknownMaybeNull(fmt.Sprintf("%s %q is not declared", what, name))
+}
+
+func (ev *evaluation) varObject(fr *frame, w *wants, traversals []hcl.Traversal) cty.Value {
+	mi := fr.mi
+	key := w.key()
+	if v, ok := mi.varObjs[key]; ok {
+		return v
+	}
+	v := ev.buildVarObject(fr, w, traversals)
+	if mi.call == nil || allEvaluated(mi.vars, w) {
+		mi.varObjs[key] = v
+	}
+	return v
+}
+
+// allEvaluated reports whether every memo w names is evaluated, so that an
+// object built from them can be cached.
+func allEvaluated(memos map[string]*memo, w *wants) bool {
+	if w.all {
+		return false
+	}
+	for _, n := range w.names {
+		if m := memos[n]; m == nil || m.state != evaluated {
+			return false
+		}
+	}
+	return true
+}
+
+func (ev *evaluation) buildVarObject(fr *frame, w *wants, traversals []hcl.Traversal) cty.Value {
+	mi := fr.mi
+	names := w.names
+	if w.all {
+		names = sortedKeys(mi.cfg.variables)
+	}
+	obj := make(map[string]cty.Value, len(names))
+	for _, n := range names {
+		obj[n] = ev.variable(mi, n, subjectFor(traversals, "var", n))
+	}
+	return cty.ObjectVal(obj)
+}
+
+func (ev *evaluation) localObject(mi *modInst, w *wants, traversals []hcl.Traversal) cty.Value {
+	key := w.key()
+	if v, ok := mi.localObjs[key]; ok {
+		return v
+	}
+	v := ev.buildLocalObject(mi, w, traversals)
+	if allEvaluated(mi.locals, w) {
+		mi.localObjs[key] = v
+	}
+	return v
+}
+
+func (ev *evaluation) buildLocalObject(mi *modInst, w *wants, traversals []hcl.Traversal) cty.Value {
+	names := w.names
+	if w.all {
+		names = sortedKeys(mi.cfg.locals)
+	}
+	obj := make(map[string]cty.Value, len(names))
+	for _, n := range names {
+		obj[n] = ev.local(mi, n, subjectFor(traversals, "local", n))
+	}
+	return cty.ObjectVal(obj)
+}
+
+// resourceValue is what a reference to a resource or data source reads: one
+// object, a tuple of them (count) or an object of them (for_each). Each
+// value carries the resource's address as a mark; attributes the
+// configuration does not set are Unknown.
+func (ev *evaluation) resourceValue(mi *modInst, key string, w *wants, traversals []hcl.Traversal) cty.Value {
+	rs := ev.resource(mi, key)
+	if rs == nil {
+		parts := strings.Split(key, ".")
+		what := "resource"
+		if parts[0] == "data" {
+			what = "data source"
+		}
+		return ev.undeclared(what, key, subjectFor(traversals, parts...))
+	}
+	wk := w.key()
+	if v, ok := rs.values[wk]; ok {
+		return v
+	}
+	v, complete := ev.buildResourceValue(mi, rs, w)
+	if complete {
+		if rs.values == nil {
+			rs.values = map[string]cty.Value{}
+		}
+		rs.values[wk] = v
+	}
+	return v
+}
+
+// buildResourceValue builds what resourceValue returns; complete is false
+// when an instance could not be evaluated yet (a cycle), so the value must
+// not be cached.
+func (ev *evaluation) buildResourceValue(mi *modInst, rs *resState, w *wants) (cty.Value, bool) {
+	key := rs.decl.key
+	insts := ev.expand(rs)
+	if rs.state != evaluated {
+		return unknownMaybeNull(mi.prefix() + key + " depends on itself"), false
+	}
+	for _, ri := range insts {
+		ev.instanceAttrs(ri, rs.decl)
+		if ri.state != evaluated {
+			return unknownMaybeNull(ri.addr + " depends on itself"), false
+		}
+	}
+	switch rs.mode {
+	case unknownExpansion:
+		return unknownMaybeNull(rs.why).Mark(refMark(insts[0].addr)), true
+	case single:
+		if len(insts) == 0 {
+			return unknownMaybeNull(mi.prefix() + key + " could not be expanded"), true
+		}
+		return ev.instanceObject(insts[0], rs.decl, w), true
+	case counted:
+		if len(insts) == 0 {
+			return cty.EmptyTupleVal, true
+		}
+		list := make([]cty.Value, len(insts))
+		for i, ri := range insts {
+			list[i] = ev.instanceObject(ri, rs.decl, w)
+		}
+		return cty.TupleVal(list), true
+	}
+	obj := make(map[string]cty.Value, len(insts))
+	for _, ri := range insts {
+		k, _ := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(ri.key, "["), "]"))
+		obj[k] = ev.instanceObject(ri, rs.decl, w)
+	}
+	return cty.ObjectVal(obj), true
+}
+
+func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty.Value {
+	attrs := ev.instanceAttrs(ri, d)
+	if attrs == nil && ri.state != evaluated {
+		return unknownMaybeNull(ri.addr + " depends on itself")
+	}
+	// The object as a whole carries the address: whatever is read from it
+	// carries it too.
+	obj := make(map[string]cty.Value, len(attrs)+2)
+	maps.Copy(obj, attrs)
+	add := func(name string) {
+		if _, ok := obj[name]; ok {
+			return
+		}
+		if alwaysSetAttributes[name] {
+			obj[name] = unknownString.Mark(reasonMark("known after apply: " + ri.addr + "." + name))
+			return
+		}
+		obj[name] = unknownMaybeNull(ri.addr + "." + name + " is not set in the configuration and is known only after apply")
+	}
+	for _, name := range w.names {
+		add(name)
+	}
+	if w.all {
+		for name := range alwaysSetAttributes {
+			add(name)
+		}
+	}
+	return cty.ObjectVal(obj).Mark(refMark(ri.addr))
+}
+
+// moduleValue is what a reference to a module call reads: an object of its
+// outputs, or a tuple or object of such objects for count and for_each.
+func (ev *evaluation) moduleValue(mi *modInst, name string, w *wants, traversals []hcl.Traversal) cty.Value {
+	cs := ev.call(mi, name)
+	if cs == nil {
+		return ev.undeclared("module call", name, subjectFor(traversals, "module", name))
+	}
+	if cs.decl.child == nil {
+		return unknownMaybeNull(fmt.Sprintf("the outputs of module %s are unknown: %s", name, cs.decl.unloaded))
+	}
+	insts := ev.expandCall(cs, mi)
+	if cs.mode == unknownExpansion || cs.state != evaluated {
+		why := cs.why
+		if why == "" {
+			why = "module " + name + " could not be expanded"
+		}
+		return unknownMaybeNull(why)
+	}
+	objs := make([]cty.Value, len(insts))
+	for i, child := range insts {
+		names := w.names
+		if w.all {
+			names = sortedKeys(child.cfg.outputs)
+		}
+		obj := make(map[string]cty.Value, len(names))
+		for _, n := range names {
+			if _, ok := child.cfg.outputs[n]; ok {
+				obj[n] = ev.output(child, n)
+			}
+		}
+		objs[i] = cty.ObjectVal(obj)
+	}
+	switch cs.mode {
+	case single:
+		if len(objs) == 0 {
+			return unknownMaybeNull("module " + name + " has no instance")
+		}
+		return objs[0]
+	case counted:
+		return cty.TupleVal(objs)
+	}
+	obj := make(map[string]cty.Value, len(objs))
+	for i, k := range cs.keys {
+		key, _ := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(k, "["), "]"))
+		obj[key] = objs[i]
+	}
+	return cty.ObjectVal(obj)
+}
