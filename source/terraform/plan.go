@@ -88,13 +88,14 @@ type planReader struct {
 	start    int // offset of planned_values, where resource addresses are searched
 	// resolved memoises resolve by module and reference.
 	resolved map[string][]string
+	seen     map[string]bool // addresses collected
 }
 
 func newPlanReader(path string, data []byte, plan *tfjson.Plan) *planReader {
 	r := &planReader{
 		path: path, data: data, plan: plan,
 		unknown: map[string]any{}, modules: map[string]bool{"": true}, byModule: map[string]map[string][]string{},
-		resolved: map[string][]string{},
+		resolved: map[string][]string{}, seen: map[string]bool{},
 	}
 	if i := bytes.Index(data, []byte(`"planned_values"`)); i >= 0 {
 		r.start = i
@@ -107,15 +108,18 @@ func newPlanReader(path string, data []byte, plan *tfjson.Plan) *planReader {
 	return r
 }
 
-func (r *planReader) collect(m *tfjson.StateModule, out *[]*tfjson.StateResource) {
+// collect gathers the resources of m and its children into out, and
+// indexes them; with onlyData, only data sources not yet seen.
+func (r *planReader) collect(m *tfjson.StateModule, out *[]*tfjson.StateResource, onlyData bool) {
 	if m == nil {
 		return
 	}
 	r.modules[m.Address] = true
 	for _, res := range m.Resources {
-		if res == nil {
+		if res == nil || r.seen[res.Address] || onlyData && res.Mode != tfjson.DataResourceMode {
 			continue
 		}
+		r.seen[res.Address] = true
 		*out = append(*out, res)
 		module, _, _ := splitAddress(res.Address)
 		key := res.Type + "." + res.Name
@@ -131,13 +135,19 @@ func (r *planReader) collect(m *tfjson.StateModule, out *[]*tfjson.StateResource
 		}
 	}
 	for _, c := range m.ChildModules {
-		r.collect(c, out)
+		r.collect(c, out, onlyData)
 	}
 }
 
 func (r *planReader) instances(root *tfjson.StateModule) []*instance {
 	var resources []*tfjson.StateResource
-	r.collect(root, &resources)
+	r.collect(root, &resources, false)
+	// Data sources read while planning are in prior_state, not in
+	// planned_values; they are not entities, but references to them say
+	// where a value came from.
+	if ps := r.plan.PriorState; ps != nil && ps.Values != nil {
+		r.collect(ps.Values.RootModule, &resources, true)
+	}
 	out := make([]*instance, 0, len(resources))
 	for _, res := range resources {
 		module, _, _ := splitAddress(res.Address)

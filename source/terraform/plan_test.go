@@ -166,3 +166,26 @@ func TestPlanReferenceLoop(t *testing.T) {
 		t.Errorf("a reference that resolves to no resource is a maybe-null Unknown: %v", inv.Entities[0].Attrs)
 	}
 }
+
+func TestPlanDataSourceFromPriorState(t *testing.T) {
+	plan := `{"format_version":"1.2",
+ "planned_values":{"root_module":{"resources":[
+  {"address":"aws_cloudtrail.org","mode":"managed","type":"aws_cloudtrail","name":"org",
+   "values":{"name":"org","cloud_watch_logs_group_arn":"arn:aws:logs:us-east-1:111122223333:log-group:org-cloudtrail:*"}}]}},
+ "prior_state":{"format_version":"1.0","values":{"root_module":{"resources":[
+  {"address":"data.aws_cloudwatch_log_group.org","mode":"data","type":"aws_cloudwatch_log_group","name":"org",
+   "values":{"name":"org-cloudtrail","arn":"arn:aws:logs:us-east-1:111122223333:log-group:org-cloudtrail"}}]}}},
+ "configuration":{"root_module":{"resources":[{"address":"aws_cloudtrail.org","mode":"managed","type":"aws_cloudtrail","name":"org",
+   "expressions":{"cloud_watch_logs_group_arn":{"references":["data.aws_cloudwatch_log_group.org.arn","data.aws_cloudwatch_log_group.org"]}}}]}}}`
+	dir := writeTree(t, map[string]string{"plan.json": plan})
+	inv := load(t, dir+"/plan.json", Options{})
+	var ids []string
+	for _, e := range inv.Entities {
+		ids = append(ids, e.ID)
+	}
+	if diff := cmp.Diff([]string{"aws_cloudtrail.org", "aws_cloudtrail.org"}, ids); diff != "" {
+		t.Errorf("data sources are not entities (-want +got):\n%s", diff)
+	}
+	ct := find(t, inv, "CloudTrail", "aws_cloudtrail.org")
+	unknown(t, "metricFilters", ct.Attrs["metricFilters"], entity.UnknownMaybeNull, "read from data.aws_cloudwatch_log_group.org")
+}
