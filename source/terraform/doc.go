@@ -37,6 +37,19 @@
 // was read from, so that "${aws_cloudwatch_log_group.x.arn}:*" still says which
 // log group a trail writes to.
 //
+// A resource whose count or for_each is known only after apply is checked
+// through one representative instance, addressed [*]; for a trail, the
+// inventory also records a Failure, so that a List<CloudTrail> rule cannot
+// pass on a trail that may never be created.
+//
+// A plan is read from planned_values (attributes), resource_changes'
+// after_unknown (what is known only after apply: a set Unknown when the
+// configuration references a resource, or for arn and id; otherwise one that
+// may be null), configuration (references, followed through module
+// variables and outputs; not through locals, which plans do not describe)
+// and prior_state (data sources). Plans carry no comments, so no
+// suppressions.
+//
 // Inline suppressions are comments on or above a block, or inside it:
 //
 //	# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-01-31 single-region by design
