@@ -351,7 +351,7 @@ func TestCallTimeout(t *testing.T) {
 	w := scenarioWorld()
 	w.Faults = []awsfake.Fault{{Action: "logs:DescribeMetricFilters", Delay: time.Minute}}
 	start := time.Now()
-	inv, _ := collect(t, w, Options{Regions: scannedRegions, MaxAttempts: 1, CallTimeout: 100 * time.Millisecond})
+	inv, _ := collect(t, w, Options{Regions: scannedRegions, MaxAttempts: 1, CallTimeout: 2 * time.Second})
 	if el := time.Since(start); el > 10*time.Second {
 		t.Errorf("took %v", el)
 	}
