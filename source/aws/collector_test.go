@@ -427,3 +427,18 @@ func TestAssumeRole(t *testing.T) {
 		t.Errorf("wrong external id: err = %v", err)
 	}
 }
+
+// TestRegionsUnlistable stops when the regions were not named and
+// ec2:DescribeRegions is denied, and says how to go on.
+func TestRegionsUnlistable(t *testing.T) {
+	w := scenarioWorld()
+	w.Faults = []awsfake.Fault{{Action: "ec2:DescribeRegions", Code: "UnauthorizedOperation", Status: 403, Message: "not authorized"}}
+	srv := awsfake.NewServer(w)
+	defer srv.Close()
+	isolateFromHost(t)
+	_, err := Collect(context.Background(), Options{Endpoint: srv.URL, MaxBackoff: time.Millisecond,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDX", "s", "")})
+	if err == nil || !strings.Contains(err.Error(), "pass --region") || !strings.Contains(err.Error(), "ec2:DescribeRegions in us-east-1: UnauthorizedOperation") {
+		t.Errorf("err = %v", err)
+	}
+}
