@@ -253,6 +253,10 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 
 	trails := c.describeTrails(ctx, regions)
 	entities := c.enrichTrails(ctx, trails)
+	if err := ctx.Err(); err != nil {
+		// Interrupted: what was read is incomplete everywhere.
+		return nil, fmt.Errorf("collection interrupted: %w", err)
+	}
 
 	inv := &entity.Inventory{CollectedAt: started, Tool: c.opts.Tool}
 	inv.AddScope(entity.Scope{Kind: entity.ScopeAWSAccount, ID: account, Regions: regions})

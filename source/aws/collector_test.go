@@ -442,3 +442,26 @@ func TestRegionsUnlistable(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestInterruptedCollectionFails returns no inventory when the context is
+// cancelled: a half-read account must not look like a collected one.
+func TestInterruptedCollectionFails(t *testing.T) {
+	w := scenarioWorld()
+	w.Faults = []awsfake.Fault{{Action: "logs:DescribeMetricFilters", Delay: time.Minute}}
+	srv := awsfake.NewServer(w)
+	defer srv.Close()
+	isolateFromHost(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Interrupt once the trails are listed; the metric filters stall.
+	progress := func(done, inFlight int) {
+		if done == 1+len(scannedRegions) {
+			cancel()
+		}
+	}
+	inv, err := Collect(ctx, Options{Endpoint: srv.URL, Regions: scannedRegions, MaxBackoff: time.Millisecond,
+		Progress: progress, Credentials: credentials.NewStaticCredentialsProvider("AKIDX", "s", "")})
+	if inv != nil || err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("inventory %v, err %v", inv != nil, err)
+	}
+}
