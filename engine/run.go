@@ -157,7 +157,7 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 			res.findings = append(res.findings, c.finding(ex, e, scope, Error, errorMessage(fs), nil))
 			continue
 		}
-		out := c.prog.Eval(e.Attrs, now)
+		out := c.eval(e.Attrs, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
 			continue
@@ -186,7 +186,7 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 			items = []any{}
 		}
 		root := map[string]any{"items": items}
-		out := c.prog.Eval(root, now)
+		out := c.eval(root, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
 			continue
@@ -275,7 +275,7 @@ func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Sc
 	if result == Pass {
 		return c.finding(ex, e, scope, Pass, "", nil)
 	}
-	expl := c.prog.Explain(root, now)
+	expl := c.explain(root, now)
 	msg := expl.Summary
 	if result == Unknown && len(expl.Unknowns) > 0 && !strings.Contains(msg, expl.Unknowns[0]) {
 		msg = strings.TrimPrefix(msg+"; unknown until apply: "+strings.Join(expl.Unknowns, ", "), "; ")
@@ -284,6 +284,27 @@ func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Sc
 		msg = out.Err.Error()
 	}
 	return c.finding(ex, e, scope, result, msg, expl.Lines)
+}
+
+// eval evaluates the rule on root. A panic in the evaluator (a bug) becomes
+// an ERROR result for this entity instead of ending the scan.
+func (c *compiledRule) eval(root any, now time.Time) (out gsl.Result) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = gsl.Result{Outcome: gsl.Error, Err: fmt.Errorf("internal error evaluating %s: %v", c.rule.ID, r)}
+		}
+	}()
+	return c.prog.Eval(root, now)
+}
+
+// explain is Program.Explain, with a panic turned into an explanation.
+func (c *compiledRule) explain(root any, now time.Time) (ex *gsl.Explanation) {
+	defer func() {
+		if r := recover(); r != nil {
+			ex = &gsl.Explanation{Outcome: gsl.Error, Summary: fmt.Sprintf("internal error explaining %s: %v", c.rule.ID, r)}
+		}
+	}()
+	return c.prog.Explain(root, now)
 }
 
 func resultOf(o gsl.Outcome) Result {
