@@ -484,3 +484,24 @@ func TestInterruptedCollectionFails(t *testing.T) {
 		t.Errorf("inventory %v, err %v", inv != nil, err)
 	}
 }
+
+// TestDimensionedMetricIsUnknown does not list alarms for a metric with
+// dimensions (DescribeAlarmsForMetric needs their values) and says so,
+// rather than claiming the filter has no alarm.
+func TestDimensionedMetricIsUnknown(t *testing.T) {
+	w := scenarioWorld()
+	w.Faults = nil
+	w.LogGroups[0].Filters[0].Transformations[0].Dimensions = map[string]string{"EventName": "$.eventName"}
+	inv, srv := collect(t, w, Options{Regions: scannedRegions})
+	f := byName(inv)["main"].Attrs["metricFilters"].([]any)[0].(map[string]any)
+	mt := f["metricTransformations"].([]any)[0].(map[string]any)
+	if !entity.IsUnknown(mt["alarms"]) || !entity.IsUnknown(f["hasSNSSubscriber"]) {
+		t.Errorf("alarms = %v, hasSNSSubscriber = %v, want Unknown", mt["alarms"], f["hasSNSSubscriber"])
+	}
+	if diff := cmp.Diff(map[string]any{"EventName": "$.eventName"}, mt["dimensions"]); diff != "" {
+		t.Errorf("dimensions (-want +got):\n%s", diff)
+	}
+	if n := srv.Calls()["cloudwatch:DescribeAlarmsForMetric@eu-west-1"]; n != 3 {
+		t.Errorf("%d DescribeAlarmsForMetric calls, want 3 (not for the dimensioned metric)", n)
+	}
+}

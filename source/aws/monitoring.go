@@ -112,6 +112,22 @@ func (c *Collector) filterValue(ctx context.Context, lg logGroup, f logstypes.Me
 	var wg sync.WaitGroup
 	for i, mt := range f.MetricTransformations {
 		wg.Go(func() {
+			if len(mt.Dimensions) > 0 {
+				// DescribeAlarmsForMetric needs the dimensions' values,
+				// which come from each log event: the alarms cannot be
+				// listed, and "none" would be a false FAIL.
+				u := entity.NewUnknown(entity.UnknownMaybeNull, "metric "+aws.ToString(mt.MetricNamespace)+"/"+
+					aws.ToString(mt.MetricName)+" has dimensions; its alarms cannot be listed by name and namespace")
+				transforms[i] = map[string]any{
+					"metricName":      aws.ToString(mt.MetricName),
+					"metricNamespace": aws.ToString(mt.MetricNamespace),
+					"metricValue":     aws.ToString(mt.MetricValue),
+					"dimensions":      dimensionsValue(mt.Dimensions),
+					"alarms":          u,
+				}
+				has[i] = u
+				return
+			}
 			key := metricKey{region: lg.region, namespace: aws.ToString(mt.MetricNamespace), name: aws.ToString(mt.MetricName)}
 			ar := c.joins.alarms.get(key, func() alarmsResult {
 				alarms, err := c.alarmsForMetric(ctx, key)
@@ -146,6 +162,14 @@ func (c *Collector) filterValue(ctx context.Context, lg logGroup, f logstypes.Me
 		"metricTransformations": transforms,
 		"hasSNSSubscriber":      hasSNS,
 	}, hasSNS
+}
+
+func dimensionsValue(d map[string]string) map[string]any {
+	out := make(map[string]any, len(d))
+	for k, v := range d {
+		out[k] = v
+	}
+	return out
 }
 
 // alarmValue normalises one alarm with the confirmed subscriptions of the

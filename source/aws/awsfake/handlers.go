@@ -250,7 +250,11 @@ func (s *Server) describeMetricFilters(req *request) (any, *apiError) {
 		for _, f := range g.Filters[start:end] {
 			mts := []any{}
 			for _, mt := range f.Transformations {
-				mts = append(mts, map[string]any{"metricName": mt.MetricName, "metricNamespace": mt.Namespace, "metricValue": mt.Value})
+				m := map[string]any{"metricName": mt.MetricName, "metricNamespace": mt.Namespace, "metricValue": mt.Value}
+				if len(mt.Dimensions) > 0 {
+					m["dimensions"] = mt.Dimensions
+				}
+				mts = append(mts, m)
 			}
 			list = append(list, map[string]any{"filterName": f.Name, "filterPattern": f.Pattern, "logGroupName": g.Name,
 				"metricTransformations": mts, "creationTime": 1700000000000})

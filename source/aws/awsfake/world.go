@@ -95,6 +95,8 @@ type MetricFilter struct {
 // Transformation is one metric transformation of a filter.
 type Transformation struct {
 	MetricName, Namespace, Value string
+	// Dimensions map dimension names to log event fields ("$.region").
+	Dimensions map[string]string
 }
 
 // Alarm is one CloudWatch metric alarm.
