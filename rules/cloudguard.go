@@ -86,6 +86,16 @@ func ImportCloudGuard(name string, data []byte) ([]*Rule, error) {
 		if tag := strings.TrimSpace(cg.ComplianceTag); tag != "" {
 			r.Frameworks = []FrameworkRef{{Framework: framework, Control: tag}}
 		}
+		// The rule must make a valid rule file: write it and read it back,
+		// which also parses its remediation template.
+		data, err := Marshal(r)
+		if err == nil {
+			r, err = Parse(r.ID+".yaml", data)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", where, err))
+			continue
+		}
 		out = append(out, r)
 	}
 	if errs := checkUnique(out); len(errs) > 0 {

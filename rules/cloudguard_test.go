@@ -77,3 +77,38 @@ func TestImportCloudGuardErrors(t *testing.T) {
 		})
 	}
 }
+
+func FuzzImportCloudGuard(f *testing.F) {
+	data, err := os.ReadFile("testdata/cloudguard-ruleset.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte(`[{"severity":"Low","logic":"A should have x","ruleId":"A.1","remediation":"{{x}}"}]`))
+	f.Add([]byte(`{"rules":[{"severity":"high","logic":"List<A> should have items","complianceTag":"CIS AWS Foundations"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, err := ImportCloudGuard("f.json", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.json") && !strings.Contains(err.Error(), "already used") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		// Every imported rule must write out as a rule file that reads back.
+		for _, r := range rs {
+			out, err := Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := Parse("r.yaml", out)
+			if err != nil {
+				// Imported text that cannot make a valid rule file must be
+				// rejected by the importer, not written.
+				t.Fatalf("imported rule does not read back: %v\n%s", err, out)
+			}
+			if back.ID != r.ID || back.Logic != r.Logic {
+				t.Fatalf("round trip changed %q/%q to %q/%q", r.ID, r.Logic, back.ID, back.Logic)
+			}
+		}
+	})
+}
