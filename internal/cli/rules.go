@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -45,17 +46,25 @@ of "framework version", e.g. "cis", "CIS AWS Foundations 3.0.0", "hipaa");
 				return exitCode(ExitBadUsage, err)
 			}
 			tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tENTITY\tTITLE")
+			if framework != "" {
+				fmt.Fprintln(tw, "ID\tSEVERITY\tENTITY\tCONTROLS\tTITLE")
+			} else {
+				fmt.Fprintln(tw, "ID\tSEVERITY\tENTITY\tTITLE")
+			}
 			n := 0
 			for _, r := range rs {
 				if r.Severity < min {
 					continue
 				}
-				if framework != "" && !mapsTo(r, framework) {
+				if framework == "" {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Entity, r.Title)
+					n++
 					continue
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Entity, r.Title)
-				n++
+				if controls := controlsOf(r, framework); controls != "" {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Entity, controls, r.Title)
+					n++
+				}
 			}
 			if n == 0 {
 				return exitCode(ExitFailed, errors.New("no rule matches"))
@@ -70,13 +79,25 @@ of "framework version", e.g. "cis", "CIS AWS Foundations 3.0.0", "hipaa");
 	return cmd
 }
 
-func mapsTo(r *rules.Rule, framework string) bool {
+// controlsOf lists the rule's controls in the frameworks that match, as
+// "1.2.0:3.5,1.4.0:4.5" ("-" for a framework without control ids), or ""
+// when the rule maps to none.
+func controlsOf(r *rules.Rule, framework string) string {
+	var out []string
 	for _, f := range r.Frameworks {
-		if f.Matches(framework) {
-			return true
+		if !f.Matches(framework) {
+			continue
+		}
+		switch {
+		case f.Control != "" && f.Version != "":
+			out = append(out, f.Version+":"+f.Control)
+		case f.Control != "":
+			out = append(out, f.Control)
+		default:
+			out = append(out, "-")
 		}
 	}
-	return false
+	return strings.Join(slices.Compact(out), ",")
 }
 
 func newRulesShowCmd(s *streams, ruleDirs *[]string) *cobra.Command {

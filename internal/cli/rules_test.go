@@ -15,14 +15,18 @@ func TestRulesList(t *testing.T) {
 		// want lists the IDs expected, in order; nil to only count.
 		want  []string
 		count int
+		// controls must appear in the output when set.
+		controls string
 	}{
-		{"all", []string{"rules"}, ExitOK, nil, 36},
+		{"all", []string{"rules"}, ExitOK, nil, 36, ""},
 		{"severity high or above", []string{"rules", "--severity", "high"}, ExitOK,
-			[]string{"D9.AWS.MON.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03"}, 3},
-		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low"}, ExitOK, nil, 33},
-		{"seed page framework", []string{"rules", "--framework", "gdpr"}, ExitOK, []string{"D9.AWS.MON.05"}, 1},
-		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium", "--framework", ""}, ExitOK, nil, 30},
-		{"no match", []string{"rules", "--framework", "FedRAMP"}, ExitFailed, nil, 0},
+			[]string{"D9.AWS.MON.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03"}, 3, ""},
+		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low"}, ExitOK, nil, 33, ""},
+		{"controls of one version", []string{"rules", "--framework", "cis aws foundations 6.0.0", "--severity", "high"}, ExitOK,
+			[]string{"D9.AWS.MON.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03"}, 3, "VIGIL.AWS.LOG.01  High      CloudTrail  6.0.0:4.1"},
+		{"seed page framework", []string{"rules", "--framework", "gdpr"}, ExitOK, []string{"D9.AWS.MON.05"}, 1, ""},
+		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium", "--framework", ""}, ExitOK, nil, 30, ""},
+		{"no match", []string{"rules", "--framework", "FedRAMP"}, ExitFailed, nil, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,6 +44,9 @@ func TestRulesList(t *testing.T) {
 			var ids []string
 			for _, l := range lines[1:] {
 				ids = append(ids, strings.Fields(l)[0])
+			}
+			if tt.controls != "" && !strings.Contains(out, tt.controls) {
+				t.Errorf("output lacks %q:\n%s", tt.controls, out)
 			}
 			if len(ids) != tt.count {
 				t.Errorf("%d rules, want %d:\n%s", len(ids), tt.count, out)
