@@ -309,7 +309,8 @@ func jsonError(data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		off = syn.Offset
+		// Offset counts the bad byte itself; point at it.
+		off = max(syn.Offset-1, 0)
 	case errors.As(err, &typ):
 		off = typ.Offset
 	}

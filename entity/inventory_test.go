@@ -54,7 +54,7 @@ func TestDecodeErrors(t *testing.T) {
 		name, in, want string
 	}{
 		{"empty", ``, "empty input: want a JSON document"},
-		{"syntax", "{\"vigil_inventory\": 1,\n \"entities\": [}", "2:16: invalid character '}' looking for beginning of value"},
+		{"syntax", "{\"vigil_inventory\": 1,\n \"entities\": [}", "2:15: invalid character '}' looking for beginning of value"},
 		{"no version", `{"entities": []}`, `not a vigil inventory: the "vigil_inventory" version field is missing`},
 		{"future version", `{"vigil_inventory": 2}`, "inventory version 2 is not supported: this vigil reads version 1"},
 		{"unknown field", `{"vigil_inventory": 1, "entites": []}`, `json: unknown field "entites"`},
