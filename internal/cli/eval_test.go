@@ -152,7 +152,7 @@ func TestEvalBadInput(t *testing.T) {
 	}{
 		{"no input", "", []string{"eval", ruleLog01}, "vigil: no input: give the entities with --input FILE\n"},
 		{"missing file", "", []string{"eval", ruleLog01, "-i", "testdata/eval/nope.json"}, "vigil: open testdata/eval/nope.json: no such file or directory\n"},
-		{"bad JSON", `[{"a": }]`, []string{"eval", ruleLog01, "-i", "-"}, "vigil: <stdin>: 1:9: invalid character '}' looking for beginning of value\n"},
+		{"bad JSON", `[{"a": }]`, []string{"eval", ruleLog01, "-i", "-"}, "vigil: <stdin>: 1:8: invalid character '}' looking for beginning of value\n"},
 		{"not JSON", "hello", []string{"eval", ruleLog01, "-i", "-"}, "vigil: <stdin>: want a vigil inventory (a JSON object) or a JSON array of attribute objects\n"},
 		{"not objects", "[1]", []string{"eval", ruleLog01, "-i", "-"}, "vigil: <stdin>: [0]: want an object of attributes, found number\n"},
 		{"bad format", "", []string{"eval", ruleLog01, "-i", evalTrails, "--format", "xml"}, "vigil: unknown --format \"xml\": want text or json\n"},
