@@ -167,6 +167,9 @@ func (m *moduleConfig) addVariable(b *hcl.Block) hcl.Diagnostics {
 }
 
 func (m *moduleConfig) addCall(b *hcl.Block, rng hcl.Range) hcl.Diagnostics {
+	if !hclsyntax.ValidIdentifier(b.Labels[0]) {
+		return hcl.Diagnostics{invalidLabel(b, 0, "module name")}
+	}
 	attrs, diags := b.Body.JustAttributes()
 	c := &callDecl{name: b.Labels[0], inputs: map[string]*hcl.Attribute{}, rng: rng}
 	if prev, dup := m.callNames[c.name]; dup {
@@ -211,6 +214,11 @@ func (m *moduleConfig) addCall(b *hcl.Block, rng hcl.Range) hcl.Diagnostics {
 }
 
 func (m *moduleConfig) addResource(b *hcl.Block, rng hcl.Range) hcl.Diagnostics {
+	for i, what := range []string{"type", "name"} {
+		if !hclsyntax.ValidIdentifier(b.Labels[i]) {
+			return hcl.Diagnostics{invalidLabel(b, i, b.Type+" "+what)}
+		}
+	}
 	r := &resourceDecl{managed: b.Type == "resource", typ: b.Labels[0], name: b.Labels[1], defRange: b.DefRange, rng: rng}
 	r.key = r.typ + "." + r.name
 	if !r.managed {
@@ -251,5 +259,20 @@ func duplicate(what, name string, prev, this hcl.Range) *hcl.Diagnostic {
 		Summary:  "Duplicate " + what,
 		Detail:   fmt.Sprintf("The %s %q was already declared at %s; names must be unique within a module.", what, name, prev),
 		Subject:  this.Ptr(),
+	}
+}
+
+// invalidLabel reports a block label that is not a valid identifier, as
+// Terraform requires of resource types and names and module names.
+func invalidLabel(b *hcl.Block, i int, what string) *hcl.Diagnostic {
+	subject := b.DefRange
+	if i < len(b.LabelRanges) {
+		subject = b.LabelRanges[i]
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid " + what,
+		Detail:   fmt.Sprintf("%q is not a valid %s: it must start with a letter or underscore and contain only letters, digits, underscores and dashes.", b.Labels[i], what),
+		Subject:  subject.Ptr(),
 	}
 }

@@ -208,6 +208,16 @@ resource "aws_cloudtrail" "t" {
 			entities: []string{"aws_cloudwatch_metric_alarm.a"},
 		},
 		{
+			name:  "empty resource labels in JSON",
+			files: map[string]string{"main.tf.json": `{"resource":{"":{"":{}}}}`},
+			want:  []string{`error main.tf.json:1,14-16: Invalid resource type: "" is not a valid resource type: it must start with a letter or underscore and contain only letters, digits, underscores and dashes.`},
+		},
+		{
+			name:  "resource name that is not an identifier",
+			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"1st\" {}\n"},
+			want:  []string{`error main.tf:1,27-32: Invalid resource name: "1st" is not a valid resource name: it must start with a letter or underscore and contain only letters, digits, underscores and dashes.`},
+		},
+		{
 			name:     "invalid suppression date",
 			files:    map[string]string{"main.tf": "# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-13-01 later\nresource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n}\n"},
 			want:     []string{`warning main.tf:1,1-1: Invalid vigil:ignore comment: The comment at main.tf:1 is ignored because its expiry "2027-13-01" is not a date YYYY-MM-DD. Write # vigil:ignore:RULE_ID[:exp:YYYY-MM-DD] reason.`},
