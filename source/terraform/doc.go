@@ -13,6 +13,17 @@
 // configuration does not declare, or what is known only after apply, is an
 // entity.Unknown with a reason, never a guess.
 //
+// Decisions in the chain: a declared aws_sns_topic_subscription counts as
+// confirmed when its protocol needs no confirmation (sqs, lambda, firehose,
+// application, sms, or http/https with endpoint_auto_confirms); an email
+// subscription waits for its recipient, so the topic's confirmedSubscriptions
+// is Unknown and, with no other subscriber, so is hasSNSSubscriber. For a log
+// group the configuration declares, its metric filters and alarms are those
+// the configuration declares; a log group it only looks up (data source,
+// literal ARN of an undeclared group, unknown variable) has Unknown metric
+// filters, and an alarm action on an undeclared topic has Unknown
+// subscriptions.
+//
 // HCL loading evaluates variables (defaults, terraform.tfvars, *.auto.tfvars,
 // --var-file, --var, TF_VAR_*), locals, local child modules, count, for_each,
 // dynamic blocks, conditionals and the Terraform functions that go-cty and
