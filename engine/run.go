@@ -191,7 +191,15 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 			res.notRelevant++
 			continue
 		}
-		res.findings = append(res.findings, c.evaluated(ex, nil, scope, out, root, now))
+		f := c.evaluated(ex, nil, scope, out, root, now)
+		if len(items) == 0 && f.Underlying != Pass {
+			where := "scope"
+			if scope.Kind == entity.ScopeAWSAccount {
+				where = "account"
+			}
+			f.Message = fmt.Sprintf("the %s has no %s; %s", where, c.target.Entity, f.Message)
+		}
+		res.findings = append(res.findings, f)
 	}
 	return res, nil
 }
