@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"text/tabwriter"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"vigil/engine"
 	"vigil/entity"
 	"vigil/filterpattern"
+	"vigil/source/terraform"
 )
 
 func init() { register(newDiffCmd) }
@@ -128,7 +130,10 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 			}
 			var invs [2]*entity.Inventory
 			for i, p := range args {
-				inv, err := loadInput(p)
+				inv, err := loadInput(p, &inputOptions{
+					terraform: terraform.Options{Environ: os.Environ()},
+					diags:     s.err,
+				})
 				if err != nil {
 					return exitCode(ExitBadUsage, fmt.Errorf("%s: %w", p, err))
 				}

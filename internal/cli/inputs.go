@@ -7,8 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"vigil/entity"
+	"vigil/source/terraform"
 )
 
 // maxInputBytes is the largest input file vigil reads.
@@ -26,18 +30,100 @@ type input struct {
 }
 
 // inputKind is one kind of input vigil can scan: how to recognise it and how
-// to load it into an inventory.
+// to load it into an inventory. load may return an inventory and an error
+// together: the input was partly read (a Terraform file that does not parse
+// among others that do), and what was read is still scanned.
 type inputKind struct {
 	name   string
 	detect func(in input) bool
-	load   func(in input) (*entity.Inventory, error)
+	load   func(in input, opts *inputOptions) (*entity.Inventory, error)
+}
+
+// inputOptions are what loading needs beyond the path: Terraform variables,
+// and where diagnostics go.
+type inputOptions struct {
+	terraform terraform.Options
+	// diags receives Terraform diagnostics (errors and warnings) rendered
+	// with their source snippet.
+	diags io.Writer
+	// qualifyScopes names Terraform root modules by their path ("infra/prod")
+	// rather than relative to the input ("."), so that several inputs in
+	// one scan do not share a scope. "vigil diff" leaves it off, so the
+	// same module compares equal in two checkouts.
+	qualifyScopes bool
 }
 
 // inputKinds are tried in order; the first whose detect is true loads the
-// input. Terraform directories and plan JSON are added here when their
-// sources are wired in.
+// input.
 var inputKinds = []inputKind{
 	{name: "inventory JSON", detect: isInventoryJSON, load: loadInventoryFile},
+	{name: "Terraform plan JSON", detect: isPlanJSON, load: loadTerraform},
+	{name: "Terraform", detect: isTerraformDir, load: loadTerraform},
+}
+
+// isPlanJSON recognises "terraform show -json" output by its format_version
+// field; the Terraform loader checks the rest.
+func isPlanJSON(in input) bool {
+	return in.head != nil && bytes.HasPrefix(bytes.TrimSpace(in.head), []byte("{")) &&
+		bytes.Contains(in.head, []byte(`"format_version"`))
+}
+
+// isTerraformDir accepts any directory: the loader finds the root modules
+// in it and says so when there are none.
+func isTerraformDir(in input) bool { return in.info.IsDir() }
+
+// loadTerraform loads a Terraform directory tree or plan JSON. Diagnostics
+// are printed with their snippets; any error among them makes the input count
+// as failed while the entities that could be built are still scanned.
+func loadTerraform(in input, opts *inputOptions) (*entity.Inventory, error) {
+	loader := terraform.NewLoader(opts.terraform)
+	inv, diags := loader.Load(in.path)
+	if len(diags) > 0 && opts.diags != nil {
+		w := hcl.NewDiagnosticTextWriter(opts.diags, loader.Files(), 100, false)
+		_ = w.WriteDiagnostics(diags)
+	}
+	if inv != nil && opts.qualifyScopes {
+		qualifyScopes(inv, in.path)
+	}
+	if diags.HasErrors() {
+		n := 0
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError {
+				n++
+			}
+		}
+		return inv, fmt.Errorf("%d Terraform error(s), shown above; the rest of the input was scanned", n)
+	}
+	return inv, nil
+}
+
+// qualifyScopes makes the root-module scopes of a Terraform input, which the
+// loader names relative to the input ("."), unique across inputs by joining
+// them to the input's path.
+func qualifyScopes(inv *entity.Inventory, path string) {
+	base := path
+	if info, err := os.Stat(path); err == nil && !info.IsDir() {
+		base = filepath.Dir(path)
+	}
+	renamed := map[string]string{}
+	for i, sc := range inv.Scopes {
+		if sc.Kind != entity.ScopeTerraformModule {
+			continue
+		}
+		id := filepath.ToSlash(filepath.Join(base, sc.ID))
+		renamed[sc.ID] = id
+		inv.Scopes[i].ID = id
+	}
+	for _, e := range inv.Entities {
+		if id, ok := renamed[e.Scope]; ok {
+			e.Scope = id
+		}
+	}
+	for i, f := range inv.Failures {
+		if id, ok := renamed[f.Scope]; ok {
+			inv.Failures[i].Scope = id
+		}
+	}
 }
 
 // isInventoryJSON recognises vigil's inventory format by its version field.
@@ -46,7 +132,7 @@ func isInventoryJSON(in input) bool {
 		bytes.Contains(in.head, []byte(`"vigil_inventory"`))
 }
 
-func loadInventoryFile(in input) (*entity.Inventory, error) {
+func loadInventoryFile(in input, _ *inputOptions) (*entity.Inventory, error) {
 	data, err := readLimited(in.path)
 	if err != nil {
 		return nil, err
@@ -70,8 +156,9 @@ func readLimited(path string) ([]byte, error) {
 	return data, nil
 }
 
-// loadInput recognises and loads one input.
-func loadInput(path string) (*entity.Inventory, error) {
+// loadInput recognises and loads one input. It may return an inventory
+// together with an error when the input was only partly read.
+func loadInput(path string, opts *inputOptions) (*entity.Inventory, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, unwrapPathError(err)
@@ -92,17 +179,14 @@ func loadInput(path string) (*entity.Inventory, error) {
 	}
 	for _, k := range inputKinds {
 		if k.detect(in) {
-			inv, err := k.load(in)
+			inv, err := k.load(in, opts)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k.name, err)
+				return inv, fmt.Errorf("%s: %w", k.name, err)
 			}
 			return inv, nil
 		}
 	}
-	if info.IsDir() {
-		return nil, errors.New("directory input (Terraform) is not supported by this build")
-	}
-	return nil, errors.New("not an input vigil can read: expected an inventory JSON (with \"vigil_inventory\")")
+	return nil, errors.New("not an input vigil can read: expected a Terraform directory, a Terraform plan JSON (terraform show -json) or a vigil inventory JSON")
 }
 
 // unwrapPathError drops the path from an *fs.PathError, since messages
@@ -116,16 +200,17 @@ func unwrapPathError(err error) error {
 }
 
 // loadInputs loads every path, one inventory per input. Each input that
-// cannot be loaded is reported as "PATH: error" in errs; the others are
-// still returned.
-func loadInputs(paths []string) (invs []*entity.Inventory, errs []error) {
+// cannot be loaded, or only in part, is reported as "PATH: error" in errs;
+// every inventory read, whole or in part, is returned.
+func loadInputs(paths []string, opts *inputOptions) (invs []*entity.Inventory, errs []error) {
 	for _, p := range paths {
-		one, err := loadInput(p)
+		one, err := loadInput(p, opts)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", p, err))
-			continue
 		}
-		invs = append(invs, one)
+		if one != nil {
+			invs = append(invs, one)
+		}
 	}
 	return invs, errs
 }

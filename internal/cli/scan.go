@@ -20,6 +20,7 @@ import (
 	"vigil/filterpattern"
 	"vigil/report"
 	"vigil/rules"
+	"vigil/source/terraform"
 )
 
 func init() { register(newScanCmd) }
@@ -36,6 +37,8 @@ type scanOptions struct {
 	framework  string
 	softFail   bool
 	showPass   bool
+	// Terraform inputs.
+	varFiles, vars []string
 }
 
 var (
@@ -65,29 +68,43 @@ func newScanCmd(s *streams) *cobra.Command {
 		Use:   "scan [flags] INPUT...",
 		Short: "Run the rule catalog on Terraform code, plan JSON or recorded inventories",
 		Long: `Run the rule catalog (and the rules of --rules directories) on each INPUT, and
-report the findings. An INPUT is recognised by its content: today a vigil
-inventory JSON file (as "vigil collect aws" writes it). Inputs that cannot be
-read are reported as "PATH: error" and the others are still scanned.
+report the findings. An INPUT is recognised by its content:
+
+  a directory         Terraform code: every root module in the tree, with its
+                      local modules, variables (defaults, terraform.tfvars,
+                      *.auto.tfvars, --var-file, --var, TF_VAR_*) and the
+                      references between resources
+  a plan JSON file    the output of "terraform show -json PLANFILE"
+  an inventory JSON   a recorded scan ("vigil collect aws -o FILE")
+
+Inputs that cannot be read are reported as "PATH: error" and the others are
+still scanned; a Terraform file that does not parse is reported with its
+file:line:col and the rest of its module is still scanned.
 
 Exit status: 0 when no finding at or above --severity-threshold is FAIL or
 ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 (unless --soft-fail, which always exits 0 once the scan has run).`,
-		Example: `  vigil scan examples/aws-inventory.json
+		Example: `  vigil scan examples/terraform examples/aws-inventory.json
+  vigil scan --var-file prod.tfvars infra/
   vigil scan --format sarif --output vigil.sarif snapshot.json
   vigil scan --only 'D9.AWS.MON.*' --severity-threshold medium snapshot.json`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageError("scan needs at least one INPUT (an inventory JSON file); see 'vigil scan --help'")
+				return usageError("scan needs at least one INPUT (a Terraform directory, a plan JSON or an inventory JSON); see 'vigil scan --help'")
 			}
 			if err := o.check(); err != nil {
 				return err
 			}
-			invs, inputErrs := loadInputs(args)
+			invs, inputErrs := loadInputs(args, &inputOptions{
+				terraform:     terraform.Options{VarFiles: o.varFiles, Vars: o.vars, Environ: os.Environ()},
+				diags:         s.err,
+				qualifyScopes: true,
+			})
 			for _, err := range inputErrs {
 				fmt.Fprintln(s.err, "vigil:", err)
 			}
-			if len(inputErrs) == len(args) {
+			if len(invs) == 0 {
 				if o.softFail {
 					return nil
 				}
@@ -114,6 +131,8 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.StringVar(&o.framework, "framework", "", `report only rules mapped to this framework version ("CIS AWS Foundations 3.0.0")`)
 	f.BoolVar(&o.softFail, "soft-fail", false, "exit 0 even when findings fail or inputs could not be read")
 	f.BoolVar(&o.showPass, "show-pass", false, "list PASS findings in the text report")
+	cmd.Flags().StringArrayVar(&o.varFiles, "var-file", nil, "Terraform variables file (.tfvars or .tfvars.json) for every Terraform input (repeatable)")
+	cmd.Flags().StringArrayVar(&o.vars, "var", nil, "Terraform variable NAME=VALUE for every Terraform input (repeatable; TF_VAR_NAME is read too)")
 	for _, sub := range scanSubcommands {
 		cmd.AddCommand(sub(s))
 	}
@@ -199,9 +218,14 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory) error {
 	return nil
 }
 
+// defaultTextWidth is the width of text reports written to a file or pipe.
+const defaultTextWidth = 200
+
 func (o *scanOptions) write(s *streams, run *engine.Run) error {
 	w, _ := report.Lookup(o.format)
-	opts := report.Options{Framework: o.framework, Tool: "vigil " + Version, ShowPass: o.showPass}
+	// Text tables wrap long messages at this width when the output is not
+	// a terminal (CI logs, files); on a terminal its own width is used.
+	opts := report.Options{Framework: o.framework, Tool: "vigil " + Version, ShowPass: o.showPass, Width: defaultTextWidth}
 	var out io.Writer = s.out
 	if o.output != "" {
 		f, err := os.Create(o.output)
