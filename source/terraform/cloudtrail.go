@@ -126,7 +126,7 @@ func (g *graph) cloudTrail(in *instance) map[string]any {
 		"kmsKeyId":                   a["kms_key_id"],
 		"cloudWatchLogsLogGroupArn":  a["cloud_watch_logs_group_arn"],
 		"cloudWatchLogsRoleArn":      a["cloud_watch_logs_role_arn"],
-		"status":                     map[string]any{"isLogging": boolAttr(a["enable_logging"], true)},
+		"status":                     trailStatus(a),
 		"tags":                       tags(a["tags"]),
 	}
 	selectors, advanced, rw := eventSelectors(a)
@@ -137,6 +137,23 @@ func (g *graph) cloudTrail(in *instance) map[string]any {
 	out["metricFilters"] = filters
 	out["hasSNSSubscriber"] = subscribed.value()
 	return out
+}
+
+// liveOnly is the reason given for trail status fields that exist only in a
+// running account.
+const liveOnly = "only known in a live account (cloudtrail:GetTrailStatus), not from code"
+
+// trailStatus is the trail's status as far as code can tell: whether logging
+// is enabled. The delivery times that live rules read (D9.AWS.LOG.03 asks for a
+// CloudWatch Logs delivery within the last day) are facts of a running trail,
+// so code makes them maybe-null unknowns rather than missing, which would
+// FAIL every trail in code.
+func trailStatus(a map[string]any) map[string]any {
+	return map[string]any{
+		"isLogging":                        boolAttr(a["enable_logging"], true),
+		"latestCloudWatchLogsDeliveryTime": entity.NewUnknown(entity.UnknownMaybeNull, liveOnly),
+		"latestDeliveryTime":               entity.NewUnknown(entity.UnknownMaybeNull, liveOnly),
+	}
 }
 
 func tags(v any) any {
