@@ -285,8 +285,10 @@ func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Sc
 	}
 	expl := c.explain(root, now)
 	msg := expl.Summary
-	if result == Unknown && len(expl.Unknowns) > 0 && !strings.Contains(msg, expl.Unknowns[0]) {
-		msg = strings.TrimPrefix(msg+"; unknown until apply: "+strings.Join(expl.Unknowns, ", "), "; ")
+	// The summary usually names the unknown values already ("x is unknown
+	// (...)"); when it does not, say which ones decided the result.
+	if result == Unknown && len(expl.Unknowns) > 0 && !strings.Contains(msg, "unknown") {
+		msg = strings.TrimPrefix(msg+"; unknown: "+strings.Join(expl.Unknowns, ", "), "; ")
 	}
 	if result == Error && msg == "" && out.Err != nil {
 		msg = out.Err.Error()
