@@ -9,11 +9,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
-	"golang.org/x/sync/errgroup"
 
 	"vigil/entity"
 )
@@ -59,34 +59,37 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 	t.diags = append(t.diags, d...)
 	t.checkCLIVariables(vars, roots)
 	// Root modules are independent: evaluate them on all cores. What they
-	// share (parsed modules, the parser) is only read from here on, so the
-	// variable files are read first.
+	// share (parsed modules) is only read from here on; the variable files
+	// each reads join the parser afterwards, which is not safe for
+	// concurrent use.
 	type result struct {
 		diags    hcl.Diagnostics
 		entities []*entity.Entity
+		varFiles []namedFile
+	}
+	for _, m := range roots {
+		inv.Scopes = append(inv.Scopes, entity.Scope{Kind: entity.ScopeTerraformModule, ID: m.rel, Name: m.dir})
 	}
 	results := make([]result, len(roots))
-	dirVars := make([]map[string]variableValue, len(roots))
-	for i, m := range roots {
-		inv.Scopes = append(inv.Scopes, entity.Scope{Kind: entity.ScopeTerraformModule, ID: m.rel, Name: m.dir})
-		dirVars[i] = map[string]variableValue{}
+	parallel(len(roots), func(i int) {
+		m := roots[i]
+		dirVars := map[string]variableValue{}
 		for _, f := range moduleVarFiles(m.dir) {
-			results[i].diags = append(results[i].diags, l.readVarFile(f, dirVars[i])...)
+			file, diags := readVarFile(f, dirVars)
+			results[i].diags = append(results[i].diags, diags...)
+			if file != nil {
+				results[i].varFiles = append(results[i].varFiles, namedFile{f, file})
+			}
 		}
-	}
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, m := range roots {
-		g.Go(func() error {
-			ev := newEvaluation(t, m, vars, dirVars[i])
-			instances := ev.run()
-			results[i].diags = append(results[i].diags, ev.diags...)
-			results[i].entities = entities(instances, m.rel)
-			return nil
-		})
-	}
-	_ = g.Wait()
+		ev := newEvaluation(t, m, vars, dirVars)
+		instances := ev.run()
+		results[i].diags = append(results[i].diags, ev.diags...)
+		results[i].entities = entities(instances, m.rel)
+	})
 	for _, r := range results {
+		for _, f := range r.varFiles {
+			l.parser.AddFile(f.name, f.file)
+		}
 		t.diags = append(t.diags, r.diags...)
 		inv.Entities = append(inv.Entities, r.entities...)
 		inv.Failures = append(inv.Failures, expansionFailures(r.entities)...)
@@ -99,6 +102,34 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		})
 	}
 	return inv, t.diags
+}
+
+// namedFile is a parsed file with the name diagnostics give it.
+type namedFile struct {
+	name string
+	file *hcl.File
+}
+
+// parallel calls fn(0) … fn(n-1) on GOMAXPROCS goroutines and waits for
+// them. A few long-lived workers, rather than one goroutine per call, keep
+// the stacks that deep parsing and evaluation grow: a fresh goroutine per
+// file spent a tenth of the load copying stacks.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func (t *tree) inTree(m *moduleConfig) bool { return !strings.HasPrefix(m.rel, "..") }
@@ -178,15 +209,7 @@ func (t *tree) loadDirs(dirs []string) {
 			todo = append(todo, df)
 		}
 	}
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, pf := range all {
-		g.Go(func() error {
-			parseFile(pf)
-			return nil
-		})
-	}
-	_ = g.Wait()
+	parallel(len(all), func(i int) { parseFile(all[i]) })
 	for _, df := range todo {
 		rel, err := filepath.Rel(t.root, df.dir)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -45,7 +46,11 @@ func (l *Loader) rootVariableSources() (*variableSources, hcl.Diagnostics) {
 		}
 	}
 	for _, f := range l.opts.VarFiles {
-		diags = append(diags, l.readVarFile(f, s.cli)...)
+		file, d := readVarFile(f, s.cli)
+		if file != nil {
+			l.parser.AddFile(f, file)
+		}
+		diags = append(diags, d...)
 	}
 	for _, kv := range l.opts.Vars {
 		name, val, ok := strings.Cut(kv, "=")
@@ -62,27 +67,29 @@ func (l *Loader) rootVariableSources() (*variableSources, hcl.Diagnostics) {
 	return s, diags
 }
 
-// readVarFile reads a .tfvars or .tfvars.json file into into.
-func (l *Loader) readVarFile(path string, into map[string]variableValue) hcl.Diagnostics {
+// readVarFile reads a .tfvars or .tfvars.json file into into, and returns
+// the parsed file (nil if it could not be parsed) for the caller to add to
+// the loader's parser, which is not safe for concurrent use.
+func readVarFile(path string, into map[string]variableValue) (*hcl.File, hcl.Diagnostics) {
 	src, diags := readLimited(path, nil)
 	if diags.HasErrors() {
-		return diags
+		return nil, diags
 	}
 	var file *hcl.File
 	if strings.HasSuffix(path, ".json") {
-		file, diags = l.parser.ParseJSON(src, path)
+		file, diags = hcljson.Parse(src, path)
 	} else {
-		file, diags = l.parser.ParseHCL(src, path)
+		file, diags = hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 	}
 	if diags.HasErrors() || file == nil {
-		return diags
+		return file, diags
 	}
 	attrs, d := file.Body.JustAttributes()
 	diags = append(diags, d...)
 	for name, a := range attrs {
 		into[name] = variableValue{expr: a.Expr, rng: a.Range, from: path}
 	}
-	return diags
+	return file, diags
 }
 
 // moduleVarFiles lists the variable files Terraform reads from a root
