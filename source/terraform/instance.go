@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/zclconf/go-cty/cty"
@@ -43,7 +44,8 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 			if in.refs == nil {
 				in.refs = map[string][]string{}
 			}
-			in.refs[name] = sortedKeys(c.refs)
+			slices.Sort(c.refs)
+			in.refs[name] = c.refs
 		}
 	}
 	for name, def := range providerDefaults[d.typ] {

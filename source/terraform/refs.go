@@ -445,9 +445,20 @@ func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty
 		return unknownMaybeNull(ri.addr + " depends on itself")
 	}
 	// The object as a whole carries the address: whatever is read from it
-	// carries it too.
-	obj := make(map[string]cty.Value, len(attrs)+2)
-	maps.Copy(obj, attrs)
+	// carries it too. A reference that names the attributes it reads gets
+	// an object of those alone, rather than a copy of every attribute.
+	var obj map[string]cty.Value
+	if w.all {
+		obj = make(map[string]cty.Value, len(attrs)+len(alwaysSetAttributes))
+		maps.Copy(obj, attrs)
+	} else {
+		obj = make(map[string]cty.Value, len(w.names))
+		for _, name := range w.names {
+			if v, ok := attrs[name]; ok {
+				obj[name] = v
+			}
+		}
+	}
 	add := func(name string) {
 		if _, ok := obj[name]; ok {
 			return

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,9 +31,16 @@ func unknownSet(ty cty.Type, reason string) cty.Value {
 func convertTo(v cty.Value, ty cty.Type) (cty.Value, error) { return convert.Convert(v, ty) }
 
 // converter turns cty values into entity values, collecting the resource
-// addresses the values were read from.
+// addresses the values were read from. An attribute reads from few
+// resources, so refs is a short list rather than a set.
 type converter struct {
-	refs map[string]bool
+	refs []string
+}
+
+func (c *converter) addRef(addr string) {
+	if !slices.Contains(c.refs, addr) {
+		c.refs = append(c.refs, addr)
+	}
 }
 
 func (c *converter) value(v cty.Value, reasons []string) any {
@@ -44,10 +52,7 @@ func (c *converter) value(v cty.Value, reasons []string) any {
 			case reasonMark:
 				reasons = append(reasons[:len(reasons):len(reasons)], string(m))
 			case refMark:
-				if c.refs == nil {
-					c.refs = map[string]bool{}
-				}
-				c.refs[string(m)] = true
+				c.addRef(string(m))
 			}
 		}
 	}
@@ -70,6 +75,15 @@ func (c *converter) value(v cty.Value, reasons []string) any {
 	case ty == cty.Number:
 		f, _ := v.AsBigFloat().Float64()
 		return f
+	case ty.IsObjectType():
+		// By attribute rather than with an element iterator, which sorts
+		// the names and makes a cty string of each: the result is a map.
+		atys := ty.AttributeTypes()
+		out := make(map[string]any, len(atys))
+		for name := range atys {
+			out[name] = c.value(v.GetAttr(name), reasons)
+		}
+		return out
 	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
 		out := make([]any, 0, v.LengthInt())
 		for it := v.ElementIterator(); it.Next(); {
@@ -77,7 +91,7 @@ func (c *converter) value(v cty.Value, reasons []string) any {
 			out = append(out, c.value(e, reasons))
 		}
 		return out
-	case ty.IsMapType() || ty.IsObjectType():
+	case ty.IsMapType():
 		out := make(map[string]any, v.LengthInt())
 		for it := v.ElementIterator(); it.Next(); {
 			k, e := it.Element()
