@@ -17,6 +17,9 @@ import (
 type frame struct {
 	now time.Time
 	tr  *tracer
+	// sawErr, when set (outside explain mode), is set to true by every
+	// evaluation error, even one a deciding list element hides.
+	sawErr *bool
 }
 
 // condFn evaluates an expression as a condition; valFn as a value. cur is
@@ -31,7 +34,10 @@ type (
 type compiler struct {
 	// texts caches shortString of the nodes explanations print, shared by
 	// concurrent Explain calls.
-	texts    *sync.Map
+	texts *sync.Map
+	// conds holds the compiled condition of every expression compiled as
+	// one, so that scorers reuse them; it is dropped after compiling.
+	conds    map[Expr]condFn
 	src      string
 	cfg      config
 	list     bool
@@ -61,6 +67,9 @@ func (c *compiler) warnf(sp Span, format string, args ...any) {
 func traceFail(f frame, sp Span, format string, args ...any) any {
 	if f.tr != nil {
 		f.tr.fail(sp, fmt.Sprintf(format, args...))
+	}
+	if f.sawErr != nil {
+		*f.sawErr = true
 	}
 	return errVal
 }
@@ -95,6 +104,14 @@ func triValue(r tri) any {
 
 // cond compiles e as a condition.
 func (c *compiler) cond(e Expr) condFn {
+	fn := c.compileCond(e)
+	if c.conds != nil {
+		c.conds[e] = fn
+	}
+	return fn
+}
+
+func (c *compiler) compileCond(e Expr) condFn {
 	switch n := e.(type) {
 	case *Paren:
 		return c.cond(n.X)
@@ -184,18 +201,7 @@ func (c *compiler) logical(n *Logical) condFn {
 		inner = func(cur any, f frame) tri {
 			out := tTrue
 			for _, fn := range fns {
-				switch fn(cur, f) {
-				case tFalse:
-					if out != tError {
-						out = tFalse
-					}
-				case tUnknown:
-					if out == tTrue {
-						out = tUnknown
-					}
-				case tError:
-					out = tError
-				}
+				out = andStep(out, fn(cur, f))
 			}
 			return out
 		}
@@ -203,18 +209,7 @@ func (c *compiler) logical(n *Logical) condFn {
 		inner = func(cur any, f frame) tri {
 			out := tFalse
 			for _, fn := range fns {
-				switch fn(cur, f) {
-				case tTrue:
-					if out != tError {
-						out = tTrue
-					}
-				case tUnknown:
-					if out == tFalse {
-						out = tUnknown
-					}
-				case tError:
-					out = tError
-				}
+				out = orStep(out, fn(cur, f))
 			}
 			return out
 		}
@@ -228,6 +223,89 @@ func (c *compiler) logical(n *Logical) condFn {
 		f.tr.close(ev, r, c.short(n)+": "+r.String())
 		return r
 	}
+}
+
+// andStep folds one operand's result r into a Kleene AND's result so far.
+func andStep(out, r tri) tri {
+	switch r {
+	case tFalse:
+		if out != tError {
+			return tFalse
+		}
+	case tUnknown:
+		if out == tTrue {
+			return tUnknown
+		}
+	case tError:
+		return tError
+	}
+	return out
+}
+
+// orStep folds one operand's result r into a Kleene OR's result so far.
+func orStep(out, r tri) tri {
+	switch r {
+	case tTrue:
+		if out != tError {
+			return tTrue
+		}
+	case tUnknown:
+		if out == tFalse {
+			return tUnknown
+		}
+	case tError:
+		return tError
+	}
+	return out
+}
+
+// scoreFn evaluates a list element's condition like its condFn, and also
+// counts the sub-expressions that decided the result: what an explanation
+// of the element would list as deciding (see deciding), without tracing.
+type scoreFn func(cur any, f frame) (tri, int)
+
+// scorer compiles the scorer of e, an expression already compiled by cond.
+// Only "and", "or", "not" and parentheses have deciding parts of their own;
+// anything else decides as a whole.
+func (c *compiler) scorer(e Expr) scoreFn {
+	switch n := e.(type) {
+	case *Paren:
+		return c.scorer(n.X)
+	case *Not:
+		x := c.scorer(n.X)
+		return func(cur any, f frame) (tri, int) {
+			r, k := x(cur, f)
+			return r.not(), k
+		}
+	case *Logical:
+		ops := make([]scoreFn, len(n.Operands))
+		for i, o := range n.Operands {
+			ops[i] = c.scorer(o)
+		}
+		and := n.Op == And
+		return func(cur any, f frame) (tri, int) {
+			var counts [tError + 1]int
+			out := tFalse
+			if and {
+				out = tTrue
+			}
+			for _, op := range ops {
+				r, k := op(cur, f)
+				counts[r] += k
+				if and {
+					out = andStep(out, r)
+				} else {
+					out = orStep(out, r)
+				}
+			}
+			return out, counts[out]
+		}
+	}
+	fn := c.conds[e]
+	if fn == nil {
+		fn = c.cond(e)
+	}
+	return func(cur any, f frame) (tri, int) { return fn(cur, f), 1 }
 }
 
 // val compiles e as a value.
@@ -473,6 +551,7 @@ func allMatch(list []any, elem condFn, f frame) tri {
 func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 	x := c.val(n.X)
 	elem := c.cond(n.Elem)
+	score := c.scorer(n.Elem)
 	what := "'" + n.Op.String() + "'"
 	key, isField := fieldKey(n.X)
 	fast := func(cur any, f frame) tri {
@@ -485,6 +564,11 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 		list, r := listOf(v, what, n.span, f)
 		if r != tTrue {
 			return r
+		}
+		if f.sawErr != nil {
+			// Looking for errors as a trace would meet them: every
+			// element, past the one that decides.
+			return countElements(list, elem, f).result(kind)
 		}
 		switch kind {
 		case ContainAll:
@@ -513,7 +597,7 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 			f.tr.close(ev, r, label)
 			return r
 		}
-		counts := traceElements(list, elem, f, c.short(n.X), kind)
+		counts := traceElements(list, elem, score, f, c.short(n.X), kind)
 		r = counts.result(kind)
 		ev.elemOut = r
 		if kind == ContainNone {
@@ -543,6 +627,22 @@ func (e elementCounts) String() string {
 	return s
 }
 
+// countElements evaluates elem on every element and counts the results.
+func countElements(list []any, elem condFn, f frame) elementCounts {
+	counts := elementCounts{n: len(list)}
+	for _, e := range list {
+		switch elem(e, f) {
+		case tTrue:
+			counts.match++
+		case tUnknown:
+			counts.unknown++
+		case tError:
+			counts.errs++
+		}
+	}
+	return counts
+}
+
 // result gives the same outcome as anyMatch / allMatch from the counts.
 func (e elementCounts) result(kind ListOpKind) tri {
 	switch kind {
@@ -570,25 +670,33 @@ func (e elementCounts) result(kind ListOpKind) tri {
 	return tFalse
 }
 
-// traceElements evaluates elem on every element in explain mode, each in
-// an event of its own, and keeps the events of the maxTracedElements
-// elements that came closest to deciding the operator the other way (in
-// element order): elements that erred first, then those with the fewest
-// deciding sub-expressions against them. The others are only counted.
-func traceElements(list []any, elem condFn, f frame, name string, kind ListOpKind) elementCounts {
+// traceElements explains a list operator's elements. Every element is
+// evaluated fast, with its deciding sub-expressions counted; only the
+// maxTracedElements elements that came closest to deciding the operator
+// the other way are then traced, each in an event of its own, in element
+// order: elements that erred first, then those with the fewest deciding
+// sub-expressions against them. The others are only counted. So that the
+// explanation's error is the one a full trace would record, the first and
+// the last element in which any evaluation error occurred are traced too
+// (their events are dropped unless they are kept).
+func traceElements(list []any, elem condFn, score scoreFn, f frame, name string, kind ListOpKind) elementCounts {
 	counts := elementCounts{n: len(list)}
-	parent := f.tr.stack[len(f.tr.stack)-1]
-	start := len(parent.kids)
+	t := f.tr
 	type ranked struct {
-		ev         *event
 		idx, score int
 	}
-	var keep []ranked
+	keep := make([]ranked, 0, min(len(list), maxTracedElements)+1)
+	firstErr, lastErr := -1, -1
+	fast := frame{now: f.now, sawErr: &t.sawErr}
 	for i, e := range list {
-		ev := f.tr.open(evElem)
-		r := elem(e, f)
-		f.tr.close(ev, r, fmt.Sprintf("%s[%d]%s: %s", name, i, elementHint(e), matchWord(r)))
-		parent.kids = parent.kids[:start]
+		t.sawErr = false
+		r, deciders := score(e, fast)
+		if t.sawErr {
+			if firstErr < 0 {
+				firstErr = i
+			}
+			lastErr = i
+		}
 		switch r {
 		case tTrue:
 			counts.match++
@@ -597,17 +705,14 @@ func traceElements(list []any, elem condFn, f frame, name string, kind ListOpKin
 		case tError:
 			counts.errs++
 		}
-		score := 0
+		s := deciders
 		switch {
 		case r == tError:
-			score = -1
+			s = -1
 		case r == tTrue && kind != ContainNone, r == tFalse && kind == ContainNone:
-			score = 1 << 30 // agrees with the outcome: least interesting
-		case len(ev.kids) > 0:
-			score = len(deciding(ev.kids[0]))
+			s = 1 << 30 // agrees with the outcome: least interesting
 		}
-		ev.score = score
-		keep = append(keep, ranked{ev, i, score})
+		keep = append(keep, ranked{i, s})
 		if len(keep) > maxTracedElements {
 			worst := 0
 			for j, k := range keep {
@@ -618,13 +723,43 @@ func traceElements(list []any, elem condFn, f frame, name string, kind ListOpKin
 			keep = append(keep[:worst], keep[worst+1:]...)
 		}
 	}
-	if f.tr.mute == 0 {
-		for _, k := range keep {
-			parent.kids = append(parent.kids, k.ev)
+	t.sawErr = false
+
+	parent := t.stack[len(t.stack)-1]
+	start := len(parent.kids)
+	var kept []*event
+	trace := func(i int) *event {
+		ev := t.open(evElem)
+		r := elem(list[i], f)
+		t.close(ev, r, fmt.Sprintf("%s[%d]%s: %s", name, i, elementHint(list[i]), matchWord(r)))
+		parent.kids = parent.kids[:start]
+		return ev
+	}
+	// keep is in element order; merge in the elements with errors.
+	var extra []int
+	if firstErr >= 0 {
+		extra = append(extra, firstErr)
+		if lastErr != firstErr {
+			extra = append(extra, lastErr)
 		}
-		if len(list) > maxTracedElements {
-			parent.kids = append(parent.kids, &event{kind: evLeaf, text: fmt.Sprintf("... %d more elements not shown (the %d closest are)", len(list)-maxTracedElements, maxTracedElements)})
+	}
+	for ki, xi := 0, 0; ki < len(keep) || xi < len(extra); {
+		if xi < len(extra) && (ki == len(keep) || extra[xi] < keep[ki].idx) {
+			trace(extra[xi])
+			xi++
+			continue
 		}
+		if xi < len(extra) && extra[xi] == keep[ki].idx {
+			xi++
+		}
+		ev := trace(keep[ki].idx)
+		ev.score = keep[ki].score
+		kept = append(kept, ev)
+		ki++
+	}
+	parent.kids = append(parent.kids, kept...)
+	if len(list) > maxTracedElements {
+		parent.kids = append(parent.kids, &event{kind: evLeaf, text: fmt.Sprintf("... %d more elements not shown (the %d closest are)", len(list)-maxTracedElements, maxTracedElements)})
 	}
 	return counts
 }

@@ -66,10 +66,11 @@ type tracer struct {
 	src     string
 	root    event
 	stack   []*event
-	mute    int
 	err     *Diagnostic
 	lastErr string
 	pending []string
+	// sawErr is where fast evaluations inside an explanation note errors.
+	sawErr bool
 }
 
 func newTracer(src string) *tracer {
@@ -81,10 +82,8 @@ func newTracer(src string) *tracer {
 // open starts an event; its children are the events recorded until close.
 func (t *tracer) open(kind eventKind) *event {
 	ev := &event{kind: kind}
-	if t.mute == 0 {
-		top := t.stack[len(t.stack)-1]
-		top.kids = append(top.kids, ev)
-	}
+	top := t.stack[len(t.stack)-1]
+	top.kids = append(top.kids, ev)
 	t.stack = append(t.stack, ev)
 	return ev
 }

@@ -100,7 +100,7 @@ func Compile(src string, opts ...Option) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &compiler{src: src, cfg: cfg, list: r.List, texts: new(sync.Map)}
+	c := &compiler{src: src, cfg: cfg, list: r.List, texts: new(sync.Map), conds: map[Expr]condFn{}}
 	p := &Program{src: src, rule: r}
 	if r.Where != nil {
 		p.where = c.cond(r.Where)
@@ -111,6 +111,7 @@ func Compile(src string, opts ...Option) (*Program, error) {
 	if r.Exclude != nil {
 		p.exclude = c.cond(r.Exclude)
 	}
+	c.conds = nil
 	if len(c.errs) > 0 {
 		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Span.Start.Offset < c.errs[j].Span.Start.Offset })
 		if len(c.errs) > maxErrors {

@@ -1,0 +1,113 @@
+package gsl
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestScorerAgreesWithTrace pins what explanations of long lists rely on:
+// an element's scorer gives the same result as its traced evaluation, counts
+// as many deciding sub-expressions as the trace's deciding() finds, and
+// notes an evaluation error exactly when the trace records one (also one a
+// deciding element of a nested list hides).
+func TestScorerAgreesWithTrace(t *testing.T) {
+	conds := []string{
+		"a = 1",
+		"a = 1 and b = 2",
+		"a = 1 or (b = 2 and not c)",
+		"not (a = 1 or b.x = 2)",
+		"L with [x = 1] length() > 0 and a = 1",
+		"L contain-all [x = 1] or a in (1, 2)",
+		"(a = 1 and c) or (not c and b = '2') or L contain-none [x = 2]",
+		"a like '1%' and b regexMatch /2/ and not (c and c)",
+		"L with [x = 1] length() = 2 or L",
+	}
+	as := []string{`1`, `2`, `{"$unknown": "set"}`, `[1]`}
+	bs := []string{`2`, `"2"`, `{"x": 2}`, `[1]`, `{"$unknown": "set"}`}
+	cs := []string{`true`, `false`, `{"$unknown": "set"}`}
+	ls := []string{`null`, `[{"x": 1}]`, `[[1], {"x": 1}]`, `[{"x": 2}, 5]`, `[{"x": {"$unknown": "set"}}, {"x": 1}]`, `"no list"`}
+	for _, cond := range conds {
+		src := "X should have " + cond
+		r, err := Parse(src)
+		if err != nil {
+			t.Fatalf("%s: %v", cond, err)
+		}
+		c := &compiler{src: src, texts: new(sync.Map), conds: map[Expr]condFn{}}
+		fn := c.cond(r.Cond)
+		score := c.scorer(r.Cond)
+		if len(c.errs) > 0 {
+			t.Fatalf("%s: %v", cond, c.errs)
+		}
+		n := 0
+		for _, a := range as {
+			for _, b := range bs {
+				for _, cv := range cs {
+					for _, l := range ls {
+						if n++; n%3 != 0 && !strings.Contains(cond, "L") && l != "null" {
+							continue
+						}
+						js := fmt.Sprintf(`{"a": %s, "b": %s, "c": %s, "L": %s}`, a, b, cv, l)
+						attrs := attrsOf(t, js)
+						var saw bool
+						got, k := score(attrs, frame{now: testNow, sawErr: &saw})
+						tr := newTracer(src)
+						ev, want := tr.clause("should have", fn, attrs, testNow)
+						if got != want {
+							t.Errorf("%s on %s: scorer says %s, trace %s", cond, js, got, want)
+							continue
+						}
+						if wantK := len(deciding(ev.kids[0])); k != wantK {
+							t.Errorf("%s on %s: scorer counts %d deciding, trace %d", cond, js, k, wantK)
+						}
+						if saw != (tr.err != nil) {
+							t.Errorf("%s on %s: scorer saw an error: %v, trace recorded %v", cond, js, saw, tr.err)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestExplainLongListErrors: in a list longer than the explanation shows,
+// the error an ERROR result reports is still the first one a full
+// evaluation meets, even in an element that is not shown and whose own
+// result a matching nested element decided.
+func TestExplainLongListErrors(t *testing.T) {
+	items := make([]string, 25)
+	for i := range items {
+		switch i {
+		case 12:
+			items[i] = `{"name": "masked", "L": [5, {"y": 1}]}`
+		case 14, 20:
+			items[i] = fmt.Sprintf(`{"name": "bad%d", "L": [[2]]}`, i)
+		default:
+			items[i] = fmt.Sprintf(`{"name": "ok%d", "L": [{"y": 1}]}`, i)
+		}
+	}
+	root := attrsOf(t, `{"items": [`+strings.Join(items, ",")+`]}`)
+	p := MustCompile("List<X> should have items contain-all [L with [y = 1]]")
+	res := p.Eval(root, testNow)
+	if res.Outcome != Error {
+		t.Fatalf("outcome %s, want ERROR", res.Outcome)
+	}
+	if !strings.Contains(res.Err.Error(), "cannot be read from number 5") {
+		t.Errorf("error %q, want the first one met (in element 12)", res.Err)
+	}
+	ex := p.Explain(root, testNow)
+	var shown []string
+	for _, l := range ex.Lines {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "items[") {
+			shown = append(shown, strings.Fields(l)[0])
+		}
+	}
+	want := []string{"items[0]", "items[1]", "items[2]", "items[3]", "items[4]", "items[5]", "items[6]", "items[7]", "items[14]", "items[20]"}
+	if strings.Join(shown, " ") != strings.Join(want, " ") {
+		t.Errorf("shown elements %v, want %v\n%s", shown, want, strings.Join(ex.Lines, "\n"))
+	}
+	if !strings.Contains(strings.Join(ex.Lines, "\n"), "23 of 25 elements match, 2 with errors") {
+		t.Errorf("counts missing:\n%s", strings.Join(ex.Lines, "\n"))
+	}
+}
