@@ -173,68 +173,85 @@ func (t *tree) loadDir(dir string) *moduleConfig {
 // parsedFile is one file parsed off the loader's goroutine.
 type parsedFile struct {
 	name     string
-	src      []byte
 	file     *hcl.File
 	diags    hcl.Diagnostics
 	comments []suppressionComment
 }
 
-// loadDirs parses the Terraform files of dirs, on all cores, and adds a
-// module for each directory that has any, in the order given.
+// parsedDir is one directory listed, parsed and decoded off the loader's
+// goroutine: m is nil when it has no Terraform files.
+type parsedDir struct {
+	m     *moduleConfig
+	files []*parsedFile
+	diags hcl.Diagnostics // of each file in order: parsing, then decoding
+}
+
+// loadDirs lists, parses and decodes the Terraform files of dirs, a
+// directory per task on all cores, and adds a module for each directory
+// that has any, in the order given. Only the parser and t are shared, and
+// they are updated afterwards, in order.
 func (t *tree) loadDirs(dirs []string) {
-	type dirFiles struct {
-		dir   string
-		files []*parsedFile
-	}
-	var todo []dirFiles
-	var all []*parsedFile
+	var todo []string
 	for _, dir := range dirs {
-		if _, ok := t.configs[filepath.Clean(dir)]; ok {
-			continue
-		}
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			continue
-		}
-		df := dirFiles{dir: dir}
-		for _, e := range entries {
-			n := e.Name()
-			if !e.IsDir() && (strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
-				pf := &parsedFile{name: filepath.Join(dir, n)}
-				df.files = append(df.files, pf)
-				all = append(all, pf)
-			}
-		}
-		if len(df.files) > 0 {
-			todo = append(todo, df)
+		if _, ok := t.configs[filepath.Clean(dir)]; !ok {
+			todo = append(todo, dir)
 		}
 	}
-	parallel(len(all), func(i int) { parseFile(all[i]) })
-	for _, df := range todo {
-		rel, err := filepath.Rel(t.root, df.dir)
-		if err != nil {
-			rel = df.dir
+	done := make([]parsedDir, len(todo))
+	parallel(len(todo), func(i int) { done[i] = t.loadDirFiles(todo[i]) })
+	for _, pd := range done {
+		if pd.m == nil {
+			continue
 		}
-		m := newModuleConfig(df.dir, filepath.ToSlash(rel))
-		t.configs[filepath.Clean(df.dir)] = m
-		t.order = append(t.order, m)
-		for _, pf := range df.files {
-			t.files++
-			t.diags = append(t.diags, pf.diags...)
-			if pf.file == nil {
-				continue
-			}
+		t.configs[filepath.Clean(pd.m.dir)] = pd.m
+		t.order = append(t.order, pd.m)
+		t.files += len(pd.files)
+		t.diags = append(t.diags, pd.diags...)
+		for _, pf := range pd.files {
 			// Keep the file for diagnostics' snippets even when it has
-			// errors; a file with errors contributes nothing else: a
-			// half-read resource could pass a rule the whole one fails.
-			t.l.parser.AddFile(pf.name, pf.file)
-			if pf.diags.HasErrors() {
-				continue
+			// errors.
+			if pf.file != nil {
+				t.l.parser.AddFile(pf.name, pf.file)
 			}
-			m.comments[pf.name] = pf.comments
-			t.diags = append(t.diags, m.addFile(pf.file)...)
 		}
 	}
+}
+
+// loadDirFiles parses the Terraform files of one directory and decodes
+// them into its module; it touches nothing shared.
+func (t *tree) loadDirFiles(dir string) parsedDir {
+	var pd parsedDir
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return pd
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() && (strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
+			pf := &parsedFile{name: filepath.Join(dir, n)}
+			parseFile(pf)
+			pd.files = append(pd.files, pf)
+		}
+	}
+	if len(pd.files) == 0 {
+		return pd
+	}
+	rel, err := filepath.Rel(t.root, dir)
+	if err != nil {
+		rel = dir
+	}
+	pd.m = newModuleConfig(dir, filepath.ToSlash(rel))
+	for _, pf := range pd.files {
+		pd.diags = append(pd.diags, pf.diags...)
+		// A file with errors contributes nothing: a half-read resource
+		// could pass a rule the whole one fails.
+		if pf.file == nil || pf.diags.HasErrors() {
+			continue
+		}
+		pd.m.comments[pf.name] = pf.comments
+		pd.diags = append(pd.diags, pd.m.addFile(pf.file)...)
+	}
+	return pd
 }
 
 // parseFile reads and parses one file; it touches nothing shared.
@@ -244,7 +261,6 @@ func parseFile(pf *parsedFile) {
 		pf.diags = diags
 		return
 	}
-	pf.src = src
 	if strings.HasSuffix(pf.name, ".json") {
 		pf.file, pf.diags = hcljson.Parse(src, pf.name)
 		return
