@@ -103,3 +103,16 @@ func BenchmarkExplainMON05(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExplainMON05FiveTrails explains a failing MON.05 scope of five
+// trails, an organisation account's usual shape: every element is shown.
+func BenchmarkExplainMON05FiveTrails(b *testing.B) {
+	p := MustCompile(mon05, WithPatterns(stubPatterns{}))
+	scope := trailScope(5)
+	b.ReportAllocs()
+	for b.Loop() {
+		if p.Explain(scope, benchNow).Outcome != Fail {
+			b.Fatal("want FAIL")
+		}
+	}
+}

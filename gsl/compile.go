@@ -976,16 +976,17 @@ func (c *compiler) callCond(n *Call) condFn {
 			case tUnknown:
 				s = xText + " is " + describe(v)
 			default:
-				s = text + " is " + r.String() + " (" + xText + " is " + describeAt(n.X, v, cur)
+				// One concatenation: the texts may hold long patterns.
+				var result, detail string
 				if _, isBool := res.(bool); !isBool {
-					s += ", result " + describe(res)
+					result = ", result " + describe(res)
 				}
 				if im.detail != nil && !entity.IsUnknown(v) {
 					if d := im.detail(v, f); d != "" {
-						s += "; " + d
+						detail = "; " + d
 					}
 				}
-				s += ")"
+				s = text + " is " + r.String() + " (" + xText + " is " + describeAt(n.X, v, cur) + result + detail + ")"
 			}
 			return r, s
 		})

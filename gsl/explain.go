@@ -49,16 +49,16 @@ const (
 
 // event is one recorded step of an evaluation.
 type event struct {
-	kind eventKind
-	// elemOut, for a list event, is the element outcome that decided it.
-	elemOut tri
 	// score, for an element, ranks how close it came to deciding its list
 	// the other way: lower is closer.
 	score    int
-	out      tri
 	text     string
 	kids     []*event
 	unknowns []string
+	kind     eventKind
+	// elemOut, for a list event, is the element outcome that decided it.
+	elemOut tri
+	out     tri
 }
 
 // tracer records events while an expression is evaluated in explain mode.
@@ -71,7 +71,18 @@ type tracer struct {
 	pending []string
 	// sawErr is where fast evaluations inside an explanation note errors.
 	sawErr bool
+	// slab is where events are allocated from, a block at a time; block
+	// is the size of the last block.
+	slab  []event
+	block int
 }
+
+// Bounds of the blocks of events a tracer allocates: small explanations
+// stay small, long ones make few allocations.
+const (
+	minEventBlock = 8
+	maxEventBlock = 128
+)
 
 func newTracer(src string) *tracer {
 	t := &tracer{src: src}
@@ -81,7 +92,13 @@ func newTracer(src string) *tracer {
 
 // open starts an event; its children are the events recorded until close.
 func (t *tracer) open(kind eventKind) *event {
-	ev := &event{kind: kind}
+	if len(t.slab) == 0 {
+		t.block = min(max(2*t.block, minEventBlock), maxEventBlock)
+		t.slab = make([]event, t.block)
+	}
+	ev := &t.slab[0]
+	t.slab = t.slab[1:]
+	ev.kind = kind
 	top := t.stack[len(t.stack)-1]
 	top.kids = append(top.kids, ev)
 	t.stack = append(t.stack, ev)
@@ -114,21 +131,42 @@ func (t *tracer) unknown(name string, u *entity.Unknown) {
 	t.pending = append(t.pending, name+": "+describeUnknown(u))
 }
 
-// lines renders the event tree, indented by depth.
+// lines renders the event tree, indented by depth. The lines are cut from
+// one string, built in one allocation.
 func (t *tracer) lines() []string {
-	var out []string
+	type line struct {
+		depth int
+		text  string
+	}
+	var flat []line
+	size := 0
 	var walk func(ev *event, depth int)
 	walk = func(ev *event, depth int) {
-		if len(out) >= maxTraceLines {
+		if len(flat) >= maxTraceLines {
 			return
 		}
-		out = append(out, strings.Repeat("  ", depth)+ev.text)
+		flat = append(flat, line{depth, ev.text})
+		size += 2*depth + len(ev.text)
 		for _, k := range ev.kids {
 			walk(k, depth+1)
 		}
 	}
 	for _, ev := range t.root.kids {
 		walk(ev, 0)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, l := range flat {
+		for range l.depth {
+			b.WriteString("  ")
+		}
+		b.WriteString(l.text)
+	}
+	all := b.String()
+	out := make([]string, len(flat), len(flat)+1)
+	for i, l := range flat {
+		n := 2*l.depth + len(l.text)
+		out[i], all = all[:n], all[n:]
 	}
 	if len(out) >= maxTraceLines {
 		out = append(out, fmt.Sprintf("... (trace cut at %d lines)", maxTraceLines))
