@@ -131,22 +131,15 @@ func (t *tracer) unknown(name string, u *entity.Unknown) {
 	t.pending = append(t.pending, name+": "+describeUnknown(u))
 }
 
-// lines renders the event tree, indented by depth. The lines are cut from
-// one string, built in one allocation.
+// lines renders the event tree, indented by depth.
 func (t *tracer) lines() []string {
-	type line struct {
-		depth int
-		text  string
-	}
-	var flat []line
-	size := 0
+	var out []string
 	var walk func(ev *event, depth int)
 	walk = func(ev *event, depth int) {
-		if len(flat) >= maxTraceLines {
+		if len(out) >= maxTraceLines {
 			return
 		}
-		flat = append(flat, line{depth, ev.text})
-		size += 2*depth + len(ev.text)
+		out = append(out, indent(depth)+ev.text)
 		for _, k := range ev.kids {
 			walk(k, depth+1)
 		}
@@ -154,24 +147,21 @@ func (t *tracer) lines() []string {
 	for _, ev := range t.root.kids {
 		walk(ev, 0)
 	}
-	var b strings.Builder
-	b.Grow(size)
-	for _, l := range flat {
-		for range l.depth {
-			b.WriteString("  ")
-		}
-		b.WriteString(l.text)
-	}
-	all := b.String()
-	out := make([]string, len(flat), len(flat)+1)
-	for i, l := range flat {
-		n := 2*l.depth + len(l.text)
-		out[i], all = all[:n], all[n:]
-	}
 	if len(out) >= maxTraceLines {
 		out = append(out, fmt.Sprintf("... (trace cut at %d lines)", maxTraceLines))
 	}
 	return out
+}
+
+// spaces indents the usual depths of a trace without allocating.
+const spaces = "                                                                "
+
+// indent returns two spaces per level of depth.
+func indent(depth int) string {
+	if 2*depth <= len(spaces) {
+		return spaces[:2*depth]
+	}
+	return strings.Repeat("  ", depth)
 }
 
 // deciding returns the events that decided ev's outcome: the operands of an
