@@ -33,7 +33,7 @@ type evaluation struct {
 	rootVals map[string]cty.Value
 	diags    hcl.Diagnostics
 	seen     map[string]bool // diagnostics already reported
-	stack    []string        // what is being evaluated, for cycle messages
+	stack    []evalStep      // what is being evaluated, for cycle messages
 	varTypes map[*variableDecl]*varType
 	// funcs are the functions of this root module: file functions read
 	// relative to its directory, where terraform runs, and stand-ins for
@@ -64,6 +64,7 @@ type memo struct {
 type modInst struct {
 	cfg       *moduleConfig
 	path      string // "" for the root, `module.a`, `module.a["k"].module.b`
+	pre       string // path + "." (prefix of addresses), "" for the root
 	call      *callDecl
 	callFrame *frame // the caller's frame, where the call's inputs evaluate
 	depth     int
@@ -76,13 +77,27 @@ type modInst struct {
 	// evaluation contexts, by wants.key.
 	varObjs   map[string]cty.Value
 	localObjs map[string]cty.Value
+	// plain is the frame of expressions outside any count or for_each:
+	// locals, outputs, and the count and for_each themselves.
+	plain frame
 }
 
-func (mi *modInst) prefix() string {
-	if mi.path == "" {
-		return ""
+func (mi *modInst) prefix() string { return mi.pre }
+
+// evalStep is one entry of the evaluation stack: what, in module instance
+// mi (nil when what is a whole address). The address is built only for a
+// cycle's message.
+type evalStep struct {
+	mi   *modInst
+	kind string // "var.", "local.", "module.", "output.", or "" for an address
+	what string // a name, or an address
+}
+
+func (s evalStep) String() string {
+	if s.mi == nil {
+		return s.kind + s.what
 	}
-	return mi.path + "."
+	return s.mi.pre + s.kind + s.what
 }
 
 // frame is where an expression evaluates: a module instance, and the
@@ -92,7 +107,32 @@ type frame struct {
 	countIdx cty.Value
 	eachKey  cty.Value
 	eachVal  cty.Value
+	// countObj and eachObj are the "count" and "each" objects, built on
+	// first use: every expression of an instance that reads them shares
+	// them.
+	countObj cty.Value
+	eachObj  cty.Value
 }
+
+func (fr *frame) count() cty.Value {
+	if fr.countObj == cty.NilVal {
+		fr.countObj = cty.ObjectVal(map[string]cty.Value{"index": fr.countIdx})
+	}
+	return fr.countObj
+}
+
+func (fr *frame) each() cty.Value {
+	if fr.eachObj == cty.NilVal {
+		fr.eachObj = cty.ObjectVal(map[string]cty.Value{"key": fr.eachKey, "value": fr.eachVal})
+	}
+	return fr.eachObj
+}
+
+// Instance keys of the expansions with one instance; read only.
+var (
+	singleKeys  = []string{""}
+	unknownKeys = []string{"[*]"}
+)
 
 type expansion uint8
 
@@ -147,12 +187,18 @@ func (ev *evaluation) run() []*instance {
 }
 
 func (ev *evaluation) newModInst(cfg *moduleConfig, path string, call *callDecl, callFrame *frame, depth int) *modInst {
-	return &modInst{
-		cfg: cfg, path: path, call: call, callFrame: callFrame, depth: depth,
+	pre := ""
+	if path != "" {
+		pre = path + "."
+	}
+	mi := &modInst{
+		cfg: cfg, path: path, pre: pre, call: call, callFrame: callFrame, depth: depth,
 		vars: map[string]*memo{}, locals: map[string]*memo{}, outputs: map[string]*memo{},
 		resources: map[string]*resState{}, calls: map[string]*callState{},
 		varObjs: map[string]cty.Value{}, localObjs: map[string]cty.Value{},
 	}
+	mi.plain.mi = mi
+	return mi
 }
 
 // emit evaluates every managed resource of mi and of the modules it calls.
@@ -312,15 +358,20 @@ func firstAttrFrom(tr hcl.Traversal, i int) string {
 	return ""
 }
 
-// cycle reports a reference cycle through what and returns an Unknown.
-func (ev *evaluation) cycle(what string, subject *hcl.Range) cty.Value {
+// cycle reports a reference cycle through step and returns an Unknown.
+func (ev *evaluation) cycle(step evalStep, subject *hcl.Range) cty.Value {
+	what := step.String()
 	start := 0
 	for i, s := range ev.stack {
-		if s == what {
+		if s.String() == what {
 			start = i
 		}
 	}
-	chain := append(append([]string(nil), ev.stack[start:]...), what)
+	chain := make([]string, 0, len(ev.stack)-start+1)
+	for _, s := range ev.stack[start:] {
+		chain = append(chain, s.String())
+	}
+	chain = append(chain, what)
 	ev.report(hcl.Diagnostics{{
 		Severity: hcl.DiagError,
 		Summary:  "Cycle in references",
@@ -330,8 +381,8 @@ func (ev *evaluation) cycle(what string, subject *hcl.Range) cty.Value {
 	return unknownMaybeNull(what + " depends on itself")
 }
 
-func (ev *evaluation) push(what string) { ev.stack = append(ev.stack, what) }
-func (ev *evaluation) pop()             { ev.stack = ev.stack[:len(ev.stack)-1] }
+func (ev *evaluation) push(step evalStep) { ev.stack = append(ev.stack, step) }
+func (ev *evaluation) pop()               { ev.stack = ev.stack[:len(ev.stack)-1] }
 
 func (ev *evaluation) local(mi *modInst, name string, subject *hcl.Range) cty.Value {
 	a, ok := mi.cfg.locals[name]
@@ -346,14 +397,14 @@ func (ev *evaluation) local(mi *modInst, name string, subject *hcl.Range) cty.Va
 	if m.state == evaluated {
 		return m.val
 	}
-	what := mi.prefix() + "local." + name
+	what := evalStep{mi, "local.", name}
 	switch m.state {
 	case inProgress:
 		return ev.cycle(what, a.Expr.Range().Ptr())
 	}
 	m.state = inProgress
 	ev.push(what)
-	m.val = ev.eval(a.Expr, &frame{mi: mi}, nil)
+	m.val = ev.eval(a.Expr, &mi.plain, nil)
 	ev.pop()
 	m.state = evaluated
 	return m.val
@@ -375,7 +426,7 @@ func (ev *evaluation) variable(mi *modInst, name string, subject *hcl.Range) cty
 	if m.state == evaluated {
 		return m.val
 	}
-	what := mi.prefix() + "var." + name
+	what := evalStep{mi, "var.", name}
 	switch m.state {
 	case inProgress:
 		return ev.cycle(what, decl.rng.Ptr())
@@ -422,18 +473,21 @@ func (ev *evaluation) expand(rs *resState) []*resInst {
 	case evaluated:
 		return rs.insts
 	case inProgress:
-		ev.cycle(rs.mi.prefix()+rs.decl.key, rs.decl.defRange.Ptr())
+		ev.cycle(evalStep{rs.mi, "", rs.decl.key}, rs.decl.defRange.Ptr())
 		return nil
 	}
 	rs.state = inProgress
 	mi := rs.mi
 	base := mi.prefix() + rs.decl.key
-	ev.push(base)
+	ev.push(evalStep{what: base})
 	mode, why, keys, frames := ev.expansion(mi, rs.decl.count, rs.decl.forEach, base)
 	ev.pop()
 	rs.mode, rs.why = mode, why
+	insts := make([]resInst, len(keys))
+	rs.insts = make([]*resInst, len(keys))
 	for i, k := range keys {
-		rs.insts = append(rs.insts, &resInst{addr: base + k, key: k, fr: frames[i]})
+		insts[i] = resInst{addr: base + k, key: k, fr: &frames[i]}
+		rs.insts[i] = &insts[i]
 	}
 	rs.state = evaluated
 	return rs.insts
@@ -441,14 +495,14 @@ func (ev *evaluation) expand(rs *resState) []*resInst {
 
 // expansion evaluates count or for_each (at most one is set) and returns the
 // instance keys as written in addresses, with a frame for each.
-func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what string) (expansion, string, []string, []*frame) {
+func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what string) (expansion, string, []string, []frame) {
 	switch {
 	case count != nil:
-		v, _ := ev.eval(count, &frame{mi: mi}, nil).Unmark()
+		v, _ := ev.eval(count, &mi.plain, nil).Unmark()
 		if !v.IsKnown() {
 			why := fmt.Sprintf("the count of %s is known only after apply", what)
 			ev.warnExpansion(what, count.Range())
-			return unknownExpansion, why, []string{"[*]"}, []*frame{{mi: mi, countIdx: unknownSet(cty.Number, why)}}
+			return unknownExpansion, why, unknownKeys, []frame{{mi: mi, countIdx: unknownSet(cty.Number, why)}}
 		}
 		n, err := convertTo(v, cty.Number)
 		var size int
@@ -480,18 +534,18 @@ func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what
 			return single, "", nil, nil
 		}
 		keys := make([]string, size)
-		frames := make([]*frame, size)
+		frames := make([]frame, size)
 		for i := range size {
 			keys[i] = "[" + strconv.Itoa(i) + "]"
-			frames[i] = &frame{mi: mi, countIdx: cty.NumberIntVal(int64(i))}
+			frames[i] = frame{mi: mi, countIdx: cty.NumberIntVal(int64(i))}
 		}
 		return counted, "", keys, frames
 	case forEach != nil:
-		v, marks := ev.eval(forEach, &frame{mi: mi}, nil).Unmark()
+		v, marks := ev.eval(forEach, &mi.plain, nil).Unmark()
 		if !v.IsWhollyKnown() && (!v.IsKnown() || !v.Type().IsMapType() && !v.Type().IsObjectType()) {
 			why := fmt.Sprintf("the for_each of %s is known only after apply", what)
 			ev.warnExpansion(what, forEach.Range())
-			return unknownExpansion, why, []string{"[*]"}, []*frame{{mi: mi, eachKey: unknownSet(cty.String, why), eachVal: unknownMaybeNull(why)}}
+			return unknownExpansion, why, unknownKeys, []frame{{mi: mi, eachKey: unknownSet(cty.String, why), eachVal: unknownMaybeNull(why)}}
 		}
 		ty := v.Type()
 		if v.IsNull() || !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType() && ty.ElementType() == cty.String) {
@@ -506,8 +560,8 @@ func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what
 			ev.tooMany(what, n, forEach.Range())
 			return single, "", nil, nil
 		}
-		var keys []string
-		var frames []*frame
+		keys := make([]string, 0, v.LengthInt())
+		frames := make([]frame, 0, v.LengthInt())
 		for it := v.ElementIterator(); it.Next(); {
 			k, e := it.Element()
 			k, _ = k.Unmark()
@@ -520,11 +574,11 @@ func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what
 			}
 			ks := k.AsString()
 			keys = append(keys, "["+strconv.Quote(ks)+"]")
-			frames = append(frames, &frame{mi: mi, eachKey: cty.StringVal(ks).WithMarks(marks), eachVal: e.WithMarks(marks)})
+			frames = append(frames, frame{mi: mi, eachKey: cty.StringVal(ks).WithMarks(marks), eachVal: e.WithMarks(marks)})
 		}
 		return keyed, "", keys, frames
 	}
-	return single, "", []string{""}, []*frame{{mi: mi}}
+	return single, "", singleKeys, []frame{{mi: mi}}
 }
 
 func (ev *evaluation) warnExpansion(what string, rng hcl.Range) {
@@ -552,11 +606,11 @@ func (ev *evaluation) instanceAttrs(ri *resInst, d *resourceDecl) map[string]cty
 	case evaluated:
 		return ri.attrs
 	case inProgress:
-		ev.cycle(ri.addr, d.defRange.Ptr())
+		ev.cycle(evalStep{what: ri.addr}, d.defRange.Ptr())
 		return nil
 	}
 	ri.state = inProgress
-	ev.push(ri.addr)
+	ev.push(evalStep{what: ri.addr})
 	var blocks int
 	ri.attrs = ev.evalBody(d.body, ri.fr, nil, &blocks)
 	ev.pop()
@@ -722,7 +776,7 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 	case evaluated:
 		return cs.insts
 	case inProgress:
-		ev.cycle(mi.prefix()+"module."+cs.decl.name, cs.decl.rng.Ptr())
+		ev.cycle(evalStep{mi, "module.", cs.decl.name}, cs.decl.rng.Ptr())
 		return nil
 	}
 	d := cs.decl
@@ -744,12 +798,12 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 		return nil
 	}
 	cs.state = inProgress
-	ev.push(base)
+	ev.push(evalStep{what: base})
 	mode, why, keys, frames := ev.expansion(mi, d.count, d.forEach, base)
 	ev.pop()
 	cs.mode, cs.why, cs.keys = mode, why, keys
 	for i, k := range keys {
-		cs.insts = append(cs.insts, ev.newModInst(d.child, base+k, d, frames[i], mi.depth+1))
+		cs.insts = append(cs.insts, ev.newModInst(d.child, base+k, d, &frames[i], mi.depth+1))
 	}
 	cs.state = evaluated
 	return cs.insts
@@ -765,14 +819,14 @@ func (ev *evaluation) output(mi *modInst, name string) cty.Value {
 	if m.state == evaluated {
 		return m.val
 	}
-	what := mi.prefix() + "output." + name
+	what := evalStep{mi, "output.", name}
 	switch m.state {
 	case inProgress:
 		return ev.cycle(what, a.Expr.Range().Ptr())
 	}
 	m.state = inProgress
 	ev.push(what)
-	m.val = ev.eval(a.Expr, &frame{mi: mi}, nil)
+	m.val = ev.eval(a.Expr, &mi.plain, nil)
 	ev.pop()
 	m.state = evaluated
 	return m.val

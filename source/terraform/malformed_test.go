@@ -95,6 +95,40 @@ resource "aws_cloudtrail" "t" {
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
 		{
+			name: "cycle through a module's resources",
+			files: map[string]string{
+				"main.tf": `module "m" {
+  source = "./m"
+}
+`,
+				"m/main.tf": `variable "x" {
+  default = "x"
+}
+
+resource "aws_sns_topic" "a" {
+  name = "${aws_sns_topic.b.name}-${var.x}"
+}
+
+resource "aws_sns_topic" "b" {
+  name = aws_sns_topic.a.name
+}
+
+locals {
+  p = "${local.q}-p"
+  q = "${local.p}-q"
+}
+
+resource "aws_sqs_queue" "c" {
+  name = local.p
+}
+`},
+			want: []string{
+				`error m/main.tf:5,1-29: Cycle in references: module.m.aws_sns_topic.a depends on itself: module.m.aws_sns_topic.a → module.m.aws_sns_topic.b → module.m.aws_sns_topic.a. Break the cycle; Terraform rejects it too.`,
+				`error m/main.tf:14,7-21: Cycle in references: module.m.local.p depends on itself: module.m.local.p → module.m.local.q → module.m.local.p. Break the cycle; Terraform rejects it too.`,
+			},
+			entities: []string{"module.m.aws_sns_topic.a", "module.m.aws_sns_topic.b", "module.m.aws_sqs_queue.c"},
+		},
+		{
 			name: "missing module directory",
 			files: map[string]string{"main.tf": `module "trail" {
   source = "./modules/trail"

@@ -95,7 +95,7 @@ func (ev *evaluation) traverse(tr hcl.Traversal, fr *frame, iters map[string]cty
 			case attrStep(tr, 1) == "value":
 				v, rest = fr.eachVal, tr[2:]
 			default:
-				v, rest = cty.ObjectVal(map[string]cty.Value{"key": fr.eachKey, "value": fr.eachVal}), tr[1:]
+				v, rest = fr.each(), tr[1:]
 			}
 		case "count":
 			switch {
@@ -104,7 +104,7 @@ func (ev *evaluation) traverse(tr hcl.Traversal, fr *frame, iters map[string]cty
 			case attrStep(tr, 1) == "index":
 				v, rest = fr.countIdx, tr[2:]
 			default:
-				v, rest = cty.ObjectVal(map[string]cty.Value{"index": fr.countIdx}), tr[1:]
+				v, rest = fr.count(), tr[1:]
 			}
 		case "module", "data", "path", "terraform", "self":
 			return cty.NilVal, nil, false
@@ -184,11 +184,11 @@ func (ev *evaluation) context(fr *frame, iters map[string]cty.Value, traversals 
 			localNames.add(attrStep(tr, 1))
 		case "count":
 			if fr.countIdx != cty.NilVal {
-				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": fr.countIdx})
+				vars["count"] = fr.count()
 			}
 		case "each":
 			if fr.eachKey != cty.NilVal {
-				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": fr.eachKey, "value": fr.eachVal})
+				vars["each"] = fr.each()
 			}
 		case "path":
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
