@@ -263,6 +263,10 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 		if v, ok := ev.simpleTemplate(e, fr, iters); ok {
 			return v
 		}
+	case *hclsyntax.IndexExpr, *hclsyntax.RelativeTraversalExpr, *hclsyntax.TupleConsExpr:
+		if v, ok := ev.plainValue(expr, fr, iters); ok {
+			return v
+		}
 	case *hclsyntax.ScopeTraversalExpr:
 		if v, diags, ok := ev.traverse(e.Traversal, fr, iters); ok {
 			ev.report(diags)
@@ -272,6 +276,12 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 			return v
 		}
 	}
+	return ev.evalWithContext(expr, fr, iters)
+}
+
+// evalWithContext evaluates expr with HCL in an evaluation context that
+// holds what it references.
+func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[string]cty.Value) cty.Value {
 	var traversals []hcl.Traversal
 	if cached, ok := ev.t.traversals.Load(expr); ok {
 		traversals = cached.([]hcl.Traversal)

@@ -1,10 +1,14 @@
 package terraform
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 
 	"vigil/entity"
 )
@@ -378,5 +382,114 @@ resource "aws_cloudtrail" "maybe" {
 	}}
 	if diff := cmp.Diff(want, inv.Failures); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
+	}
+}
+
+// TestPlainValueMatchesHCL checks that the expressions evaluated without an
+// evaluation context give exactly what HCL gives with one, marks and
+// unknowns included, and that the ones plainValue must leave to HCL (a bad
+// index, a module output) are left.
+func TestPlainValueMatchesHCL(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.tf": `
+variable "emails" {
+  type    = list(string)
+  default = ["a@example.com", "b@example.com"]
+}
+variable "tags" {
+  type    = map(string)
+  default = { team = "sec" }
+}
+variable "later" {
+  type = string
+}
+resource "aws_sns_topic" "t" {
+  count = 2
+  name  = "t${count.index}"
+}
+resource "aws_cloudwatch_log_metric_filter" "f" {
+  for_each = { a = "x", b = "y" }
+  name     = each.key
+  metric_transformation {
+    name      = "n-${each.key}"
+    namespace = "ns"
+    value     = "1"
+  }
+}
+resource "aws_sqs_queue" "q" {
+  name = var.later
+}
+module "m" {
+  source = "./m"
+}
+`, "m/main.tf": `output "o" { value = ["x"] }`})
+	l := NewLoader(Options{})
+	tr := &tree{l: l, root: dir, configs: map[string]*moduleConfig{}}
+	tr.walk()
+	for _, m := range tr.order {
+		for _, c := range m.calls {
+			tr.resolveCall(m, c)
+		}
+	}
+	root := tr.configs[filepath.Clean(dir)]
+	vars, _ := l.rootVariableSources()
+	ev := newEvaluation(tr, root, vars, map[string]variableValue{})
+	mi := ev.newModInst(root, "", nil, nil, 0)
+	// An instance frame of a count and a for_each at once, so that index
+	// keys can be references; the marks must come through.
+	fr := &frame{
+		mi:       mi,
+		countIdx: cty.NumberIntVal(1),
+		eachKey:  cty.StringVal("b").Mark(refMark("somewhere")),
+		eachVal:  cty.StringVal("team").Mark(reasonMark("why")),
+	}
+	tests := []struct {
+		expr  string
+		plain bool
+	}{
+		{`var.emails[1]`, true},
+		{`var.emails[count.index]`, true},
+		{`var.emails[count]`, false}, // indexing by an object: HCL reports it
+		{`var.tags["team"]`, true},
+		{`var.tags[each.value]`, true},
+		{`var.later`, true},
+		{`var.later[0]`, false}, // a string has no elements: HCL reports it
+		{`aws_sns_topic.t[1].arn`, true},
+		{`aws_sns_topic.t[count.index].arn`, true},
+		{`aws_sns_topic.t[count.index]`, true},
+		{`aws_sns_topic.t[0].name`, true},
+		{`aws_cloudwatch_log_metric_filter.f["b"].metric_transformation[0].name`, true},
+		{`aws_cloudwatch_log_metric_filter.f[each.key].metric_transformation[0].name`, true},
+		{`aws_cloudwatch_log_metric_filter.f[each.key].metric_transformation[count.index - 1]`, false},
+		{`aws_sqs_queue.q.name`, true},
+		{`[aws_sns_topic.t[0].arn, "x", var.later]`, true},
+		{`[]`, true},
+		{`["${var.tags[each.value]}-${count.index}"]`, false}, // templates take plain references only
+		{`["${var.tags.team}-${count.index}"]`, true},
+		{`[var.tags["team"], "${aws_sns_topic.t[1].arn}:*"]`, true},
+		{`var.emails[5]`, false},                                // out of range: HCL reports it
+		{`var.tags["nope"]`, false},                             // missing key: HCL reports it
+		{`var.tags[each.key]`, false},                           // missing key: HCL reports it
+		{`module.m.o[0]`, false},                                // module outputs go through HCL
+		{`[upper("x"), "y"]`, false},                            // a function call needs a context
+		{`aws_sns_topic.t[count.index].arn[0]`, false},          // indexing a string
+		{`aws_cloudwatch_log_metric_filter.f[var.later]`, true}, // unknown key: unknown
+	}
+	for _, tc := range tests {
+		expr, diags := hclsyntax.ParseExpression([]byte(tc.expr), "test.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", tc.expr, diags.Error())
+		}
+		plain, ok := ev.plainValue(expr, fr, nil)
+		if ok != tc.plain {
+			t.Errorf("%s: plainValue ok = %t, want %t", tc.expr, ok, tc.plain)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		general := ev.evalWithContext(expr, fr, nil)
+		if !plain.RawEquals(general) {
+			t.Errorf("%s: plainValue gives %#v, HCL gives %#v", tc.expr, plain, general)
+		}
 	}
 }

@@ -63,6 +63,55 @@ func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters
 	return cty.StringVal(b.String()).WithMarks(marks...), true
 }
 
+// plainValue evaluates, without an evaluation context, an expression made
+// only of literals, plain references and simple templates, combined by index steps
+// (var.emails[count.index]), attribute steps (aws_x.y[each.key].name) and
+// tuples ([aws_x.y.arn]), as HCL would. ok is false for anything else, and
+// whenever a step gives a diagnostic: the general path then evaluates the
+// expression and reports it.
+func (ev *evaluation) plainValue(expr hcl.Expression, fr *frame, iters map[string]cty.Value) (cty.Value, bool) {
+	switch e := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val, true
+	case *hclsyntax.TemplateExpr:
+		return ev.simpleTemplate(e, fr, iters)
+	case *hclsyntax.TemplateWrapExpr:
+		return ev.plainValue(e.Wrapped, fr, iters)
+	case *hclsyntax.ScopeTraversalExpr:
+		v, diags, ok := ev.traverse(e.Traversal, fr, iters)
+		return v, ok && len(diags) == 0
+	case *hclsyntax.IndexExpr:
+		coll, ok := ev.plainValue(e.Collection, fr, iters)
+		if !ok {
+			return cty.NilVal, false
+		}
+		key, ok := ev.plainValue(e.Key, fr, iters)
+		if !ok {
+			return cty.NilVal, false
+		}
+		v, diags := hcl.Index(coll, key, &e.BracketRange)
+		return v, len(diags) == 0
+	case *hclsyntax.RelativeTraversalExpr:
+		src, ok := ev.plainValue(e.Source, fr, iters)
+		if !ok {
+			return cty.NilVal, false
+		}
+		v, diags := e.Traversal.TraverseRel(src)
+		return v, len(diags) == 0
+	case *hclsyntax.TupleConsExpr:
+		vals := make([]cty.Value, len(e.Exprs))
+		for i, x := range e.Exprs {
+			v, ok := ev.plainValue(x, fr, iters)
+			if !ok {
+				return cty.NilVal, false
+			}
+			vals[i] = v
+		}
+		return cty.TupleVal(vals), true
+	}
+	return cty.NilVal, false
+}
+
 // traverse evaluates a plain reference ("var.name", "aws_x.y[0].arn")
 // without building an evaluation context; ok is false for the references it
 // leaves to the general path.
