@@ -338,7 +338,13 @@ func compilePattern(covers bool) func(*compiler, *Call) *impl {
 				if !ok {
 					return false
 				}
-				eq, err := test(s, want)
+				var eq bool
+				var err error
+				if covers {
+					eq, err = pf.Covers(s, want)
+				} else {
+					eq, err = pf.Equal(s, want)
+				}
 				return err == nil && eq
 			},
 			detail: func(v any, _ frame) string {

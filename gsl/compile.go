@@ -958,12 +958,8 @@ func (c *compiler) callCond(n *Call) condFn {
 		return func(any, frame) tri { return tError }
 	}
 	key, isField := fieldKey(n.X)
-	return leaf(func(cur any, f frame) tri {
-		if m, ok := cur.(map[string]any); ok && isField {
-			return truthy(applyCall(b, im, m[key], f))
-		}
-		return truthy(applyCall(b, im, recv(cur, f), f))
-	},
+	fast := func(cur any, f frame) tri { return truthy(applyCall(b, im, recv(cur, f), f)) }
+	explained := leaf(fast,
 		func(cur any, f frame) (tri, string) {
 			text, xText := c.short(n), c.short(n.X)
 			v := recv(cur, f)
@@ -990,6 +986,19 @@ func (c *compiler) callCond(n *Call) condFn {
 			}
 			return r, s
 		})
+	if !isField {
+		return explained
+	}
+	// The common "field fn(...)": one closure and the map lookup.
+	return func(cur any, f frame) tri {
+		if f.tr != nil {
+			return explained(cur, f)
+		}
+		if m, ok := cur.(map[string]any); ok {
+			return truthy(applyCall(b, im, m[key], f))
+		}
+		return fast(cur, f)
+	}
 }
 
 // likeRegexp turns a like pattern into an anchored, case-insensitive
