@@ -421,6 +421,7 @@ resource "aws_sqs_queue" "q" {
 module "m" {
   source = "./m"
 }
+data "aws_caller_identity" "me" {}
 `, "m/main.tf": `output "o" { value = ["x"] }`})
 	l := NewLoader(Options{})
 	tr := &tree{l: l, root: dir, configs: map[string]*moduleConfig{}}
@@ -466,10 +467,16 @@ module "m" {
 		{`["${var.tags[each.value]}-${count.index}"]`, false}, // templates take plain references only
 		{`["${var.tags.team}-${count.index}"]`, true},
 		{`[var.tags["team"], "${aws_sns_topic.t[1].arn}:*"]`, true},
-		{`var.emails[5]`, false},                                // out of range: HCL reports it
-		{`var.tags["nope"]`, false},                             // missing key: HCL reports it
-		{`var.tags[each.key]`, false},                           // missing key: HCL reports it
-		{`module.m.o[0]`, false},                                // module outputs go through HCL
+		{`var.emails[5]`, false},      // out of range: HCL reports it
+		{`var.tags["nope"]`, false},   // missing key: HCL reports it
+		{`var.tags[each.key]`, false}, // missing key: HCL reports it
+		{`module.m.o[0]`, true},
+		{`module.m.o[count.index]`, false}, // out of range: HCL reports it
+		{`module.m`, true},
+		{`module.nope.o`, true}, // undeclared: reported, and unknown
+		{`[module.m.o[0], data.aws_caller_identity.me.account_id]`, true},
+		{`data.aws_caller_identity.me`, true},
+		{`data.aws_caller_identity.nope.account_id`, true},      // undeclared: reported, and unknown
 		{`[upper("x"), "y"]`, false},                            // a function call needs a context
 		{`aws_sns_topic.t[count.index].arn[0]`, false},          // indexing a string
 		{`aws_cloudwatch_log_metric_filter.f[var.later]`, true}, // unknown key: unknown

@@ -129,6 +129,29 @@ resource "aws_sqs_queue" "c" {
 			entities: []string{"module.m.aws_sns_topic.a", "module.m.aws_sns_topic.b", "module.m.aws_sqs_queue.c"},
 		},
 		{
+			name: "reference to an output a module does not have",
+			files: map[string]string{
+				"main.tf": `module "m" {
+  source = "./m"
+}
+
+resource "aws_sns_topic" "a" {
+  name = module.m.nope
+}
+
+resource "aws_sns_topic" "b" {
+  name = data.aws_x.y.name
+}
+`,
+				"m/main.tf": `output "o" { value = "x" }
+`},
+			want: []string{
+				`error main.tf:6,18-23: Unsupported attribute: This object does not have an attribute named "nope".`,
+				`error main.tf:10,10-27: Reference to undeclared data source: No data source named "data.aws_x.y" is declared in this module.`,
+			},
+			entities: []string{"aws_sns_topic.a", "aws_sns_topic.b"},
+		},
+		{
 			name: "missing module directory",
 			files: map[string]string{"main.tf": `module "trail" {
   source = "./modules/trail"

@@ -155,7 +155,23 @@ func (ev *evaluation) traverse(tr hcl.Traversal, fr *frame, iters map[string]cty
 			default:
 				v, rest = fr.count(), tr[1:]
 			}
-		case "module", "data", "path", "terraform", "self":
+		case "module":
+			name := attrStep(tr, 1)
+			if name == "" {
+				return cty.NilVal, nil, false
+			}
+			var w wants
+			w.add(firstAttrFrom(tr, 2))
+			v, rest = ev.moduleValue(mi, name, &w, []hcl.Traversal{tr}), tr[2:]
+		case "data":
+			typ, name := attrStep(tr, 1), attrStep(tr, 2)
+			if typ == "" || name == "" {
+				return cty.NilVal, nil, false
+			}
+			var w wants
+			w.add(firstAttrFrom(tr, 3))
+			v, rest = ev.resourceValue(mi, "data."+typ+"."+name, &w, []hcl.Traversal{tr}), tr[3:]
+		case "path", "terraform", "self":
 			return cty.NilVal, nil, false
 		default:
 			name := attrStep(tr, 1)
