@@ -91,7 +91,10 @@ type index struct {
 	scopeBy map[string]entity.Scope
 	byType  map[string][]*entity.Entity
 	// items[type][scope] is the List<E> items of one scope, built once.
-	items    map[string]map[string][]any
+	items map[string]map[string][]any
+	// roots[type][scope] is {"items": items[type][scope]}, what List<E>
+	// rules evaluate; built once, read by every rule.
+	roots    map[string]map[string]map[string]any
 	failures map[string][]entity.Failure
 }
 
@@ -124,7 +127,23 @@ func newIndex(inv *entity.Inventory) *index {
 	for _, f := range inv.Failures {
 		idx.failures[f.Type] = append(idx.failures[f.Type], f)
 	}
+	idx.roots = make(map[string]map[string]map[string]any, len(idx.items))
+	for typ, byScope := range idx.items {
+		roots := make(map[string]map[string]any, len(byScope))
+		for scope, items := range byScope {
+			roots[scope] = map[string]any{"items": items}
+		}
+		idx.roots[typ] = roots
+	}
 	return idx
+}
+
+// root returns what a List<E> rule evaluates for one scope.
+func (idx *index) root(typ, scope string) map[string]any {
+	if r, ok := idx.roots[typ][scope]; ok {
+		return r
+	}
+	return map[string]any{"items": []any{}}
 }
 
 // ruleResult is what one rule produced.
@@ -182,10 +201,7 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 			res.findings = append(res.findings, c.finding(ex, nil, scope, Error, errorMessage(fs), nil))
 			continue
 		}
-		if items == nil {
-			items = []any{}
-		}
-		root := map[string]any{"items": items}
+		root := idx.root(c.target.Entity, scope.ID)
 		out := c.eval(root, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
