@@ -26,6 +26,9 @@ type moduleConfig struct {
 	callNames map[string]*callDecl
 	// comments holds the vigil:ignore comments of each file, by file name.
 	comments map[string][]suppressionComment
+	// varFiles are the variable files terraform would read were this the
+	// root module, in the order it applies them.
+	varFiles []string
 }
 
 type variableDecl struct {

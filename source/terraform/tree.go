@@ -74,7 +74,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 	parallel(len(roots), func(i int) {
 		m := roots[i]
 		dirVars := map[string]variableValue{}
-		for _, f := range moduleVarFiles(m.dir) {
+		for _, f := range m.varFiles {
 			file, diags := readVarFile(f, dirVars)
 			results[i].diags = append(results[i].diags, diags...)
 			if file != nil {
@@ -241,6 +241,7 @@ func (t *tree) loadDirFiles(dir string) parsedDir {
 		rel = dir
 	}
 	pd.m = newModuleConfig(dir, filepath.ToSlash(rel))
+	pd.m.varFiles = moduleVarFiles(dir, entries)
 	for _, pf := range pd.files {
 		pd.diags = append(pd.diags, pf.diags...)
 		// A file with errors contributes nothing: a half-read resource

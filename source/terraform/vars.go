@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -93,17 +94,17 @@ func readVarFile(path string, into map[string]variableValue) (*hcl.File, hcl.Dia
 }
 
 // moduleVarFiles lists the variable files Terraform reads from a root
-// module's directory, in the order it applies them.
-func moduleVarFiles(dir string) []string {
-	var files []string
+// module's directory, whose entries are given, in the order it applies
+// them.
+func moduleVarFiles(dir string, entries []fs.DirEntry) []string {
+	var files, auto []string
 	for _, n := range []string{"terraform.tfvars", "terraform.tfvars.json"} {
-		p := filepath.Join(dir, n)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			files = append(files, p)
+		for _, e := range entries {
+			if e.Name() == n && isFile(dir, e) {
+				files = append(files, filepath.Join(dir, n))
+			}
 		}
 	}
-	entries, _ := os.ReadDir(dir)
-	var auto []string
 	for _, e := range entries {
 		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json")) {
 			auto = append(auto, filepath.Join(dir, n))
@@ -111,6 +112,16 @@ func moduleVarFiles(dir string) []string {
 	}
 	sort.Strings(auto)
 	return append(files, auto...)
+}
+
+// isFile reports whether a directory entry is, or links to, something
+// other than a directory.
+func isFile(dir string, e fs.DirEntry) bool {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return !e.IsDir()
+	}
+	st, err := os.Stat(filepath.Join(dir, e.Name()))
+	return err == nil && !st.IsDir()
 }
 
 // varType is a variable's declared type constraint and optional-attribute
