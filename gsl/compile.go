@@ -17,9 +17,9 @@ import (
 type frame struct {
 	now time.Time
 	tr  *tracer
-	// sawErr, when set (outside explain mode), is set to true by every
-	// evaluation error, even one a deciding list element hides.
-	sawErr *bool
+	// probe, when set (outside explain mode), notes evaluation errors for
+	// an explanation.
+	probe *probe
 }
 
 // condFn evaluates an expression as a condition; valFn as a value. cur is
@@ -68,8 +68,8 @@ func traceFail(f frame, sp Span, format string, args ...any) any {
 	if f.tr != nil {
 		f.tr.fail(sp, fmt.Sprintf(format, args...))
 	}
-	if f.sawErr != nil {
-		*f.sawErr = true
+	if f.probe != nil {
+		f.probe.sawErr = true
 	}
 	return errVal
 }
@@ -565,7 +565,7 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 		if r != tTrue {
 			return r
 		}
-		if f.sawErr != nil {
+		if f.probe != nil && f.probe.exhaustive {
 			// Looking for errors as a trace would meet them: every
 			// element, past the one that decides.
 			return countElements(list, elem, f).result(kind)
@@ -625,6 +625,16 @@ func (e elementCounts) String() string {
 		s += fmt.Sprintf(", %d with errors", e.errs)
 	}
 	return s
+}
+
+// probe is where evaluations outside explain mode note errors for an
+// explanation.
+type probe struct {
+	// sawErr is set by every evaluation error.
+	sawErr bool
+	// exhaustive makes list operators evaluate every element, as a trace
+	// does, so that sawErr also notes errors past the deciding element.
+	exhaustive bool
 }
 
 // countElements evaluates elem on every element and counts the results.
@@ -687,11 +697,11 @@ func traceElements(list []any, elem condFn, score scoreFn, f frame, name string,
 	}
 	keep := make([]ranked, 0, min(len(list), maxTracedElements)+1)
 	firstErr, lastErr := -1, -1
-	fast := frame{now: f.now, sawErr: &t.sawErr}
+	fast := frame{now: f.now, probe: &t.probe}
 	for i, e := range list {
-		t.sawErr = false
+		t.probe.sawErr = false
 		r, deciders := score(e, fast)
-		if t.sawErr {
+		if t.probe.sawErr {
 			if firstErr < 0 {
 				firstErr = i
 			}
@@ -723,7 +733,7 @@ func traceElements(list []any, elem condFn, score scoreFn, f frame, name string,
 			keep = append(keep[:worst], keep[worst+1:]...)
 		}
 	}
-	t.sawErr = false
+	t.probe.sawErr = false
 
 	parent := t.stack[len(t.stack)-1]
 	start := len(parent.kids)

@@ -69,8 +69,8 @@ type tracer struct {
 	err     *Diagnostic
 	lastErr string
 	pending []string
-	// sawErr is where fast evaluations inside an explanation note errors.
-	sawErr bool
+	// probe is where fast evaluations inside an explanation note errors.
+	probe probe
 	// slab is where events are allocated from, a block at a time; block
 	// is the size of the last block.
 	slab  []event
@@ -84,8 +84,8 @@ const (
 	maxEventBlock = 128
 )
 
-func newTracer(src string) *tracer {
-	t := &tracer{src: src}
+func newTracer(src string, exhaustive bool) *tracer {
+	t := &tracer{src: src, probe: probe{exhaustive: exhaustive}}
 	t.stack = []*event{&t.root}
 	return t
 }

@@ -50,9 +50,10 @@ func TestScorerAgreesWithTrace(t *testing.T) {
 						}
 						js := fmt.Sprintf(`{"a": %s, "b": %s, "c": %s, "L": %s}`, a, b, cv, l)
 						attrs := attrsOf(t, js)
-						var saw bool
-						got, k := score(attrs, frame{now: testNow, sawErr: &saw})
-						tr := newTracer(src)
+						pr := probe{exhaustive: true}
+						got, k := score(attrs, frame{now: testNow, probe: &pr})
+						saw := pr.sawErr
+						tr := newTracer(src, true)
 						ev, want := tr.clause("should have", fn, attrs, testNow)
 						if got != want {
 							t.Errorf("%s on %s: scorer says %s, trace %s", cond, js, got, want)

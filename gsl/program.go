@@ -217,8 +217,26 @@ func outcomeOf(r tri) Outcome {
 
 // Explain evaluates the rule again, recording why it came out as it did.
 // It is meant for FAIL, UNKNOWN and ERROR results and allocates freely.
+//
+// Its cost is proportional to what it shows: a list operator's elements
+// are evaluated fast and only those shown are traced. Explanation.Err is
+// the first evaluation error a full evaluation of every element meets; for
+// a result that is not ERROR it may stay nil when the only errors lie past
+// a nested list's deciding element.
 func (p *Program) Explain(root any, now time.Time) *Explanation {
-	t := newTracer(p.src)
+	ex := p.explain(root, now, false)
+	if ex.Outcome == Error || ex.Err != nil {
+		// Which error comes first depends on the elements past the
+		// deciding ones: look at them all.
+		ex = p.explain(root, now, true)
+	}
+	return ex
+}
+
+// explain is Explain; exhaustive makes the fast evaluations of list
+// elements meet every error a full trace would.
+func (p *Program) explain(root any, now time.Time, exhaustive bool) *Explanation {
+	t := newTracer(p.src, exhaustive)
 	ex := &Explanation{}
 	var decisive *event
 	ex.Outcome = func() Outcome {
