@@ -690,6 +690,9 @@ func (e elementCounts) result(kind ListOpKind) tri {
 // the last element in which any evaluation error occurred are traced too
 // (their events are dropped unless they are kept).
 func traceElements(list []any, elem condFn, score scoreFn, f frame, name string, kind ListOpKind) elementCounts {
+	if len(list) <= maxTracedElements {
+		return traceAllElements(list, elem, f, name, kind)
+	}
 	counts := elementCounts{n: len(list)}
 	t := f.tr
 	type ranked struct {
@@ -715,14 +718,7 @@ func traceElements(list []any, elem condFn, score scoreFn, f frame, name string,
 		case tError:
 			counts.errs++
 		}
-		s := deciders
-		switch {
-		case r == tError:
-			s = -1
-		case r == tTrue && kind != ContainNone, r == tFalse && kind == ContainNone:
-			s = 1 << 30 // agrees with the outcome: least interesting
-		}
-		keep = append(keep, ranked{i, s})
+		keep = append(keep, ranked{i, elementScore(r, kind, deciders)})
 		if len(keep) > maxTracedElements {
 			worst := 0
 			for j, k := range keep {
@@ -772,6 +768,44 @@ func traceElements(list []any, elem condFn, score scoreFn, f frame, name string,
 		parent.kids = append(parent.kids, &event{kind: evLeaf, text: fmt.Sprintf("... %d more elements not shown (the %d closest are)", len(list)-maxTracedElements, maxTracedElements)})
 	}
 	return counts
+}
+
+// traceAllElements is traceElements for a list short enough to be shown
+// whole: each element is traced once, with no fast evaluation first.
+func traceAllElements(list []any, elem condFn, f frame, name string, kind ListOpKind) elementCounts {
+	counts := elementCounts{n: len(list)}
+	for i, e := range list {
+		ev := f.tr.open(evElem)
+		r := elem(e, f)
+		f.tr.close(ev, r, fmt.Sprintf("%s[%d]%s: %s", name, i, elementHint(e), matchWord(r)))
+		switch r {
+		case tTrue:
+			counts.match++
+		case tUnknown:
+			counts.unknown++
+		case tError:
+			counts.errs++
+		}
+		deciders := 0
+		if len(ev.kids) > 0 {
+			deciders = countDeciding(ev.kids[0])
+		}
+		ev.score = elementScore(r, kind, deciders)
+	}
+	return counts
+}
+
+// elementScore ranks how close an element with result r and the given
+// number of deciding sub-expressions came to deciding its list the other
+// way: lower is closer.
+func elementScore(r tri, kind ListOpKind, deciders int) int {
+	switch {
+	case r == tError:
+		return -1
+	case r == tTrue && kind != ContainNone, r == tFalse && kind == ContainNone:
+		return 1 << 30 // agrees with the outcome: least interesting
+	}
+	return deciders
 }
 
 func matchWord(r tri) string {

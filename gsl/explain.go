@@ -186,6 +186,27 @@ func deciding(ev *event) []*event {
 	return []*event{ev}
 }
 
+// countDeciding is len(deciding(ev)), without building the list.
+func countDeciding(ev *event) int {
+	switch ev.kind {
+	case evLogic, evRoot:
+		n := 0
+		for _, k := range ev.kids {
+			if k.out == ev.out || ev.kind == evRoot {
+				n += countDeciding(k)
+			}
+		}
+		if n > 0 {
+			return n
+		}
+	case evNot:
+		if len(ev.kids) == 1 {
+			return countDeciding(ev.kids[0])
+		}
+	}
+	return 1
+}
+
 // unknownsUnder gathers the unknowns noted under ev.
 func unknownsUnder(ev *event, into []string) []string {
 	if ev.out != tUnknown {

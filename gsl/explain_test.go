@@ -59,6 +59,9 @@ func TestScorerAgreesWithTrace(t *testing.T) {
 							t.Errorf("%s on %s: scorer says %s, trace %s", cond, js, got, want)
 							continue
 						}
+						if n := countDeciding(ev.kids[0]); n != k {
+							t.Errorf("%s on %s: countDeciding says %d, scorer %d", cond, js, n, k)
+						}
 						if wantK := len(deciding(ev.kids[0])); k != wantK {
 							t.Errorf("%s on %s: scorer counts %d deciding, trace %d", cond, js, k, wantK)
 						}
