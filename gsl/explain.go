@@ -131,15 +131,39 @@ func (t *tracer) unknown(name string, u *entity.Unknown) {
 	t.pending = append(t.pending, name+": "+describeUnknown(u))
 }
 
-// lines renders the event tree, indented by depth.
+// lines renders the event tree, indented by depth. The lines are cut from
+// one string, so that they cost one allocation.
 func (t *tracer) lines() []string {
-	var out []string
+	n, size := 0, 0
+	var measure func(ev *event, depth int)
+	measure = func(ev *event, depth int) {
+		if n >= maxTraceLines {
+			return
+		}
+		n++
+		size += 2*depth + len(ev.text)
+		for _, k := range ev.kids {
+			measure(k, depth+1)
+		}
+	}
+	for _, ev := range t.root.kids {
+		measure(ev, 0)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	out := make([]string, 0, n+1)
 	var walk func(ev *event, depth int)
 	walk = func(ev *event, depth int) {
 		if len(out) >= maxTraceLines {
 			return
 		}
-		out = append(out, indent(depth)+ev.text)
+		start := b.Len()
+		b.WriteString(indent(depth))
+		b.WriteString(ev.text)
+		// A Builder only appends: the bytes of a string it returned are
+		// never written again, so each line can be cut from it.
+		all := b.String()
+		out = append(out, all[start:])
 		for _, k := range ev.kids {
 			walk(k, depth+1)
 		}
