@@ -764,9 +764,7 @@ func traceElements(list []any, elem condFn, score scoreFn, f frame, name string,
 		ki++
 	}
 	parent.kids = append(parent.kids, kept...)
-	if len(list) > maxTracedElements {
-		parent.kids = append(parent.kids, &event{kind: evLeaf, text: fmt.Sprintf("... %d more elements not shown (the %d closest are)", len(list)-maxTracedElements, maxTracedElements)})
-	}
+	parent.kids = append(parent.kids, &event{kind: evLeaf, text: fmt.Sprintf("... %d more elements not shown (the %d closest are)", len(list)-maxTracedElements, maxTracedElements)})
 	return counts
 }
 

@@ -80,7 +80,9 @@
 //     not compile. A pattern in the data that does not parse makes the
 //     function false, and the explanation says why (§4).
 //   - Explanations show at most 10 elements of one list (the others are
-//     counted) and at most 500 lines.
+//     counted) and at most 500 lines. Explaining a longer list costs one
+//     fast evaluation of each element, which also counts the sub-expressions
+//     that decided it, and a trace of the elements shown only.
 //   - An unknown that comes from an expression (the length() of a list with
 //     an unknown element) is reported through the attributes it came from.
 //

@@ -96,6 +96,30 @@ func FuzzEval(f *testing.F) {
 		if ex := p.Explain(root, now); ex.Outcome != r.Outcome {
 			t.Fatalf("%q on %s: Explain %v, Eval %v", src, js, ex.Outcome, r.Outcome)
 		}
+		if !p.Target().List {
+			return
+		}
+		// A list longer than an explanation shows: Explain traces only
+		// the elements it shows, and must still agree with Eval and with
+		// an explanation that evaluates every element in full.
+		items := make([]any, 3*maxTracedElements/2)
+		for i := range items {
+			items[i] = root["items"].([]any)[0]
+			if i%3 == 1 {
+				items[i] = map[string]any{}
+			}
+		}
+		long := map[string]any{"items": items}
+		r = p.Eval(long, now)
+		ex := p.Explain(long, now)
+		if ex.Outcome != r.Outcome {
+			t.Fatalf("%q on a long list of %s: Explain %v, Eval %v", src, js, ex.Outcome, r.Outcome)
+		}
+		full := p.explain(long, now, true)
+		if ex.Summary != full.Summary || strings.Join(ex.Lines, "\n") != strings.Join(full.Lines, "\n") {
+			t.Fatalf("%q on a long list of %s: explanations differ:\n%s\n%s\nand\n%s\n%s", src, js,
+				ex.Summary, strings.Join(ex.Lines, "\n"), full.Summary, strings.Join(full.Lines, "\n"))
+		}
 	})
 }
 

@@ -163,7 +163,7 @@ func (p *Program) Paths() []string { return p.paths }
 func (p *Program) Eval(root any, now time.Time) Result {
 	o := p.run(root, frame{now: now})
 	if o == Error {
-		ex := p.Explain(root, now)
+		ex := p.explain(root, now, true)
 		if ex.Err != nil {
 			return Result{Outcome: Error, Err: ex.Err}
 		}
