@@ -3,6 +3,7 @@ package gsl
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -737,7 +738,7 @@ func traceElements(list []any, elem condFn, score scoreFn, f frame, name string,
 	trace := func(i int) *event {
 		ev := t.open(evElem)
 		r := elem(list[i], f)
-		t.close(ev, r, fmt.Sprintf("%s[%d]%s: %s", name, i, elementHint(list[i]), matchWord(r)))
+		t.close(ev, r, elementLabel(name, i, list[i], r))
 		parent.kids = parent.kids[:start]
 		return ev
 	}
@@ -775,7 +776,7 @@ func traceAllElements(list []any, elem condFn, f frame, name string, kind ListOp
 	for i, e := range list {
 		ev := f.tr.open(evElem)
 		r := elem(e, f)
-		f.tr.close(ev, r, fmt.Sprintf("%s[%d]%s: %s", name, i, elementHint(e), matchWord(r)))
+		f.tr.close(ev, r, elementLabel(name, i, e, r))
 		switch r {
 		case tTrue:
 			counts.match++
@@ -818,6 +819,12 @@ func matchWord(r tri) string {
 	return "error"
 }
 
+// elementLabel is the text of element i of the list called name, whose
+// result was r: "metricFilters[2] (filterName 'f2'): does not match".
+func elementLabel(name string, i int, e any, r tri) string {
+	return name + "[" + strconv.Itoa(i) + "]" + elementHint(e) + ": " + matchWord(r)
+}
+
 // elementHint names a list element by its id, name or filterName field.
 func elementHint(e any) string {
 	m, ok := e.(map[string]any)
@@ -827,7 +834,7 @@ func elementHint(e any) string {
 		}
 		return ""
 	}
-	for _, k := range []string{"id", "name", "filterName", "key"} {
+	for _, k := range [...]string{"id", "name", "filterName", "key"} {
 		if s, ok := m[k].(string); ok && s != "" {
 			return " (" + k + " " + entity.Format(s) + ")"
 		}
