@@ -247,10 +247,15 @@ func (c *compiledRule) entityFailures(failures []entity.Failure, e *entity.Entit
 		if f.Scope != "" && f.Scope != e.Scope {
 			continue
 		}
-		if f.Region != "" && e.Region != "" && f.Region != e.Region {
-			continue
-		}
-		if f.Entity != "" && f.Entity != e.ID {
+		// A failure that names its entity is about that entity wherever
+		// the failed call was made: a trail's log group may live in
+		// another region than the trail. Otherwise its region, when set,
+		// bounds which entities it affects.
+		if f.Entity != "" {
+			if f.Entity != e.ID {
+				continue
+			}
+		} else if f.Region != "" && e.Region != "" && f.Region != e.Region {
 			continue
 		}
 		if f.Attr != "" && !c.reads[f.Attr] {
