@@ -399,22 +399,28 @@ func (ev *evaluation) local(mi *modInst, name string, subject *hcl.Range) cty.Va
 	if !ok {
 		return ev.undeclared("local value", name, subject)
 	}
-	m := mi.locals[name]
+	return ev.memoized(mi, mi.locals, "local.", name, a.Expr)
+}
+
+// memoized evaluates a local value or an output of module instance mi once,
+// keeping the result in memos, and reports a cycle when the evaluation
+// needs itself.
+func (ev *evaluation) memoized(mi *modInst, memos map[string]*memo, kind, name string, expr hcl.Expression) cty.Value {
+	m := memos[name]
 	if m == nil {
 		m = &memo{}
-		mi.locals[name] = m
+		memos[name] = m
 	}
-	if m.state == evaluated {
-		return m.val
-	}
-	what := evalStep{mi, "local.", name}
+	what := evalStep{mi, kind, name}
 	switch m.state {
+	case evaluated:
+		return m.val
 	case inProgress:
-		return ev.cycle(what, a.Expr.Range().Ptr())
+		return ev.cycle(what, expr.Range().Ptr())
 	}
 	m.state = inProgress
 	ev.push(what)
-	m.val = ev.eval(a.Expr, &mi.plain, nil)
+	m.val = ev.eval(expr, &mi.plain, nil)
 	ev.pop()
 	m.state = evaluated
 	return m.val
@@ -820,26 +826,7 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 }
 
 func (ev *evaluation) output(mi *modInst, name string) cty.Value {
-	a := mi.cfg.outputs[name]
-	m := mi.outputs[name]
-	if m == nil {
-		m = &memo{}
-		mi.outputs[name] = m
-	}
-	if m.state == evaluated {
-		return m.val
-	}
-	what := evalStep{mi, "output.", name}
-	switch m.state {
-	case inProgress:
-		return ev.cycle(what, a.Expr.Range().Ptr())
-	}
-	m.state = inProgress
-	ev.push(what)
-	m.val = ev.eval(a.Expr, &mi.plain, nil)
-	ev.pop()
-	m.state = evaluated
-	return m.val
+	return ev.memoized(mi, mi.outputs, "output.", name, mi.cfg.outputs[name].Expr)
 }
 
 // sortedKeys returns the keys of m in order.
