@@ -190,9 +190,9 @@ func Decode(data []byte) (*Inventory, error) {
 		if e.Attrs == nil {
 			e.Attrs = map[string]any{}
 		}
-		attrs, err := decodeValue(e.Attrs, "attrs")
-		if err != nil {
-			return nil, fmt.Errorf("entities[%d] (id %q): %w", i, e.ID, err)
+		attrs, verr := decodeValue(e.Attrs)
+		if verr != nil {
+			return nil, fmt.Errorf("entities[%d] (id %q): %w", i, e.ID, verr.in("attrs"))
 		}
 		e.Attrs = attrs.(map[string]any)
 		inv.Entities = append(inv.Entities, e)
@@ -210,9 +210,9 @@ func DecodeAttrList(data []byte, typ, scope string) (*Inventory, error) {
 	}
 	inv := &Inventory{Scopes: []Scope{{Kind: "input", ID: scope}}}
 	for i, item := range list {
-		attrs, err := decodeValue(item, fmt.Sprintf("[%d]", i))
-		if err != nil {
-			return nil, err
+		attrs, verr := decodeValue(item)
+		if verr != nil {
+			return nil, verr.in(fmt.Sprintf("[%d]", i))
 		}
 		m, ok := attrs.(map[string]any)
 		if !ok {
@@ -224,29 +224,31 @@ func DecodeAttrList(data []byte, typ, scope string) (*Inventory, error) {
 }
 
 // decodeValue turns {"$unknown": ...} objects into *Unknown and rejects other
-// attribute names that begin with "$". path names v in errors.
-func decodeValue(v any, path string) (any, error) {
+// attribute names that begin with "$". The place of a problem is built only
+// when there is one, as the recursion unwinds: decoding a large snapshot
+// builds no path strings.
+func decodeValue(v any) (any, *valueError) {
 	switch x := v.(type) {
 	case map[string]any:
 		if k, ok := x["$unknown"]; ok {
-			return decodeUnknown(x, k, path)
+			return decodeUnknown(x, k)
 		}
 		for name, e := range x {
 			if strings.HasPrefix(name, "$") {
-				return nil, fmt.Errorf("%s.%s: attribute names may not begin with '$'", path, name)
+				return nil, (&valueError{msg: "attribute names may not begin with '$'"}).at("." + name)
 			}
-			d, err := decodeValue(e, path+"."+name)
+			d, err := decodeValue(e)
 			if err != nil {
-				return nil, err
+				return nil, err.at("." + name)
 			}
 			x[name] = d
 		}
 		return x, nil
 	case []any:
 		for i, e := range x {
-			d, err := decodeValue(e, fmt.Sprintf("%s[%d]", path, i))
+			d, err := decodeValue(e)
 			if err != nil {
-				return nil, err
+				return nil, err.at(fmt.Sprintf("[%d]", i))
 			}
 			x[i] = d
 		}
@@ -255,14 +257,14 @@ func decodeValue(v any, path string) (any, error) {
 	return v, nil
 }
 
-func decodeUnknown(m map[string]any, kind any, path string) (*Unknown, error) {
+func decodeUnknown(m map[string]any, kind any) (*Unknown, *valueError) {
 	s, ok := kind.(string)
 	if !ok {
-		return nil, fmt.Errorf(`%s: "$unknown" must be "set" or "maybe-null"`, path)
+		return nil, &valueError{msg: `"$unknown" must be "set" or "maybe-null"`}
 	}
 	k, err := ParseUnknownKind(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &valueError{msg: err.Error()}
 	}
 	u := &Unknown{Kind: k}
 	for name, v := range m {
@@ -271,14 +273,37 @@ func decodeUnknown(m map[string]any, kind any, path string) (*Unknown, error) {
 		case "reason":
 			r, ok := v.(string)
 			if !ok {
-				return nil, fmt.Errorf(`%s: the "reason" of an unknown value must be a string`, path)
+				return nil, &valueError{msg: `the "reason" of an unknown value must be a string`}
 			}
 			u.Reason = r
 		default:
-			return nil, fmt.Errorf("%s: an unknown value has only \"$unknown\" and \"reason\", found %q", path, name)
+			return nil, &valueError{msg: fmt.Sprintf("an unknown value has only \"$unknown\" and \"reason\", found %q", name)}
 		}
 	}
 	return u, nil
+}
+
+// valueError is a problem at a place inside a decoded value.
+type valueError struct {
+	// steps of the place, innermost first: ".name" or "[3]".
+	steps []string
+	msg   string
+}
+
+// at adds the step that leads to the place, on the way out.
+func (e *valueError) at(step string) *valueError {
+	e.steps = append(e.steps, step)
+	return e
+}
+
+// in renders the error with the place, written from root ("attrs").
+func (e *valueError) in(root string) error {
+	var b strings.Builder
+	b.WriteString(root)
+	for i := len(e.steps) - 1; i >= 0; i-- {
+		b.WriteString(e.steps[i])
+	}
+	return fmt.Errorf("%s: %s", b.String(), e.msg)
 }
 
 func checkAttrNames(v any, path string) error {

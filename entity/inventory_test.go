@@ -61,6 +61,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"no type", `{"vigil_inventory": 1, "entities": [{"id": "x", "attrs": {}}]}`, `entities[0] (id "x") has no type`},
 		{"dollar attr", `{"vigil_inventory": 1, "entities": [{"type": "T", "id": "x", "attrs": {"a": {"$ref": 1}}}]}`,
 			`entities[0] (id "x"): attrs.a.$ref: attribute names may not begin with '$'`},
+		{"dollar attr in a list", `{"vigil_inventory": 1, "entities": [{"type": "T", "id": "x", "attrs": {"a": [1, {"b": {"$x": 1}}]}}]}`,
+			`entities[0] (id "x"): attrs.a[1].b.$x: attribute names may not begin with '$'`},
 		{"bad unknown kind", `{"vigil_inventory": 1, "entities": [{"type": "T", "id": "x", "attrs": {"a": {"$unknown": "nope"}}}]}`,
 			`entities[0] (id "x"): attrs.a: unknown value kind "nope": want "set" or "maybe-null"`},
 		{"unknown extra key", `{"vigil_inventory": 1, "entities": [{"type": "T", "id": "x", "attrs": {"a": {"$unknown": "set", "why": "x"}}}]}`,
