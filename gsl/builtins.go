@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/agext/levenshtein"
+
 	"vigil/entity"
 )
 
@@ -148,32 +150,11 @@ func Functions() []Function {
 func suggest(name string) string {
 	best, bestD := "", 3
 	for _, b := range builtins {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(b.Name)); d < bestD {
+		if d := levenshtein.Distance(strings.ToLower(name), strings.ToLower(b.Name), nil); d < bestD {
 			best, bestD = b.Name, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 func compileIsEmpty(*compiler, *Call) *impl {
