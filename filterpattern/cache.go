@@ -59,11 +59,7 @@ func (c *Cache) Parse(src string) (*Pattern, error) {
 // Equal reports whether patterns a and b are Equal. The error says which
 // pattern does not parse, and where.
 func (c *Cache) Equal(a, b string) (bool, error) {
-	pa, err := c.Parse(a)
-	if err != nil {
-		return false, err
-	}
-	pb, err := c.Parse(b)
+	pa, pb, err := c.parsePair(a, b)
 	if err != nil {
 		return false, err
 	}
@@ -73,11 +69,7 @@ func (c *Cache) Equal(a, b string) (bool, error) {
 // Covers reports whether pattern a Covers pattern b. The error says which
 // pattern does not parse, and where.
 func (c *Cache) Covers(a, b string) (bool, error) {
-	pa, err := c.Parse(a)
-	if err != nil {
-		return false, err
-	}
-	pb, err := c.Parse(b)
+	pa, pb, err := c.parsePair(a, b)
 	if err != nil {
 		return false, err
 	}
@@ -96,4 +88,17 @@ func (c *Cache) Covers(a, b string) (bool, error) {
 	c.covers[k] = ans
 	c.mu.Unlock()
 	return ans, nil
+}
+
+// parsePair parses a and b through the cache; the error is a's if both fail.
+func (c *Cache) parsePair(a, b string) (*Pattern, *Pattern, error) {
+	pa, err := c.Parse(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	pb, err := c.Parse(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pa, pb, nil
 }
