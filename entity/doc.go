@@ -13,6 +13,11 @@
 //	[]any            a list of values
 //	map[string]any   an object of values
 //	*Unknown         a value not known until terraform apply (see Unknown)
+//	*Object          an object of values laid out for evaluation (see Freeze)
+//
+// Sources build objects as map[string]any. Before a scan evaluates rules it
+// freezes each entity's attributes into *Object values, which hold the same
+// data in a form that is much faster to read; readers of values accept both.
 //
 // Sources (live AWS, Terraform, snapshots) produce entities; the GSL engine
 // reads them. Nothing in this package knows about rules.

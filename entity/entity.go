@@ -86,11 +86,13 @@ func (o Origin) String() string {
 func (e *Entity) Lookup(path string) (any, bool) {
 	var cur any = e.Attrs
 	for part := range strings.SplitSeq(path, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
+		var ok bool
+		switch x := cur.(type) {
+		case map[string]any:
+			cur, ok = x[part]
+		case *Object:
+			cur, ok = x.Get(part)
 		}
-		cur, ok = m[part]
 		if !ok {
 			return nil, false
 		}

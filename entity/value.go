@@ -89,7 +89,7 @@ func Kind(v any) string {
 		return "string"
 	case []any:
 		return "list"
-	case map[string]any:
+	case map[string]any, *Object:
 		return "map"
 	case *Unknown:
 		return "unknown"
@@ -105,7 +105,7 @@ func Kind(v any) string {
 // structs).
 func Normalize(v any) (any, error) {
 	switch x := v.(type) {
-	case nil, bool, float64, string, *Unknown:
+	case nil, bool, float64, string, *Unknown, *Object:
 		return x, nil
 	case int:
 		return float64(x), nil
@@ -242,6 +242,17 @@ func format(b *strings.Builder, v any) {
 			b.WriteString(k)
 			b.WriteString(": ")
 			format(b, x[k])
+		}
+		b.WriteByte('}')
+	case *Object:
+		b.WriteByte('{')
+		for i, f := range x.fields {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(f.Name)
+			b.WriteString(": ")
+			format(b, f.Value)
 		}
 		b.WriteByte('}')
 	case *Unknown:

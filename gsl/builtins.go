@@ -168,6 +168,8 @@ func compileIsEmpty(*compiler, *Call) *impl {
 			return len(x) == 0
 		case map[string]any:
 			return len(x) == 0
+		case *entity.Object:
+			return x.Len() == 0
 		case *entity.Unknown:
 			if x.Kind == entity.UnknownSet {
 				return false
@@ -189,6 +191,8 @@ func compileLength(_ *compiler, n *Call) *impl {
 			return float64(len(x))
 		case map[string]any:
 			return float64(len(x))
+		case *entity.Object:
+			return float64(x.Len())
 		}
 		return traceFail(f, n.nameSpan, "length() needs a list, map or string, found %s %s", entity.Kind(v), describe(v))
 	}}
