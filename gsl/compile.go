@@ -179,11 +179,14 @@ func describeAt(e Expr, x any, cur any) string {
 
 func pathExists(cur any, segs []string) bool {
 	for _, s := range segs {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return false
+		var ok bool
+		switch x := cur.(type) {
+		case *entity.Object:
+			cur, ok = x.Get(s)
+		case map[string]any:
+			cur, ok = x[s]
 		}
-		if cur, ok = m[s]; !ok {
+		if !ok {
 			return false
 		}
 	}
@@ -339,13 +342,12 @@ func (c *compiler) val(e Expr) valFn {
 // an evaluation error; into an unknown, unknown; a missing step is null
 // (gsl-spec.md §7.8).
 func (c *compiler) path(n *Path) valFn {
-	segs := n.Segments
+	segs := internAll(n.Segments)
 	name := strings.Join(segs, ".")
 	if len(segs) == 1 {
 		key := segs[0]
 		return func(cur any, f frame) any {
-			if m, ok := cur.(map[string]any); ok {
-				v := m[key]
+			if v, ok := field(cur, key); ok {
 				if f.tr != nil {
 					if u, ok := v.(*entity.Unknown); ok {
 						f.tr.unknown(name, u)
@@ -362,6 +364,9 @@ func (c *compiler) path(n *Path) valFn {
 func walkPath(cur any, segs []string, name string, sp Span, f frame) any {
 	for i, s := range segs {
 		switch x := cur.(type) {
+		case *entity.Object:
+			cur, _ = x.Get(s)
+			continue
 		case map[string]any:
 			cur = x[s]
 			continue
@@ -431,8 +436,8 @@ func (c *compiler) compare(n *Compare) condFn {
 		if f.tr != nil {
 			return explained(cur, f)
 		}
-		if m, ok := cur.(map[string]any); ok {
-			r := equal(m[key], v)
+		if fv, ok := field(cur, key); ok {
+			r := equal(fv, v)
 			if neg {
 				return r.not()
 			}
@@ -445,7 +450,7 @@ func (c *compiler) compare(n *Compare) condFn {
 // fieldKey returns the name of a one-segment path.
 func fieldKey(e Expr) (string, bool) {
 	if p, ok := e.(*Path); ok && len(p.Segments) == 1 {
-		return p.Segments[0], true
+		return entity.Intern(p.Segments[0]), true
 	}
 	return "", false
 }
@@ -557,9 +562,11 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 	key, isField := fieldKey(n.X)
 	fast := func(cur any, f frame) tri {
 		var v any
-		if m, ok := cur.(map[string]any); ok && isField {
-			v = m[key]
-		} else {
+		ok := false
+		if isField {
+			v, ok = field(cur, key)
+		}
+		if !ok {
 			v = x(cur, f)
 		}
 		list, r := listOf(v, what, n.span, f)
@@ -825,17 +832,22 @@ func elementLabel(name string, i int, e any, r tri) string {
 	return name + "[" + strconv.Itoa(i) + "]" + elementHint(e) + ": " + matchWord(r)
 }
 
+// hintFields are the fields that name a list element, in order of
+// preference.
+var hintFields = internAll([]string{"id", "name", "filterName", "key"})
+
 // elementHint names a list element by its id, name or filterName field.
 func elementHint(e any) string {
-	m, ok := e.(map[string]any)
-	if !ok {
-		if _, isList := e.([]any); !isList {
-			return " " + describe(e)
-		}
+	switch e.(type) {
+	case map[string]any, *entity.Object:
+	case []any:
 		return ""
+	default:
+		return " " + describe(e)
 	}
-	for _, k := range [...]string{"id", "name", "filterName", "key"} {
-		if s, ok := m[k].(string); ok && s != "" {
+	for _, k := range hintFields {
+		v, _ := field(e, k)
+		if s, ok := v.(string); ok && s != "" {
 			return " (" + k + " " + entity.Format(s) + ")"
 		}
 	}
@@ -1043,8 +1055,8 @@ func (c *compiler) callCond(n *Call) condFn {
 		if f.tr != nil {
 			return explained(cur, f)
 		}
-		if m, ok := cur.(map[string]any); ok {
-			return truthy(applyCall(b, im, m[key], f))
+		if v, ok := field(cur, key); ok {
+			return truthy(applyCall(b, im, v, f))
 		}
 		return fast(cur, f)
 	}

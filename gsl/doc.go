@@ -36,7 +36,9 @@
 // Diagnostic rather than Error because Error is the ERROR outcome.)
 //
 // Values are those of package entity: nil, bool, float64, string, []any,
-// map[string]any and *entity.Unknown. Evaluation is three-valued (Kleene)
+// map[string]any or *entity.Object (the frozen form scans evaluate, much
+// faster to read; see entity.Freeze) and *entity.Unknown. Evaluation is
+// three-valued (Kleene)
 // with Unknown, plus evaluation errors, which make the result ERROR.
 //
 // # Decisions

@@ -2,6 +2,8 @@ package gsl
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -333,10 +335,28 @@ func TestEval(t *testing.T) {
 				t.Errorf("outcome %v with error %v", r.Outcome, r.Err)
 			}
 			// Explain must reach the same outcome as Eval.
-			if ex := p.Explain(attrs, testNow); ex.Outcome != r.Outcome {
+			ex := p.Explain(attrs, testNow)
+			if ex.Outcome != r.Outcome {
 				t.Errorf("Explain outcome %v, Eval %v", ex.Outcome, r.Outcome)
 			}
+			sameOnFrozen(t, p, attrs, r, ex)
 		})
+	}
+}
+
+// sameOnFrozen checks that a program evaluates and explains the frozen
+// form of attrs (entity.Freeze, what scans evaluate) exactly as it does
+// the maps.
+func sameOnFrozen(t *testing.T, p *Program, attrs map[string]any, r Result, ex *Explanation) {
+	t.Helper()
+	frozen := entity.Freeze(attrs)
+	if fr := p.Eval(frozen, testNow); fr.Outcome != r.Outcome || fmt.Sprint(fr.Err) != fmt.Sprint(r.Err) {
+		t.Errorf("frozen: Eval = %v (%v), maps %v (%v)", fr.Outcome, fr.Err, r.Outcome, r.Err)
+	}
+	fx := p.Explain(frozen, testNow)
+	if fx.Outcome != ex.Outcome || fx.Summary != ex.Summary || !slices.Equal(fx.Lines, ex.Lines) || !slices.Equal(fx.Unknowns, ex.Unknowns) {
+		t.Errorf("frozen: explanation differs\n got %v %q\n%s\nwant %v %q\n%s", fx.Outcome, fx.Summary,
+			strings.Join(fx.Lines, "\n"), ex.Outcome, ex.Summary, strings.Join(ex.Lines, "\n"))
 	}
 }
 

@@ -156,10 +156,11 @@ func (p *Program) Warnings() ErrorList { return p.warnings }
 // nested list are not listed; the list's own path is.
 func (p *Program) Paths() []string { return p.paths }
 
-// Eval evaluates the rule. root is the entity's attributes
-// (map[string]any); for a List<E> rule it is map[string]any{"items":
-// []any{attrs1, attrs2, ...}}. now is the scan's fixed "now". Eval does not
-// allocate for PASS or FAIL.
+// Eval evaluates the rule. root is the entity's attributes (a
+// map[string]any, or the same frozen with entity.Freeze, which evaluates
+// several times faster); for a List<E> rule it is {"items": [attrs1,
+// attrs2, ...]}. now is the scan's fixed "now". Eval does not allocate for
+// PASS or FAIL.
 func (p *Program) Eval(root any, now time.Time) Result {
 	o := p.run(root, frame{now: now})
 	if o == Error {

@@ -107,13 +107,15 @@ func TestSeeds(t *testing.T) {
 				t.Fatal(err)
 			}
 			attrs := attrsOf(t, tt.attrs)
-			if r := p.Eval(attrs, testNow); r.Outcome != tt.want {
+			r := p.Eval(attrs, testNow)
+			if r.Outcome != tt.want {
 				t.Fatalf("Eval = %v (%v), want %v", r.Outcome, r.Err, tt.want)
 			}
+			ex := p.Explain(attrs, testNow)
+			sameOnFrozen(t, p, attrs, r, ex)
 			if tt.want == Pass {
 				return
 			}
-			ex := p.Explain(attrs, testNow)
 			if ex.Outcome != tt.want {
 				t.Errorf("Explain outcome %v", ex.Outcome)
 			}
@@ -139,7 +141,7 @@ func TestSeeds(t *testing.T) {
 // TestExplainLongList: a trace shows the first elements of a long list and
 // counts the rest; an error past them is still reported.
 func TestExplainLongList(t *testing.T) {
-	scope := trailScope(50)
+	scope := trailMaps(50)
 	items := scope["items"].([]any)
 	items[42].(map[string]any)["metricFilters"] = "oops"
 	p := MustCompile(mon05, WithPatterns(stubPatterns{}))
@@ -158,7 +160,7 @@ func TestExplainLongList(t *testing.T) {
 // TestExplainClosest: a failing List<E> rule shows the elements that came
 // closest (DESIGN.md: "it lists the entities that came closest").
 func TestExplainClosest(t *testing.T) {
-	scope := trailScope(30)
+	scope := trailMaps(30)
 	items := scope["items"].([]any)
 	for _, it := range items {
 		it.(map[string]any)["hasSNSSubscriber"] = "false" // two reasons each
