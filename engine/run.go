@@ -89,17 +89,17 @@ func entityID(e *entity.Entity) string {
 type index struct {
 	scopes  []entity.Scope
 	scopeBy map[string]entity.Scope
-	byType  map[string][]*entity.Entity
+	byType  map[string][]indexed
 	// items[type][scope] is the List<E> items of one scope, built once.
 	items map[string]map[string][]any
-	// roots[type][scope] is {"items": items[type][scope]}, what List<E>
-	// rules evaluate; built once, read by every rule.
-	roots    map[string]map[string]map[string]any
+	// roots[type][scope] is {"items": items[type][scope]}, frozen: what
+	// List<E> rules evaluate; built once, read by every rule.
+	roots    map[string]map[string]any
 	failures map[string][]entity.Failure
 }
 
 func newIndex(inv *entity.Inventory) *index {
-	idx := &index{scopeBy: map[string]entity.Scope{}, byType: map[string][]*entity.Entity{},
+	idx := &index{scopeBy: map[string]entity.Scope{}, byType: map[string][]indexed{},
 		items: map[string]map[string][]any{}, failures: map[string][]entity.Failure{}}
 	for _, s := range inv.Scopes {
 		if _, dup := idx.scopeBy[s.ID]; dup {
@@ -116,30 +116,39 @@ func newIndex(inv *entity.Inventory) *index {
 			idx.scopes = append(idx.scopes, s)
 			idx.scopeBy[e.Scope] = s
 		}
-		idx.byType[e.Type] = append(idx.byType[e.Type], e)
+		// Rules read each entity many times: read it in its frozen
+		// form (entity.Freeze), several times faster than the maps.
+		attrs := entity.Freeze(e.Attrs)
+		idx.byType[e.Type] = append(idx.byType[e.Type], indexed{e, attrs})
 		byScope := idx.items[e.Type]
 		if byScope == nil {
 			byScope = map[string][]any{}
 			idx.items[e.Type] = byScope
 		}
-		byScope[e.Scope] = append(byScope[e.Scope], any(e.Attrs))
+		byScope[e.Scope] = append(byScope[e.Scope], attrs)
 	}
 	for _, f := range inv.Failures {
 		idx.failures[f.Type] = append(idx.failures[f.Type], f)
 	}
-	idx.roots = make(map[string]map[string]map[string]any, len(idx.items))
+	idx.roots = make(map[string]map[string]any, len(idx.items))
 	for typ, byScope := range idx.items {
-		roots := make(map[string]map[string]any, len(byScope))
+		roots := make(map[string]any, len(byScope))
 		for scope, items := range byScope {
-			roots[scope] = map[string]any{"items": items}
+			roots[scope] = entity.Freeze(map[string]any{"items": items})
 		}
 		idx.roots[typ] = roots
 	}
 	return idx
 }
 
+// indexed is an entity and its attributes frozen for evaluation.
+type indexed struct {
+	e     *entity.Entity
+	attrs any
+}
+
 // root returns what a List<E> rule evaluates for one scope.
-func (idx *index) root(typ, scope string) map[string]any {
+func (idx *index) root(typ, scope string) any {
 	if r, ok := idx.roots[typ][scope]; ok {
 		return r
 	}
@@ -165,7 +174,8 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 			res.findings = append(res.findings, c.finding(ex, nil, idx.scopeBy[f.Scope], Error, errorMessage([]entity.Failure{f}), nil))
 		}
 	}
-	for i, e := range idx.byType[c.target.Entity] {
+	for i, ie := range idx.byType[c.target.Entity] {
+		e := ie.e
 		if i%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return res, err
@@ -176,12 +186,12 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 			res.findings = append(res.findings, c.finding(ex, e, scope, Error, errorMessage(fs), nil))
 			continue
 		}
-		out := c.eval(e.Attrs, now)
+		out := c.eval(ie.attrs, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
 			continue
 		}
-		res.findings = append(res.findings, c.evaluated(ex, e, scope, out, e.Attrs, now))
+		res.findings = append(res.findings, c.evaluated(ex, e, scope, out, ie.attrs, now))
 	}
 	return res, nil
 }
