@@ -195,6 +195,10 @@ func Normalize(v any) (any, error) {
 // single quotes as GSL writes them, lists and maps in JSON-like form with map
 // keys sorted, long output cut at about 200 bytes.
 func Format(v any) string {
+	// The common case, a short string without quotes, in one allocation.
+	if s, ok := v.(string); ok && len(s) <= 198 && !strings.Contains(s, "'") {
+		return "'" + s + "'"
+	}
 	var b strings.Builder
 	format(&b, v)
 	s := b.String()

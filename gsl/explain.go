@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"vigil/entity"
@@ -71,10 +72,12 @@ type tracer struct {
 	pending []string
 	// probe is where fast evaluations inside an explanation note errors.
 	probe probe
-	// slab is where events are allocated from, a block at a time; block
-	// is the size of the last block.
-	slab  []event
-	block int
+	// slab is where events are allocated from: the rest of the block in
+	// use. blocks are every block allocated, used is how many are in use;
+	// a pooled tracer reuses its blocks.
+	slab   []event
+	blocks [][]event
+	used   int
 }
 
 // Bounds of the blocks of events a tracer allocates: small explanations
@@ -82,19 +85,59 @@ type tracer struct {
 const (
 	minEventBlock = 8
 	maxEventBlock = 128
+	// maxPooledEvents is the most events a tracer may hold to be reused:
+	// one that traced a list of thousands is left to the collector.
+	maxPooledEvents = 4096
 )
 
+// tracers holds tracers for reuse: a scan explains thousands of findings,
+// and a tracer's events are garbage once its explanation is written.
+var tracers = sync.Pool{New: func() any { return &tracer{} }}
+
 func newTracer(src string, exhaustive bool) *tracer {
-	t := &tracer{src: src, probe: probe{exhaustive: exhaustive}}
-	t.stack = []*event{&t.root}
+	t := tracers.Get().(*tracer)
+	t.src, t.probe = src, probe{exhaustive: exhaustive}
+	t.stack = append(t.stack[:0], &t.root)
 	return t
+}
+
+// release returns t to the pool. Nothing of t may be used after: the
+// explanation holds only strings and slices built apart from the events.
+func (t *tracer) release() {
+	n := 0
+	for _, b := range t.blocks {
+		n += len(b)
+	}
+	if n > maxPooledEvents {
+		return
+	}
+	for _, b := range t.blocks[:t.used] {
+		for i := range b {
+			// Keep the children's and unknowns' arrays for reuse: they
+			// only ever point at this tracer's events and at strings.
+			b[i] = event{kids: b[i].kids[:0], unknowns: b[i].unknowns[:0]}
+		}
+	}
+	t.root = event{kids: t.root.kids[:0]}
+	t.slab, t.used = nil, 0
+	t.err, t.lastErr = nil, ""
+	t.pending = t.pending[:0]
+	clear(t.stack)
+	tracers.Put(t)
 }
 
 // open starts an event; its children are the events recorded until close.
 func (t *tracer) open(kind eventKind) *event {
 	if len(t.slab) == 0 {
-		t.block = min(max(2*t.block, minEventBlock), maxEventBlock)
-		t.slab = make([]event, t.block)
+		if t.used == len(t.blocks) {
+			size := minEventBlock
+			if t.used > 0 {
+				size = min(2*len(t.blocks[t.used-1]), maxEventBlock)
+			}
+			t.blocks = append(t.blocks, make([]event, size))
+		}
+		t.slab = t.blocks[t.used]
+		t.used++
 	}
 	ev := &t.slab[0]
 	t.slab = t.slab[1:]

@@ -80,6 +80,9 @@ type Program struct {
 	exclude  condFn
 	paths    []string
 	warnings ErrorList
+	// labels name the clauses in explanations: "where ...", "exclude ...",
+	// "should have ...".
+	whereLabel, excludeLabel, condLabel string
 }
 
 // Result is the outcome of one evaluation, without explanation.
@@ -104,12 +107,18 @@ func Compile(src string, opts ...Option) (*Program, error) {
 	p := &Program{src: src, rule: r}
 	if r.Where != nil {
 		p.where = c.cond(r.Where)
+		p.whereLabel = "where " + shortString(r.Where)
 	}
 	if r.Cond != nil {
 		p.cond = c.cond(r.Cond)
+		p.condLabel = "should have " + shortString(r.Cond)
+		if r.Negated {
+			p.condLabel = "should not have " + shortString(r.Cond)
+		}
 	}
 	if r.Exclude != nil {
 		p.exclude = c.cond(r.Exclude)
+		p.excludeLabel = "exclude " + shortString(r.Exclude)
 	}
 	c.conds = nil
 	if len(c.errs) > 0 {
@@ -242,7 +251,7 @@ func (p *Program) explain(root any, now time.Time, exhaustive bool) *Explanation
 	var decisive *event
 	ex.Outcome = func() Outcome {
 		if p.where != nil {
-			ev, r := t.clause("where "+shortString(p.rule.Where), p.where, root, now)
+			ev, r := t.clause(p.whereLabel, p.where, root, now)
 			if r != tTrue {
 				decisive = ev
 				if r == tFalse {
@@ -252,7 +261,7 @@ func (p *Program) explain(root any, now time.Time, exhaustive bool) *Explanation
 			}
 		}
 		if p.exclude != nil {
-			ev, r := t.clause("exclude "+shortString(p.rule.Exclude), p.exclude, root, now)
+			ev, r := t.clause(p.excludeLabel, p.exclude, root, now)
 			if r != tFalse {
 				decisive = ev
 				if r == tTrue {
@@ -264,11 +273,7 @@ func (p *Program) explain(root any, now time.Time, exhaustive bool) *Explanation
 		if p.cond == nil {
 			return Pass
 		}
-		label := "should have "
-		if p.rule.Negated {
-			label = "should not have "
-		}
-		ev, r := t.clause(label+shortString(p.rule.Cond), p.cond, root, now)
+		ev, r := t.clause(p.condLabel, p.cond, root, now)
 		decisive = ev
 		if p.rule.Negated {
 			r = r.not()
@@ -293,5 +298,6 @@ func (p *Program) explain(root any, now time.Time, exhaustive bool) *Explanation
 	if ex.Outcome == Error && ex.Err != nil {
 		ex.Summary = ex.Err.Msg
 	}
+	t.release()
 	return ex
 }
