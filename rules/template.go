@@ -31,41 +31,42 @@ type Target struct {
 	Scope entity.Scope
 }
 
-func placeholder(v, name string) string {
-	if v == "" {
-		return "<" + name + ">"
-	}
-	return v
-}
-
 // ID is the entity's ID, or the scope's for a scope finding.
 func (t Target) ID() string {
+	id := t.Scope.ID
 	if t.Entity != nil {
-		return placeholder(t.Entity.ID, "id")
+		id = t.Entity.ID
 	}
-	return placeholder(t.Scope.ID, "id")
+	if id == "" {
+		return "<id>"
+	}
+	return id
 }
 
 // Name is the entity's name, falling back to its ID; for a scope finding,
 // the scope's name or ID.
 func (t Target) Name() string {
+	name, id := t.Scope.Name, t.Scope.ID
 	if t.Entity != nil {
-		if t.Entity.Name != "" {
-			return t.Entity.Name
-		}
-		return placeholder(t.Entity.ID, "name")
+		name, id = t.Entity.Name, t.Entity.ID
 	}
-	if t.Scope.Name != "" {
-		return t.Scope.Name
+	switch {
+	case name != "":
+		return name
+	case id != "":
+		return id
 	}
-	return placeholder(t.Scope.ID, "name")
+	return "<name>"
 }
 
 // Region is the entity's region; for a scope with exactly one region, that
 // region.
 func (t Target) Region() string {
 	if t.Entity != nil {
-		return placeholder(t.Entity.Region, "region")
+		if t.Entity.Region != "" {
+			return t.Entity.Region
+		}
+		return "<region>"
 	}
 	if len(t.Scope.Regions) == 1 {
 		return t.Scope.Regions[0]
@@ -76,7 +77,10 @@ func (t Target) Region() string {
 // Account is the AWS account ID of a live entity or scope.
 func (t Target) Account() string {
 	if t.Scope.Kind == entity.ScopeAWSAccount {
-		return placeholder(t.Scope.ID, "account")
+		if t.Scope.ID != "" {
+			return t.Scope.ID
+		}
+		return "<account>"
 	}
 	if t.Entity != nil {
 		if v, ok := t.Entity.Lookup("accountNumber"); ok {
@@ -91,27 +95,43 @@ func (t Target) Account() string {
 // Attr returns the entity's attribute at a dotted path as text; strings
 // are returned as they are, other known values in their canonical form.
 func (t Target) Attr(path string) string {
+	if s, ok := t.attrText(path); ok {
+		return s
+	}
+	return "<" + path + ">"
+}
+
+// attrText is Attr without the placeholder: ok is false when the value is
+// missing, empty, unknown or not a scalar.
+func (t Target) attrText(path string) (s string, ok bool) {
 	if t.Entity == nil {
-		return "<" + path + ">"
+		return "", false
 	}
 	v, ok := t.Entity.Lookup(path)
-	if !ok || v == nil {
-		return "<" + path + ">"
+	if !ok {
+		return "", false
 	}
 	switch x := v.(type) {
 	case string:
-		return placeholder(x, path)
+		return x, x != ""
 	case bool:
-		return strconv.FormatBool(x)
+		return strconv.FormatBool(x), true
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		return strconv.FormatFloat(x, 'f', -1, 64), true
 	}
-	return "<" + path + ">"
+	return "", false
 }
 
 // remediationTemplates are the parsed forms of a rule's remediation texts.
 type remediationTemplates struct {
 	console, cli, terraform *template.Template
+	// fastConsole, fastCLI and fastTerraform are the compiled forms of the
+	// templates that only paste fields into text (see render.go); nil for
+	// the others.
+	fastConsole, fastCLI, fastTerraform *compiledTemplate
+	// slots are the values the compiled templates read, in slot order.
+	slots []slot
+	memo  renderMemo
 }
 
 // templateLine finds the line and column in a text/template error message
@@ -141,6 +161,7 @@ func parseTemplates(p *parser, r *Rule, nodes map[string]*yaml.Node) (*remediati
 		cli:       parse("cli", r.Remediation.CLI),
 		terraform: parse("terraform", r.Remediation.Terraform),
 	}
+	t.compile(r.Remediation)
 	return t, errs
 }
 
@@ -172,16 +193,13 @@ func (p *parser) templateError(n *yaml.Node, name string, err error) *Error {
 
 // Render fills the rule's remediation texts in for one target. A rule read
 // by Parse always renders; a Rule built in Go without templates is returned
-// as written.
+// as written. Render is safe for concurrent use, and findings whose targets
+// have the same values share the rendered strings.
 func (r *Rule) Render(t Target) Remediation {
 	if r.templates == nil {
 		return r.Remediation
 	}
-	return Remediation{
-		Console:   execute(r.templates.console, t, r.Remediation.Console),
-		CLI:       execute(r.templates.cli, t, r.Remediation.CLI),
-		Terraform: execute(r.templates.terraform, t, r.Remediation.Terraform),
-	}
+	return r.templates.render(t, r.Remediation)
 }
 
 func execute(t *template.Template, target Target, raw string) string {
