@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unique"
 
 	"vigil/entity"
 )
@@ -175,7 +176,10 @@ func (t *tracer) unknown(name string, u *entity.Unknown) {
 }
 
 // lines renders the event tree, indented by depth. The lines are cut from
-// one string, so that they cost one allocation.
+// one string, then interned: a scan explains thousands of findings whose
+// traces repeat line for line (modules instantiated many times, the same
+// metric filters in every account), and the findings keep their traces
+// until the report is written.
 func (t *tracer) lines() []string {
 	n, size := 0, 0
 	var measure func(ev *event, depth int)
@@ -216,6 +220,9 @@ func (t *tracer) lines() []string {
 	}
 	if len(out) >= maxTraceLines {
 		out = append(out, fmt.Sprintf("... (trace cut at %d lines)", maxTraceLines))
+	}
+	for i, l := range out {
+		out[i] = unique.Make(l).Value()
 	}
 	return out
 }
