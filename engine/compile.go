@@ -26,6 +26,8 @@ type Options struct {
 type Plan struct {
 	rules []*compiledRule
 	opts  Options
+	// targets holds the entity types the rules are about.
+	targets map[string]bool
 }
 
 // compiledRule is one rule with its program and what it reads.
@@ -48,7 +50,7 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 	if opts.Patterns != nil {
 		copts = append(copts, gsl.WithPatterns(opts.Patterns))
 	}
-	p := &Plan{opts: opts}
+	p := &Plan{opts: opts, targets: map[string]bool{}}
 	var errs rules.ErrorList
 	for _, r := range rs {
 		prog, err := gsl.Compile(r.Logic, copts...)
@@ -72,6 +74,7 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 			c.reads[top] = true
 		}
 		p.rules = append(p.rules, c)
+		p.targets[c.target.Entity] = true
 	}
 	if len(errs) > 0 {
 		return nil, errs

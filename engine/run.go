@@ -34,7 +34,7 @@ func (p *Plan) Run(ctx context.Context, inv *entity.Inventory, now time.Time) (*
 		now = time.Now()
 	}
 	now = now.UTC()
-	idx := newIndex(inv)
+	idx := newIndex(inv, p.targets)
 	ex := newExcluder(p.opts.Exclusions, now)
 
 	results := make([]ruleResult, len(p.rules))
@@ -98,7 +98,9 @@ type index struct {
 	failures map[string][]entity.Failure
 }
 
-func newIndex(inv *entity.Inventory) *index {
+// newIndex indexes an inventory for rules on the entity types targets.
+// Entities of other types only declare their scopes: no rule reads them.
+func newIndex(inv *entity.Inventory, targets map[string]bool) *index {
 	idx := &index{scopeBy: map[string]entity.Scope{}, byType: map[string][]indexed{},
 		items: map[string]map[string][]any{}, failures: map[string][]entity.Failure{}}
 	for _, s := range inv.Scopes {
@@ -115,6 +117,9 @@ func newIndex(inv *entity.Inventory) *index {
 			s := entity.Scope{ID: e.Scope}
 			idx.scopes = append(idx.scopes, s)
 			idx.scopeBy[e.Scope] = s
+		}
+		if !targets[e.Type] {
+			continue
 		}
 		// Rules read each entity many times: read it in its frozen
 		// form (entity.Freeze), several times faster than the maps.

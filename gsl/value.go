@@ -3,7 +3,6 @@ package gsl
 import (
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"vigil/entity"
@@ -290,17 +289,15 @@ func canonicalText(v any) (string, bool) {
 
 // describeUnknown renders an unknown as "unknown (maybe null: reason)".
 func describeUnknown(u *entity.Unknown) string {
-	var parts []string
-	if u.Kind == entity.UnknownMaybeNull {
-		parts = append(parts, "maybe null")
+	switch {
+	case u.Kind == entity.UnknownMaybeNull && u.Reason != "":
+		return "unknown (maybe null: " + u.Reason + ")"
+	case u.Kind == entity.UnknownMaybeNull:
+		return "unknown (maybe null)"
+	case u.Reason != "":
+		return "unknown (" + u.Reason + ")"
 	}
-	if u.Reason != "" {
-		parts = append(parts, u.Reason)
-	}
-	if len(parts) == 0 {
-		return "unknown"
-	}
-	return "unknown (" + strings.Join(parts, ": ") + ")"
+	return "unknown"
 }
 
 // describe renders a value for explanations.
