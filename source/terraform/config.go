@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -36,6 +37,11 @@ type variableDecl struct {
 	def      hcl.Expression // nil when there is no default
 	typeExpr hcl.Expression // nil when there is no type
 	rng      hcl.Range
+	// The type, worked out on first use by whichever root module's
+	// evaluation needs it first: see evaluation.varType.
+	typeOnce  sync.Once
+	vt        varType
+	typeDiags hcl.Diagnostics
 }
 
 type resourceDecl struct {
@@ -227,12 +233,28 @@ func (m *moduleConfig) addResource(b *hcl.Block, rng hcl.Range) hcl.Diagnostics 
 	if !r.managed {
 		r.key = "data." + r.key
 	}
-	c, remain, diags := b.Body.PartialContent(metaSchema)
-	if a := c.Attributes["count"]; a != nil {
-		r.count = a.Expr
-	}
-	if a := c.Attributes["for_each"]; a != nil {
-		r.forEach = a.Expr
+	var diags hcl.Diagnostics
+	if sb, native := b.Body.(*hclsyntax.Body); native {
+		// What PartialContent would find (with no required attributes it
+		// reports nothing in native syntax), without the copy of the body
+		// it makes: the body itself is kept, and hides nothing.
+		if a := sb.Attributes["count"]; a != nil {
+			r.count = a.Expr
+		}
+		if a := sb.Attributes["for_each"]; a != nil {
+			r.forEach = a.Expr
+		}
+		r.body = sb
+	} else {
+		c, remain, d := b.Body.PartialContent(metaSchema)
+		diags = d
+		if a := c.Attributes["count"]; a != nil {
+			r.count = a.Expr
+		}
+		if a := c.Attributes["for_each"]; a != nil {
+			r.forEach = a.Expr
+		}
+		r.body = remain
 	}
 	if r.count != nil && r.forEach != nil {
 		diags = append(diags, &hcl.Diagnostic{
@@ -242,11 +264,6 @@ func (m *moduleConfig) addResource(b *hcl.Block, rng hcl.Range) hcl.Diagnostics 
 			Subject:  r.forEach.Range().Ptr(),
 		})
 		r.forEach = nil
-	}
-	if _, native := b.Body.(*hclsyntax.Body); native {
-		r.body = b.Body
-	} else {
-		r.body = remain
 	}
 	if prev, dup := m.byKey[r.key]; dup {
 		return append(diags, duplicate("resource", r.key, prev.defRange, b.DefRange))

@@ -34,7 +34,6 @@ type evaluation struct {
 	diags    hcl.Diagnostics
 	seen     map[string]bool // diagnostics already reported
 	stack    []evalStep      // what is being evaluated, for cycle messages
-	varTypes map[*variableDecl]*varType
 	// funcs are the functions of this root module: file functions read
 	// relative to its directory, where terraform runs, and stand-ins for
 	// unsupported functions. ctx holds them, as a child of baseContext;
@@ -174,7 +173,7 @@ type callState struct {
 }
 
 func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue) *evaluation {
-	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, varTypes: map[*variableDecl]*varType{}, funcs: functions(root.dir)}
+	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, funcs: functions(root.dir)}
 	ev.ctx = baseContext.NewChild()
 	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
@@ -191,12 +190,9 @@ func (ev *evaluation) newModInst(cfg *moduleConfig, path string, call *callDecl,
 	if path != "" {
 		pre = path + "."
 	}
-	mi := &modInst{
-		cfg: cfg, path: path, pre: pre, call: call, callFrame: callFrame, depth: depth,
-		vars: map[string]*memo{}, locals: map[string]*memo{}, outputs: map[string]*memo{},
-		resources: map[string]*resState{}, calls: map[string]*callState{},
-		varObjs: map[string]cty.Value{}, localObjs: map[string]cty.Value{},
-	}
+	// The maps are made on first write: most module instances use few
+	// of them, and a root module with its calls makes many instances.
+	mi := &modInst{cfg: cfg, path: path, pre: pre, call: call, callFrame: callFrame, depth: depth}
 	mi.plain.mi = mi
 	return mi
 }
@@ -399,17 +395,17 @@ func (ev *evaluation) local(mi *modInst, name string, subject *hcl.Range) cty.Va
 	if !ok {
 		return ev.undeclared("local value", name, subject)
 	}
-	return ev.memoized(mi, mi.locals, "local.", name, a.Expr)
+	return ev.memoized(mi, &mi.locals, "local.", name, a.Expr)
 }
 
 // memoized evaluates a local value or an output of module instance mi once,
 // keeping the result in memos, and reports a cycle when the evaluation
 // needs itself.
-func (ev *evaluation) memoized(mi *modInst, memos map[string]*memo, kind, name string, expr hcl.Expression) cty.Value {
-	m := memos[name]
+func (ev *evaluation) memoized(mi *modInst, memos *map[string]*memo, kind, name string, expr hcl.Expression) cty.Value {
+	m := (*memos)[name]
 	if m == nil {
 		m = &memo{}
-		memos[name] = m
+		put(memos, name, m)
 	}
 	what := evalStep{mi, kind, name}
 	switch m.state {
@@ -437,7 +433,7 @@ func (ev *evaluation) variable(mi *modInst, name string, subject *hcl.Range) cty
 	m := mi.vars[name]
 	if m == nil {
 		m = &memo{}
-		mi.vars[name] = m
+		put(&mi.vars, name, m)
 	}
 	if m.state == evaluated {
 		return m.val
@@ -479,7 +475,7 @@ func (ev *evaluation) resource(mi *modInst, key string) *resState {
 		return nil
 	}
 	rs := &resState{decl: d, mi: mi}
-	mi.resources[key] = rs
+	put(&mi.resources, key, rs)
 	return rs
 }
 
@@ -781,7 +777,7 @@ func (ev *evaluation) call(mi *modInst, name string) *callState {
 		return nil
 	}
 	cs := &callState{decl: d}
-	mi.calls[name] = cs
+	put(&mi.calls, name, cs)
 	return cs
 }
 
@@ -826,7 +822,15 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 }
 
 func (ev *evaluation) output(mi *modInst, name string) cty.Value {
-	return ev.memoized(mi, mi.outputs, "output.", name, mi.cfg.outputs[name].Expr)
+	return ev.memoized(mi, &mi.outputs, "output.", name, mi.cfg.outputs[name].Expr)
+}
+
+// put sets (*m)[k] to v, making the map on first use.
+func put[K comparable, V any](m *map[K]V, k K, v V) {
+	if *m == nil {
+		*m = map[K]V{}
+	}
+	(*m)[k] = v
 }
 
 // sortedKeys returns the keys of m in order.

@@ -110,7 +110,7 @@ type graph struct {
 }
 
 func newGraph(instances []*instance) *graph {
-	g := &graph{byAddr: map[string]*instance{}, byType: map[string][]*instance{}}
+	g := &graph{byAddr: make(map[string]*instance, len(instances)), byType: map[string][]*instance{}}
 	for _, in := range instances {
 		g.byAddr[in.addr] = in
 		key := in.typ

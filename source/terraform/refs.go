@@ -379,7 +379,7 @@ func (ev *evaluation) varObject(fr *frame, w *wants, traversals []hcl.Traversal)
 	}
 	v := ev.buildVarObject(fr, w, traversals)
 	if mi.call == nil || allEvaluated(mi.vars, w) {
-		mi.varObjs[key] = v
+		put(&mi.varObjs, key, v)
 	}
 	return v
 }
@@ -418,7 +418,7 @@ func (ev *evaluation) localObject(mi *modInst, w *wants, traversals []hcl.Traver
 	}
 	v := ev.buildLocalObject(mi, w, traversals)
 	if allEvaluated(mi.locals, w) {
-		mi.localObjs[key] = v
+		put(&mi.localObjs, key, v)
 	}
 	return v
 }

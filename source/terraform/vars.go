@@ -131,20 +131,24 @@ type varType struct {
 	defaults *typeexpr.Defaults
 }
 
+// varType returns d's type, worked out once for every root module that
+// uses d's module; its diagnostics are reported in each.
 func (ev *evaluation) varType(d *variableDecl) *varType {
-	if vt, ok := ev.varTypes[d]; ok {
-		return vt
-	}
-	vt := &varType{ty: cty.DynamicPseudoType}
-	if d.typeExpr != nil {
-		ty, defaults, diags := typeexpr.TypeConstraintWithDefaults(d.typeExpr)
-		ev.report(diags)
-		if !diags.HasErrors() {
-			vt.ty, vt.defaults = ty, defaults
+	d.typeOnce.Do(func() {
+		d.vt = varType{ty: cty.DynamicPseudoType}
+		if d.typeExpr != nil {
+			ty, defaults, diags := typeexpr.TypeConstraintWithDefaults(d.typeExpr)
+			d.typeDiags = diags
+			if !diags.HasErrors() {
+				d.vt.ty, d.vt.defaults = ty, defaults
+			}
 		}
+	})
+	for _, diag := range d.typeDiags {
+		c := *diag // report writes to it, and other roots share d
+		ev.report(hcl.Diagnostics{&c})
 	}
-	ev.varTypes[d] = vt
-	return vt
+	return &d.vt
 }
 
 // typed converts v to the variable's type, as Terraform does on assignment.
