@@ -73,7 +73,11 @@ func lastOptional(terms []term) (index, count int) {
 func normalizeExpr(e expr) expr {
 	switch e := e.(type) {
 	case *cond:
-		e.key = formatCond(e, nil)
+		// dnf normalises a parsed pattern's comparisons again, from
+		// goroutines that share the pattern: only a new one is written.
+		if e.key == "" {
+			e.key = formatCond(e, nil)
+		}
 		return e
 	case *logic:
 		var ops []expr

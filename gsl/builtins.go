@@ -298,7 +298,12 @@ func compilePattern(covers bool) func(*compiler, *Call) *impl {
 		if !ok {
 			return nil
 		}
-		if _, err := pf.Equal(want, want); err != nil {
+		compileTest := pf.EqualTo
+		if covers {
+			compileTest = pf.Covering
+		}
+		test, err := compileTest(want)
+		if err != nil {
 			sp := lit.span
 			var oe offsetError
 			raw := c.src[lit.span.Start.Offset:lit.span.End.Offset]
@@ -313,23 +318,13 @@ func compilePattern(covers bool) func(*compiler, *Call) *impl {
 			c.errorf(sp, "%s() pattern does not parse: %v", n.Name, err)
 			return nil
 		}
-		test := pf.Equal
-		if covers {
-			test = pf.Covers
-		}
 		return &impl{
 			apply: func(v any, _ frame) any {
 				s, ok := v.(string)
 				if !ok {
 					return false
 				}
-				var eq bool
-				var err error
-				if covers {
-					eq, err = pf.Covers(s, want)
-				} else {
-					eq, err = pf.Equal(s, want)
-				}
+				eq, err := test(s)
 				return err == nil && eq
 			},
 			detail: func(v any, _ frame) string {
@@ -337,7 +332,7 @@ func compilePattern(covers bool) func(*compiler, *Call) *impl {
 				if !ok {
 					return ""
 				}
-				if _, err := test(s, want); err != nil {
+				if _, err := test(s); err != nil {
 					return "the pattern " + entity.Format(s) + " could not be parsed: " + err.Error()
 				}
 				return ""

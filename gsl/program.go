@@ -50,12 +50,19 @@ func (t Target) String() string {
 
 // PatternFuncs supplies the CloudWatch Logs filter-pattern functions. The
 // filterpattern package's *filterpattern.Cache satisfies it.
+//
+// A rule's pattern is a constant, so it is compiled once, with the rule:
+// each method parses want and returns a test that an evaluation calls for
+// every pattern it reads from an entity, or want's parse error. A test's
+// error says that the entity's pattern does not parse. Tests must be safe
+// for concurrent use, and cheap: they run once per metric filter.
 type PatternFuncs interface {
-	// Equal reports whether a and b are the same filter pattern; its error
-	// says that a pattern does not parse.
-	Equal(a, b string) (bool, error)
-	// Covers reports whether a matches every event b matches.
-	Covers(a, b string) (bool, error)
+	// EqualTo's test reports whether a pattern is the same filter pattern
+	// as want.
+	EqualTo(want string) (func(pattern string) (bool, error), error)
+	// Covering's test reports whether a pattern matches every event that
+	// want matches.
+	Covering(want string) (func(pattern string) (bool, error), error)
 }
 
 // config holds the options of Compile.

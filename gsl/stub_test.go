@@ -4,7 +4,7 @@ import "strings"
 
 // stubPatterns stands in for the filterpattern package in gsl's tests and
 // benchmarks: two patterns are equal when they are the same string, and a
-// pattern that starts with '!' does not parse. Covers is Equal.
+// pattern that starts with '!' does not parse. Covering is EqualTo.
 type stubPatterns struct{}
 
 // stubParseError is the stub's parse error; it knows its offset in the
@@ -16,11 +16,18 @@ func (stubParseError) Offset() int   { return 0 }
 
 func stubParses(s string) bool { return !strings.HasPrefix(s, "!") }
 
-func (stubPatterns) Equal(a, b string) (bool, error) {
-	if !stubParses(a) || !stubParses(b) {
-		return false, stubParseError{}
+func (stubPatterns) EqualTo(want string) (func(string) (bool, error), error) {
+	if !stubParses(want) {
+		return nil, stubParseError{}
 	}
-	return a == b, nil
+	return func(s string) (bool, error) {
+		if !stubParses(s) {
+			return false, stubParseError{}
+		}
+		return s == want, nil
+	}, nil
 }
 
-func (s stubPatterns) Covers(a, b string) (bool, error) { return s.Equal(a, b) }
+func (s stubPatterns) Covering(want string) (func(string) (bool, error), error) {
+	return s.EqualTo(want)
+}
