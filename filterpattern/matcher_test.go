@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // corpusPatterns returns every pattern text of the test data: the CIS
@@ -252,6 +254,43 @@ func TestMatchersConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestCoversDoesNotRewriteSharedPatterns pins a data race: Covers, through
+// dnf, normalised a parsed pattern's comparisons again and so rewrote
+// their keys while other goroutines comparing the same pattern read them.
+// A parsed pattern must come out of Covers untouched.
+func TestCoversDoesNotRewriteSharedPatterns(t *testing.T) {
+	keys := func(p *Pattern) []*byte {
+		var out []*byte
+		var walk func(e expr)
+		walk = func(e expr) {
+			switch e := e.(type) {
+			case *cond:
+				out = append(out, unsafe.StringData(e.key))
+			case *logic:
+				out = append(out, unsafe.StringData(e.key))
+				for _, o := range e.operands {
+					walk(o)
+				}
+			}
+		}
+		walk(p.expr)
+		return out
+	}
+	for _, tc := range []struct{ a, b string }{
+		{`{ $.eventSource = kms.amazonaws.com }`, `{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}`},
+		{cis45, cis43},
+		{cis43, `{ ($.a = 1 || $.b = 2) && ($.c = 3 || $.d = 4) }`},
+	} {
+		a, b := mustParse(t, tc.a), mustParse(t, tc.b)
+		beforeA, beforeB := keys(a), keys(b)
+		Covers(a, b)
+		Covers(b, a)
+		if !slices.Equal(keys(a), beforeA) || !slices.Equal(keys(b), beforeB) {
+			t.Errorf("Covers(%q, %q) rewrote a key of a parsed pattern", tc.a, tc.b)
+		}
+	}
 }
 
 // FuzzMatchers checks EqualTo and Covering against Cache.Equal and
