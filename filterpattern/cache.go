@@ -187,9 +187,10 @@ type answer struct {
 // lock and allocates nothing: it reads a map that is never written once
 // published (read). New answers go under mu into next, a copy of read plus
 // the newer answers, which replaces read once as many lookups have had to
-// take mu as next holds entries; so copying costs O(1) per lookup, however
-// many texts arrive. A text is always answered the same, so a lookup that
-// finds it in an older table is still right.
+// take mu as next holds entries: each copy of n entries follows n locked
+// lookups, so copying costs amortised O(1) per lookup however many texts
+// arrive. A text is always answered the same, so a lookup that finds it in
+// an older table is still right.
 type memo struct {
 	read atomic.Pointer[map[string]answer]
 
