@@ -42,7 +42,9 @@ type evaluation struct {
 	ctx   *hcl.EvalContext
 	// evaluations counts expressions evaluated, against MaxEvaluations.
 	evaluations int
-	out         []*instance
+	// types says which resource instances become instances in out.
+	types typeFilter
+	out   []*instance
 }
 
 type memoState uint8
@@ -172,8 +174,8 @@ type callState struct {
 	insts []*modInst
 }
 
-func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue) *evaluation {
-	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, funcs: functions(root.dir)}
+func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue, types typeFilter) *evaluation {
+	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, funcs: functions(root.dir), types: types}
 	ev.ctx = baseContext.NewChild()
 	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
@@ -197,16 +199,18 @@ func (ev *evaluation) newModInst(cfg *moduleConfig, path string, call *callDecl,
 	return mi
 }
 
-// emit evaluates every managed resource of mi and of the modules it calls.
+// emit evaluates every resource and data source of mi and of the modules
+// it calls, for their diagnostics, and makes an instance of each managed
+// resource whose type is wanted.
 func (ev *evaluation) emit(mi *modInst) {
 	for _, d := range mi.cfg.resources {
 		rs := ev.resource(mi, d.key)
+		wanted := d.managed && ev.types.instance(d.typ)
 		for _, ri := range ev.expand(rs) {
 			attrs := ev.instanceAttrs(ri, rs.decl)
-			if !d.managed {
-				continue
+			if wanted {
+				ev.out = append(ev.out, ev.newInstance(mi, rs, ri, attrs))
 			}
-			ev.out = append(ev.out, ev.newInstance(mi, rs, ri, attrs))
 		}
 	}
 	for _, c := range mi.cfg.calls {

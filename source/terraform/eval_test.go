@@ -433,7 +433,7 @@ data "aws_caller_identity" "me" {}
 	}
 	root := tr.configs[filepath.Clean(dir)]
 	vars, _ := l.rootVariableSources()
-	ev := newEvaluation(tr, root, vars, map[string]variableValue{})
+	ev := newEvaluation(tr, root, vars, map[string]variableValue{}, nil)
 	mi := ev.newModInst(root, "", nil, nil, 0)
 	// An instance frame of a count and a for_each at once, so that index
 	// keys can be references; the marks must come through.

@@ -73,20 +73,25 @@ var providerDefaults = map[string]map[string]any{
 }
 
 // entities turns the instances of one root module into entities: every
-// managed resource as a native entity, and each aws_cloudtrail also as a
-// normalised CloudTrail.
-func entities(instances []*instance, scope string) []*entity.Entity {
+// managed resource of a wanted type as a native entity, and each
+// aws_cloudtrail also as a normalised CloudTrail when that is wanted.
+func entities(instances []*instance, scope string, types typeFilter) []*entity.Entity {
 	var out []*entity.Entity
-	g := newGraph(instances)
+	var g *graph
 	for _, in := range instances {
 		if !in.managed {
 			continue
 		}
-		out = append(out, &entity.Entity{
-			Type: in.typ, ID: in.addr, Name: displayName(in), Scope: scope,
-			Origin: in.origin, Attrs: in.attrs, Suppressions: in.suppressions,
-		})
-		if in.typ == "aws_cloudtrail" {
+		if types.entity(in.typ) {
+			out = append(out, &entity.Entity{
+				Type: in.typ, ID: in.addr, Name: displayName(in), Scope: scope,
+				Origin: in.origin, Attrs: in.attrs, Suppressions: in.suppressions,
+			})
+		}
+		if in.typ == "aws_cloudtrail" && types.entity("CloudTrail") {
+			if g == nil {
+				g = newGraph(instances)
+			}
 			out = append(out, &entity.Entity{
 				Type: "CloudTrail", ID: in.addr, Name: displayName(in), Scope: scope,
 				Origin: in.origin, Attrs: g.cloudTrail(in), Suppressions: in.suppressions,
@@ -94,6 +99,37 @@ func entities(instances []*instance, scope string) []*entity.Entity {
 		}
 	}
 	return out
+}
+
+// normalisationInputs are the resource types the CloudTrail normalisation
+// (cloudtrail.go) reads.
+var normalisationInputs = []string{
+	"aws_cloudtrail", "aws_cloudwatch_log_group", "aws_cloudwatch_log_metric_filter",
+	"aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_sns_topic_subscription",
+}
+
+// typeFilter is Options.Types as a set; nil wants every type.
+type typeFilter map[string]bool
+
+func newTypeFilter(types []string) typeFilter {
+	if len(types) == 0 {
+		return nil
+	}
+	f := typeFilter{}
+	for _, t := range types {
+		f[t] = true
+	}
+	return f
+}
+
+// entity reports whether entities of type typ are wanted.
+func (f typeFilter) entity(typ string) bool { return f == nil || f[typ] }
+
+// instance reports whether resources of type typ must become instances:
+// they are wanted as entities, or the normalisation of a wanted CloudTrail
+// reads them.
+func (f typeFilter) instance(typ string) bool {
+	return f.entity(typ) || f["CloudTrail"] && slices.Contains(normalisationInputs, typ)
 }
 
 func displayName(in *instance) string {

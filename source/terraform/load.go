@@ -34,6 +34,13 @@ type Options struct {
 	VarFiles []string // --var-file, in order
 	Vars     []string // --var NAME=VALUE, in order (HCL or string values as terraform does)
 	Environ  []string // os.Environ(), for TF_VAR_*; nil in tests unless set
+	// Types, when not empty, are the only entity types the caller reads
+	// ("CloudTrail", "aws_s3_bucket"): the inventory holds entities of
+	// these types alone, and the attributes of other resources are not
+	// converted to entity values unless the CloudTrail normalisation reads
+	// them. Every resource is still evaluated, so diagnostics and
+	// references are the same as with every type. Empty means every type.
+	Types []string
 }
 
 // Loader reads Terraform inputs and keeps the files it parsed, so that
@@ -89,7 +96,7 @@ func (l *Loader) Load(path string) (*entity.Inventory, hcl.Diagnostics) {
 				Subject:  &hcl.Range{Filename: path, Start: hcl.InitialPos, End: hcl.InitialPos},
 			}}
 		}
-		return loadPlan(path, data, inv)
+		return loadPlan(path, data, inv, newTypeFilter(l.opts.Types))
 	}
 	return l.loadTree(path, inv)
 }

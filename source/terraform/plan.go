@@ -21,7 +21,7 @@ const maxReferenceDepth = 64
 // loadPlan reads the JSON of a plan: planned_values gives the attributes,
 // resource_changes[].change.after_unknown which of them are known only after
 // apply, and configuration the references between resources.
-func loadPlan(path string, data []byte, inv *entity.Inventory) (*entity.Inventory, hcl.Diagnostics) {
+func loadPlan(path string, data []byte, inv *entity.Inventory, types typeFilter) (*entity.Inventory, hcl.Diagnostics) {
 	var plan tfjson.Plan
 	if err := json.Unmarshal(data, &plan); err != nil {
 		return inv, hcl.Diagnostics{planError(path, data, err)}
@@ -39,7 +39,7 @@ func loadPlan(path string, data []byte, inv *entity.Inventory) (*entity.Inventor
 	}
 	r := newPlanReader(path, data, &plan)
 	instances := r.instances(plan.PlannedValues.RootModule)
-	inv.Entities = append(inv.Entities, entities(instances, ".")...)
+	inv.Entities = append(inv.Entities, entities(instances, ".", types)...)
 	return inv, append(diags, r.diags...)
 }
 

@@ -70,6 +70,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 	for _, m := range roots {
 		inv.Scopes = append(inv.Scopes, entity.Scope{Kind: entity.ScopeTerraformModule, ID: m.rel, Name: m.dir})
 	}
+	types := newTypeFilter(l.opts.Types)
 	results := make([]result, len(roots))
 	parallel(len(roots), func(i int) {
 		m := roots[i]
@@ -81,10 +82,10 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 				results[i].varFiles = append(results[i].varFiles, namedFile{f, file})
 			}
 		}
-		ev := newEvaluation(t, m, vars, dirVars)
+		ev := newEvaluation(t, m, vars, dirVars, types)
 		instances := ev.run()
 		results[i].diags = append(results[i].diags, ev.diags...)
-		results[i].entities = entities(instances, m.rel)
+		results[i].entities = entities(instances, m.rel, types)
 	})
 	for _, r := range results {
 		for _, f := range r.varFiles {
