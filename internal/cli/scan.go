@@ -97,7 +97,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 				return err
 			}
 			invs, inputErrs := loadInputs(args, &inputOptions{
-				terraform:     terraform.Options{VarFiles: o.varFiles, Vars: o.vars, Environ: os.Environ()},
+				terraform:     terraform.Options{VarFiles: o.varFiles, Vars: o.vars, Environ: os.Environ(), Types: o.ruleTypes()},
 				diags:         s.err,
 				qualifyScopes: true,
 			})
@@ -245,6 +245,32 @@ func (o *scanOptions) write(s *streams, run *engine.Run) error {
 		}
 	}
 	return w.Write(out, run, opts)
+}
+
+// ruleTypes returns the entity types of the rules the scan runs, so that
+// the Terraform loader builds entities of those types alone. It returns nil
+// (every type) when the rules cannot be loaded, which runEach then reports.
+// A rule's entity is required, and engine.Compile checks that it is the
+// type the rule's logic is about.
+func (o *scanOptions) ruleTypes() []string {
+	rs, err := loadRules(o.ruleDirs)
+	if err != nil {
+		return nil
+	}
+	rs, err = selectRules(rs, o.only, o.skip)
+	if err != nil {
+		return nil
+	}
+	var types []string
+	for _, r := range rs {
+		if r.Entity == "" {
+			return nil
+		}
+		if !slices.Contains(types, r.Entity) {
+			types = append(types, r.Entity)
+		}
+	}
+	return types
 }
 
 // loadRules returns the catalog plus the rules of each directory.

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestScanTerraformBuildsWhatRulesRead: vigil scan tells the Terraform
+// loader which entity types its rules read. A rule on a native resource
+// type must still see every resource of that type, and a CloudTrail rule
+// its trail.
+func TestScanTerraformBuildsWhatRulesRead(t *testing.T) {
+	const dir = "testdata/scan/terraform-types"
+	code, got, stderr := jsonFindings(t, "--rules", "testdata/scan/native-rules",
+		"--only", "TEAM.S3.01,D9.TF.AWS.LOG.01,D9.AWS.LOG.01", dir)
+	want := []string{
+		"D9.AWS.LOG.01 " + dir + " main PASS",
+		"D9.TF.AWS.LOG.01 " + dir + " main PASS",
+		"TEAM.S3.01 " + dir + " bad FAIL",
+		"TEAM.S3.01 " + dir + " good PASS",
+	}
+	slices.Sort(got)
+	if code != ExitFailed || !slices.Equal(got, want) {
+		t.Errorf("exit %d, findings:\n%s\nwant:\n%s\nstderr: %s", code, strings.Join(got, "\n"), strings.Join(want, "\n"), stderr)
+	}
+}
+
+func TestScanRuleTypes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    scanOptions
+		want []string
+	}{
+		{"native and normalised", scanOptions{ruleDirs: []string{"testdata/scan/native-rules"}, only: []string{"TEAM.S3.01", "D9.AWS.LOG.01"}}, []string{"CloudTrail", "aws_s3_bucket"}},
+		{"one type", scanOptions{only: []string{"D9.TF.AWS.LOG.01"}}, []string{"aws_cloudtrail"}},
+		// Rules that do not load: every type, and runEach reports why.
+		{"bad rules", scanOptions{ruleDirs: []string{"testdata/scan/bad-rules"}}, nil},
+		{"unknown rule", scanOptions{only: []string{"NO.SUCH.RULE"}}, nil},
+	} {
+		got := tc.o.ruleTypes()
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
