@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -342,17 +343,37 @@ func scanPatterns() []string {
 	return ps
 }
 
+// cisScanPatterns is scanPatterns with the CIS metric filters, 60 to 600
+// bytes long: more texts than a small map holds, each hashed in full.
+func cisScanPatterns(b *testing.B) []string {
+	var ps []string
+	for range 20 {
+		for _, ctl := range loadCIS(b).Controls {
+			for _, p := range ctl.Distinct {
+				ps = append(ps, strings.Clone(p))
+			}
+		}
+	}
+	return ps
+}
+
 func BenchmarkMatcherHit(b *testing.B) {
 	c := NewCache()
-	for name, compile := range map[string]func(string) (func(string) (bool, error), error){
-		"EqualTo": c.EqualTo, "Covering": c.Covering,
+	for _, bc := range []struct {
+		name     string
+		compile  func(string) (func(string) (bool, error), error)
+		patterns func(*testing.B) []string
+	}{
+		{"EqualTo", c.EqualTo, func(*testing.B) []string { return scanPatterns() }},
+		{"Covering", c.Covering, func(*testing.B) []string { return scanPatterns() }},
+		{"EqualTo/CIS", c.EqualTo, cisScanPatterns},
 	} {
-		b.Run(name, func(b *testing.B) {
-			test, err := compile(cis45)
+		b.Run(bc.name, func(b *testing.B) {
+			test, err := bc.compile(cis45)
 			if err != nil {
 				b.Fatal(err)
 			}
-			ps := scanPatterns()
+			ps := bc.patterns(b)
 			for _, s := range ps {
 				test(s)
 				test(s)
@@ -360,8 +381,8 @@ func BenchmarkMatcherHit(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				if ok, err := test(ps[i]); ok || err != nil {
-					b.Fatal(ok, err)
+				if _, err := test(ps[i]); err != nil {
+					b.Fatal(err)
 				}
 				if i++; i == len(ps) {
 					i = 0
