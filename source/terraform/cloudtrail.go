@@ -463,7 +463,12 @@ func (g *graph) alarms(name, namespace any, filter string) ([]any, tri) {
 	sub := triFalse
 	for _, al := range g.byType["aws_cloudwatch_metric_alarm"] {
 		match := triFalse
-		for _, m := range alarmMetrics(al.attrs) {
+		metrics, ok := g.metrics[al]
+		if !ok {
+			metrics = alarmMetrics(al.attrs)
+			put(&g.metrics, al, metrics)
+		}
+		for _, m := range metrics {
 			match = match.or(sameString(m[0], name).and(sameString(m[1], namespace)))
 		}
 		switch match.state {
@@ -596,6 +601,15 @@ var confirmedProtocols = map[string]bool{"sqs": true, "lambda": true, "firehose"
 // endpoint does not auto-confirm, stays pending until someone confirms it, so
 // it makes the count Unknown rather than a pass.
 func (g *graph) topic(t *instance) (map[string]any, tri) {
+	if ts, ok := g.topics[t]; ok {
+		return ts.entry, ts.sub
+	}
+	entry, sub := g.summariseTopic(t)
+	put(&g.topics, t, topicSummary{entry, sub})
+	return entry, sub
+}
+
+func (g *graph) summariseTopic(t *instance) (map[string]any, tri) {
 	arn := orDefault(t.attrs["arn"], entity.NewUnknown(entity.UnknownSet, "known after apply: "+t.addr+".arn"))
 	confirmed := 0
 	var pending []string

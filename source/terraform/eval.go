@@ -558,7 +558,8 @@ func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what
 		return counted, "", keys, frames
 	case forEach != nil:
 		v, marks := ev.eval(forEach, &mi.plain, nil).Unmark()
-		if !v.IsWhollyKnown() && (!v.IsKnown() || !v.Type().IsMapType() && !v.Type().IsObjectType()) {
+		// The cheap tests first: IsWhollyKnown walks the whole value.
+		if (!v.IsKnown() || !v.Type().IsMapType() && !v.Type().IsObjectType()) && !v.IsWhollyKnown() {
 			why := fmt.Sprintf("the for_each of %s is known only after apply", what)
 			ev.warnExpansion(what, forEach.Range())
 			return unknownExpansion, why, unknownKeys, []frame{{mi: mi, eachKey: unknownSet(cty.String, why), eachVal: unknownMaybeNull(why)}}
@@ -672,13 +673,13 @@ func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Va
 	if len(sb.Blocks) == 0 {
 		return out
 	}
-	blocks := map[string][]cty.Value{}
-	unknownBlocks := map[string]cty.Value{}
+	blocks := make(map[string][]cty.Value, len(sb.Blocks))
+	var unknownBlocks map[string]cty.Value // made by expandDynamic when needed
 	for _, b := range sb.Blocks {
 		switch b.Type {
 		case "lifecycle", "provisioner", "connection":
 		case "dynamic":
-			ev.expandDynamic(b, fr, iters, blocks, unknownBlocks, count)
+			ev.expandDynamic(b, fr, iters, blocks, &unknownBlocks, count)
 		default:
 			if !ev.countBlock(count, b.DefRange()) {
 				continue
@@ -714,7 +715,7 @@ func (ev *evaluation) countBlock(count *int, rng hcl.Range) bool {
 }
 
 // expandDynamic evaluates a dynamic block into the blocks it generates.
-func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[string]cty.Value, blocks map[string][]cty.Value, unknown map[string]cty.Value, count *int) {
+func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[string]cty.Value, blocks map[string][]cty.Value, unknown *map[string]cty.Value, count *int) {
 	if len(b.Labels) != 1 {
 		ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dynamic block", Detail: "A dynamic block needs one label: the type of block it generates.", Subject: b.DefRange().Ptr()}})
 		return
@@ -747,7 +748,7 @@ func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[str
 	}
 	coll, marks := ev.eval(forEach, fr, iters).Unmark()
 	if !coll.IsKnown() {
-		unknown[typ] = unknownMaybeNull(fmt.Sprintf("the for_each of dynamic %q at %s is known only after apply", typ, rangeString(forEach.Range()))).WithMarks(marks)
+		put(unknown, typ, unknownMaybeNull(fmt.Sprintf("the for_each of dynamic %q at %s is known only after apply", typ, rangeString(forEach.Range()))).WithMarks(marks))
 		return
 	}
 	if coll.IsNull() || !coll.CanIterateElements() {

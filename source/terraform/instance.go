@@ -143,6 +143,17 @@ func displayName(in *instance) string {
 type graph struct {
 	byAddr map[string]*instance
 	byType map[string][]*instance
+	// Each alarm's metrics and each topic's summary, worked out once: every
+	// metric filter looks at every alarm, and every alarm of a topic at
+	// the topic. A summary is shared by the entities that hold it, which
+	// only read it.
+	metrics map[*instance][][2]any
+	topics  map[*instance]topicSummary
+}
+
+type topicSummary struct {
+	entry map[string]any
+	sub   tri
 }
 
 func newGraph(instances []*instance) *graph {

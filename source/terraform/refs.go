@@ -22,8 +22,18 @@ import (
 // unknown that is not null, and marks carry over. ok is false for anything
 // else, including a null or non-string part, which the general path reports.
 func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters map[string]cty.Value) (cty.Value, bool) {
-	var b strings.Builder
-	var marks []cty.ValueMarks
+	if e.IsStringLiteral() {
+		// A quoted string with no interpolation: its one part is the value.
+		if v := e.Parts[0].(*hclsyntax.LiteralValueExpr).Val; v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+			return v, true
+		}
+	}
+	// Most templates have a few parts: keep them, and their marks, on the
+	// stack and build the string in one allocation at the end.
+	var partBuf [8]string
+	var markBuf [4]cty.ValueMarks
+	strs, marks := partBuf[:0], markBuf[:0]
+	size := 0
 	unknown := false
 	for _, part := range e.Parts {
 		var v cty.Value
@@ -51,16 +61,33 @@ func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters
 		case v.IsNull():
 			return cty.NilVal, false
 		}
-		str, err := convert.Convert(v, cty.String)
-		if err != nil {
-			return cty.NilVal, false
+		if v.Type() != cty.String {
+			str, err := convert.Convert(v, cty.String)
+			if err != nil {
+				return cty.NilVal, false
+			}
+			v = str
 		}
-		b.WriteString(str.AsString())
+		strs = append(strs, v.AsString())
+		size += len(strs[len(strs)-1])
 	}
 	if unknown {
 		return unknownString.WithMarks(marks...), true
 	}
-	return cty.StringVal(b.String()).WithMarks(marks...), true
+	var str string
+	switch len(strs) {
+	case 0:
+	case 1:
+		str = strs[0]
+	default:
+		var b strings.Builder
+		b.Grow(size)
+		for _, s := range strs {
+			b.WriteString(s)
+		}
+		str = b.String()
+	}
+	return cty.StringVal(str).WithMarks(marks...), true
 }
 
 // plainValue evaluates, without an evaluation context, an expression made
