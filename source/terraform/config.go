@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // moduleConfig is one directory of Terraform files, decoded but not
@@ -188,7 +189,7 @@ func (m *moduleConfig) addCall(b *hcl.Block, rng hcl.Range) hcl.Diagnostics {
 		switch name {
 		case "source":
 			v, d := a.Expr.Value(nil)
-			if d.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type().FriendlyName() != "string" {
+			if d.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Invalid module source",

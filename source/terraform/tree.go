@@ -26,6 +26,10 @@ type tree struct {
 	order   []*moduleConfig          // directories in the tree, sorted
 	diags   hcl.Diagnostics
 	files   int
+	// listings holds the entries of each directory walk read, by cleaned
+	// path, so that parsing does not list them again; a directory outside
+	// the tree (a module called from "../") is listed when loaded.
+	listings map[string][]fs.DirEntry
 	// traversals caches what each expression references (expression →
 	// []hcl.Traversal): modules called from many roots evaluate the same
 	// expressions many times, from several goroutines.
@@ -139,19 +143,29 @@ func (t *tree) inTree(m *moduleConfig) bool { return !strings.HasPrefix(m.rel, "
 // parses them. Hidden directories (.terraform, .git) are skipped.
 func (t *tree) walk() {
 	var dirs []string
+	t.listings = map[string][]fs.DirEntry{}
 	err := filepath.WalkDir(t.root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			t.diags = append(t.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: err.Error() + "."})
 			if d != nil && d.IsDir() {
+				delete(t.listings, filepath.Clean(p))
 				return fs.SkipDir
 			}
 			return nil
+		}
+		if p != t.root {
+			parent := filepath.Dir(p)
+			t.listings[parent] = append(t.listings[parent], d)
 		}
 		if d.IsDir() {
 			if p != t.root && strings.HasPrefix(d.Name(), ".") {
 				return fs.SkipDir
 			}
 			dirs = append(dirs, p)
+			clean := filepath.Clean(p)
+			if _, ok := t.listings[clean]; !ok {
+				t.listings[clean] = nil // listed, so far empty
+			}
 		}
 		return nil
 	})
@@ -222,9 +236,12 @@ func (t *tree) loadDirs(dirs []string) {
 // them into its module; it touches nothing shared.
 func (t *tree) loadDirFiles(dir string) parsedDir {
 	var pd parsedDir
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return pd
+	entries, listed := t.listings[filepath.Clean(dir)]
+	if !listed {
+		var err error
+		if entries, err = os.ReadDir(dir); err != nil {
+			return pd
+		}
 	}
 	for _, e := range entries {
 		n := e.Name()
