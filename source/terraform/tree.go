@@ -307,6 +307,10 @@ func (t *tree) resolveCall(parent *moduleConfig, c *callDecl) {
 		return
 	}
 	dir := filepath.Join(parent.dir, filepath.FromSlash(c.source))
+	if m, ok := t.configs[dir]; ok {
+		c.child = m // a directory already loaded: no need to look at it again
+		return
+	}
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		c.unloaded = fmt.Sprintf("its directory %s does not exist", dir)
