@@ -162,7 +162,7 @@ type resInst struct {
 	key   string // the index or key as written in the address, "" for single
 	fr    *frame
 	state memoState
-	attrs map[string]cty.Value
+	attrs bodyValues
 }
 
 type callState struct {
@@ -618,7 +618,7 @@ func (ev *evaluation) tooMany(what string, n int, rng hcl.Range) {
 
 // instanceAttrs evaluates the arguments and nested blocks of one resource
 // instance.
-func (ev *evaluation) instanceAttrs(ri *resInst, d *resourceDecl) map[string]cty.Value {
+func (ev *evaluation) instanceAttrs(ri *resInst, d *resourceDecl) bodyValues {
 	switch ri.state {
 	case evaluated:
 		return ri.attrs
@@ -643,14 +643,55 @@ var jsonBlockTypes = map[string]bool{
 	"insight_selector": true, "metric_transformation": true, "metric_query": true, "metric": true,
 }
 
+// bodyValue is one evaluated argument, or the blocks of one nested block
+// type, of a body.
+type bodyValue struct {
+	name string
+	val  cty.Value
+}
+
+// bodyValues are the evaluated arguments and nested blocks of a body, each
+// name once, in no particular order. A resource has a handful: a slice
+// costs less to build and to search than a map.
+type bodyValues []bodyValue
+
+func (b bodyValues) get(name string) (cty.Value, bool) {
+	for _, e := range b {
+		if e.name == name {
+			return e.val, true
+		}
+	}
+	return cty.NilVal, false
+}
+
+// set sets name to v, replacing an earlier value of name.
+func (b *bodyValues) set(name string, v cty.Value) {
+	for i := range *b {
+		if (*b)[i].name == name {
+			(*b)[i].val = v
+			return
+		}
+	}
+	*b = append(*b, bodyValue{name, v})
+}
+
+// object is b as a cty object.
+func (b bodyValues) object() cty.Value {
+	m := make(map[string]cty.Value, len(b))
+	for _, e := range b {
+		m[e.name] = e.val
+	}
+	return cty.ObjectVal(m)
+}
+
 // evalBody evaluates the arguments and nested blocks of a body; count
 // counts the nested blocks of the whole resource, against MaxInstances.
-func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Value, count *int) map[string]cty.Value {
+func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Value, count *int) bodyValues {
 	sb, ok := body.(*hclsyntax.Body)
 	if !ok {
 		attrs, diags := body.JustAttributes()
 		ev.report(diags)
-		out := make(map[string]cty.Value, len(attrs))
+		out := make(bodyValues, 0, len(attrs))
 		for name, a := range attrs {
 			if metaArguments[name] || name == "dynamic" {
 				continue
@@ -659,16 +700,16 @@ func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Va
 			if jsonBlockTypes[name] && v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
 				v = cty.TupleVal([]cty.Value{v})
 			}
-			out[name] = v
+			out = append(out, bodyValue{name, v}) // names of a map: no repeats
 		}
 		return out
 	}
-	out := make(map[string]cty.Value, len(sb.Attributes)+len(sb.Blocks))
+	out := make(bodyValues, 0, len(sb.Attributes)+len(sb.Blocks))
 	for name, a := range sb.Attributes {
 		if metaArguments[name] {
 			continue
 		}
-		out[name] = ev.eval(a.Expr, fr, iters)
+		out = append(out, bodyValue{name, ev.eval(a.Expr, fr, iters)}) // names of a map: no repeats
 	}
 	if len(sb.Blocks) == 0 {
 		return out
@@ -684,14 +725,16 @@ func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Va
 			if !ev.countBlock(count, b.DefRange()) {
 				continue
 			}
-			blocks[b.Type] = append(blocks[b.Type], cty.ObjectVal(ev.evalBody(b.Body, fr, iters, count)))
+			blocks[b.Type] = append(blocks[b.Type], ev.evalBody(b.Body, fr, iters, count).object())
 		}
 	}
+	// Blocks take the place of an argument of the same name, and an unknown
+	// dynamic block that of the blocks.
 	for typ, list := range blocks {
-		out[typ] = cty.TupleVal(list)
+		out.set(typ, cty.TupleVal(list))
 	}
 	for typ, v := range unknownBlocks {
-		out[typ] = v
+		out.set(typ, v)
 	}
 	return out
 }
@@ -769,7 +812,7 @@ func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[str
 		if !ev.countBlock(count, b.DefRange()) || ev.evaluations > MaxEvaluations {
 			return
 		}
-		blocks[typ] = append(blocks[typ], cty.ObjectVal(ev.evalBody(content, fr, child, count)))
+		blocks[typ] = append(blocks[typ], ev.evalBody(content, fr, child, count).object())
 	}
 }
 

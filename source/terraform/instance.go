@@ -4,8 +4,6 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/zclconf/go-cty/cty"
-
 	"vigil/entity"
 )
 
@@ -26,7 +24,7 @@ type instance struct {
 	suppressions []entity.Suppression
 }
 
-func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs map[string]cty.Value) *instance {
+func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs bodyValues) *instance {
 	d := rs.decl
 	in := &instance{
 		addr: ri.addr, module: mi.path, managed: d.managed, typ: d.typ, name: d.name,
@@ -37,9 +35,10 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 			End:   entity.Pos{Line: d.rng.End.Line, Col: d.rng.End.Column},
 		},
 	}
-	for name, v := range attrs {
+	for _, a := range attrs {
+		name := a.name
 		var c converter
-		in.attrs[name] = c.value(v, nil)
+		in.attrs[name] = c.value(a.val, nil)
 		if len(c.refs) > 0 {
 			if in.refs == nil {
 				in.refs = map[string][]string{}

@@ -5,7 +5,6 @@ package terraform
 
 import (
 	"fmt"
-	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -542,11 +541,13 @@ func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty
 	var obj map[string]cty.Value
 	if w.all {
 		obj = make(map[string]cty.Value, len(attrs)+len(alwaysSetAttributes))
-		maps.Copy(obj, attrs)
+		for _, a := range attrs {
+			obj[a.name] = a.val
+		}
 	} else {
 		obj = make(map[string]cty.Value, len(w.names))
 		for _, name := range w.names {
-			if v, ok := attrs[name]; ok {
+			if v, ok := attrs.get(name); ok {
 				obj[name] = v
 			}
 		}
