@@ -251,6 +251,16 @@ func maxRSS() float64 {
 
 var corpusSizes = []int{1_000, 10_000}
 
+// TestMain removes the generated corpora, which benchmarks share within a
+// process.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, c := range corpora {
+		os.RemoveAll(c.dir)
+	}
+	os.Exit(code)
+}
+
 // corpus returns a generated corpus per size, written once per process.
 var corpora = map[int]struct {
 	dir   string

@@ -69,6 +69,12 @@
 // hostile input are the constants MaxFileBytes, MaxInstances,
 // MaxModuleDepth and MaxEvaluations.
 //
+// A caller that reads only some entity types (vigil scan: the types its
+// rules are about) names them in Options.Types; other resources are still
+// evaluated, for their diagnostics and the references to them, but do not
+// become entities, and their attributes are converted only when the
+// CloudTrail normalisation reads them.
+//
 // Load returns every entity it could build together with hcl.Diagnostics that
 // name file:line:col; a Loader also exposes the parsed files so that callers
 // can print those diagnostics with hcl.NewDiagnosticTextWriter.
