@@ -31,6 +31,16 @@ type moduleConfig struct {
 	// varFiles are the variable files terraform would read were this the
 	// root module, in the order it applies them.
 	varFiles []string
+	// files are the Terraform files of the directory, by the name
+	// diagnostics use.
+	files []string
+}
+
+// release drops what refers to m's syntax trees, once m, a root module, is
+// evaluated and nothing will read them again.
+func (m *moduleConfig) release() {
+	m.variables, m.locals, m.outputs = nil, nil, nil
+	m.resources, m.byKey, m.calls, m.callNames = nil, nil, nil, nil
 }
 
 type variableDecl struct {

@@ -40,6 +40,9 @@ type evaluation struct {
 	// every expression's context is a child of ctx.
 	funcs map[string]function.Function
 	ctx   *hcl.EvalContext
+	// rootTraversals caches what the root module's expressions reference;
+	// tree.traversals, those of modules every root may call.
+	rootTraversals map[hcl.Expression][]hcl.Traversal
 	// evaluations counts expressions evaluated, against MaxEvaluations.
 	evaluations int
 	// types says which resource instances become instances in out.
@@ -283,7 +286,15 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 // holds what it references.
 func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[string]cty.Value) cty.Value {
 	var traversals []hcl.Traversal
-	if cached, ok := ev.t.traversals.Load(expr); ok {
+	if fr.mi.cfg == ev.root {
+		// Only this evaluation reads the root module's expressions: its
+		// own cache lets them go with it.
+		var ok bool
+		if traversals, ok = ev.rootTraversals[expr]; !ok {
+			traversals = expr.Variables()
+			put(&ev.rootTraversals, expr, traversals)
+		}
+	} else if cached, ok := ev.t.traversals.Load(expr); ok {
 		traversals = cached.([]hcl.Traversal)
 	} else {
 		traversals = expr.Variables()

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"vigil/entity"
 )
@@ -50,17 +50,40 @@ type Options struct {
 //	inv, diags := l.Load(path)
 //	hcl.NewDiagnosticTextWriter(os.Stderr, l.Files(), 80, false).WriteDiagnostics(diags)
 type Loader struct {
-	opts   Options
-	parser *hclparse.Parser
+	opts  Options
+	mu    sync.Mutex // guards files while root modules are evaluated
+	files map[string]*hcl.File
 }
 
 // NewLoader returns a Loader with the given options.
 func NewLoader(opts Options) *Loader {
-	return &Loader{opts: opts, parser: hclparse.NewParser()}
+	return &Loader{opts: opts, files: map[string]*hcl.File{}}
 }
 
-// Files returns every file the loader parsed, by the name diagnostics use.
-func (l *Loader) Files() map[string]*hcl.File { return l.parser.Files() }
+// Files returns every file the loader read, by the name diagnostics use,
+// for printing diagnostics with their source. A file of a root module that
+// no diagnostic names keeps its bytes but not its syntax tree (its Body is
+// empty): a root module's tree is let go once the module is evaluated, so
+// that a large tree is not held in memory whole.
+func (l *Loader) Files() map[string]*hcl.File { return l.files }
+
+func (l *Loader) addFile(name string, f *hcl.File) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.files[name] = f
+}
+
+// releaseFiles keeps only the bytes of the named files, but for those
+// diagnostics name (keep), whose syntax trees their rendering reads.
+func (l *Loader) releaseFiles(names []string, keep func(name string) bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, n := range names {
+		if f := l.files[n]; f != nil && !keep(n) {
+			l.files[n] = &hcl.File{Bytes: f.Bytes, Body: hcl.EmptyBody()}
+		}
+	}
+}
 
 // Load reads a Terraform input: a directory tree (every root module in it; a
 // directory is a root module unless another module in the tree calls it as a

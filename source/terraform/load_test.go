@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -343,5 +345,48 @@ func TestLoaderFilesRenderDiagnostics(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), `  on testdata/malformed/syntax/main.tf line 3, in resource "aws_cloudtrail" "broken":`) || !strings.Contains(b.String(), `3:   name = "broken`) {
 		t.Errorf("rendered diagnostics lack the source snippet:\n%s", b.String())
+	}
+}
+
+// TestLoaderLetsGoOfRootSyntaxTrees: once a root module is evaluated, its
+// files keep their bytes but not their syntax trees, unless a diagnostic
+// names them: rendering a diagnostic reads the tree for its "in resource"
+// context. Files of called modules are kept whole.
+func TestLoaderLetsGoOfRootSyntaxTrees(t *testing.T) {
+	clean := "resource \"aws_s3_bucket\" \"ok\" {\n  bucket = \"ok\"\n}\n"
+	dir := writeTree(t, map[string]string{
+		"a/main.tf":   "resource \"aws_s3_bucket\" \"x\" {\n  bucket = var.missing\n}\n",
+		"a/other.tf":  clean,
+		"b/main.tf":   "module \"m\" {\n  source = \"../mod\"\n}\n",
+		"mod/main.tf": clean,
+	})
+	l := NewLoader(Options{})
+	_, diags := l.Load(dir)
+	if len(diags) != 1 {
+		t.Fatalf("want one diagnostic, got %v", diags)
+	}
+	files := l.Files()
+	for name, whole := range map[string]bool{"a/main.tf": true, "a/other.tf": false, "b/main.tf": false, "mod/main.tf": true} {
+		f := files[filepath.Join(dir, name)]
+		if f == nil {
+			t.Fatalf("no file %s", name)
+		}
+		src, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(f.Bytes) != string(src) {
+			t.Errorf("%s: bytes %q, want %q", name, f.Bytes, src)
+		}
+		if got := f.Nav != nil; got != whole {
+			t.Errorf("%s: syntax tree kept %v, want %v", name, got, whole)
+		}
+	}
+	var b strings.Builder
+	if err := hcl.NewDiagnosticTextWriter(&b, files, 80, false).WriteDiagnostics(diags); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `a/main.tf line 2, in resource "aws_s3_bucket" "x":`) {
+		t.Errorf("rendered diagnostic lacks its context:\n%s", b.String())
 	}
 }

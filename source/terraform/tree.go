@@ -30,9 +30,9 @@ type tree struct {
 	// path, so that parsing does not list them again; a directory outside
 	// the tree (a module called from "../") is listed when loaded.
 	listings map[string][]fs.DirEntry
-	// traversals caches what each expression references (expression →
-	// []hcl.Traversal): modules called from many roots evaluate the same
-	// expressions many times, from several goroutines.
+	// traversals caches what each expression of a called module references
+	// (expression → []hcl.Traversal): modules called from many roots
+	// evaluate the same expressions many times, from several goroutines.
 	traversals sync.Map
 }
 
@@ -75,6 +75,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		inv.Scopes = append(inv.Scopes, entity.Scope{Kind: entity.ScopeTerraformModule, ID: m.rel, Name: m.dir})
 	}
 	types := newTypeFilter(l.opts.Types)
+	diagnosed := diagnosedFiles(t.diags)
 	results := make([]result, len(roots))
 	parallel(len(roots), func(i int) {
 		m := roots[i]
@@ -90,10 +91,17 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		instances := ev.run()
 		results[i].diags = append(results[i].diags, ev.diags...)
 		results[i].entities = entities(instances, m.rel, types)
+		if !called[m] {
+			// Nothing reads this module's syntax trees any more but the
+			// rendering of diagnostics that name its files.
+			own := diagnosedFiles(results[i].diags)
+			m.release()
+			l.releaseFiles(m.files, func(name string) bool { return diagnosed[name] || own[name] })
+		}
 	})
 	for _, r := range results {
 		for _, f := range r.varFiles {
-			l.parser.AddFile(f.name, f.file)
+			l.addFile(f.name, f.file)
 		}
 		t.diags = append(t.diags, r.diags...)
 		inv.Entities = append(inv.Entities, r.entities...)
@@ -107,6 +115,20 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		})
 	}
 	return inv, t.diags
+}
+
+// diagnosedFiles returns the names of the files diags point into.
+func diagnosedFiles(diags hcl.Diagnostics) map[string]bool {
+	out := map[string]bool{}
+	for _, d := range diags {
+		if d.Subject != nil {
+			out[d.Subject.Filename] = true
+		}
+		if d.Context != nil {
+			out[d.Context.Filename] = true
+		}
+	}
+	return out
 }
 
 // namedFile is a parsed file with the name diagnostics give it.
@@ -226,7 +248,7 @@ func (t *tree) loadDirs(dirs []string) {
 			// Keep the file for diagnostics' snippets even when it has
 			// errors.
 			if pf.file != nil {
-				t.l.parser.AddFile(pf.name, pf.file)
+				t.l.addFile(pf.name, pf.file)
 			}
 		}
 	}
@@ -260,6 +282,9 @@ func (t *tree) loadDirFiles(dir string) parsedDir {
 	}
 	pd.m = newModuleConfig(dir, filepath.ToSlash(rel))
 	pd.m.varFiles = moduleVarFiles(dir, entries)
+	for _, pf := range pd.files {
+		pd.m.files = append(pd.m.files, pf.name)
+	}
 	for _, pf := range pd.files {
 		pd.diags = append(pd.diags, pf.diags...)
 		// A file with errors contributes nothing: a half-read resource

@@ -49,7 +49,7 @@ func (l *Loader) rootVariableSources() (*variableSources, hcl.Diagnostics) {
 	for _, f := range l.opts.VarFiles {
 		file, d := readVarFile(f, s.cli)
 		if file != nil {
-			l.parser.AddFile(f, file)
+			l.addFile(f, file)
 		}
 		diags = append(diags, d...)
 	}
@@ -70,7 +70,7 @@ func (l *Loader) rootVariableSources() (*variableSources, hcl.Diagnostics) {
 
 // readVarFile reads a .tfvars or .tfvars.json file into into, and returns
 // the parsed file (nil if it could not be parsed) for the caller to add to
-// the loader's parser, which is not safe for concurrent use.
+// the loader's files.
 func readVarFile(path string, into map[string]variableValue) (*hcl.File, hcl.Diagnostics) {
 	src, diags := readLimited(path, nil)
 	if diags.HasErrors() {
