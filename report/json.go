@@ -1,7 +1,10 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"time"
 
@@ -166,9 +169,6 @@ func (jsonFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 			doc.NotRelevant[r.ID] = n
 		}
 	}
-	for _, f := range v.findings {
-		doc.Findings = append(doc.Findings, jsonFindingOf(f))
-	}
 	for _, r := range v.notApplicable {
 		doc.NotApplicable = append(doc.NotApplicable, r.ID)
 	}
@@ -182,9 +182,50 @@ func (jsonFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 		}
 		doc.Frameworks = append(doc.Frameworks, jc)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return writeJSONStreaming(w, doc, v.findings)
+}
+
+// findingsKey is how the (empty) findings list of a document appears in
+// its indented encoding: a key at the top level, two spaces in. A string
+// value cannot hold it, since encoding escapes its newline.
+const findingsKey = "\n  \"findings\": []"
+
+// writeJSONStreaming writes doc with its findings list filled in from
+// findings one finding at a time, byte for byte as encoding the whole
+// document would: a scan can have tens of thousands of findings, and one
+// buffer holding their encoding (and its indented copy) would cost
+// hundreds of megabytes.
+func writeJSONStreaming(w io.Writer, doc jsonReport, findings []*engine.Finding) error {
+	doc.Findings = []jsonFinding{}
+	head, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	at := bytes.Index(head, []byte(findingsKey))
+	if at < 0 {
+		return errors.New("internal error: no findings list in the JSON report")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head[:at])
+	if len(findings) == 0 {
+		bw.WriteString(findingsKey)
+	} else {
+		bw.WriteString(findingsKey[:len(findingsKey)-1])
+		fw := newFindingWriter(bw)
+		for i, f := range findings {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n    ")
+			if err := fw.write(jsonFindingOf(f)); err != nil {
+				return err
+			}
+		}
+		bw.WriteString("\n  ]")
+	}
+	bw.Write(head[at+len(findingsKey):])
+	bw.WriteByte('\n')
+	return bw.Flush()
 }
 
 func jsonFindingOf(f *engine.Finding) jsonFinding {
@@ -249,4 +290,128 @@ func jsonFrameworkRefs(refs []rules.FrameworkRef) []jsonFrameworkRef {
 		out[i] = jsonFrameworkRef(ref)
 	}
 	return out
+}
+
+// findingWriter writes one jsonFinding as encoding/json's MarshalIndent
+// would at the depth of the findings list ("    " prefix, "  " indent),
+// without re-scanning the output to indent it: the remediation texts and
+// traces make up most of a report, and indenting them byte by byte cost
+// most of its writing time.
+type findingWriter struct {
+	w *bufio.Writer
+	// buf and enc encode one small object at a time, indented; strEnc
+	// encodes strings into buf, with no indenting pass over them.
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	strEnc *json.Encoder
+	// first is set until the first field of an object is written.
+	first bool
+}
+
+func newFindingWriter(w *bufio.Writer) *findingWriter {
+	fw := &findingWriter{w: w}
+	fw.enc = json.NewEncoder(&fw.buf)
+	fw.strEnc = json.NewEncoder(&fw.buf)
+	return fw
+}
+
+// value writes v, a small object, indented by indent.
+func (fw *findingWriter) value(v any, indent string) error {
+	fw.buf.Reset()
+	fw.enc.SetIndent(indent, "  ")
+	if err := fw.enc.Encode(v); err != nil {
+		return err
+	}
+	fw.w.Write(bytes.TrimSuffix(fw.buf.Bytes(), []byte("\n")))
+	return nil
+}
+
+// string writes s as a JSON string.
+func (fw *findingWriter) string(s string) error {
+	fw.buf.Reset()
+	if err := fw.strEnc.Encode(s); err != nil {
+		return err
+	}
+	fw.w.Write(bytes.TrimSuffix(fw.buf.Bytes(), []byte("\n")))
+	return nil
+}
+
+// key starts a field of an object whose fields are indented by indent.
+func (fw *findingWriter) key(indent, name string) {
+	if !fw.first {
+		fw.w.WriteByte(',')
+	}
+	fw.first = false
+	fw.w.WriteByte('\n')
+	fw.w.WriteString(indent)
+	fw.w.WriteByte('"')
+	fw.w.WriteString(name)
+	fw.w.WriteString(`": `)
+}
+
+func (fw *findingWriter) str(indent, name, v string) error {
+	fw.key(indent, name)
+	return fw.string(v)
+}
+
+func (fw *findingWriter) write(f jsonFinding) error {
+	const in = "      " // the finding's fields
+	fw.w.WriteByte('{')
+	fw.first = true
+	for _, kv := range [...][2]string{{"rule_id", f.RuleID}, {"severity", f.Severity},
+		{"result", string(f.Result)}, {"underlying_result", string(f.Underlying)}} {
+		if err := fw.str(in, kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	if f.Scope != "" {
+		if err := fw.str(in, "scope", f.Scope); err != nil {
+			return err
+		}
+	}
+	fw.key(in, "entity")
+	if err := fw.value(f.Entity, in); err != nil {
+		return err
+	}
+	if err := fw.str(in, "message", f.Message); err != nil {
+		return err
+	}
+	fw.key(in, "trace")
+	if len(f.Trace) == 0 {
+		fw.w.WriteString("[]")
+	} else {
+		fw.w.WriteByte('[')
+		for i, line := range f.Trace {
+			if i > 0 {
+				fw.w.WriteByte(',')
+			}
+			fw.w.WriteString("\n" + in + "  ")
+			if err := fw.string(line); err != nil {
+				return err
+			}
+		}
+		fw.w.WriteString("\n" + in + "]")
+	}
+	fw.key(in, "remediation")
+	if f.Remediation == (jsonRemediation{}) {
+		fw.w.WriteString("{}")
+	} else {
+		fw.w.WriteByte('{')
+		fw.first = true
+		for _, kv := range [...][2]string{{"console", f.Remediation.Console}, {"cli", f.Remediation.CLI}, {"terraform", f.Remediation.Terraform}} {
+			if kv[1] != "" {
+				if err := fw.str(in+"  ", kv[0], kv[1]); err != nil {
+					return err
+				}
+			}
+		}
+		fw.w.WriteString("\n" + in + "}")
+		fw.first = false
+	}
+	fw.key(in, "exclusion")
+	if err := fw.value(f.Exclusion, in); err != nil {
+		return err
+	}
+	fw.w.WriteString("\n    }")
+	return nil
 }

@@ -399,3 +399,16 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// TestWriteCorpus writes the 10,000-resource benchmark corpus into the
+// directory named by VIGIL_WRITE_CORPUS, to time the vigil binary on it:
+//
+//	VIGIL_WRITE_CORPUS=/tmp/corpus go test ./source/terraform -run TestWriteCorpus
+//	/usr/bin/time -v vigil scan /tmp/corpus > /dev/null
+func TestWriteCorpus(t *testing.T) {
+	dir := os.Getenv("VIGIL_WRITE_CORPUS")
+	if dir == "" {
+		t.Skip("set VIGIL_WRITE_CORPUS to a directory to write the corpus")
+	}
+	writeCorpus(t, dir, 10_000)
+}
