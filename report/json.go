@@ -4,8 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"vigil/engine"
@@ -185,45 +186,56 @@ func (jsonFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	return writeJSONStreaming(w, doc, v.findings)
 }
 
-// findingsKey is how the (empty) findings list of a document appears in
-// its indented encoding: a key at the top level, two spaces in. A string
-// value cannot hold it, since encoding escapes its newline.
-const findingsKey = "\n  \"findings\": []"
-
 // writeJSONStreaming writes doc with its findings list filled in from
 // findings one finding at a time, byte for byte as encoding the whole
-// document would: a scan can have tens of thousands of findings, and one
-// buffer holding their encoding (and its indented copy) would cost
-// hundreds of megabytes.
+// document would.
 func writeJSONStreaming(w io.Writer, doc jsonReport, findings []*engine.Finding) error {
 	doc.Findings = []jsonFinding{}
+	var fw *findingWriter
+	return writeAround(w, doc, `"findings": []`, 1, len(findings), func(bw *bufio.Writer, i int) error {
+		if fw == nil {
+			fw = newFindingWriter(bw)
+		}
+		return fw.write(jsonFindingOf(findings[i]))
+	})
+}
+
+// writeAround writes doc as json.Encoder with a two-space indent would,
+// with the empty list that follows key at the given depth of nesting
+// replaced by n items, each written indented one level deeper by item.
+// A scan can have tens of thousands of findings: encoding a whole report
+// at once buffers all of it, then copies it again to indent it, and costs
+// hundreds of megabytes; here only one item is in memory at a time.
+func writeAround(w io.Writer, doc any, key string, depth, n int, item func(bw *bufio.Writer, i int) error) error {
 	head, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return err
 	}
-	at := bytes.Index(head, []byte(findingsKey))
-	if at < 0 {
-		return errors.New("internal error: no findings list in the JSON report")
+	// A string value cannot hold the marker: encoding escapes newlines.
+	marker := "\n" + strings.Repeat("  ", depth) + key
+	at := bytes.Index(head, []byte(marker))
+	if at < 0 || !strings.HasSuffix(key, "[]") {
+		return fmt.Errorf("internal error: no %s in the report", key)
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(head[:at])
-	if len(findings) == 0 {
-		bw.WriteString(findingsKey)
+	if n == 0 {
+		bw.WriteString(marker)
 	} else {
-		bw.WriteString(findingsKey[:len(findingsKey)-1])
-		fw := newFindingWriter(bw)
-		for i, f := range findings {
+		bw.WriteString(marker[:len(marker)-1])
+		itemIndent := "\n" + strings.Repeat("  ", depth+1)
+		for i := range n {
 			if i > 0 {
 				bw.WriteByte(',')
 			}
-			bw.WriteString("\n    ")
-			if err := fw.write(jsonFindingOf(f)); err != nil {
+			bw.WriteString(itemIndent)
+			if err := item(bw, i); err != nil {
 				return err
 			}
 		}
-		bw.WriteString("\n  ]")
+		bw.WriteString(marker[:len(marker)-len(key)] + "]")
 	}
-	bw.Write(head[at+len(findingsKey):])
+	bw.Write(head[at+len(marker):])
 	bw.WriteByte('\n')
 	return bw.Flush()
 }

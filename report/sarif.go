@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -231,15 +233,26 @@ func (sarifFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 		index[r.ID] = len(sr.Tool.Driver.Rules)
 		sr.Tool.Driver.Rules = append(sr.Tool.Driver.Rules, sarifRuleOf(r))
 	}
+	var results []*engine.Finding
 	for _, f := range v.findings {
-		if underlying(f) == engine.Pass {
-			continue
+		if underlying(f) != engine.Pass {
+			results = append(results, f)
 		}
-		sr.Results = append(sr.Results, sarifResultOf(f, index[f.Rule.ID]))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{sr}})
+	// The results are written one at a time (see writeAround), at
+	// runs[0].results: three levels deep.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("        ", "  ")
+	doc := sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{sr}}
+	return writeAround(w, doc, `"results": []`, 3, len(results), func(bw *bufio.Writer, i int) error {
+		buf.Reset()
+		if err := enc.Encode(sarifResultOf(results[i], index[results[i].Rule.ID])); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	})
 }
 
 // toolNameVersion splits Options.Tool ("vigil 0.1.0") into its parts.
