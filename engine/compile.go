@@ -19,6 +19,11 @@ type Options struct {
 	Exclusions []*ExclusionRule
 	// Workers is how many rules are evaluated at once; 0 means one per CPU.
 	Workers int
+	// NoTraces leaves Finding.Trace empty: findings still carry their
+	// one-line Message. For reports that print no traces (text, CSV), it
+	// saves about a third of the cost of explaining and most of the
+	// memory findings hold.
+	NoTraces bool
 }
 
 // Plan is a set of compiled rules, ready to run on many inventories. It is
@@ -38,6 +43,8 @@ type compiledRule struct {
 	// reads holds the top-level attribute names the rule reads (of the
 	// entity, or of each item for List<E>), to match collection failures.
 	reads map[string]bool
+	// noTraces is Options.NoTraces.
+	noTraces bool
 }
 
 // Compile compiles every rule once. Its error lists every rule that does not
@@ -58,7 +65,7 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 			errs = append(errs, logicErrors(r, err)...)
 			continue
 		}
-		c := &compiledRule{rule: r, prog: prog, target: prog.Target(), reads: map[string]bool{}}
+		c := &compiledRule{rule: r, prog: prog, target: prog.Target(), reads: map[string]bool{}, noTraces: opts.NoTraces}
 		if r.Entity != "" && c.target.Entity != r.Entity {
 			errs = append(errs, &rules.Error{File: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
 				Msg: "the logic is about " + c.target.Entity + " but the rule's entity is " + r.Entity})

@@ -350,6 +350,9 @@ func (c *compiledRule) explain(root any, now time.Time) (ex *gsl.Explanation) {
 			ex = &gsl.Explanation{Outcome: gsl.Error, Summary: fmt.Sprintf("internal error explaining %s: %v", c.rule.ID, r)}
 		}
 	}()
+	if c.noTraces {
+		return c.prog.Summarize(root, now)
+	}
 	return c.prog.Explain(root, now)
 }
 

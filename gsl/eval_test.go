@@ -340,7 +340,20 @@ func TestEval(t *testing.T) {
 				t.Errorf("Explain outcome %v, Eval %v", ex.Outcome, r.Outcome)
 			}
 			sameOnFrozen(t, p, attrs, r, ex)
+			sameSummary(t, p, attrs, ex)
 		})
+	}
+}
+
+// sameSummary checks that Summarize explains as Explain does, without the
+// trace.
+func sameSummary(t *testing.T, p *Program, attrs map[string]any, ex *Explanation) {
+	t.Helper()
+	sm := p.Summarize(entity.Freeze(attrs), testNow)
+	if sm.Lines != nil || sm.Outcome != ex.Outcome || sm.Summary != ex.Summary ||
+		!slices.Equal(sm.Unknowns, ex.Unknowns) || fmt.Sprint(sm.Err) != fmt.Sprint(ex.Err) {
+		t.Errorf("Summarize = %v %q %q %v, %d lines\nExplain   = %v %q %q %v", sm.Outcome, sm.Summary, sm.Unknowns, sm.Err,
+			len(sm.Lines), ex.Outcome, ex.Summary, ex.Unknowns, ex.Err)
 	}
 }
 

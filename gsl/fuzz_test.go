@@ -115,7 +115,7 @@ func FuzzEval(f *testing.F) {
 		if ex.Outcome != r.Outcome {
 			t.Fatalf("%q on a long list of %s: Explain %v, Eval %v", src, js, ex.Outcome, r.Outcome)
 		}
-		full := p.explain(long, now, true)
+		full := p.explain(long, now, true, true)
 		if ex.Summary != full.Summary || strings.Join(ex.Lines, "\n") != strings.Join(full.Lines, "\n") {
 			t.Fatalf("%q on a long list of %s: explanations differ:\n%s\n%s\nand\n%s\n%s", src, js,
 				ex.Summary, strings.Join(ex.Lines, "\n"), full.Summary, strings.Join(full.Lines, "\n"))

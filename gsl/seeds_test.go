@@ -113,6 +113,7 @@ func TestSeeds(t *testing.T) {
 			}
 			ex := p.Explain(attrs, testNow)
 			sameOnFrozen(t, p, attrs, r, ex)
+			sameSummary(t, p, attrs, ex)
 			if tt.want == Pass {
 				return
 			}

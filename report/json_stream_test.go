@@ -50,3 +50,26 @@ func TestFindingWriterMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestShowsTraces: a format said to print no traces prints none, so a scan
+// may skip building them; the others print them.
+func TestShowsTraces(t *testing.T) {
+	const marker = "TRACE-MARKER-7f3a"
+	for _, format := range Formats() {
+		run := fixtureRun()
+		for _, f := range run.Findings {
+			f.Trace = append(f.Trace, marker)
+		}
+		w, err := Lookup(format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := w.Write(&out, run, Options{}); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if got := bytes.Contains(out.Bytes(), []byte(marker)); got != ShowsTraces(format) {
+			t.Errorf("%s: output holds the trace: %v; ShowsTraces says %v", format, got, ShowsTraces(format))
+		}
+	}
+}

@@ -61,6 +61,15 @@ func Formats() []string {
 	return names
 }
 
+// withoutTraces are the formats that print no finding's Trace, only its
+// Message.
+var withoutTraces = map[string]bool{"text": true, "csv": true, "compliance": true}
+
+// ShowsTraces reports whether a format prints the findings' traces; when
+// it does not, a scan can skip building them (engine.Options.NoTraces).
+// An unknown format is assumed to show them.
+func ShowsTraces(format string) bool { return !withoutTraces[format] }
+
 // Lookup returns the writer registered under format.
 func Lookup(format string) (Writer, error) {
 	if w, ok := writers[format]; ok {

@@ -192,7 +192,8 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory) error {
 		}
 		excl = append(excl, more...)
 	}
-	plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache(), Exclusions: excl})
+	plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache(), Exclusions: excl,
+		NoTraces: !report.ShowsTraces(o.format)})
 	if err != nil {
 		return exitCode(ExitBadUsage, err)
 	}
