@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"flag"
 	"math/rand/v2"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/jedib0t/go-pretty/v6/text"
 
 	"vigil/engine"
+	"vigil/entity"
 	"vigil/rules"
 )
 
@@ -283,5 +285,24 @@ func TestTextCapsHugeCells(t *testing.T) {
 	}
 	if len(out) > 100_000 {
 		t.Errorf("text output is %d bytes for one huge message", len(out))
+	}
+}
+
+// TestTextHeaderCountsManyScopes: a scan of hundreds of scopes names the
+// first few in the header and counts the rest.
+func TestTextHeaderCountsManyScopes(t *testing.T) {
+	run := fixtureRun()
+	run.Scopes = nil
+	for i := range 12 {
+		run.Scopes = append(run.Scopes, entity.Scope{Kind: entity.ScopeTerraformModule, ID: fmt.Sprintf("envs/team%02d", i)})
+	}
+	var out bytes.Buffer
+	if err := (textFormat{}).Write(&out, run, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "Scopes: envs/team00 (terraform-module), envs/team01 (terraform-module), envs/team02 (terraform-module), " +
+		"envs/team03 (terraform-module), envs/team04 (terraform-module), and 7 more\n"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("header:\n%s\nwant the line\n%s", out.String()[:min(out.Len(), 400)], want)
 	}
 }

@@ -65,13 +65,21 @@ func (tw *textWriter) printf(format string, args ...any) {
 	}
 }
 
+// maxHeaderScopes is how many scopes the text report's header names.
+const maxHeaderScopes = 5
+
 func (tw *textWriter) header(v *view) {
 	tool := cmp.Or(tw.opts.Tool, "vigil")
 	tw.printf("%s scan at %s\n", printable(tool), v.run.Started.UTC().Format(time.RFC3339))
 	if len(v.run.Scopes) > 0 {
-		scopes := make([]string, len(v.run.Scopes))
-		for i, s := range v.run.Scopes {
-			scopes[i] = fmt.Sprintf("%s (%s)", s.ID, s.Kind)
+		// A scan of a whole organisation or monorepo has hundreds of
+		// scopes: name the first few and count the rest.
+		var scopes []string
+		for _, s := range v.run.Scopes[:min(len(v.run.Scopes), maxHeaderScopes)] {
+			scopes = append(scopes, fmt.Sprintf("%s (%s)", s.ID, s.Kind))
+		}
+		if more := len(v.run.Scopes) - maxHeaderScopes; more > 0 {
+			scopes = append(scopes, fmt.Sprintf("and %d more", more))
 		}
 		tw.printf("Scopes: %s\n", printable(strings.Join(scopes, ", ")))
 	}
