@@ -37,19 +37,24 @@ const linearSearchMax = 12
 // Names passed through Intern are found fastest.
 func (o *Object) Get(name string) (any, bool) {
 	fs := o.fields
-	if len(fs) <= linearSearchMax {
-		for i := range fs {
-			if fs[i].Name == name {
-				return fs[i].Value, true
-			}
-		}
-		return nil, false
+	if len(fs) > linearSearchMax {
+		return o.search(name)
 	}
-	i, ok := slices.BinarySearchFunc(fs, name, func(f Field, name string) int { return strings.Compare(f.Name, name) })
+	for i := range fs {
+		if fs[i].Name == name {
+			return fs[i].Value, true
+		}
+	}
+	return nil, false
+}
+
+// search is Get by bisection, for large objects.
+func (o *Object) search(name string) (any, bool) {
+	i, ok := slices.BinarySearchFunc(o.fields, name, func(f Field, name string) int { return strings.Compare(f.Name, name) })
 	if !ok {
 		return nil, false
 	}
-	return fs[i].Value, true
+	return o.fields[i].Value, true
 }
 
 // Len returns the number of fields.

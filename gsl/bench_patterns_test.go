@@ -1,7 +1,6 @@
 package gsl
 
 import (
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -29,21 +28,7 @@ func BenchmarkEvalMON05PairwisePatterns(b *testing.B) {
 }
 
 func benchMON05Patterns(b *testing.B, pf PatternFuncs) {
-	p := MustCompile(mon05, WithPatterns(pf))
-	scope := trailScope(10000)
-	if p.Eval(scope, benchNow).Outcome != Fail {
-		b.Fatal("want FAIL")
-	}
-	runtime.GC()
-	b.ReportAllocs()
-	start := cpuTime()
-	for b.Loop() {
-		if p.Eval(scope, benchNow).Outcome != Fail {
-			b.Fatal("want FAIL")
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/10000, "ns/trail")
-	reportCPU(b, start, 10000, "trail")
+	benchFailingScope(b, MustCompile(mon05, WithPatterns(pf)), trailScope(10000), 10000)
 }
 
 // pairwisePatterns compares each pattern with the rule's through

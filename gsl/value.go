@@ -319,6 +319,12 @@ func field(cur any, key string) (v any, ok bool) {
 		v, _ = o.Get(key)
 		return v, true
 	}
+	return mapField(cur, key)
+}
+
+// mapField is field for a map, apart so that field stays small enough to
+// be inlined on the frozen path.
+func mapField(cur any, key string) (v any, ok bool) {
 	if m, isMap := cur.(map[string]any); isMap {
 		return m[key], true
 	}
