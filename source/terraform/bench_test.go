@@ -296,61 +296,53 @@ func report(b *testing.B, files int, cpu0 time.Duration) {
 	b.ReportMetric(maxRSS(), "maxRSS-MiB")
 }
 
-// BenchmarkParseFloor parses every file of the corpus with hclparse and
-// nothing else: the floor a loader cannot beat.
-func BenchmarkParseFloor(b *testing.B) {
-	for _, size := range corpusSizes {
-		b.Run(fmt.Sprint(size), func(b *testing.B) {
-			_, files := corpus(b, size)
-			runtime.GC()
-			cpu0 := cpuTime()
-			for b.Loop() {
-				p := hclparse.NewParser()
-				for _, f := range files {
-					if _, diags := p.ParseHCLFile(f); diags.HasErrors() {
-						b.Fatal(diags)
-					}
-				}
-			}
-			report(b, len(files), cpu0)
-		})
-	}
-}
-
-// BenchmarkLoad loads, evaluates and normalises the corpus.
-func BenchmarkLoad(b *testing.B) {
+// benchCorpora times op once per iteration on each generated corpus, and
+// reports files per second, CPU time and peak memory.
+func benchCorpora(b *testing.B, op func(b *testing.B, dir string, files []string)) {
 	for _, size := range corpusSizes {
 		b.Run(fmt.Sprint(size), func(b *testing.B) {
 			dir, files := corpus(b, size)
 			runtime.GC()
 			cpu0 := cpuTime()
 			for b.Loop() {
-				if _, diags := Load(dir, Options{}); diags.HasErrors() {
-					b.Fatal(diags)
-				}
+				op(b, dir, files)
 			}
 			report(b, len(files), cpu0)
 		})
 	}
+}
+
+// BenchmarkParseFloor parses every file of the corpus with hclparse and
+// nothing else: the floor a loader cannot beat.
+func BenchmarkParseFloor(b *testing.B) {
+	benchCorpora(b, func(b *testing.B, _ string, files []string) {
+		p := hclparse.NewParser()
+		for _, f := range files {
+			if _, diags := p.ParseHCLFile(f); diags.HasErrors() {
+				b.Fatal(diags)
+			}
+		}
+	})
+}
+
+// BenchmarkLoad loads, evaluates and normalises the corpus.
+func BenchmarkLoad(b *testing.B) {
+	benchCorpora(b, func(b *testing.B, dir string, _ []string) {
+		if _, diags := Load(dir, Options{}); diags.HasErrors() {
+			b.Fatal(diags)
+		}
+	})
 }
 
 // BenchmarkLoadForCatalog loads the corpus as vigil scan does for the
 // embedded catalog: only the entity types its rules read.
 func BenchmarkLoadForCatalog(b *testing.B) {
 	types := catalogTypes(b)
-	for _, size := range corpusSizes {
-		b.Run(fmt.Sprint(size), func(b *testing.B) {
-			dir, files := corpus(b, size)
-			runtime.GC()
-			cpu0 := cpuTime()
-			for b.Loop() {
-				if _, diags := Load(dir, Options{Types: types}); diags.HasErrors() {
-					b.Fatal(diags)
-				}
-			}
-			report(b, len(files), cpu0)
-		})
-	}
+	benchCorpora(b, func(b *testing.B, dir string, _ []string) {
+		if _, diags := Load(dir, Options{Types: types}); diags.HasErrors() {
+			b.Fatal(diags)
+		}
+	})
 }
 
 // catalogTypes returns the entity types of the embedded catalog's rules.
@@ -381,23 +373,15 @@ func BenchmarkScan(b *testing.B) {
 		b.Fatal(err)
 	}
 	types := catalogTypes(b)
-	for _, size := range corpusSizes {
-		b.Run(fmt.Sprint(size), func(b *testing.B) {
-			dir, files := corpus(b, size)
-			runtime.GC()
-			cpu0 := cpuTime()
-			for b.Loop() {
-				inv, diags := Load(dir, Options{Types: types})
-				if diags.HasErrors() {
-					b.Fatal(diags)
-				}
-				if _, err := plan.Run(context.Background(), inv, time.Time{}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			report(b, len(files), cpu0)
-		})
-	}
+	benchCorpora(b, func(b *testing.B, dir string, _ []string) {
+		inv, diags := Load(dir, Options{Types: types})
+		if diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		if _, err := plan.Run(context.Background(), inv, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	})
 }
 
 // TestWriteCorpus writes the 10,000-resource benchmark corpus into the
