@@ -436,14 +436,22 @@ func (c *compiler) compare(n *Compare) condFn {
 		if f.tr != nil {
 			return explained(cur, f)
 		}
-		if fv, ok := field(cur, key); ok {
-			r := equal(fv, v)
-			if neg {
-				return r.not()
-			}
-			return r
+		// The type switch is written out rather than calling field: this
+		// is the hottest path, and field is not inlined.
+		var fv any
+		switch x := cur.(type) {
+		case *entity.Object:
+			fv, _ = x.Get(key)
+		case map[string]any:
+			fv = x[key]
+		default:
+			return fast(cur, f)
 		}
-		return fast(cur, f)
+		r := equal(fv, v)
+		if neg {
+			return r.not()
+		}
+		return r
 	}
 }
 
@@ -1055,10 +1063,16 @@ func (c *compiler) callCond(n *Call) condFn {
 		if f.tr != nil {
 			return explained(cur, f)
 		}
-		if v, ok := field(cur, key); ok {
-			return truthy(applyCall(b, im, v, f))
+		var v any
+		switch x := cur.(type) {
+		case *entity.Object:
+			v, _ = x.Get(key)
+		case map[string]any:
+			v = x[key]
+		default:
+			return fast(cur, f)
 		}
-		return fast(cur, f)
+		return truthy(applyCall(b, im, v, f))
 	}
 }
 
