@@ -2,11 +2,15 @@ package gsl
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"vigil/entity"
 )
 
 // fuzzSeeds are the published rules plus the malformed ones.
@@ -93,8 +97,19 @@ func FuzzEval(f *testing.F) {
 				t.Fatalf("ERROR without a positioned error: %v", r.Err)
 			}
 		}
-		if ex := p.Explain(root, now); ex.Outcome != r.Outcome {
+		ex := p.Explain(root, now)
+		if ex.Outcome != r.Outcome {
 			t.Fatalf("%q on %s: Explain %v, Eval %v", src, js, ex.Outcome, r.Outcome)
+		}
+		// The frozen form the engine evaluates gives the same result and
+		// the same explanation.
+		frozen := entity.Freeze(root)
+		if fr := p.Eval(frozen, now); fr.Outcome != r.Outcome || fmt.Sprint(fr.Err) != fmt.Sprint(r.Err) {
+			t.Fatalf("%q on %s: frozen Eval %v (%v), maps %v (%v)", src, js, fr.Outcome, fr.Err, r.Outcome, r.Err)
+		}
+		if fx := p.Explain(frozen, now); fx.Summary != ex.Summary || !slices.Equal(fx.Lines, ex.Lines) {
+			t.Fatalf("%q on %s: frozen explanation differs:\n%s\n%s\nmaps:\n%s\n%s", src, js,
+				fx.Summary, strings.Join(fx.Lines, "\n"), ex.Summary, strings.Join(ex.Lines, "\n"))
 		}
 		if !p.Target().List {
 			return
@@ -111,7 +126,7 @@ func FuzzEval(f *testing.F) {
 		}
 		long := map[string]any{"items": items}
 		r = p.Eval(long, now)
-		ex := p.Explain(long, now)
+		ex = p.Explain(long, now)
 		if ex.Outcome != r.Outcome {
 			t.Fatalf("%q on a long list of %s: Explain %v, Eval %v", src, js, ex.Outcome, r.Outcome)
 		}
