@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unique"
 
 	"vigil/entity"
 )
@@ -79,6 +78,8 @@ type tracer struct {
 	slab   []event
 	blocks [][]event
 	used   int
+	// line is scratch space for rendering one trace line.
+	line []byte
 }
 
 // Bounds of the blocks of events a tracer allocates: small explanations
@@ -175,42 +176,33 @@ func (t *tracer) unknown(name string, u *entity.Unknown) {
 	t.pending = append(t.pending, name+": "+describeUnknown(u))
 }
 
-// lines renders the event tree, indented by depth. The lines are cut from
-// one string, then interned: a scan explains thousands of findings whose
-// traces repeat line for line (modules instantiated many times, the same
-// metric filters in every account), and the findings keep their traces
-// until the report is written.
+// lines renders the event tree, indented by depth. Each line is built in
+// the tracer's scratch buffer and interned (see lineInterner): a scan
+// explains thousands of findings whose traces repeat line for line
+// (modules instantiated many times, the same metric filters in every
+// account), and findings keep their traces until the report is written.
 func (t *tracer) lines() []string {
-	n, size := 0, 0
-	var measure func(ev *event, depth int)
-	measure = func(ev *event, depth int) {
-		if n >= maxTraceLines {
-			return
-		}
-		n++
-		size += 2*depth + len(ev.text)
-		for _, k := range ev.kids {
-			measure(k, depth+1)
+	n := 0
+	var count func(ev *event)
+	count = func(ev *event) {
+		if n < maxTraceLines {
+			n++
+			for _, k := range ev.kids {
+				count(k)
+			}
 		}
 	}
 	for _, ev := range t.root.kids {
-		measure(ev, 0)
+		count(ev)
 	}
-	var b strings.Builder
-	b.Grow(size)
 	out := make([]string, 0, n+1)
 	var walk func(ev *event, depth int)
 	walk = func(ev *event, depth int) {
 		if len(out) >= maxTraceLines {
 			return
 		}
-		start := b.Len()
-		b.WriteString(indent(depth))
-		b.WriteString(ev.text)
-		// A Builder only appends: the bytes of a string it returned are
-		// never written again, so each line can be cut from it.
-		all := b.String()
-		out = append(out, all[start:])
+		t.line = append(append(t.line[:0], indent(depth)...), ev.text...)
+		out = append(out, traceLines.intern(t.line))
 		for _, k := range ev.kids {
 			walk(k, depth+1)
 		}
@@ -221,10 +213,36 @@ func (t *tracer) lines() []string {
 	if len(out) >= maxTraceLines {
 		out = append(out, fmt.Sprintf("... (trace cut at %d lines)", maxTraceLines))
 	}
-	for i, l := range out {
-		out[i] = unique.Make(l).Value()
-	}
 	return out
+}
+
+// maxInternedLines bounds the lines lineInterner keeps; when it is full it
+// starts again empty.
+const maxInternedLines = 1 << 16
+
+// traceLines interns the lines of every explanation.
+var traceLines = lineInterner{m: map[string]string{}}
+
+// lineInterner returns one shared copy of each distinct line. A line seen
+// before costs a lookup and no allocation (Go looks a map up by the bytes
+// of string(b) without converting them).
+type lineInterner struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (in *lineInterner) intern(b []byte) string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if s, ok := in.m[string(b)]; ok {
+		return s
+	}
+	if len(in.m) >= maxInternedLines {
+		clear(in.m)
+	}
+	s := string(b)
+	in.m[s] = s
+	return s
 }
 
 // spaces indents the usual depths of a trace without allocating.
