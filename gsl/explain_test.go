@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 // TestScorerAgreesWithTrace pins what explanations of long lists rely on:
@@ -113,5 +114,25 @@ func TestExplainLongListErrors(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(ex.Lines, "\n"), "23 of 25 elements match, 2 with errors") {
 		t.Errorf("counts missing:\n%s", strings.Join(ex.Lines, "\n"))
+	}
+}
+
+// TestLineInterner: a line seen before is the same string; the interner
+// stays within maxInternedLines however many distinct lines arrive.
+func TestLineInterner(t *testing.T) {
+	in := lineInterner{m: map[string]string{}}
+	a := in.intern([]byte("  metricFilters[0]: does not match"))
+	b := in.intern([]byte("  metricFilters[0]: does not match"))
+	if a != b || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Error("the same line was not shared")
+	}
+	for i := range maxInternedLines + 10 {
+		line := fmt.Appendf(nil, "line %d", i)
+		if got := in.intern(line); got != string(line) {
+			t.Fatalf("intern(%q) = %q", line, got)
+		}
+		if len(in.m) > maxInternedLines {
+			t.Fatalf("%d lines kept, more than %d", len(in.m), maxInternedLines)
+		}
 	}
 }
