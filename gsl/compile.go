@@ -1063,6 +1063,7 @@ func (c *compiler) callCond(n *Call) condFn {
 		if f.tr != nil {
 			return explained(cur, f)
 		}
+		// Written out as in compare's fast path: field is not inlined.
 		var v any
 		switch x := cur.(type) {
 		case *entity.Object:
