@@ -77,17 +77,25 @@ func traceFail(f frame, sp Span, format string, args ...any) any {
 
 // leaf wraps the fast closure of a comparison, function or bare path so
 // that in explain mode the explaining closure runs instead, inside an event
-// of its own.
-func leaf(fast condFn, explain func(cur any, f frame) (tri, string)) condFn {
+// of its own. explain returns the result and up to two values it computed;
+// render builds the event's text from them if the text is needed.
+func leaf(fast condFn, explain func(cur any, f frame) (r tri, x, y any), render textFn) condFn {
 	return func(cur any, f frame) tri {
 		if f.tr == nil {
 			return fast(cur, f)
 		}
 		ev := f.tr.open(evLeaf)
-		r, text := explain(cur, f)
-		f.tr.close(ev, r, text)
+		r, x, y := explain(cur, f)
+		ev.cur, ev.x, ev.y = cur, x, y
+		f.tr.closeLazy(ev, r, render)
 		return r
 	}
+}
+
+// outcomeText renders the text of an "and", "or" or "not" event: the
+// expression and its outcome.
+func (c *compiler) outcomeText(n Expr) textFn {
+	return func(ev *event, _ time.Time) string { return c.short(n) + ": " + ev.out.String() }
 }
 
 // triValue turns a condition's result into a value.
@@ -120,13 +128,14 @@ func (c *compiler) compileCond(e Expr) condFn {
 		return c.logical(n)
 	case *Not:
 		x := c.cond(n.X)
+		text := c.outcomeText(n)
 		return func(cur any, f frame) tri {
 			if f.tr == nil {
 				return x(cur, f).not()
 			}
 			ev := f.tr.open(evNot)
 			r := x(cur, f).not()
-			f.tr.close(ev, r, c.short(n)+": "+r.String())
+			f.tr.closeLazy(ev, r, text)
 			return r
 		}
 	case *Compare:
@@ -147,11 +156,11 @@ func (c *compiler) compileCond(e Expr) condFn {
 	// A value as a condition: its truthiness (gsl-spec.md §3).
 	v := c.val(e)
 	return leaf(func(cur any, f frame) tri { return truthy(v(cur, f)) },
-		func(cur any, f frame) (tri, string) {
+		func(cur any, f frame) (tri, any, any) {
 			x := v(cur, f)
-			r := truthy(x)
-			return r, truthText(e, c.short(e), x, r, cur)
-		})
+			return truthy(x), x, nil
+		},
+		func(ev *event, _ time.Time) string { return truthText(e, c.short(e), ev.x, ev.out, ev.cur) })
 }
 
 func truthText(e Expr, text string, x any, r tri, cur any) string {
@@ -218,13 +227,14 @@ func (c *compiler) logical(n *Logical) condFn {
 			return out
 		}
 	}
+	text := c.outcomeText(n)
 	return func(cur any, f frame) tri {
 		if f.tr == nil {
 			return inner(cur, f)
 		}
 		ev := f.tr.open(evLogic)
 		r := inner(cur, f)
-		f.tr.close(ev, r, c.short(n)+": "+r.String())
+		f.tr.closeLazy(ev, r, text)
 		return r
 	}
 }
@@ -419,11 +429,12 @@ func (c *compiler) compare(n *Compare) condFn {
 	} else {
 		fast = func(cur any, f frame) tri { return compareValues(x(cur, f), y(cur, f), op) }
 	}
-	explained := leaf(fast, func(cur any, f frame) (tri, string) {
-		xv, yv := x(cur, f), y(cur, f)
-		r := compareValues(xv, yv, op)
-		return r, compareText(n, c.short(n.X), xv, yv, r, cur)
-	})
+	explained := leaf(fast,
+		func(cur any, f frame) (tri, any, any) {
+			xv, yv := x(cur, f), y(cur, f)
+			return compareValues(xv, yv, op), xv, yv
+		},
+		func(ev *event, _ time.Time) string { return compareText(n, c.short(n.X), ev.x, ev.y, ev.out, ev.cur) })
 	lit, isLit := n.Y.(*Literal)
 	key, isField := fieldKey(n.X)
 	if !isLit || !isField || (op != Eq && op != Ne) {
@@ -568,6 +579,13 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 	score := c.scorer(n.Elem)
 	what := "'" + n.Op.String() + "'"
 	key, isField := fieldKey(n.X)
+	// The texts of the list's event and of its elements' events.
+	countsText := func(ev *event, _ time.Time) string { return c.short(label) + ": " + ev.counts.String() }
+	unknownText := func(ev *event, _ time.Time) string {
+		return c.short(label) + ": " + c.short(n.X) + " is " + describe(ev.x)
+	}
+	outcomeText := c.outcomeText(label)
+	elemText := func(ev *event, _ time.Time) string { return elementLabel(c.short(n.X), ev.idx, ev.x, ev.out) }
 	fast := func(cur any, f frame) tri {
 		var v any
 		ok := false
@@ -599,27 +617,27 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 			return fast(cur, f)
 		}
 		ev := f.tr.open(evList)
-		text := c.short(label)
 		v := x(cur, f)
 		list, r := listOf(v, what, n.span, f)
-		if r != tTrue {
-			label := text + ": " + r.String()
-			if r == tError && f.tr.lastErr != "" {
-				label = f.tr.lastErr
-			}
-			if r == tUnknown {
-				label = text + ": " + c.short(n.X) + " is " + describe(v)
-			}
-			f.tr.close(ev, r, label)
+		switch {
+		case r == tUnknown:
+			ev.x = v
+			f.tr.closeLazy(ev, r, unknownText)
+			return r
+		case r == tError && f.tr.lastErr != "":
+			f.tr.close(ev, r, f.tr.lastErr)
+			return r
+		case r != tTrue:
+			f.tr.closeLazy(ev, r, outcomeText)
 			return r
 		}
-		counts := traceElements(list, elem, score, f, c.short(n.X), kind)
-		r = counts.result(kind)
+		ev.counts = traceElements(list, elem, score, f, elemText, kind)
+		r = ev.counts.result(kind)
 		ev.elemOut = r
 		if kind == ContainNone {
 			ev.elemOut = r.not()
 		}
-		f.tr.close(ev, r, text+": "+counts.String())
+		f.tr.closeLazy(ev, r, countsText)
 		return r
 	}
 }
@@ -705,9 +723,9 @@ func (e elementCounts) result(kind ListOpKind) tri {
 // explanation's error is the one a full trace would record, the first and
 // the last element in which any evaluation error occurred are traced too
 // (their events are dropped unless they are kept).
-func traceElements(list []any, elem condFn, score scoreFn, f frame, name string, kind ListOpKind) elementCounts {
+func traceElements(list []any, elem condFn, score scoreFn, f frame, label textFn, kind ListOpKind) elementCounts {
 	if len(list) <= maxTracedElements {
-		return traceAllElements(list, elem, f, name, kind)
+		return traceAllElements(list, elem, f, label, kind)
 	}
 	counts := elementCounts{n: len(list)}
 	t := f.tr
@@ -753,7 +771,8 @@ func traceElements(list []any, elem condFn, score scoreFn, f frame, name string,
 	trace := func(i int) *event {
 		ev := t.open(evElem)
 		r := elem(list[i], f)
-		t.close(ev, r, elementLabel(name, i, list[i], r))
+		ev.idx, ev.x = i, list[i]
+		t.closeLazy(ev, r, label)
 		parent.kids = parent.kids[:start]
 		return ev
 	}
@@ -786,12 +805,13 @@ func traceElements(list []any, elem condFn, score scoreFn, f frame, name string,
 
 // traceAllElements is traceElements for a list short enough to be shown
 // whole: each element is traced once, with no fast evaluation first.
-func traceAllElements(list []any, elem condFn, f frame, name string, kind ListOpKind) elementCounts {
+func traceAllElements(list []any, elem condFn, f frame, label textFn, kind ListOpKind) elementCounts {
 	counts := elementCounts{n: len(list)}
 	for i, e := range list {
 		ev := f.tr.open(evElem)
 		r := elem(e, f)
-		f.tr.close(ev, r, elementLabel(name, i, e, r))
+		ev.idx, ev.x = i, e
+		f.tr.closeLazy(ev, r, label)
 		switch r {
 		case tTrue:
 			counts.match++
@@ -1029,31 +1049,31 @@ func (c *compiler) callCond(n *Call) condFn {
 	key, isField := fieldKey(n.X)
 	fast := func(cur any, f frame) tri { return truthy(applyCall(b, im, recv(cur, f), f)) }
 	explained := leaf(fast,
-		func(cur any, f frame) (tri, string) {
-			text, xText := c.short(n), c.short(n.X)
+		func(cur any, f frame) (tri, any, any) {
 			v := recv(cur, f)
 			res := applyCall(b, im, v, f)
-			r := truthy(res)
-			var s string
-			switch r {
+			return truthy(res), v, res
+		},
+		func(ev *event, now time.Time) string {
+			text, xText := c.short(n), c.short(n.X)
+			v, res := ev.x, ev.y
+			switch ev.out {
 			case tError:
-				s = text + ": evaluation error"
+				return text + ": evaluation error"
 			case tUnknown:
-				s = xText + " is " + describe(v)
-			default:
-				// One concatenation: the texts may hold long patterns.
-				var result, detail string
-				if _, isBool := res.(bool); !isBool {
-					result = ", result " + describe(res)
-				}
-				if im.detail != nil && !entity.IsUnknown(v) {
-					if d := im.detail(v, f); d != "" {
-						detail = "; " + d
-					}
-				}
-				s = text + " is " + r.String() + " (" + xText + " is " + describeAt(n.X, v, cur) + result + detail + ")"
+				return xText + " is " + describe(v)
 			}
-			return r, s
+			// One concatenation: the texts may hold long patterns.
+			var result, detail string
+			if _, isBool := res.(bool); !isBool {
+				result = ", result " + describe(res)
+			}
+			if im.detail != nil && !entity.IsUnknown(v) {
+				if d := im.detail(v, frame{now: now}); d != "" {
+					detail = "; " + d
+				}
+			}
+			return text + " is " + ev.out.String() + " (" + xText + " is " + describeAt(n.X, v, ev.cur) + result + detail + ")"
 		})
 	if !isField {
 		return explained
@@ -1111,15 +1131,18 @@ func (c *compiler) in(n *In) condFn {
 		vals[i] = l.Value
 	}
 	fast := func(cur any, f frame) tri { return inValues(x(cur, f), vals) }
-	return leaf(fast, func(cur any, f frame) (tri, string) {
-		v := x(cur, f)
-		r := inValues(v, vals)
-		text := c.short(n.X) + " is " + describeAt(n.X, v, cur)
-		if r == tFalse {
-			text += ", expected one of " + n.String()[len(printExpr(n.X, false))+len(" in "):]
-		}
-		return r, text
-	})
+	return leaf(fast,
+		func(cur any, f frame) (tri, any, any) {
+			v := x(cur, f)
+			return inValues(v, vals), v, nil
+		},
+		func(ev *event, _ time.Time) string {
+			text := c.short(n.X) + " is " + describeAt(n.X, ev.x, ev.cur)
+			if ev.out == tFalse {
+				text += ", expected one of " + n.String()[len(printExpr(n.X, false))+len(" in "):]
+			}
+			return text
+		})
 }
 
 func inValues(v any, vals []any) tri {
@@ -1171,19 +1194,22 @@ func (c *compiler) like(n *Like) condFn {
 	if neg {
 		op = " unlike "
 	}
-	return leaf(fast, func(cur any, f frame) (tri, string) {
-		xText := c.short(n.X)
-		v := x(cur, f)
-		r := textMatch(v, re)
-		if neg {
-			r = r.not()
-		}
-		text := xText + " is " + describeAt(n.X, v, cur)
-		if r == tFalse {
-			text += ", expected" + op + n.Pattern.String()
-		}
-		return r, text
-	})
+	return leaf(fast,
+		func(cur any, f frame) (tri, any, any) {
+			v := x(cur, f)
+			r := textMatch(v, re)
+			if neg {
+				r = r.not()
+			}
+			return r, v, nil
+		},
+		func(ev *event, _ time.Time) string {
+			text := c.short(n.X) + " is " + describeAt(n.X, ev.x, ev.cur)
+			if ev.out == tFalse {
+				text += ", expected" + op + n.Pattern.String()
+			}
+			return text
+		})
 }
 
 // regex compiles "x regexMatch /re/flags" (RE2, found anywhere).
@@ -1203,13 +1229,16 @@ func (c *compiler) regex(n *Regex) condFn {
 		return func(any, frame) tri { return tError }
 	}
 	fast := func(cur any, f frame) tri { return textMatch(x(cur, f), re) }
-	return leaf(fast, func(cur any, f frame) (tri, string) {
-		v := x(cur, f)
-		r := textMatch(v, re)
-		text := c.short(n.X) + " is " + describeAt(n.X, v, cur)
-		if r == tFalse {
-			text += ", expected to match /" + escapeRegex(n.Pattern) + "/" + n.Flags
-		}
-		return r, text
-	})
+	return leaf(fast,
+		func(cur any, f frame) (tri, any, any) {
+			v := x(cur, f)
+			return textMatch(v, re), v, nil
+		},
+		func(ev *event, _ time.Time) string {
+			text := c.short(n.X) + " is " + describeAt(n.X, ev.x, ev.cur)
+			if ev.out == tFalse {
+				text += ", expected to match /" + escapeRegex(n.Pattern) + "/" + n.Flags
+			}
+			return text
+		})
 }

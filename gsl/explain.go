@@ -52,24 +52,48 @@ const (
 type event struct {
 	// score, for an element, ranks how close it came to deciding its list
 	// the other way: lower is closer.
-	score    int
-	text     string
-	kids     []*event
-	unknowns []string
-	kind     eventKind
+	score int
+	// text is the event's line in the trace. When render is set, the text
+	// is built from the inputs below the first time it is needed (see
+	// tracer.text): an explanation prints a few of the events it records,
+	// and building every text would cost more than the evaluation.
+	text   string
+	render textFn
+	// The inputs of render: the value the expression was evaluated on, up
+	// to two values it computed, an element's index, a list's counts.
+	cur, x, y any
+	idx       int
+	counts    elementCounts
+	kids      []*event
+	unknowns  []noted
+	kind      eventKind
 	// elemOut, for a list event, is the element outcome that decided it.
 	elemOut tri
 	out     tri
 }
 
+// textFn builds the text of an event from the inputs recorded in it; now is
+// the time of the evaluation. Each is made once, when a rule is compiled.
+type textFn func(ev *event, now time.Time) string
+
+// noted is an unknown value met in a traced evaluation, and the path that
+// read it. Its text is built only if the explanation names it.
+type noted struct {
+	name string
+	u    *entity.Unknown
+}
+
+func (n noted) String() string { return n.name + ": " + describeUnknown(n.u) }
+
 // tracer records events while an expression is evaluated in explain mode.
 type tracer struct {
 	src     string
+	now     time.Time
 	root    event
 	stack   []*event
 	err     *Diagnostic
 	lastErr string
-	pending []string
+	pending []noted
 	// probe is where fast evaluations inside an explanation note errors.
 	probe probe
 	// slab is where events are allocated from: the rest of the block in
@@ -96,9 +120,9 @@ const (
 // and a tracer's events are garbage once its explanation is written.
 var tracers = sync.Pool{New: func() any { return &tracer{} }}
 
-func newTracer(src string, exhaustive bool) *tracer {
+func newTracer(src string, now time.Time, exhaustive bool) *tracer {
 	t := tracers.Get().(*tracer)
-	t.src, t.probe = src, probe{exhaustive: exhaustive}
+	t.src, t.now, t.probe = src, now, probe{exhaustive: exhaustive}
 	t.stack = append(t.stack[:0], &t.root)
 	return t
 }
@@ -150,14 +174,35 @@ func (t *tracer) open(kind eventKind) *event {
 	return ev
 }
 
+// close ends ev with its outcome and its text.
 func (t *tracer) close(ev *event, out tri, text string) {
+	ev.text = text
+	t.finish(ev, out)
+}
+
+// closeLazy ends ev with its outcome; render builds its text from the
+// inputs the caller recorded in ev, if the text is ever needed.
+func (t *tracer) closeLazy(ev *event, out tri, render textFn) {
+	ev.render = render
+	t.finish(ev, out)
+}
+
+func (t *tracer) finish(ev *event, out tri) {
 	if out == tError && t.lastErr != "" && ev.kind == evLeaf {
-		text = t.lastErr
+		ev.text, ev.render = t.lastErr, nil
 	}
-	ev.out, ev.text = out, text
+	ev.out = out
 	ev.unknowns = append(ev.unknowns, t.pending...)
 	t.pending = t.pending[:0]
 	t.stack = t.stack[:len(t.stack)-1]
+}
+
+// text returns ev's text, building it if it was left to render.
+func (t *tracer) text(ev *event) string {
+	if ev.render != nil {
+		ev.text, ev.render = ev.render(ev, t.now), nil
+	}
+	return ev.text
 }
 
 // fail records an evaluation error; the first one is the result's error.
@@ -173,7 +218,7 @@ func (t *tracer) unknown(name string, u *entity.Unknown) {
 	if u == derivedUnknown {
 		return
 	}
-	t.pending = append(t.pending, name+": "+describeUnknown(u))
+	t.pending = append(t.pending, noted{name, u})
 }
 
 // lines renders the event tree, indented by depth. Each line is built in
@@ -201,7 +246,7 @@ func (t *tracer) lines() []string {
 		if len(out) >= maxTraceLines {
 			return
 		}
-		t.line = append(append(t.line[:0], indent(depth)...), ev.text...)
+		t.line = append(append(t.line[:0], indent(depth)...), t.text(ev)...)
 		out = append(out, traceLines.intern(t.line))
 		for _, k := range ev.kids {
 			walk(k, depth+1)
@@ -304,8 +349,8 @@ func unknownsUnder(ev *event, into []string) []string {
 	if ev.out != tUnknown {
 		return into
 	}
-	for _, u := range ev.unknowns {
-		if !contains(into, u) {
+	for _, n := range ev.unknowns {
+		if u := n.String(); !contains(into, u) {
 			into = append(into, u)
 		}
 	}
@@ -338,9 +383,9 @@ const maxSummaryElements = 3
 
 // summaryText is an event's text in a summary: for a list, followed by why
 // its first deciding elements came out as they did.
-func summaryText(ev *event) string {
+func (t *tracer) summaryText(ev *event) string {
 	if ev.kind != evList {
-		return ev.text
+		return t.text(ev)
 	}
 	var parts []string
 	kids := slices.Clone(ev.kids)
@@ -355,13 +400,13 @@ func summaryText(ev *event) string {
 		}
 		var why []string
 		for _, d := range deciding(k.kids[0]) {
-			why = append(why, d.text)
+			why = append(why, t.text(d))
 		}
-		name, _, _ := strings.Cut(k.text, ": ")
+		name, _, _ := strings.Cut(t.text(k), ": ")
 		parts = append(parts, name+": "+strings.Join(why, "; "))
 	}
 	if len(parts) == 0 {
-		return ev.text
+		return t.text(ev)
 	}
-	return ev.text + " (" + strings.Join(parts, " | ") + ")"
+	return t.text(ev) + " (" + strings.Join(parts, " | ") + ")"
 }

@@ -54,7 +54,7 @@ func TestScorerAgreesWithTrace(t *testing.T) {
 						pr := probe{exhaustive: true}
 						got, k := score(attrs, frame{now: testNow, probe: &pr})
 						saw := pr.sawErr
-						tr := newTracer(src, true)
+						tr := newTracer(src, testNow, true)
 						ev, want := tr.clause("should have", fn, attrs, testNow)
 						if got != want {
 							t.Errorf("%s on %s: scorer says %s, trace %s", cond, js, got, want)

@@ -265,7 +265,7 @@ func (p *Program) explainTwice(root any, now time.Time, withLines bool) *Explana
 // elements meet every error a full trace would; withLines renders the
 // trace.
 func (p *Program) explain(root any, now time.Time, exhaustive, withLines bool) *Explanation {
-	t := newTracer(p.src, exhaustive)
+	t := newTracer(p.src, now, exhaustive)
 	ex := &Explanation{}
 	var decisive *event
 	ex.Outcome = func() Outcome {
@@ -306,13 +306,13 @@ func (p *Program) explain(root any, now time.Time, exhaustive, withLines bool) *
 	if decisive != nil {
 		var texts []string
 		for _, ev := range deciding(decisive) {
-			if t := summaryText(ev); !contains(texts, t) {
-				texts = append(texts, t)
+			if s := t.summaryText(ev); !contains(texts, s) {
+				texts = append(texts, s)
 			}
 			ex.Unknowns = unknownsUnder(ev, ex.Unknowns)
 		}
 		ex.Summary = strings.Join(texts, "; ")
-		if decisive.text != "" && strings.HasPrefix(decisive.text, "where ") && ex.Outcome == NotRelevant {
+		if strings.HasPrefix(t.text(decisive), "where ") && ex.Outcome == NotRelevant {
 			ex.Summary = "not relevant: " + ex.Summary
 		}
 	}
