@@ -34,7 +34,7 @@ func (p *Plan) Run(ctx context.Context, inv *entity.Inventory, now time.Time) (*
 		now = time.Now()
 	}
 	now = now.UTC()
-	idx := newIndex(inv, p.targets)
+	idx := newIndex(inv, p.targets, p.opts.Workers)
 	ex := newExcluder(p.opts.Exclusions, now)
 
 	results := make([]ruleResult, len(p.rules))
@@ -100,7 +100,7 @@ type index struct {
 
 // newIndex indexes an inventory for rules on the entity types targets.
 // Entities of other types only declare their scopes: no rule reads them.
-func newIndex(inv *entity.Inventory, targets map[string]bool) *index {
+func newIndex(inv *entity.Inventory, targets map[string]bool, workers int) *index {
 	idx := &index{scopeBy: map[string]entity.Scope{}, byType: map[string][]indexed{},
 		items: map[string]map[string][]any{}, failures: map[string][]entity.Failure{}}
 	for _, s := range inv.Scopes {
@@ -110,6 +110,7 @@ func newIndex(inv *entity.Inventory, targets map[string]bool) *index {
 		idx.scopes = append(idx.scopes, s)
 		idx.scopeBy[s.ID] = s
 	}
+	var wanted []indexed
 	for _, e := range inv.Entities {
 		if _, ok := idx.scopeBy[e.Scope]; !ok {
 			// An entity in a scope the inventory does not declare: its
@@ -118,13 +119,14 @@ func newIndex(inv *entity.Inventory, targets map[string]bool) *index {
 			idx.scopes = append(idx.scopes, s)
 			idx.scopeBy[e.Scope] = s
 		}
-		if !targets[e.Type] {
-			continue
+		if targets[e.Type] {
+			wanted = append(wanted, indexed{e: e})
 		}
-		// Rules read each entity many times: read it in its frozen
-		// form (entity.Freeze), several times faster than the maps.
-		attrs := entity.Freeze(e.Attrs)
-		idx.byType[e.Type] = append(idx.byType[e.Type], indexed{e, attrs})
+	}
+	freezeAll(wanted, workers)
+	for _, ie := range wanted {
+		e, attrs := ie.e, ie.attrs
+		idx.byType[e.Type] = append(idx.byType[e.Type], ie)
 		byScope := idx.items[e.Type]
 		if byScope == nil {
 			byScope = map[string][]any{}
@@ -144,6 +146,26 @@ func newIndex(inv *entity.Inventory, targets map[string]bool) *index {
 		idx.roots[typ] = roots
 	}
 	return idx
+}
+
+// freezeAll sets the frozen attributes of every entity, on up to workers
+// goroutines. Rules read each entity many times: they read it in its
+// frozen form (entity.Freeze), several times faster than the maps.
+func freezeAll(es []indexed, workers int) {
+	const chunk = 64
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(workers, 1))
+	for lo := 0; lo < len(es); lo += chunk {
+		part := es[lo:min(lo+chunk, len(es))]
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			for i := range part {
+				part[i].attrs = entity.Freeze(part[i].e.Attrs)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // indexed is an entity and its attributes frozen for evaluation.

@@ -648,17 +648,26 @@ type elementCounts struct {
 }
 
 func (e elementCounts) String() string {
-	s := fmt.Sprintf("%d of %d elements match", e.match, e.n)
+	b := make([]byte, 0, 64)
+	b = strconv.AppendInt(b, int64(e.match), 10)
+	b = append(b, " of "...)
+	b = strconv.AppendInt(b, int64(e.n), 10)
 	if e.n == 1 {
-		s = fmt.Sprintf("%d of 1 element matches", e.match)
+		b = append(b, " element matches"...)
+	} else {
+		b = append(b, " elements match"...)
 	}
 	if e.unknown > 0 {
-		s += fmt.Sprintf(", %d unknown", e.unknown)
+		b = append(b, ", "...)
+		b = strconv.AppendInt(b, int64(e.unknown), 10)
+		b = append(b, " unknown"...)
 	}
 	if e.errs > 0 {
-		s += fmt.Sprintf(", %d with errors", e.errs)
+		b = append(b, ", "...)
+		b = strconv.AppendInt(b, int64(e.errs), 10)
+		b = append(b, " with errors"...)
 	}
-	return s
+	return string(b)
 }
 
 // probe is where evaluations outside explain mode note errors for an

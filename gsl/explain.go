@@ -137,7 +137,10 @@ func (t *tracer) release() {
 	if n > maxPooledEvents {
 		return
 	}
-	for _, b := range t.blocks[:t.used] {
+	for j, b := range t.blocks[:t.used] {
+		if j == t.used-1 {
+			b = b[:len(b)-len(t.slab)] // the rest of the last block is unused
+		}
 		for i := range b {
 			// Keep the children's and unknowns' arrays for reuse: they
 			// only ever point at this tracer's events and at strings.
