@@ -40,6 +40,11 @@
 // transpose, matchkeys, templatestring, cidrcontains, ephemeralasnull and
 // provider-defined functions (provider::aws::...).
 //
+// In .tf.json files, dynamic blocks ("dynamic": {"TYPE": {"for_each": ...,
+// "iterator": ..., "content": {...}}}) expand as in native syntax. JSON
+// cannot tell a nested block from an object argument, so only the nested
+// block types the CloudTrail normalisation reads become lists of objects.
+//
 // File functions and path.module resolve relative to the root module's
 // directory, where terraform runs.
 //

@@ -700,20 +700,7 @@ func (b bodyValues) object() cty.Value {
 func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Value, count *int) bodyValues {
 	sb, ok := body.(*hclsyntax.Body)
 	if !ok {
-		attrs, diags := body.JustAttributes()
-		ev.report(diags)
-		out := make(bodyValues, 0, len(attrs))
-		for name, a := range attrs {
-			if metaArguments[name] || name == "dynamic" {
-				continue
-			}
-			v := ev.eval(a.Expr, fr, iters)
-			if jsonBlockTypes[name] && v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
-				v = cty.TupleVal([]cty.Value{v})
-			}
-			out = append(out, bodyValue{name, v}) // names of a map: no repeats
-		}
-		return out
+		return ev.evalJSONBody(body, fr, iters, count)
 	}
 	out := make(bodyValues, 0, len(sb.Attributes)+len(sb.Blocks))
 	for name, a := range sb.Attributes {
@@ -731,7 +718,9 @@ func (ev *evaluation) evalBody(body hcl.Body, fr *frame, iters map[string]cty.Va
 		switch b.Type {
 		case "lifecycle", "provisioner", "connection":
 		case "dynamic":
-			ev.expandDynamic(b, fr, iters, blocks, &unknownBlocks, count)
+			if d, ok := ev.nativeDynamic(b); ok {
+				ev.expandDynamic(d, fr, iters, blocks, &unknownBlocks, count)
+			}
 		default:
 			if !ev.countBlock(count, b.DefRange()) {
 				continue
@@ -768,38 +757,132 @@ func (ev *evaluation) countBlock(count *int, rng hcl.Range) bool {
 	return false
 }
 
-// expandDynamic evaluates a dynamic block into the blocks it generates.
-func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[string]cty.Value, blocks map[string][]cty.Value, unknown *map[string]cty.Value, count *int) {
+// dynamicSchema finds the dynamic blocks of a JSON body, which without a
+// schema would read as one argument named "dynamic".
+var dynamicSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "dynamic", LabelNames: []string{"type"}}}}
+
+// dynamicBodySchema is what a dynamic block of a JSON body holds.
+var dynamicBodySchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "for_each"}, {Name: "iterator"}, {Name: "labels"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "content"}},
+}
+
+// evalJSONBody evaluates a body of a .tf.json file. JSON does not tell
+// blocks from object arguments: the nested block types vigil normalises
+// (jsonBlockTypes) become lists of objects, as native syntax gives, and
+// dynamic blocks expand as in native syntax.
+func (ev *evaluation) evalJSONBody(body hcl.Body, fr *frame, iters map[string]cty.Value, count *int) bodyValues {
+	content, rest, diags := body.PartialContent(dynamicSchema)
+	ev.report(diags)
+	attrs, diags := rest.JustAttributes()
+	ev.report(diags)
+	out := make(bodyValues, 0, len(attrs))
+	for name, a := range attrs {
+		if metaArguments[name] {
+			continue
+		}
+		v := ev.eval(a.Expr, fr, iters)
+		if jsonBlockTypes[name] && v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
+			v = cty.TupleVal([]cty.Value{v})
+		}
+		out = append(out, bodyValue{name, v}) // names of a map: no repeats
+	}
+	if content == nil || len(content.Blocks) == 0 {
+		return out
+	}
+	blocks := map[string][]cty.Value{}
+	var unknownBlocks map[string]cty.Value
+	for _, b := range content.Blocks {
+		if d, ok := ev.jsonDynamic(b); ok {
+			ev.expandDynamic(d, fr, iters, blocks, &unknownBlocks, count)
+		}
+	}
+	// Blocks written out beside dynamic ones of the same type come first.
+	for typ, list := range blocks {
+		if v, ok := out.get(typ); ok && v.IsKnown() && !v.IsNull() && v.Type().IsTupleType() {
+			list = append(v.AsValueSlice(), list...)
+		}
+		out.set(typ, cty.TupleVal(list))
+	}
+	for typ, v := range unknownBlocks {
+		out.set(typ, v)
+	}
+	return out
+}
+
+// dynamicBlock is a dynamic block of either syntax, taken apart.
+type dynamicBlock struct {
+	typ      string // the type of the blocks it generates
+	iterName string
+	forEach  hcl.Expression
+	content  hcl.Body
+	defRange hcl.Range
+}
+
+// nativeDynamic takes apart a dynamic block of native syntax; ok is false,
+// and the problem reported, when it is malformed.
+func (ev *evaluation) nativeDynamic(b *hclsyntax.Block) (dynamicBlock, bool) {
 	if len(b.Labels) != 1 {
 		ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dynamic block", Detail: "A dynamic block needs one label: the type of block it generates.", Subject: b.DefRange().Ptr()}})
-		return
+		return dynamicBlock{}, false
 	}
-	if *count > MaxInstances {
-		return
-	}
-	typ := b.Labels[0]
-	iterName := typ
-	var forEach hcl.Expression
-	var content *hclsyntax.Body
+	d := dynamicBlock{typ: b.Labels[0], iterName: b.Labels[0], defRange: b.DefRange()}
 	for name, a := range b.Body.Attributes {
 		switch name {
 		case "for_each":
-			forEach = a.Expr
+			d.forEach = a.Expr
 		case "iterator":
 			if kw := hcl.ExprAsKeyword(a.Expr); kw != "" {
-				iterName = kw
+				d.iterName = kw
 			}
 		}
 	}
 	for _, cb := range b.Body.Blocks {
 		if cb.Type == "content" {
-			content = cb.Body
+			d.content = cb.Body
 		}
 	}
-	if forEach == nil || content == nil {
-		ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dynamic block", Detail: "A dynamic block needs a for_each argument and a content block.", Subject: b.DefRange().Ptr()}})
+	return d, ev.checkDynamic(d)
+}
+
+// jsonDynamic takes apart a dynamic block of a JSON body:
+//
+//	"dynamic": {"setting": {"for_each": "${var.settings}", "iterator": "s", "content": {...}}}
+func (ev *evaluation) jsonDynamic(b *hcl.Block) (dynamicBlock, bool) {
+	d := dynamicBlock{typ: b.Labels[0], iterName: b.Labels[0], defRange: b.DefRange}
+	c, _, diags := b.Body.PartialContent(dynamicBodySchema)
+	ev.report(diags)
+	if a := c.Attributes["for_each"]; a != nil {
+		d.forEach = a.Expr
+	}
+	if a := c.Attributes["iterator"]; a != nil {
+		kw := hcl.ExprAsKeyword(a.Expr)
+		if kw == "" {
+			ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dynamic iterator", Detail: "The iterator of a dynamic block must be a name, such as \"setting\".", Subject: a.Expr.Range().Ptr()}})
+			return dynamicBlock{}, false
+		}
+		d.iterName = kw
+	}
+	for _, cb := range c.Blocks {
+		d.content = cb.Body
+	}
+	return d, ev.checkDynamic(d)
+}
+
+func (ev *evaluation) checkDynamic(d dynamicBlock) bool {
+	if d.forEach == nil || d.content == nil {
+		ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid dynamic block", Detail: "A dynamic block needs a for_each argument and a content block.", Subject: d.defRange.Ptr()}})
+		return false
+	}
+	return true
+}
+
+// expandDynamic evaluates a dynamic block into the blocks it generates.
+func (ev *evaluation) expandDynamic(d dynamicBlock, fr *frame, iters map[string]cty.Value, blocks map[string][]cty.Value, unknown *map[string]cty.Value, count *int) {
+	if *count > MaxInstances {
 		return
 	}
+	typ, forEach := d.typ, d.forEach
 	coll, marks := ev.eval(forEach, fr, iters).Unmark()
 	if !coll.IsKnown() {
 		put(unknown, typ, unknownMaybeNull(fmt.Sprintf("the for_each of dynamic %q at %s is known only after apply", typ, rangeString(forEach.Range()))).WithMarks(marks))
@@ -819,11 +902,11 @@ func (ev *evaluation) expandDynamic(b *hclsyntax.Block, fr *frame, iters map[str
 		for n, x := range iters {
 			child[n] = x
 		}
-		child[iterName] = cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(marks), "value": v.WithMarks(marks)})
-		if !ev.countBlock(count, b.DefRange()) || ev.evaluations > MaxEvaluations {
+		child[d.iterName] = cty.ObjectVal(map[string]cty.Value{"key": k.WithMarks(marks), "value": v.WithMarks(marks)})
+		if !ev.countBlock(count, d.defRange) || ev.evaluations > MaxEvaluations {
 			return
 		}
-		blocks[typ] = append(blocks[typ], ev.evalBody(content, fr, child, count).object())
+		blocks[typ] = append(blocks[typ], ev.evalBody(d.content, fr, child, count).object())
 	}
 }
 
