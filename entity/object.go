@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unique"
 )
 
@@ -46,6 +47,41 @@ func (o *Object) Get(name string) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// FieldCache remembers where an object had a field, so that reading the
+// same field of many objects of one shape (entities of one type, elements
+// of one list) finds it at once. An evaluator keeps one per place in a
+// rule that reads a field. It is safe for concurrent use; its zero value
+// is ready.
+type FieldCache struct{ at atomic.Int32 }
+
+// GetCached is Get, looking first where c says the field was last found.
+func (o *Object) GetCached(name string, c *FieldCache) (any, bool) {
+	fs := o.fields
+	if i := int(c.at.Load()); i < len(fs) && fs[i].Name == name {
+		return fs[i].Value, true
+	}
+	i, ok := o.index(name)
+	if !ok {
+		return nil, false
+	}
+	c.at.Store(int32(i))
+	return fs[i].Value, true
+}
+
+// index returns where the named field is in o.fields.
+func (o *Object) index(name string) (int, bool) {
+	fs := o.fields
+	if len(fs) > linearSearchMax {
+		return slices.BinarySearchFunc(fs, name, func(f Field, name string) int { return strings.Compare(f.Name, name) })
+	}
+	for i := range fs {
+		if fs[i].Name == name {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // search is Get by bisection, for large objects.

@@ -3,6 +3,7 @@ package entity
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"testing"
 	"unsafe"
 )
@@ -101,6 +102,43 @@ func TestObjectGet(t *testing.T) {
 	}
 }
 
+// TestGetCached reads fields through one cache from objects of different
+// shapes, sizes and missing fields, from several goroutines (run it with
+// -race): every read must agree with Get.
+func TestGetCached(t *testing.T) {
+	var objects []*Object
+	for _, size := range []int{0, 1, 3, linearSearchMax, linearSearchMax + 1, 40} {
+		for _, prefix := range []string{"attr", "a", "zz"} {
+			m := map[string]any{}
+			for i := range size {
+				m[fmt.Sprintf("%s%02d", prefix, i)] = fmt.Sprintf("%s-%d-%d", prefix, size, i)
+			}
+			objects = append(objects, Freeze(m).(*Object))
+		}
+	}
+	names := []string{"attr00", "attr02", "attr12", "a05", "zz39", "attr", "", "missing"}
+	caches := make([]FieldCache, len(names))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for round := range 50 {
+				for k := range objects {
+					o := objects[(k*7+g+round)%len(objects)]
+					for i, name := range names {
+						want, wantOK := o.Get(name)
+						got, ok := o.GetCached(name, &caches[i])
+						if got != want || ok != wantOK {
+							t.Errorf("GetCached(%q) = %v, %v; Get = %v, %v", name, got, ok, want, wantOK)
+							return
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 func TestFreezeInternsNames(t *testing.T) {
 	a := Freeze(map[string]any{string([]byte("filterPattern")): "x"}).(*Object)
 	b := Freeze(map[string]any{string([]byte("filterPattern")): "y"}).(*Object)
@@ -123,4 +161,33 @@ func TestLookupFrozen(t *testing.T) {
 			t.Errorf("Lookup(%s) = %v, %v; want %v, %v", path, got, gok, want, wok)
 		}
 	}
+}
+
+// BenchmarkObjectGet reads one field of objects shaped like the normalised
+// CloudTrail (25 fields), with and without a FieldCache.
+func BenchmarkObjectGet(b *testing.B) {
+	var objects []*Object
+	for k := range 64 {
+		m := map[string]any{}
+		for i := range 25 {
+			m[fmt.Sprintf("field%02d", i)] = float64(k)
+		}
+		objects = append(objects, Freeze(m).(*Object))
+	}
+	name := Intern("field17")
+	b.Run("Get", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, ok := objects[i%len(objects)].Get(name); !ok {
+				b.Fatal("missing")
+			}
+		}
+	})
+	b.Run("GetCached", func(b *testing.B) {
+		var c FieldCache
+		for i := 0; b.Loop(); i++ {
+			if _, ok := objects[i%len(objects)].GetCached(name, &c); !ok {
+				b.Fatal("missing")
+			}
+		}
+	})
 }

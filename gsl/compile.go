@@ -354,10 +354,12 @@ func (c *compiler) val(e Expr) valFn {
 func (c *compiler) path(n *Path) valFn {
 	segs := internAll(n.Segments)
 	name := strings.Join(segs, ".")
+	// Where each segment was last found (see entity.FieldCache).
+	caches := make([]entity.FieldCache, len(segs))
 	if len(segs) == 1 {
-		key := segs[0]
+		key, cache := segs[0], &caches[0]
 		return func(cur any, f frame) any {
-			if v, ok := field(cur, key); ok {
+			if v, ok := fieldCached(cur, key, cache); ok {
 				if f.tr != nil {
 					if u, ok := v.(*entity.Unknown); ok {
 						f.tr.unknown(name, u)
@@ -365,17 +367,19 @@ func (c *compiler) path(n *Path) valFn {
 				}
 				return v
 			}
-			return walkPath(cur, segs, name, n.span, f)
+			return walkPath(cur, segs, caches, name, n.span, f)
 		}
 	}
-	return func(cur any, f frame) any { return walkPath(cur, segs, name, n.span, f) }
+	return func(cur any, f frame) any { return walkPath(cur, segs, caches, name, n.span, f) }
 }
 
-func walkPath(cur any, segs []string, name string, sp Span, f frame) any {
+// walkPath reads the path segs from cur; caches holds one entity.FieldCache
+// per segment.
+func walkPath(cur any, segs []string, caches []entity.FieldCache, name string, sp Span, f frame) any {
 	for i, s := range segs {
 		switch x := cur.(type) {
 		case *entity.Object:
-			cur, _ = x.Get(s)
+			cur, _ = x.GetCached(s, &caches[i])
 			continue
 		case map[string]any:
 			cur = x[s]
@@ -443,6 +447,7 @@ func (c *compiler) compare(n *Compare) condFn {
 	// The common "field = literal": one closure, no calls but the map
 	// lookup and equal.
 	v, neg := lit.Value, op == Ne
+	var cache entity.FieldCache
 	return func(cur any, f frame) tri {
 		if f.tr != nil {
 			return explained(cur, f)
@@ -452,7 +457,7 @@ func (c *compiler) compare(n *Compare) condFn {
 		var fv any
 		switch x := cur.(type) {
 		case *entity.Object:
-			fv, _ = x.Get(key)
+			fv, _ = x.GetCached(key, &cache)
 		case map[string]any:
 			fv = x[key]
 		default:
@@ -586,11 +591,12 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 	}
 	outcomeText := c.outcomeText(label)
 	elemText := func(ev *event, _ time.Time) string { return elementLabel(c.short(n.X), ev.idx, ev.x, ev.out) }
+	var cache entity.FieldCache
 	fast := func(cur any, f frame) tri {
 		var v any
 		ok := false
 		if isField {
-			v, ok = field(cur, key)
+			v, ok = fieldCached(cur, key, &cache)
 		}
 		if !ok {
 			v = x(cur, f)
@@ -1088,6 +1094,7 @@ func (c *compiler) callCond(n *Call) condFn {
 		return explained
 	}
 	// The common "field fn(...)": one closure and the map lookup.
+	var cache entity.FieldCache
 	return func(cur any, f frame) tri {
 		if f.tr != nil {
 			return explained(cur, f)
@@ -1096,7 +1103,7 @@ func (c *compiler) callCond(n *Call) condFn {
 		var v any
 		switch x := cur.(type) {
 		case *entity.Object:
-			v, _ = x.Get(key)
+			v, _ = x.GetCached(key, &cache)
 		case map[string]any:
 			v = x[key]
 		default:

@@ -322,6 +322,16 @@ func field(cur any, key string) (v any, ok bool) {
 	return mapField(cur, key)
 }
 
+// fieldCached is field, looking first where c says the field was last
+// found in an object (see entity.FieldCache).
+func fieldCached(cur any, key string, c *entity.FieldCache) (v any, ok bool) {
+	if o, isObj := cur.(*entity.Object); isObj {
+		v, _ = o.GetCached(key, c)
+		return v, true
+	}
+	return mapField(cur, key)
+}
+
 // mapField is field for a map, apart so that field stays small enough to
 // be inlined on the frozen path.
 func mapField(cur any, key string) (v any, ok bool) {
