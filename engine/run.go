@@ -186,7 +186,50 @@ func (idx *index) root(typ, scope string) any {
 type ruleResult struct {
 	findings    []*Finding
 	notRelevant int
+	stats       outcomeStats
 }
+
+// outcomeStats counts a rule's results so far, to choose between
+// evaluating first and explaining at once (see evalOrExplain).
+type outcomeStats struct {
+	evaluated, explained int
+}
+
+// explainFirst reports whether most results so far needed an explanation.
+// It waits for a few results before it says yes.
+func (s *outcomeStats) explainFirst() bool {
+	return s.evaluated >= 16 && 2*s.explained > s.evaluated
+}
+
+// evalOrExplain evaluates the rule on root, and explains the result when
+// that is cheaper than evaluating first. Every result but PASS and not
+// relevant is explained, and an explanation evaluates the rule again with a
+// trace: where most entities fail (a new account, a module with a common
+// misconfiguration), evaluating first doubles the work for nothing, so once
+// most results of the rule have needed an explanation it explains at once.
+// expl is nil when the result was only evaluated.
+func (c *compiledRule) evalOrExplain(stats *outcomeStats, root any, now time.Time) (out gsl.Result, expl *gsl.Explanation) {
+	stats.evaluated++
+	if stats.explainFirst() {
+		expl = c.explain(root, now)
+		if expl.Outcome != gsl.Error {
+			if needsExplaining(expl.Outcome) {
+				stats.explained++
+			}
+			return gsl.Result{Outcome: expl.Outcome}, expl
+		}
+		// An error's message comes from the evaluation: evaluate too.
+	}
+	out = c.eval(root, now)
+	if needsExplaining(out.Outcome) {
+		stats.explained++
+	}
+	return out, expl
+}
+
+// needsExplaining reports whether a finding with outcome o carries an
+// explanation.
+func needsExplaining(o gsl.Outcome) bool { return o != gsl.Pass && o != gsl.NotRelevant }
 
 func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now time.Time) (ruleResult, error) {
 	if c.target.List {
@@ -213,12 +256,12 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 			res.findings = append(res.findings, c.finding(ex, e, scope, Error, errorMessage(fs), nil))
 			continue
 		}
-		out := c.eval(ie.attrs, now)
+		out, expl := c.evalOrExplain(&res.stats, ie.attrs, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
 			continue
 		}
-		res.findings = append(res.findings, c.evaluated(ex, e, scope, out, ie.attrs, now))
+		res.findings = append(res.findings, c.evaluated(ex, e, scope, out, expl, ie.attrs, now))
 	}
 	return res, nil
 }
@@ -239,12 +282,12 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 			continue
 		}
 		root := idx.root(c.target.Entity, scope.ID)
-		out := c.eval(root, now)
+		out, expl := c.evalOrExplain(&res.stats, root, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
 			continue
 		}
-		f := c.evaluated(ex, nil, scope, out, root, now)
+		f := c.evaluated(ex, nil, scope, out, expl, root, now)
 		if len(items) == 0 && f.Underlying != Pass {
 			where := "scope"
 			if scope.Kind == entity.ScopeAWSAccount {
@@ -336,12 +379,15 @@ func errorMessage(fs []entity.Failure) string {
 
 // evaluated builds the finding of one evaluation, explaining every result
 // but PASS.
-func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Scope, out gsl.Result, root any, now time.Time) *Finding {
+// expl, when not nil, is the explanation of root already made.
+func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Scope, out gsl.Result, expl *gsl.Explanation, root any, now time.Time) *Finding {
 	result := resultOf(out.Outcome)
 	if result == Pass {
 		return c.finding(ex, e, scope, Pass, "", nil)
 	}
-	expl := c.explain(root, now)
+	if expl == nil {
+		expl = c.explain(root, now)
+	}
 	msg := expl.Summary
 	// The summary usually names the unknown values already ("x is unknown
 	// (...)"); when it does not, say which ones decided the result.

@@ -455,3 +455,75 @@ func TestRunEachJudgesEachInventoryAsOfItsCollection(t *testing.T) {
 		t.Errorf("scopes %v, not applicable %v, started %v", run.Scopes, run.NotApplicable, run.Started)
 	}
 }
+
+// TestExplainFirstGivesTheSameFindings checks that explaining at once,
+// which a rule switches to once most of its results needed explaining
+// (outcomeStats), gives the findings evaluating first gives: the same run
+// over many entities, mostly failing, must find for each entity what a run
+// over that entity alone finds.
+func TestExplainFirstGivesTheSameFindings(t *testing.T) {
+	attrs := []func() map[string]any{
+		func() map[string]any { return map[string]any{"isOrganizationTrail": true, "isMultiRegionTrail": false} },
+		func() map[string]any { return map[string]any{"isOrganizationTrail": true, "isMultiRegionTrail": true} },
+		func() map[string]any {
+			return map[string]any{"isOrganizationTrail": true, "isMultiRegionTrail": entity.NewUnknown(entity.UnknownMaybeNull, "var.multi has no value")}
+		},
+		func() map[string]any {
+			return map[string]any{"isOrganizationTrail": true, "isMultiRegionTrail": false, "status": []any{"not an object"}}
+		},
+		func() map[string]any { return map[string]any{"isOrganizationTrail": false} },
+	}
+	// Mostly failing first, so that the rules switch early; then every
+	// kind of result, in a cycle.
+	var kinds []int
+	for range 20 {
+		kinds = append(kinds, 0)
+	}
+	for i := range 60 {
+		kinds = append(kinds, []int{0, 0, 1, 2, 3, 4}[i%6])
+	}
+	for _, logic := range []string{
+		"CloudTrail where isOrganizationTrail=true should have isMultiRegionTrail=true and (status isEmpty() or status.isLogging=true)",
+		"List<CloudTrail> should have items contain [isMultiRegionTrail=true and (status isEmpty() or status.isLogging=true)]",
+	} {
+		p, err := Compile([]*rules.Rule{{ID: "T.9", Severity: rules.High, Entity: "CloudTrail", Logic: logic}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := &entity.Inventory{}
+		for i, k := range kinds {
+			scope := fmt.Sprintf("%012d", i)
+			all.Scopes = append(all.Scopes, entity.Scope{Kind: entity.ScopeAWSAccount, ID: scope})
+			all.Entities = append(all.Entities, &entity.Entity{Type: "CloudTrail", ID: fmt.Sprint("trail-", i), Name: fmt.Sprint("trail-", i), Scope: scope, Attrs: attrs[k]()})
+		}
+		run := runOn(t, p, all)
+		got := map[string]*Finding{}
+		for _, f := range run.Findings {
+			got[f.Scope] = f
+		}
+		results := map[Result]int{}
+		for i, e := range all.Entities {
+			alone := runOn(t, p, &entity.Inventory{Scopes: all.Scopes[i : i+1], Entities: []*entity.Entity{e}})
+			var want *Finding
+			if len(alone.Findings) > 0 {
+				want = alone.Findings[0]
+			}
+			g := got[e.Scope]
+			if (g == nil) != (want == nil) {
+				t.Fatalf("%s, entity %d: finding %v alone, %v among all", logic, i, want, g)
+			}
+			if g == nil {
+				continue
+			}
+			results[g.Result]++
+			if g.Result != want.Result || g.Message != want.Message || strings.Join(g.Trace, "\n") != strings.Join(want.Trace, "\n") {
+				t.Errorf("%s, entity %d: among all %s %q, alone %s %q", logic, i, g.Result, g.Message, want.Result, want.Message)
+			}
+		}
+		for _, r := range []Result{Pass, Fail, Unknown, Error} {
+			if results[r] == 0 {
+				t.Errorf("%s: no %s finding, results %v", logic, r, results)
+			}
+		}
+	}
+}
