@@ -265,3 +265,22 @@ func format(b *strings.Builder, v any) {
 		fmt.Fprintf(b, "%v", x)
 	}
 }
+
+// AppendFormat appends Format(v) to dst.
+func AppendFormat(dst []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		if len(x) <= 198 && !strings.Contains(x, "'") {
+			dst = append(dst, '\'')
+			dst = append(dst, x...)
+			return append(dst, '\'')
+		}
+	case nil:
+		return append(dst, "null"...)
+	case bool:
+		return strconv.AppendBool(dst, x)
+	case float64:
+		return strconv.AppendFloat(dst, x, 'g', -1, 64)
+	}
+	return append(dst, Format(v)...)
+}

@@ -3,7 +3,6 @@ package gsl
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -95,7 +94,11 @@ func leaf(fast condFn, explain func(cur any, f frame) (r tri, x, y any), render 
 // outcomeText renders the text of an "and", "or" or "not" event: the
 // expression and its outcome.
 func (c *compiler) outcomeText(n Expr) textFn {
-	return func(ev *event, _ time.Time) string { return c.short(n) + ": " + ev.out.String() }
+	return func(dst []byte, ev *event, _ time.Time) []byte {
+		dst = append(dst, c.short(n)...)
+		dst = append(dst, ": "...)
+		return append(dst, ev.out.String()...)
+	}
 }
 
 // triValue turns a condition's result into a value.
@@ -160,30 +163,9 @@ func (c *compiler) compileCond(e Expr) condFn {
 			x := v(cur, f)
 			return truthy(x), x, nil
 		},
-		func(ev *event, _ time.Time) string { return truthText(e, c.short(e), ev.x, ev.out, ev.cur) })
-}
-
-func truthText(e Expr, text string, x any, r tri, cur any) string {
-	switch r {
-	case tTrue:
-		return text + " is " + describeAt(e, x, cur)
-	case tFalse:
-		return text + " is " + describeAt(e, x, cur) + ", expected a value that is not empty or false"
-	case tUnknown:
-		return text + " is " + describe(x)
-	}
-	return text + ": evaluation error"
-}
-
-// describeAt describes x, the value of e, saying "missing" for a path that
-// does not exist.
-func describeAt(e Expr, x any, cur any) string {
-	if x == nil {
-		if p, ok := e.(*Path); ok && !pathExists(cur, p.Segments) {
-			return "missing"
-		}
-	}
-	return describe(x)
+		func(dst []byte, ev *event, _ time.Time) []byte {
+			return appendTruthText(dst, e, c.short(e), ev.x, ev.out, ev.cur)
+		})
 }
 
 func pathExists(cur any, segs []string) bool {
@@ -438,7 +420,9 @@ func (c *compiler) compare(n *Compare) condFn {
 			xv, yv := x(cur, f), y(cur, f)
 			return compareValues(xv, yv, op), xv, yv
 		},
-		func(ev *event, _ time.Time) string { return compareText(n, c.short(n.X), ev.x, ev.y, ev.out, ev.cur) })
+		func(dst []byte, ev *event, _ time.Time) []byte {
+			return appendCompareText(dst, n, c.short(n.X), ev.x, ev.y, ev.out, ev.cur)
+		})
 	lit, isLit := n.Y.(*Literal)
 	key, isField := fieldKey(n.X)
 	if !isLit || !isField || (op != Eq && op != Ne) {
@@ -487,35 +471,6 @@ func compareValues(a, b any, op CmpOp) tri {
 		return equal(a, b).not()
 	}
 	return order(a, b, op)
-}
-
-func compareText(n *Compare, xText string, xv, yv any, r tri, cur any) string {
-	got := xText + " is " + describeAt(n.X, xv, cur)
-	want := describe(yv)
-	if _, ok := n.Y.(*Literal); !ok {
-		want = n.Y.String() + " (" + describeAt(n.Y, yv, cur) + ")"
-	}
-	switch r {
-	case tUnknown:
-		if entity.IsUnknown(yv) && !entity.IsUnknown(xv) {
-			return n.Y.String() + " is " + describe(yv)
-		}
-		return got
-	case tError:
-		return shortString(n) + ": evaluation error"
-	case tFalse:
-		if n.Op == Eq {
-			return got + ", expected " + want
-		}
-		return got + ", expected " + n.Op.String() + " " + want
-	}
-	switch n.Op {
-	case Eq:
-		return got
-	case Ne:
-		return got + ", not " + want
-	}
-	return got + ", " + n.Op.String() + " " + want
 }
 
 // listOf resolves the value a list operator applies to: null is the empty
@@ -585,12 +540,22 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 	what := "'" + n.Op.String() + "'"
 	key, isField := fieldKey(n.X)
 	// The texts of the list's event and of its elements' events.
-	countsText := func(ev *event, _ time.Time) string { return c.short(label) + ": " + ev.counts.String() }
-	unknownText := func(ev *event, _ time.Time) string {
-		return c.short(label) + ": " + c.short(n.X) + " is " + describe(ev.x)
+	countsText := func(dst []byte, ev *event, _ time.Time) []byte {
+		dst = append(dst, c.short(label)...)
+		dst = append(dst, ": "...)
+		return ev.counts.appendTo(dst)
+	}
+	unknownText := func(dst []byte, ev *event, _ time.Time) []byte {
+		dst = append(dst, c.short(label)...)
+		dst = append(dst, ": "...)
+		dst = append(dst, c.short(n.X)...)
+		dst = append(dst, " is "...)
+		return appendDescribe(dst, ev.x)
 	}
 	outcomeText := c.outcomeText(label)
-	elemText := func(ev *event, _ time.Time) string { return elementLabel(c.short(n.X), ev.idx, ev.x, ev.out) }
+	elemText := func(dst []byte, ev *event, _ time.Time) []byte {
+		return appendElementLabel(dst, c.short(n.X), ev.idx, ev.x, ev.out)
+	}
 	var cache entity.FieldCache
 	fast := func(cur any, f frame) tri {
 		var v any
@@ -651,29 +616,6 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 // elementCounts tallies an explained list operator.
 type elementCounts struct {
 	n, match, unknown, errs int
-}
-
-func (e elementCounts) String() string {
-	b := make([]byte, 0, 64)
-	b = strconv.AppendInt(b, int64(e.match), 10)
-	b = append(b, " of "...)
-	b = strconv.AppendInt(b, int64(e.n), 10)
-	if e.n == 1 {
-		b = append(b, " element matches"...)
-	} else {
-		b = append(b, " elements match"...)
-	}
-	if e.unknown > 0 {
-		b = append(b, ", "...)
-		b = strconv.AppendInt(b, int64(e.unknown), 10)
-		b = append(b, " unknown"...)
-	}
-	if e.errs > 0 {
-		b = append(b, ", "...)
-		b = strconv.AppendInt(b, int64(e.errs), 10)
-		b = append(b, " with errors"...)
-	}
-	return string(b)
 }
 
 // probe is where evaluations outside explain mode note errors for an
@@ -857,46 +799,6 @@ func elementScore(r tri, kind ListOpKind, deciders int) int {
 	return deciders
 }
 
-func matchWord(r tri) string {
-	switch r {
-	case tTrue:
-		return "matches"
-	case tFalse:
-		return "does not match"
-	case tUnknown:
-		return "unknown"
-	}
-	return "error"
-}
-
-// elementLabel is the text of element i of the list called name, whose
-// result was r: "metricFilters[2] (filterName 'f2'): does not match".
-func elementLabel(name string, i int, e any, r tri) string {
-	return name + "[" + strconv.Itoa(i) + "]" + elementHint(e) + ": " + matchWord(r)
-}
-
-// hintFields are the fields that name a list element, in order of
-// preference.
-var hintFields = internAll([]string{"id", "name", "filterName", "key"})
-
-// elementHint names a list element by its id, name or filterName field.
-func elementHint(e any) string {
-	switch e.(type) {
-	case map[string]any, *entity.Object:
-	case []any:
-		return ""
-	default:
-		return " " + describe(e)
-	}
-	for _, k := range hintFields {
-		v, _ := field(e, k)
-		if s, ok := v.(string); ok && s != "" {
-			return " (" + k + " " + entity.Format(s) + ")"
-		}
-	}
-	return ""
-}
-
 // withValue compiles "L with [e]" as a value: the elements that match. It
 // is unknown when an element's condition is unknown (gsl-spec.md §7.5).
 func (c *compiler) withValue(n *ListOp) valFn {
@@ -1069,26 +971,33 @@ func (c *compiler) callCond(n *Call) condFn {
 			res := applyCall(b, im, v, f)
 			return truthy(res), v, res
 		},
-		func(ev *event, now time.Time) string {
-			text, xText := c.short(n), c.short(n.X)
+		func(dst []byte, ev *event, now time.Time) []byte {
 			v, res := ev.x, ev.y
 			switch ev.out {
 			case tError:
-				return text + ": evaluation error"
+				dst = append(dst, c.short(n)...)
+				return append(dst, ": evaluation error"...)
 			case tUnknown:
-				return xText + " is " + describe(v)
+				dst = append(dst, c.short(n.X)...)
+				dst = append(dst, " is "...)
+				return appendDescribe(dst, v)
 			}
-			// One concatenation: the texts may hold long patterns.
-			var result, detail string
+			dst = append(dst, c.short(n)...)
+			dst = append(dst, " is "...)
+			dst = append(dst, ev.out.String()...)
+			dst = append(dst, " ("...)
+			dst = appendIs(dst, c.short(n.X), n.X, v, ev.cur)
 			if _, isBool := res.(bool); !isBool {
-				result = ", result " + describe(res)
+				dst = append(dst, ", result "...)
+				dst = appendDescribe(dst, res)
 			}
 			if im.detail != nil && !entity.IsUnknown(v) {
 				if d := im.detail(v, frame{now: now}); d != "" {
-					detail = "; " + d
+					dst = append(dst, "; "...)
+					dst = append(dst, d...)
 				}
 			}
-			return text + " is " + ev.out.String() + " (" + xText + " is " + describeAt(n.X, v, ev.cur) + result + detail + ")"
+			return append(dst, ')')
 		})
 	if !isField {
 		return explained
@@ -1147,17 +1056,18 @@ func (c *compiler) in(n *In) condFn {
 		vals[i] = l.Value
 	}
 	fast := func(cur any, f frame) tri { return inValues(x(cur, f), vals) }
+	expected := ", expected one of " + n.String()[len(printExpr(n.X, false))+len(" in "):]
 	return leaf(fast,
 		func(cur any, f frame) (tri, any, any) {
 			v := x(cur, f)
 			return inValues(v, vals), v, nil
 		},
-		func(ev *event, _ time.Time) string {
-			text := c.short(n.X) + " is " + describeAt(n.X, ev.x, ev.cur)
+		func(dst []byte, ev *event, _ time.Time) []byte {
+			dst = appendIs(dst, c.short(n.X), n.X, ev.x, ev.cur)
 			if ev.out == tFalse {
-				text += ", expected one of " + n.String()[len(printExpr(n.X, false))+len(" in "):]
+				dst = append(dst, expected...)
 			}
-			return text
+			return dst
 		})
 }
 
@@ -1210,6 +1120,7 @@ func (c *compiler) like(n *Like) condFn {
 	if neg {
 		op = " unlike "
 	}
+	expected := ", expected" + op + n.Pattern.String()
 	return leaf(fast,
 		func(cur any, f frame) (tri, any, any) {
 			v := x(cur, f)
@@ -1219,12 +1130,12 @@ func (c *compiler) like(n *Like) condFn {
 			}
 			return r, v, nil
 		},
-		func(ev *event, _ time.Time) string {
-			text := c.short(n.X) + " is " + describeAt(n.X, ev.x, ev.cur)
+		func(dst []byte, ev *event, _ time.Time) []byte {
+			dst = appendIs(dst, c.short(n.X), n.X, ev.x, ev.cur)
 			if ev.out == tFalse {
-				text += ", expected" + op + n.Pattern.String()
+				dst = append(dst, expected...)
 			}
-			return text
+			return dst
 		})
 }
 
@@ -1245,16 +1156,17 @@ func (c *compiler) regex(n *Regex) condFn {
 		return func(any, frame) tri { return tError }
 	}
 	fast := func(cur any, f frame) tri { return textMatch(x(cur, f), re) }
+	expected := ", expected to match /" + escapeRegex(n.Pattern) + "/" + n.Flags
 	return leaf(fast,
 		func(cur any, f frame) (tri, any, any) {
 			v := x(cur, f)
 			return textMatch(v, re), v, nil
 		},
-		func(ev *event, _ time.Time) string {
-			text := c.short(n.X) + " is " + describeAt(n.X, ev.x, ev.cur)
+		func(dst []byte, ev *event, _ time.Time) []byte {
+			dst = appendIs(dst, c.short(n.X), n.X, ev.x, ev.cur)
 			if ev.out == tFalse {
-				text += ", expected to match /" + escapeRegex(n.Pattern) + "/" + n.Flags
+				dst = append(dst, expected...)
 			}
-			return text
+			return dst
 		})
 }

@@ -72,10 +72,6 @@ type event struct {
 	out     tri
 }
 
-// textFn builds the text of an event from the inputs recorded in it; now is
-// the time of the evaluation. Each is made once, when a rule is compiled.
-type textFn func(ev *event, now time.Time) string
-
 // noted is an unknown value met in a traced evaluation, and the path that
 // read it. Its text is built only if the explanation names it.
 type noted struct {
@@ -102,7 +98,7 @@ type tracer struct {
 	slab   []event
 	blocks [][]event
 	used   int
-	// line is scratch space for rendering one trace line.
+	// line is scratch space for rendering one trace line or text.
 	line []byte
 }
 
@@ -203,9 +199,19 @@ func (t *tracer) finish(ev *event, out tri) {
 // text returns ev's text, building it if it was left to render.
 func (t *tracer) text(ev *event) string {
 	if ev.render != nil {
-		ev.text, ev.render = ev.render(ev, t.now), nil
+		t.line = ev.render(t.line[:0], ev, t.now)
+		ev.text, ev.render = string(t.line), nil
 	}
 	return ev.text
+}
+
+// appendText appends ev's text to dst, rendering it there if it was left
+// to render.
+func (t *tracer) appendText(dst []byte, ev *event) []byte {
+	if ev.render != nil {
+		return ev.render(dst, ev, t.now)
+	}
+	return append(dst, ev.text...)
 }
 
 // fail records an evaluation error; the first one is the result's error.
@@ -249,7 +255,7 @@ func (t *tracer) lines() []string {
 		if len(out) >= maxTraceLines {
 			return
 		}
-		t.line = append(append(t.line[:0], indent(depth)...), t.text(ev)...)
+		t.line = t.appendText(append(t.line[:0], indent(depth)...), ev)
 		out = append(out, traceLines.intern(t.line))
 		for _, k := range ev.kids {
 			walk(k, depth+1)
@@ -405,7 +411,8 @@ func (t *tracer) summaryText(ev *event) string {
 		for _, d := range deciding(k.kids[0]) {
 			why = append(why, t.text(d))
 		}
-		name, _, _ := strings.Cut(t.text(k), ": ")
+		// An element's text is its name, ": " and its match word.
+		name := strings.TrimSuffix(t.text(k), ": "+matchWord(k.out))
 		parts = append(parts, name+": "+strings.Join(why, "; "))
 	}
 	if len(parts) == 0 {

@@ -136,3 +136,15 @@ func TestLineInterner(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryNamesElementsWithColons: a summary names the elements that
+// decided a list by their whole label, even when a name holds ": ".
+func TestSummaryNamesElementsWithColons(t *testing.T) {
+	root := attrsOf(t, `{"metricFilters": [{"filterName": "cis: root usage", "filterPattern": "x"}, {"filterName": "b", "filterPattern": "y"}]}`)
+	p := MustCompile("CloudTrail should have metricFilters contain [filterPattern = 'z']")
+	ex := p.Summarize(root, testNow)
+	want := "metricFilters contain [...]: 0 of 2 elements match (metricFilters[0] (filterName 'cis: root usage'): filterPattern is 'x', expected 'z' | metricFilters[1] (filterName 'b'): filterPattern is 'y', expected 'z')"
+	if ex.Outcome != Fail || ex.Summary != want {
+		t.Errorf("got %s %q\nwant FAIL %q", ex.Outcome, ex.Summary, want)
+	}
+}
