@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"cmp"
 	"fmt"
 	"io"
@@ -24,6 +25,10 @@ type textWriter struct {
 	w    io.Writer
 	opts Options
 	err  error
+	// severityCells and resultCells remember the (coloured) table cells
+	// of each severity and result: a large table repeats a handful.
+	severityCells map[rules.Severity]string
+	resultCells   map[engine.Result]string
 }
 
 type textFormat struct{}
@@ -46,7 +51,8 @@ func (textFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	if err != nil {
 		return err
 	}
-	tw := &textWriter{w: w, opts: opts}
+	bw := bufio.NewWriterSize(w, textBufferSize)
+	tw := &textWriter{w: bw, opts: opts}
 	tw.header(v)
 	tw.findings(v)
 	tw.summary(v)
@@ -56,8 +62,15 @@ func (textFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 		}
 	}
 	tw.notes(v)
+	if tw.err == nil {
+		tw.err = bw.Flush()
+	}
 	return tw.err
 }
+
+// textBufferSize is the size of the buffer the text report is written
+// through: large enough that a big findings table goes out in few writes.
+const textBufferSize = 64 << 10
 
 func (tw *textWriter) printf(format string, args ...any) {
 	if tw.err == nil {
@@ -88,29 +101,38 @@ func (tw *textWriter) header(v *view) {
 	}
 }
 
-// resultRank orders the table's rows: the results that most need a reader
-// first.
-var resultRank = map[engine.Result]int{engine.Fail: 0, engine.Error: 1, engine.Unknown: 2, engine.Excluded: 3, engine.Pass: 4}
-
+// rank orders the table's rows: the results that most need a reader
+// first. A result this package does not know is treated like ERROR.
 func rank(r engine.Result) int {
-	if n, ok := resultRank[r]; ok {
-		return n
+	switch r {
+	case engine.Fail:
+		return 0
+	case engine.Unknown:
+		return 2
+	case engine.Excluded:
+		return 3
+	case engine.Pass:
+		return 4
 	}
-	return 1 // an unknown result is treated like ERROR
+	return 1
 }
 
+// findingsHeader is the findings table's header row.
+var findingsHeader = []string{"SEVERITY", "RULE", "RESULT", "ENTITY", "LOCATION", "MESSAGE"}
+
+// Columns of the findings table that wrap when the terminal is too narrow,
+// counted from 1 as go-pretty's ColumnConfig.Number does.
+const (
+	entityColumn  = 4
+	messageColumn = 6
+)
+
+// findings writes the table of the findings that need attention (all of
+// them with ShowPass), most severe and most urgent first.
 func (tw *textWriter) findings(v *view) {
-	var rows []*engine.Finding
-	for _, f := range v.findings {
-		if f.Result != engine.Pass || tw.opts.ShowPass {
-			rows = append(rows, f)
-		}
-	}
-	slices.SortStableFunc(rows, func(a, b *engine.Finding) int {
-		return cmp.Or(cmp.Compare(b.Rule.Severity, a.Rule.Severity), cmp.Compare(rank(a.Result), rank(b.Result)))
-	})
 	tw.printf("\n")
-	if len(rows) == 0 {
+	t := tw.findingsTable(v)
+	if t == nil {
 		if len(v.findings) == 0 {
 			tw.printf("No findings.\n")
 		} else {
@@ -118,16 +140,39 @@ func (tw *textWriter) findings(v *view) {
 		}
 		return
 	}
-	header := table.Row{"SEVERITY", "RULE", "RESULT", "ENTITY", "LOCATION", "MESSAGE"}
-	t := tw.newTable()
-	t.AppendHeader(header)
-	// widths[i] is the widest cell of column i, to fit the table to the
-	// terminal below.
-	widths := make([]int, len(header))
-	for i, h := range header {
-		widths[i] = text.StringWidthWithoutEscSequences(h.(string))
+	if tw.err != nil {
+		return
 	}
-	for _, f := range rows {
+	// A scan of a large estate has tens of thousands of rows, so the table
+	// is written line by line by boxTable rather than built whole by
+	// go-pretty; the output is the same.
+	bw := bufio.NewWriterSize(tw.w, textBufferSize)
+	t.write(bw)
+	tw.err = bw.Flush()
+}
+
+// findingsTable returns the table of findings the text report shows, or
+// nil when it shows none.
+func (tw *textWriter) findingsTable(v *view) *boxTable {
+	type sortedFinding struct {
+		severity, rank int
+		f              *engine.Finding
+	}
+	var sorted []sortedFinding
+	for _, f := range v.findings {
+		if f.Result != engine.Pass || tw.opts.ShowPass {
+			sorted = append(sorted, sortedFinding{int(f.Rule.Severity), rank(f.Result), f})
+		}
+	}
+	if len(sorted) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(sorted, func(a, b sortedFinding) int {
+		return cmp.Or(cmp.Compare(b.severity, a.severity), cmp.Compare(a.rank, b.rank))
+	})
+	t := newBoxTable(findingsHeader, len(sorted))
+	for _, s := range sorted {
+		f := s.f
 		result := tw.colorResult(f.Result)
 		if f.Result == engine.Excluded {
 			result += " (" + string(underlying(f)) + ")"
@@ -136,35 +181,21 @@ func (tw *textWriter) findings(v *view) {
 		if x := f.Exclusion; x != nil {
 			msg = strings.TrimSpace(msg + "\nexcluded: " + exclusionText(x))
 		}
-		row := table.Row{
-			tw.colorSeverity(f.Rule.Severity), cell(f.Rule.ID), result,
-			cell(subject(f)), cell(location(f)), cell(msg),
-		}
-		for i, c := range row {
-			for line := range strings.SplitSeq(c.(string), "\n") {
-				widths[i] = max(widths[i], text.StringWidthWithoutEscSequences(line))
-			}
-		}
-		t.AppendRow(row)
+		t.appendRow(tw.colorSeverity(f.Rule.Severity), cell(f.Rule.ID), result,
+			cell(subject(f)), cell(location(f)), cell(msg))
 	}
 	if tw.opts.Width > 0 {
-		t.SetColumnConfigs(fitColumns(widths, tw.opts.Width))
+		t.columns = fitColumns(t.measure(), tw.opts.Width)
 	}
-	tw.render(t)
+	return t
 }
-
-// Columns of the findings table that wrap when the terminal is too narrow.
-const (
-	entityColumn  = 4
-	messageColumn = 6
-)
 
 // fitColumns wraps the entity and message columns so that the table fits
 // in width terminal columns where it can: the entity column takes at most a
 // quarter of the width, the message what is left; neither goes below its
 // minimum, so a very narrow terminal gets a wider table rather than an
-// unreadable one.
-func fitColumns(widths []int, width int) []table.ColumnConfig {
+// unreadable one. widths are the widest line of each column.
+func fitColumns(widths []int, width int) []boxColumn {
 	border := 3*len(widths) + 1 // "│ " before each cell, " " after, final "│"
 	entity := min(widths[entityColumn-1], max(minEntityWidth, width/4))
 	fixed := border + entity
@@ -174,10 +205,10 @@ func fitColumns(widths []int, width int) []table.ColumnConfig {
 		}
 	}
 	message := max(minMessageWidth, width-fixed)
-	return []table.ColumnConfig{
-		{Number: entityColumn, WidthMax: entity, WidthMaxEnforcer: text.WrapHard},
-		{Number: messageColumn, WidthMax: message, WidthMaxEnforcer: text.WrapSoft},
-	}
+	columns := make([]boxColumn, len(widths))
+	columns[entityColumn-1] = boxColumn{widthMax: entity, wrap: wrapHard}
+	columns[messageColumn-1] = boxColumn{widthMax: message, wrap: wrapSoft}
+	return columns
 }
 
 // exclusionText describes an exclusion on one line.
@@ -293,11 +324,27 @@ func (tw *textWriter) paint(s string, c text.Colors) string {
 }
 
 func (tw *textWriter) colorSeverity(s rules.Severity) string {
-	return tw.paint(severityName(s), severityColors[s])
+	c, ok := tw.severityCells[s]
+	if !ok {
+		c = tw.paint(severityName(s), severityColors[s])
+		if tw.severityCells == nil {
+			tw.severityCells = map[rules.Severity]string{}
+		}
+		tw.severityCells[s] = c
+	}
+	return c
 }
 
 func (tw *textWriter) colorResult(r engine.Result) string {
-	return tw.paint(printable(string(r)), resultColors[r])
+	c, ok := tw.resultCells[r]
+	if !ok {
+		c = tw.paint(printable(string(r)), resultColors[r])
+		if tw.resultCells == nil {
+			tw.resultCells = map[engine.Result]string{}
+		}
+		tw.resultCells[r] = c
+	}
+	return c
 }
 
 func (tw *textWriter) colorStatus(s ControlStatus) string {
@@ -307,7 +354,7 @@ func (tw *textWriter) colorStatus(s ControlStatus) string {
 // cell prepares text from the run for a table cell: capped at maxCellRunes
 // and printable.
 func cell(s string) string {
-	if utf8.RuneCountInString(s) > maxCellRunes {
+	if len(s) > maxCellRunes && utf8.RuneCountInString(s) > maxCellRunes {
 		runes := []rune(s)
 		s = fmt.Sprintf("%s… (%d more characters)", string(runes[:maxCellRunes]), len(runes)-maxCellRunes)
 	}
@@ -319,9 +366,24 @@ func cell(s string) string {
 // sequences that rewrite the screen) are shown as Go escapes. Newlines are
 // kept, since table cells wrap on them.
 func printable(s string) string {
-	if !strings.ContainsFunc(s, isUnsafe) {
-		return s
+	// Most text is ASCII: check it a byte at a time, and the rest of the
+	// string rune by rune from the first byte that is not.
+	i := 0
+	for i < len(s) && (byteClasses[s[i]] == bytePrintable || s[i] == '\n') {
+		i++
 	}
+	switch {
+	case i == len(s):
+		return s
+	case s[i] < utf8.RuneSelf, strings.ContainsFunc(s[i:], isUnsafe):
+		return escapeUnsafe(s)
+	}
+	return s
+}
+
+// escapeUnsafe writes the characters of s that isUnsafe reports as Go
+// escapes.
+func escapeUnsafe(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if isUnsafe(r) {
@@ -354,4 +416,476 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// boxTable writes a table of text cells exactly as go-pretty's
+// table.Writer renders it with table.StyleLight, a header row and column
+// configs that set only WidthMax with text.WrapHard or text.WrapSoft, but
+// one line at a time and without go-pretty's per-cell copies, which cost
+// more than the rest of a large scan's report. It keeps go-pretty's rules
+// (TestBoxTableMatchesGoPretty and FuzzBoxTable compare the two):
+//   - tabs become four spaces and carriage returns are processed as
+//     text.ProcessCRLF does;
+//   - a column is as wide as its longest line (text.LongestLineLen), but
+//     no wider than its widthMax;
+//   - a cell is wrapped only in a column with a widthMax, by
+//     text.WrapHard or text.WrapSoft (appendWrapped does the same for text
+//     without escape sequences and calls them for the rest);
+//   - each line of a cell loses its trailing spaces and is padded to the
+//     column's width (text.AlignLeft); the header is upper-cased
+//     (text.FormatUpper).
+//
+// It needs at least one row: go-pretty aligns the columns of a table
+// without rows as if they held numbers.
+type boxTable struct {
+	numColumns int
+	// cells holds the header and then the rows, numColumns cells each.
+	cells []string
+	// columns, when set, has one entry per column.
+	columns []boxColumn
+	// measures describes each cell once measure has run; widths is the
+	// widest line of each column.
+	measures []cellMeasure
+	widths   []int
+}
+
+// boxColumn is the configuration of one column of a boxTable.
+type boxColumn struct {
+	// widthMax is the width the column's cells are wrapped to; zero for
+	// no limit.
+	widthMax int
+	wrap     wrapMode
+}
+
+// wrapMode says how text is wrapped to a column's widthMax.
+type wrapMode int
+
+const (
+	wrapHard wrapMode = iota // text.WrapHard: words are broken at the width
+	wrapSoft                 // text.WrapSoft: words move to the next line
+)
+
+// StyleLight's box drawing characters and cell padding.
+const (
+	boxHorizontal   = "─"
+	boxVertical     = "│"
+	boxTopLeft      = "┌"
+	boxTop          = "┬"
+	boxTopRight     = "┐"
+	boxLeft         = "├"
+	boxMiddle       = "┼"
+	boxRight        = "┤"
+	boxBottomLeft   = "└"
+	boxBottom       = "┴"
+	boxBottomRight  = "┘"
+	boxPadding      = " "
+	boxPaddingWidth = 2 // boxPadding on either side of a cell
+)
+
+// newBoxTable returns a table with the given header, with room for rows
+// rows.
+func newBoxTable(header []string, rows int) *boxTable {
+	t := &boxTable{numColumns: len(header), cells: make([]string, 0, (rows+1)*len(header))}
+	t.cells = append(t.cells, header...)
+	return t
+}
+
+// appendRow adds a row of one cell per column.
+func (t *boxTable) appendRow(cells ...string) {
+	if len(cells) != t.numColumns {
+		panic(fmt.Sprintf("report: table row of %d cells, want %d", len(cells), t.numColumns))
+	}
+	t.cells = append(t.cells, cells...)
+	t.measures = nil
+}
+
+// cellMeasure is what one pass over a cell finds.
+type cellMeasure struct {
+	// width is the display width of the cell's widest line.
+	width int32
+	// lines counts the cell's lines.
+	lines int32
+	// escapes is set when the cell holds an escape sequence, whose
+	// widths are go-pretty's to compute.
+	escapes bool
+}
+
+// measure prepares every cell as go-pretty does before rendering it and
+// returns the width of the widest line of each column, header included,
+// whatever its widthMax.
+func (t *boxTable) measure() []int {
+	if t.measures != nil {
+		return t.widths
+	}
+	t.measures = make([]cellMeasure, len(t.cells))
+	t.widths = make([]int, t.numColumns)
+	for i, c := range t.cells {
+		m, prepare := measureCell(c)
+		if prepare {
+			t.cells[i] = text.ProcessCRLF(strings.ReplaceAll(c, "\t", "    "))
+			m, _ = measureCell(t.cells[i])
+		}
+		t.measures[i] = m
+		col := i % t.numColumns
+		t.widths[col] = max(t.widths[col], int(m.width))
+	}
+	return t.widths
+}
+
+// Classes of bytes for the scans of cells.
+const (
+	bytePrintable = iota // printable ASCII: one column
+	byteControl          // other ASCII: no width
+	byteNewline
+	byteEscape
+	bytePrepared // tab and carriage return, which go-pretty replaces
+	byteNonASCII
+)
+
+var byteClasses = func() (classes [256]uint8) {
+	for c := range classes {
+		switch {
+		case c == '\n':
+			classes[c] = byteNewline
+		case c == 0x1b:
+			classes[c] = byteEscape
+		case c == '\t' || c == '\r':
+			classes[c] = bytePrepared
+		case c >= utf8.RuneSelf:
+			classes[c] = byteNonASCII
+		case asciiWidth(byte(c)) == 0:
+			classes[c] = byteControl
+		}
+	}
+	return classes
+}()
+
+// measureCell measures a cell in one pass, or reports that it holds a tab
+// or carriage return to replace first.
+func measureCell(s string) (m cellMeasure, prepare bool) {
+	longest, width, lines := 0, 0, 1
+	for i := 0; i < len(s); {
+		start := i
+		for i < len(s) && byteClasses[s[i]] == bytePrintable {
+			i++
+		}
+		width += i - start
+		if i == len(s) {
+			break
+		}
+		switch byteClasses[s[i]] {
+		case byteNewline:
+			longest, width = max(longest, width), 0
+			lines++
+			i++
+		case byteControl:
+			i++
+		case byteEscape:
+			if strings.ContainsAny(s, "\t\r") {
+				return m, true
+			}
+			return cellMeasure{width: int32(text.LongestLineLen(s)), lines: int32(strings.Count(s, "\n") + 1), escapes: true}, false
+		case bytePrepared:
+			return m, true
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			width += text.RuneWidth(r)
+			i += n
+		}
+	}
+	return cellMeasure{width: int32(max(longest, width)), lines: int32(lines)}, false
+}
+
+func (t *boxTable) column(i int) boxColumn {
+	if i < len(t.columns) {
+		return t.columns[i]
+	}
+	return boxColumn{}
+}
+
+// write writes the table, each line ended by a newline.
+func (t *boxTable) write(w *bufio.Writer) {
+	widths := slices.Clone(t.measure())
+	for i, wd := range widths {
+		if c := t.column(i); c.widthMax > 0 {
+			widths[i] = min(wd, c.widthMax)
+		}
+	}
+	rw := &boxRowWriter{t: t, w: w, widths: widths,
+		spans: make([][2]int, t.numColumns), lines: make([]string, t.numColumns)}
+	rw.border(boxTopLeft, boxTop, boxTopRight)
+	rw.row(0)
+	rw.border(boxLeft, boxMiddle, boxRight)
+	for i := t.numColumns; i < len(t.cells); i += t.numColumns {
+		rw.row(i)
+	}
+	rw.border(boxBottomLeft, boxBottom, boxBottomRight)
+}
+
+// boxRowWriter writes the lines of a boxTable, reusing its buffers from
+// row to row.
+type boxRowWriter struct {
+	t      *boxTable
+	w      *bufio.Writer
+	widths []int
+	// wrapped holds the row's wrapped cells, spans where each is in it;
+	// lines holds what is left to write of each cell.
+	wrapped []byte
+	spans   [][2]int
+	lines   []string
+}
+
+// border writes a horizontal rule.
+func (rw *boxRowWriter) border(left, middle, right string) {
+	rw.w.WriteString(left)
+	for i, wd := range rw.widths {
+		if i > 0 {
+			rw.w.WriteString(middle)
+		}
+		for range wd + boxPaddingWidth {
+			rw.w.WriteString(boxHorizontal)
+		}
+	}
+	rw.w.WriteString(right)
+	rw.w.WriteByte('\n')
+}
+
+// row writes the row whose first cell is t.cells[first], the header when
+// first is 0: as many lines as its tallest wrapped cell.
+func (rw *boxRowWriter) row(first int) {
+	t := rw.t
+	cells, measures := t.cells[first:first+t.numColumns], t.measures[first:first+t.numColumns]
+	// The cells of the columns with a widthMax are wrapped into one buffer,
+	// which becomes one string that their lines are cut from.
+	rw.wrapped = rw.wrapped[:0]
+	for i, c := range cells {
+		if col := t.column(i); col.widthMax > 0 {
+			start := len(rw.wrapped)
+			rw.wrapped = appendWrapped(rw.wrapped, c, col.widthMax, col.wrap)
+			rw.spans[i] = [2]int{start, len(rw.wrapped)}
+		}
+	}
+	var wrapped string
+	if len(rw.wrapped) > 0 {
+		wrapped = string(rw.wrapped)
+	}
+	height := 1
+	for i, c := range cells {
+		lines := int(measures[i].lines)
+		if t.column(i).widthMax > 0 {
+			c = wrapped[rw.spans[i][0]:rw.spans[i][1]]
+			lines = strings.Count(c, "\n") + 1
+		}
+		rw.lines[i] = c
+		height = max(height, lines)
+	}
+	for line := range height {
+		rw.w.WriteString(boxVertical)
+		for i, m := range measures {
+			if i > 0 {
+				rw.w.WriteString(boxVertical)
+			}
+			// A cell with fewer lines than the row is blank below them.
+			whole := line == 0 && m.lines == 1 && t.column(i).widthMax == 0
+			var s string
+			s, rw.lines[i], _ = strings.Cut(rw.lines[i], "\n")
+			if first == 0 {
+				s, whole = text.FormatUpper.Apply(s), false
+			}
+			trimmed := strings.TrimRight(s, " ")
+			var width int
+			if whole && !m.escapes {
+				// the cell's one line as measured, less the spaces
+				width = int(m.width) - (len(s) - len(trimmed))
+			} else {
+				width = stringWidth(trimmed)
+			}
+			rw.w.WriteString(boxPadding)
+			rw.w.WriteString(trimmed)
+			writeSpaces(rw.w, rw.widths[i]-width)
+			rw.w.WriteString(boxPadding)
+		}
+		rw.w.WriteString(boxVertical)
+		rw.w.WriteByte('\n')
+	}
+}
+
+const spaces = "                                                                "
+
+// writeSpaces writes n spaces; none when n is not positive.
+func writeSpaces(w *bufio.Writer, n int) {
+	for n > 0 {
+		k := min(n, len(spaces))
+		w.WriteString(spaces[:k])
+		n -= k
+	}
+}
+
+// asciiWidth is text.RuneWidth of an ASCII character: one column for a
+// printable one, none for a control character.
+func asciiWidth(c byte) int {
+	if c >= ' ' && c < 0x7f {
+		return 1
+	}
+	return 0
+}
+
+// stringWidth is text.StringWidthWithoutEscSequences(s): how many terminal
+// columns s takes.
+func stringWidth(s string) int {
+	width := 0
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == 0x1b:
+			return text.StringWidthWithoutEscSequences(s)
+		case c < utf8.RuneSelf:
+			width += asciiWidth(c)
+			i++
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			width += text.RuneWidth(r)
+			i += n
+		}
+	}
+	return width
+}
+
+// longestLineWidth is text.LongestLineLen(s): how many terminal columns
+// the widest line of s takes.
+func longestLineWidth(s string) int {
+	longest, width := 0, 0
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == '\n':
+			longest, width = max(longest, width), 0
+			i++
+		case c == 0x1b:
+			return text.LongestLineLen(s)
+		case c < utf8.RuneSelf:
+			width += asciiWidth(c)
+			i++
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			width += text.RuneWidth(r)
+			i += n
+		}
+	}
+	return max(longest, width)
+}
+
+// appendWrapped appends s wrapped to width columns as text.WrapHard or
+// text.WrapSoft (mode) wraps it. Text with escape sequences is left to
+// them; the rest, all the text of a findings table's wrapped columns, is
+// wrapped here, the same way but without their copies.
+func appendWrapped(dst []byte, s string, width int, mode wrapMode) []byte {
+	if strings.IndexByte(s, 0x1b) >= 0 {
+		if mode == wrapSoft {
+			return append(dst, text.WrapSoft(s, width)...)
+		}
+		return append(dst, text.WrapHard(s, width)...)
+	}
+	if width <= 0 {
+		return dst
+	}
+	s = strings.ReplaceAll(s, "\t", "    ")
+	if stringWidth(s) <= width {
+		return append(dst, s...)
+	}
+	// Paragraphs (separated by an empty line) stay apart; within one,
+	// line breaks and runs of spaces become one space.
+	first := true
+	for paragraph := range strings.SplitSeq(s, "\n\n") {
+		if !first {
+			dst = append(dst, "\n\n"...)
+		}
+		first = false
+		if mode == wrapSoft {
+			dst = appendWrappedSoft(dst, paragraph, width)
+		} else {
+			dst = appendWrappedHard(dst, paragraph, width)
+		}
+	}
+	return dst
+}
+
+// appendWrappedSoft wraps a paragraph as text.WrapSoft does: a word that
+// does not fit on the line starts the next one, padded to width, and a
+// word longer than width is broken.
+func appendWrappedSoft(dst []byte, paragraph string, width int) []byte {
+	lineLen := 0
+	for word := range strings.FieldsSeq(paragraph) {
+		// A line that the previous word filled exactly ends here too: the
+		// space before this word does not fit.
+		spacing := 0
+		if lineLen > 0 {
+			spacing = 1
+		}
+		wordLen := stringWidth(word)
+		switch {
+		case lineLen+spacing+wordLen <= width:
+			if spacing > 0 {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, word...)
+			lineLen += spacing + wordLen
+		default:
+			if lineLen > 0 {
+				for ; lineLen < width; lineLen++ {
+					dst = append(dst, ' ')
+				}
+				dst = append(dst, '\n')
+				lineLen = 0
+			}
+			if wordLen <= width {
+				dst = append(dst, word...)
+				lineLen = wordLen
+			} else {
+				dst, lineLen = appendBrokenWord(dst, word, lineLen, width)
+			}
+		}
+	}
+	return dst
+}
+
+// appendWrappedHard wraps a paragraph as text.WrapHard does: words are
+// separated by one space and broken wherever the line is full.
+func appendWrappedHard(dst []byte, paragraph string, width int) []byte {
+	lineLen, full := 0, false
+	for word := range strings.FieldsSeq(paragraph) {
+		if full { // the previous word filled the line exactly
+			dst = append(dst, '\n')
+			lineLen, full = 0, false
+		}
+		if lineLen > 0 {
+			dst = append(dst, ' ')
+			lineLen++
+		}
+		if wordLen := stringWidth(word); lineLen+wordLen <= width {
+			dst = append(dst, word...)
+			lineLen += wordLen
+		} else {
+			dst, lineLen = appendBrokenWord(dst, word, lineLen, width)
+		}
+		full = lineLen == width
+	}
+	return dst
+}
+
+// appendBrokenWord appends word to a line lineLen columns long, starting a
+// new line before each character that finds the line full, as go-pretty's
+// appendWord does. Like it, it writes invalid UTF-8 as U+FFFD.
+func appendBrokenWord(dst []byte, word string, lineLen, width int) ([]byte, int) {
+	for _, r := range word {
+		if lineLen >= width {
+			dst = append(dst, '\n')
+			lineLen = 0
+		}
+		dst = utf8.AppendRune(dst, r)
+		if r < utf8.RuneSelf {
+			lineLen += asciiWidth(byte(r))
+		} else {
+			lineLen += text.RuneWidth(r)
+		}
+	}
+	return dst, lineLen
 }
