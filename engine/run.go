@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -37,18 +38,42 @@ func (p *Plan) Run(ctx context.Context, inv *entity.Inventory, now time.Time) (*
 	idx := newIndex(inv, p.targets, p.opts.Workers)
 	ex := newExcluder(p.opts.Exclusions, now)
 
-	results := make([]ruleResult, len(p.rules))
+	parts := p.parts(idx)
+	stats := make([]sharedStats, len(p.rules))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(p.opts.Workers)
-	for i, c := range p.rules {
+	for _, pt := range parts {
 		g.Go(func() error {
-			res, err := c.run(gctx, idx, ex, now)
-			results[i] = res
-			return err
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			for i, r := range pt.rules {
+				c := p.rules[r]
+				run := c.run
+				if c.target.List {
+					run = c.runList
+				}
+				local := stats[r].start()
+				res, err := run(gctx, idx, ex, now, pt, &local)
+				stats[r].add(local)
+				pt.results[i] = res
+				if err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	// Each rule's results, its parts in order: the same as one pass.
+	results := make([]ruleResult, len(p.rules))
+	for _, pt := range parts {
+		for i, r := range pt.rules {
+			results[r].findings = append(results[r].findings, pt.results[i].findings...)
+			results[r].notRelevant += pt.results[i].notRelevant
+		}
 	}
 
 	run := &Run{Started: now, Scopes: idx.scopes, NotRelevant: map[string]int{}, Failures: inv.Failures}
@@ -182,23 +207,89 @@ func (idx *index) root(typ, scope string) any {
 	return map[string]any{"items": []any{}}
 }
 
+// partSize is how many entities, or scopes for List<E> rules, one part
+// holds (see part).
+const partSize = 32
+
+// A part is a unit of work of a run: the rules about one entity type, on a
+// range of its entities (or, for List<E> rules, of the scopes). Each rule
+// of a part runs over the range in turn, while the range's entities are
+// still in the processor's caches: a scan runs dozens of rules over each
+// entity, and reading entities from memory, rule after rule, took more
+// time than evaluating them.
+type part struct {
+	rules  []int // indexes of Plan.rules
+	lo, hi int
+	// first is set on the part that starts the range: failures that
+	// concern the whole type are reported there.
+	first   bool
+	results []ruleResult // one per rule
+}
+
+// parts splits the run of the plan on idx into parts.
+func (p *Plan) parts(idx *index) []*part {
+	type group struct {
+		typ  string
+		list bool
+	}
+	var groups []group
+	members := map[group][]int{}
+	for i, c := range p.rules {
+		g := group{c.target.Entity, c.target.List}
+		if _, ok := members[g]; !ok {
+			groups = append(groups, g)
+		}
+		members[g] = append(members[g], i)
+	}
+	var parts []*part
+	for _, g := range groups {
+		n := len(idx.byType[g.typ])
+		if g.list {
+			n = len(idx.scopes)
+		}
+		for lo := 0; lo == 0 || lo < n; lo += partSize {
+			rs := members[g]
+			parts = append(parts, &part{rules: rs, lo: lo, hi: min(lo+partSize, n), first: lo == 0, results: make([]ruleResult, len(rs))})
+		}
+	}
+	return parts
+}
+
 // ruleResult is what one rule produced.
 type ruleResult struct {
 	findings    []*Finding
 	notRelevant int
-	stats       outcomeStats
 }
 
 // outcomeStats counts a rule's results so far, to choose between
-// evaluating first and explaining at once (see evalOrExplain).
+// evaluating first and explaining at once (see evalOrExplain): those of
+// one part, and those of the rule's parts done before it started.
 type outcomeStats struct {
-	evaluated, explained int
+	evaluated, explained         int
+	doneEvaluated, doneExplained int
+}
+
+// sharedStats counts the results of a rule's parts that are done.
+type sharedStats struct {
+	evaluated, explained atomic.Int64
+}
+
+// start returns the counts for a part that starts now.
+func (s *sharedStats) start() outcomeStats {
+	return outcomeStats{doneEvaluated: int(s.evaluated.Load()), doneExplained: int(s.explained.Load())}
+}
+
+// add adds the counts of a part that is done.
+func (s *sharedStats) add(part outcomeStats) {
+	s.evaluated.Add(int64(part.evaluated))
+	s.explained.Add(int64(part.explained))
 }
 
 // explainFirst reports whether most results so far needed an explanation.
 // It waits for a few results before it says yes.
 func (s *outcomeStats) explainFirst() bool {
-	return s.evaluated >= 16 && 2*s.explained > s.evaluated
+	evaluated, explained := s.evaluated+s.doneEvaluated, s.explained+s.doneExplained
+	return evaluated >= 16 && 2*explained > evaluated
 }
 
 // evalOrExplain evaluates the rule on root, and explains the result when
@@ -231,20 +322,18 @@ func (c *compiledRule) evalOrExplain(stats *outcomeStats, root any, now time.Tim
 // explanation.
 func needsExplaining(o gsl.Outcome) bool { return o != gsl.Pass && o != gsl.NotRelevant }
 
-func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now time.Time) (ruleResult, error) {
-	if c.target.List {
-		return c.runList(ctx, idx, ex, now)
-	}
+// run evaluates a rule on E on the entities of part pt.
+func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now time.Time, pt *part, stats *outcomeStats) (ruleResult, error) {
 	var res ruleResult
 	failures := idx.failures[c.target.Entity]
 	// A failure to list the entities of a scope or region means entities
 	// may be missing: the rule cannot pass for that scope.
 	for _, f := range failures {
-		if f.Attr == "" && f.Entity == "" {
+		if pt.first && f.Attr == "" && f.Entity == "" {
 			res.findings = append(res.findings, c.finding(ex, nil, idx.scopeBy[f.Scope], Error, errorMessage([]entity.Failure{f}), nil))
 		}
 	}
-	for i, ie := range idx.byType[c.target.Entity] {
+	for i, ie := range idx.byType[c.target.Entity][pt.lo:pt.hi] {
 		e := ie.e
 		if i%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -256,7 +345,7 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 			res.findings = append(res.findings, c.finding(ex, e, scope, Error, errorMessage(fs), nil))
 			continue
 		}
-		out, expl := c.evalOrExplain(&res.stats, ie.attrs, now)
+		out, expl := c.evalOrExplain(stats, ie.attrs, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
 			continue
@@ -266,10 +355,11 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 	return res, nil
 }
 
-func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, now time.Time) (ruleResult, error) {
+// runList evaluates a List<E> rule on the scopes of part pt.
+func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, now time.Time, pt *part, stats *outcomeStats) (ruleResult, error) {
 	var res ruleResult
 	failures := idx.failures[c.target.Entity]
-	for _, scope := range idx.scopes {
+	for _, scope := range idx.scopes[pt.lo:pt.hi] {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
@@ -282,7 +372,7 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 			continue
 		}
 		root := idx.root(c.target.Entity, scope.ID)
-		out, expl := c.evalOrExplain(&res.stats, root, now)
+		out, expl := c.evalOrExplain(stats, root, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
 			continue

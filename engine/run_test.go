@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -525,5 +526,43 @@ func TestExplainFirstGivesTheSameFindings(t *testing.T) {
 				t.Errorf("%s: no %s finding, results %v", logic, r, results)
 			}
 		}
+	}
+}
+
+// TestRunSplitsWorkIntoParts: a run over more entities and scopes than a
+// part holds gives every finding once, in the order of one pass, and
+// reports a failure to list a type once, whatever the number of parts.
+func TestRunSplitsWorkIntoParts(t *testing.T) {
+	const n = 3*partSize + 5
+	inv := &entity.Inventory{Failures: []entity.Failure{
+		{Type: "CloudTrail", Scope: "000000000000", Region: "ap-south-2", Call: "cloudtrail:DescribeTrails", Error: "UnrecognizedClientException"}}}
+	for i := range n {
+		scope := fmt.Sprintf("%012d", i)
+		inv.Scopes = append(inv.Scopes, entity.Scope{Kind: entity.ScopeAWSAccount, ID: scope})
+		inv.Entities = append(inv.Entities, &entity.Entity{Type: "CloudTrail", ID: fmt.Sprint("arn:", i), Name: fmt.Sprint("trail-", i), Scope: scope, Region: "us-east-1",
+			Attrs: map[string]any{"isMultiRegionTrail": i%3 == 0}})
+	}
+	rs := []*rules.Rule{
+		{ID: "T.1", Severity: rules.High, Entity: "CloudTrail", Logic: "CloudTrail should have isMultiRegionTrail=true"},
+		{ID: "T.2", Severity: rules.High, Entity: "CloudTrail", Logic: "List<CloudTrail> should have items contain [isMultiRegionTrail=true]"},
+	}
+	p, err := Compile(rs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := runOn(t, p, inv)
+	counts := map[string]int{}
+	for _, f := range run.Findings {
+		counts[f.Rule.ID+" "+string(f.Result)]++
+	}
+	// T.1: the listing failure once, then each trail; T.2: each account,
+	// the first one's result an ERROR for its failed listing.
+	want := map[string]int{"T.1 ERROR": 1, "T.1 PASS": (n + 2) / 3, "T.1 FAIL": n - (n+2)/3,
+		"T.2 ERROR": 1, "T.2 PASS": (n+2)/3 - 1, "T.2 FAIL": n - (n+2)/3}
+	if fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("findings %v, want %v", counts, want)
+	}
+	if !slices.IsSortedFunc(run.Findings, compareFindings) {
+		t.Error("findings are not sorted")
 	}
 }
