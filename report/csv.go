@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vigil/engine"
+	"vigil/rules"
 )
 
 // csvHeader is the CSV format's header row (documented in doc.go); every
@@ -33,8 +34,16 @@ func (csvFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
+	// The frameworks cell of each rule, built once: a large scan has
+	// thousands of findings per rule.
+	frameworks := map[*rules.Rule]string{}
 	for _, f := range v.findings {
-		if err := cw.Write(csvRow(f)); err != nil {
+		refs, ok := frameworks[f.Rule]
+		if !ok {
+			refs = strings.Join(frameworkRefs(f.Rule), "; ")
+			frameworks[f.Rule] = refs
+		}
+		if err := cw.Write(csvRow(f, refs)); err != nil {
 			return err
 		}
 	}
@@ -42,7 +51,8 @@ func (csvFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	return cw.Error()
 }
 
-func csvRow(f *engine.Finding) []string {
+// csvRow returns the row of f; frameworks is its frameworks cell.
+func csvRow(f *engine.Finding, frameworks string) []string {
 	var typ, id, name, region, file, start, col, end string
 	if e := f.Entity; e != nil {
 		typ, id, name, region, file = e.Type, e.ID, e.Name, e.Region, e.Origin.File
@@ -60,7 +70,7 @@ func csvRow(f *engine.Finding) []string {
 		typ, id, name, findingScope(f), region,
 		file, start, col, end,
 		f.Message, reason, expires, source,
-		strings.Join(frameworkRefs(f.Rule), "; "),
+		frameworks,
 	}
 	for i, cell := range row {
 		row[i] = defuseFormula(cell)
