@@ -146,9 +146,13 @@ func (tw *textWriter) findings(v *view) {
 	// A scan of a large estate has tens of thousands of rows, so the table
 	// is written line by line by boxTable rather than built whole by
 	// go-pretty; the output is the same.
-	bw := bufio.NewWriterSize(tw.w, textBufferSize)
-	t.write(bw)
-	tw.err = bw.Flush()
+	if bw, ok := tw.w.(*bufio.Writer); ok {
+		// write fills its own buffer: go round this one
+		if tw.err = bw.Flush(); tw.err != nil {
+			return
+		}
+	}
+	tw.err = t.write(tw.w)
 }
 
 // findingsTable returns the table of findings the text report shows, or
@@ -366,16 +370,19 @@ func cell(s string) string {
 // sequences that rewrite the screen) are shown as Go escapes. Newlines are
 // kept, since table cells wrap on them.
 func printable(s string) string {
-	// Most text is ASCII: check it a byte at a time, and the rest of the
-	// string rune by rune from the first byte that is not.
+	// Most text is ASCII: check it eight bytes at a time, and the rest of
+	// the string rune by rune from the first byte that is not.
 	i := 0
-	for i < len(s) && (byteClasses[s[i]] == bytePrintable || s[i] == '\n') {
+	for {
+		if i += printableRun(s[i:]); i == len(s) {
+			return s
+		}
+		if s[i] != '\n' {
+			break
+		}
 		i++
 	}
-	switch {
-	case i == len(s):
-		return s
-	case s[i] < utf8.RuneSelf, strings.ContainsFunc(s[i:], isUnsafe):
+	if s[i] < utf8.RuneSelf || strings.ContainsFunc(s[i:], isUnsafe) {
 		return escapeUnsafe(s)
 	}
 	return s
@@ -447,7 +454,15 @@ type boxTable struct {
 	// widest line of each column.
 	measures []cellMeasure
 	widths   []int
+	// escaped remembers the measures, and escapedWidths the widths, of
+	// text with escape sequences (coloured severities and results, the
+	// same few in every row), which go-pretty's parser is slow to measure.
+	escaped       map[string]cellMeasure
+	escapedWidths map[string]int
 }
+
+// maxEscapedMemo bounds each of boxTable's memos of escaped text.
+const maxEscapedMemo = 256
 
 // boxColumn is the configuration of one column of a boxTable.
 type boxColumn struct {
@@ -506,8 +521,9 @@ type cellMeasure struct {
 	// lines counts the cell's lines.
 	lines int32
 	// escapes is set when the cell holds an escape sequence, whose
-	// widths are go-pretty's to compute.
-	escapes bool
+	// widths are go-pretty's to compute; ascii when it holds only
+	// printable ASCII and newlines, whose width is their length.
+	escapes, ascii bool
 }
 
 // measure prepares every cell as go-pretty does before rendering it and
@@ -524,6 +540,9 @@ func (t *boxTable) measure() []int {
 		if prepare {
 			t.cells[i] = text.ProcessCRLF(strings.ReplaceAll(c, "\t", "    "))
 			m, _ = measureCell(t.cells[i])
+		}
+		if m.escapes {
+			m = t.measureEscaped(t.cells[i])
 		}
 		t.measures[i] = m
 		col := i % t.numColumns
@@ -560,17 +579,48 @@ var byteClasses = func() (classes [256]uint8) {
 	return classes
 }()
 
+// measureEscaped measures a cell with escape sequences as go-pretty does.
+func (t *boxTable) measureEscaped(s string) cellMeasure {
+	if m, ok := t.escaped[s]; ok {
+		return m
+	}
+	m := cellMeasure{width: int32(text.LongestLineLen(s)), lines: int32(strings.Count(s, "\n") + 1), escapes: true}
+	if t.escaped == nil {
+		t.escaped = map[string]cellMeasure{}
+	}
+	if len(t.escaped) < maxEscapedMemo {
+		t.escaped[s] = m
+	}
+	return m
+}
+
+// lineWidth is stringWidth(line) for a line of a cell.
+func (t *boxTable) lineWidth(line string, escapes bool) int {
+	if !escapes {
+		return stringWidth(line)
+	}
+	if w, ok := t.escapedWidths[line]; ok {
+		return w
+	}
+	w := stringWidth(line)
+	if t.escapedWidths == nil {
+		t.escapedWidths = map[string]int{}
+	}
+	if len(t.escapedWidths) < maxEscapedMemo {
+		t.escapedWidths[line] = w
+	}
+	return w
+}
+
 // measureCell measures a cell in one pass, or reports that it holds a tab
-// or carriage return to replace first.
+// or carriage return to replace first. It leaves a cell with escape
+// sequences to measureEscaped.
 func measureCell(s string) (m cellMeasure, prepare bool) {
-	longest, width, lines := 0, 0, 1
+	longest, width, lines, ascii := 0, 0, 1, true
 	for i := 0; i < len(s); {
-		start := i
-		for i < len(s) && byteClasses[s[i]] == bytePrintable {
-			i++
-		}
-		width += i - start
-		if i == len(s) {
+		n := printableRun(s[i:])
+		width += n
+		if i += n; i == len(s) {
 			break
 		}
 		switch byteClasses[s[i]] {
@@ -579,21 +629,40 @@ func measureCell(s string) (m cellMeasure, prepare bool) {
 			lines++
 			i++
 		case byteControl:
+			ascii = false
 			i++
 		case byteEscape:
-			if strings.ContainsAny(s, "\t\r") {
-				return m, true
-			}
-			return cellMeasure{width: int32(text.LongestLineLen(s)), lines: int32(strings.Count(s, "\n") + 1), escapes: true}, false
+			return cellMeasure{escapes: true}, strings.ContainsAny(s, "\t\r")
 		case bytePrepared:
 			return m, true
 		default:
 			r, n := utf8.DecodeRuneInString(s[i:])
 			width += text.RuneWidth(r)
+			ascii = false
 			i += n
 		}
 	}
-	return cellMeasure{width: int32(max(longest, width)), lines: int32(lines)}, false
+	return cellMeasure{width: int32(max(longest, width)), lines: int32(lines), ascii: ascii}, false
+}
+
+// printableRun returns the length of the run of printable ASCII that s
+// starts with, looking at eight bytes at a time.
+func printableRun(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// Is there a byte below ' ', or above '~' (DEL and every byte of
+		// a non-ASCII rune)?
+		if ((x-ones*' ')&^x|(x+ones)|x)&highs != 0 {
+			break
+		}
+	}
+	for i < len(s) && byteClasses[s[i]] == bytePrintable {
+		i++
+	}
+	return i
 }
 
 func (t *boxTable) column(i int) boxColumn {
@@ -604,30 +673,38 @@ func (t *boxTable) column(i int) boxColumn {
 }
 
 // write writes the table, each line ended by a newline.
-func (t *boxTable) write(w *bufio.Writer) {
+func (t *boxTable) write(w io.Writer) error {
 	widths := slices.Clone(t.measure())
 	for i, wd := range widths {
 		if c := t.column(i); c.widthMax > 0 {
 			widths[i] = min(wd, c.widthMax)
 		}
 	}
-	rw := &boxRowWriter{t: t, w: w, widths: widths,
+	rw := &boxRowWriter{t: t, widths: widths, out: make([]byte, 0, textBufferSize),
 		spans: make([][2]int, t.numColumns), lines: make([]string, t.numColumns)}
 	rw.border(boxTopLeft, boxTop, boxTopRight)
 	rw.row(0)
 	rw.border(boxLeft, boxMiddle, boxRight)
 	for i := t.numColumns; i < len(t.cells); i += t.numColumns {
 		rw.row(i)
+		if len(rw.out) >= textBufferSize/2 {
+			if _, err := w.Write(rw.out); err != nil {
+				return err
+			}
+			rw.out = rw.out[:0]
+		}
 	}
 	rw.border(boxBottomLeft, boxBottom, boxBottomRight)
+	_, err := w.Write(rw.out)
+	return err
 }
 
-// boxRowWriter writes the lines of a boxTable, reusing its buffers from
-// row to row.
+// boxRowWriter renders the lines of a boxTable into out, reusing its
+// buffers from row to row.
 type boxRowWriter struct {
 	t      *boxTable
-	w      *bufio.Writer
 	widths []int
+	out    []byte
 	// wrapped holds the row's wrapped cells, spans where each is in it;
 	// lines holds what is left to write of each cell.
 	wrapped []byte
@@ -635,22 +712,22 @@ type boxRowWriter struct {
 	lines   []string
 }
 
-// border writes a horizontal rule.
+// border renders a horizontal rule.
 func (rw *boxRowWriter) border(left, middle, right string) {
-	rw.w.WriteString(left)
+	rw.out = append(rw.out, left...)
 	for i, wd := range rw.widths {
 		if i > 0 {
-			rw.w.WriteString(middle)
+			rw.out = append(rw.out, middle...)
 		}
 		for range wd + boxPaddingWidth {
-			rw.w.WriteString(boxHorizontal)
+			rw.out = append(rw.out, boxHorizontal...)
 		}
 	}
-	rw.w.WriteString(right)
-	rw.w.WriteByte('\n')
+	rw.out = append(rw.out, right...)
+	rw.out = append(rw.out, '\n')
 }
 
-// row writes the row whose first cell is t.cells[first], the header when
+// row renders the row whose first cell is t.cells[first], the header when
 // first is 0: as many lines as its tallest wrapped cell.
 func (rw *boxRowWriter) row(first int) {
 	t := rw.t
@@ -661,7 +738,7 @@ func (rw *boxRowWriter) row(first int) {
 	for i, c := range cells {
 		if col := t.column(i); col.widthMax > 0 {
 			start := len(rw.wrapped)
-			rw.wrapped = appendWrapped(rw.wrapped, c, col.widthMax, col.wrap)
+			rw.wrapped = appendWrapped(rw.wrapped, c, col.widthMax, col.wrap, measures[i].ascii)
 			rw.spans[i] = [2]int{start, len(rw.wrapped)}
 		}
 	}
@@ -679,46 +756,51 @@ func (rw *boxRowWriter) row(first int) {
 		rw.lines[i] = c
 		height = max(height, lines)
 	}
+	out := rw.out
 	for line := range height {
-		rw.w.WriteString(boxVertical)
+		out = append(out, boxVertical...)
 		for i, m := range measures {
 			if i > 0 {
-				rw.w.WriteString(boxVertical)
+				out = append(out, boxVertical...)
 			}
 			// A cell with fewer lines than the row is blank below them.
-			whole := line == 0 && m.lines == 1 && t.column(i).widthMax == 0
 			var s string
 			s, rw.lines[i], _ = strings.Cut(rw.lines[i], "\n")
 			if first == 0 {
-				s, whole = text.FormatUpper.Apply(s), false
+				s = text.FormatUpper.Apply(s)
 			}
 			trimmed := strings.TrimRight(s, " ")
 			var width int
-			if whole && !m.escapes {
+			switch {
+			case m.ascii && first > 0:
+				width = len(trimmed)
+			case line == 0 && m.lines == 1 && !m.escapes && t.column(i).widthMax == 0 && first > 0:
 				// the cell's one line as measured, less the spaces
 				width = int(m.width) - (len(s) - len(trimmed))
-			} else {
-				width = stringWidth(trimmed)
+			default:
+				width = t.lineWidth(trimmed, m.escapes)
 			}
-			rw.w.WriteString(boxPadding)
-			rw.w.WriteString(trimmed)
-			writeSpaces(rw.w, rw.widths[i]-width)
-			rw.w.WriteString(boxPadding)
+			out = append(out, boxPadding...)
+			out = append(out, trimmed...)
+			out = appendSpaces(out, rw.widths[i]-width)
+			out = append(out, boxPadding...)
 		}
-		rw.w.WriteString(boxVertical)
-		rw.w.WriteByte('\n')
+		out = append(out, boxVertical...)
+		out = append(out, '\n')
 	}
+	rw.out = out
 }
 
 const spaces = "                                                                "
 
-// writeSpaces writes n spaces; none when n is not positive.
-func writeSpaces(w *bufio.Writer, n int) {
+// appendSpaces appends n spaces; none when n is not positive.
+func appendSpaces(dst []byte, n int) []byte {
 	for n > 0 {
 		k := min(n, len(spaces))
-		w.WriteString(spaces[:k])
+		dst = append(dst, spaces[:k]...)
 		n -= k
 	}
+	return dst
 }
 
 // asciiWidth is text.RuneWidth of an ASCII character: one column for a
@@ -733,8 +815,8 @@ func asciiWidth(c byte) int {
 // stringWidth is text.StringWidthWithoutEscSequences(s): how many terminal
 // columns s takes.
 func stringWidth(s string) int {
-	width := 0
-	for i := 0; i < len(s); {
+	width := printableRun(s)
+	for i := width; i < len(s); {
 		switch c := s[i]; {
 		case c == 0x1b:
 			return text.StringWidthWithoutEscSequences(s)
@@ -750,34 +832,14 @@ func stringWidth(s string) int {
 	return width
 }
 
-// longestLineWidth is text.LongestLineLen(s): how many terminal columns
-// the widest line of s takes.
-func longestLineWidth(s string) int {
-	longest, width := 0, 0
-	for i := 0; i < len(s); {
-		switch c := s[i]; {
-		case c == '\n':
-			longest, width = max(longest, width), 0
-			i++
-		case c == 0x1b:
-			return text.LongestLineLen(s)
-		case c < utf8.RuneSelf:
-			width += asciiWidth(c)
-			i++
-		default:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			width += text.RuneWidth(r)
-			i += n
-		}
-	}
-	return max(longest, width)
-}
-
 // appendWrapped appends s wrapped to width columns as text.WrapHard or
 // text.WrapSoft (mode) wraps it. Text with escape sequences is left to
 // them; the rest, all the text of a findings table's wrapped columns, is
 // wrapped here, the same way but without their copies.
-func appendWrapped(dst []byte, s string, width int, mode wrapMode) []byte {
+//
+// ascii says that s holds only printable ASCII and newlines, so that the
+// width of any part of it is its length.
+func appendWrapped(dst []byte, s string, width int, mode wrapMode, ascii bool) []byte {
 	if strings.IndexByte(s, 0x1b) >= 0 {
 		if mode == wrapSoft {
 			return append(dst, text.WrapSoft(s, width)...)
@@ -788,7 +850,11 @@ func appendWrapped(dst []byte, s string, width int, mode wrapMode) []byte {
 		return dst
 	}
 	s = strings.ReplaceAll(s, "\t", "    ")
-	if stringWidth(s) <= width {
+	widthOf := stringWidth
+	if ascii {
+		widthOf = asciiTextWidth
+	}
+	if widthOf(s) <= width {
 		return append(dst, s...)
 	}
 	// Paragraphs (separated by an empty line) stay apart; within one,
@@ -800,18 +866,21 @@ func appendWrapped(dst []byte, s string, width int, mode wrapMode) []byte {
 		}
 		first = false
 		if mode == wrapSoft {
-			dst = appendWrappedSoft(dst, paragraph, width)
+			dst = appendWrappedSoft(dst, paragraph, width, widthOf)
 		} else {
-			dst = appendWrappedHard(dst, paragraph, width)
+			dst = appendWrappedHard(dst, paragraph, width, widthOf)
 		}
 	}
 	return dst
 }
 
+// asciiTextWidth is stringWidth of text of printable ASCII and newlines.
+func asciiTextWidth(s string) int { return len(s) - strings.Count(s, "\n") }
+
 // appendWrappedSoft wraps a paragraph as text.WrapSoft does: a word that
 // does not fit on the line starts the next one, padded to width, and a
 // word longer than width is broken.
-func appendWrappedSoft(dst []byte, paragraph string, width int) []byte {
+func appendWrappedSoft(dst []byte, paragraph string, width int, widthOf func(string) int) []byte {
 	lineLen := 0
 	for word := range strings.FieldsSeq(paragraph) {
 		// A line that the previous word filled exactly ends here too: the
@@ -820,7 +889,7 @@ func appendWrappedSoft(dst []byte, paragraph string, width int) []byte {
 		if lineLen > 0 {
 			spacing = 1
 		}
-		wordLen := stringWidth(word)
+		wordLen := widthOf(word)
 		switch {
 		case lineLen+spacing+wordLen <= width:
 			if spacing > 0 {
@@ -849,7 +918,7 @@ func appendWrappedSoft(dst []byte, paragraph string, width int) []byte {
 
 // appendWrappedHard wraps a paragraph as text.WrapHard does: words are
 // separated by one space and broken wherever the line is full.
-func appendWrappedHard(dst []byte, paragraph string, width int) []byte {
+func appendWrappedHard(dst []byte, paragraph string, width int, widthOf func(string) int) []byte {
 	lineLen, full := 0, false
 	for word := range strings.FieldsSeq(paragraph) {
 		if full { // the previous word filled the line exactly
@@ -860,7 +929,7 @@ func appendWrappedHard(dst []byte, paragraph string, width int) []byte {
 			dst = append(dst, ' ')
 			lineLen++
 		}
-		if wordLen := stringWidth(word); lineLen+wordLen <= width {
+		if wordLen := widthOf(word); lineLen+wordLen <= width {
 			dst = append(dst, word...)
 			lineLen += wordLen
 		} else {

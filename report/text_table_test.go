@@ -223,11 +223,34 @@ func TestAppendWrappedMatchesGoPretty(t *testing.T) {
 
 func checkWrapped(t *testing.T, s string, width int) {
 	t.Helper()
-	if got, want := string(appendWrapped([]byte("prefix"), s, width, wrapSoft)), "prefix"+text.WrapSoft(s, width); got != want {
-		t.Fatalf("soft wrap of %q to %d:\n got %q\nwant %q", s, width, got, want)
+	m, _ := measureCell(s)
+	for _, ascii := range []bool{false, m.ascii} {
+		if got, want := string(appendWrapped([]byte("prefix"), s, width, wrapSoft, ascii)), "prefix"+text.WrapSoft(s, width); got != want {
+			t.Fatalf("soft wrap of %q to %d (ASCII %v):\n got %q\nwant %q", s, width, ascii, got, want)
+		}
+		if got, want := string(appendWrapped(nil, s, width, wrapHard, ascii)), text.WrapHard(s, width); got != want {
+			t.Fatalf("hard wrap of %q to %d (ASCII %v):\n got %q\nwant %q", s, width, ascii, got, want)
+		}
 	}
-	if got, want := string(appendWrapped(nil, s, width, wrapHard)), text.WrapHard(s, width); got != want {
-		t.Fatalf("hard wrap of %q to %d:\n got %q\nwant %q", s, width, got, want)
+}
+
+// TestPrintableRun puts every byte at every place of a string of
+// printable ASCII.
+func TestPrintableRun(t *testing.T) {
+	const n = 19 // two words of eight bytes and a tail
+	for c := range 256 {
+		printable := c >= ' ' && c <= '~'
+		for i := range n {
+			s := []byte(strings.Repeat("~", n))
+			s[i] = byte(c)
+			want := i
+			if printable {
+				want = n
+			}
+			if got := printableRun(string(s)); got != want {
+				t.Errorf("printableRun(%q) = %d, want %d", s, got, want)
+			}
+		}
 	}
 }
 
@@ -253,15 +276,25 @@ func checkWidths(t *testing.T, s string) {
 	if got, want := stringWidth(s), text.StringWidthWithoutEscSequences(s); got != want {
 		t.Fatalf("stringWidth(%q) = %d, want %d", s, got, want)
 	}
-	if got, want := longestLineWidth(s), text.LongestLineLen(s); got != want {
-		t.Fatalf("longestLineWidth(%q) = %d, want %d", s, got, want)
-	}
 	m, prepare := measureCell(s)
 	if prepare != strings.ContainsAny(s, "\t\r") {
 		t.Fatalf("measureCell(%q) says prepare %v", s, prepare)
 	}
 	if !prepare {
-		want := cellMeasure{width: int32(text.LongestLineLen(s)), lines: int32(strings.Count(s, "\n") + 1), escapes: strings.Contains(s, "\x1b")}
+		var memo boxTable
+		if m.escapes {
+			m = memo.measureEscaped(s)
+			if again := memo.measureEscaped(s); again != m {
+				t.Fatalf("measureEscaped(%q) = %+v, then %+v", s, m, again)
+			}
+		}
+		for range 2 { // once measured, once remembered
+			if got, want := memo.lineWidth(s, m.escapes), text.StringWidthWithoutEscSequences(s); got != want {
+				t.Fatalf("lineWidth(%q) = %d, want %d", s, got, want)
+			}
+		}
+		want := cellMeasure{width: int32(text.LongestLineLen(s)), lines: int32(strings.Count(s, "\n") + 1),
+			escapes: strings.Contains(s, "\x1b"), ascii: !strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && (r < ' ' || r > '~') })}
 		if m != want {
 			t.Fatalf("measureCell(%q) = %+v, want %+v", s, m, want)
 		}
