@@ -72,7 +72,13 @@
 //
 // Files are parsed, and root modules evaluated, on all cores. Limits on
 // hostile input are the constants MaxFileBytes, MaxInstances,
-// MaxModuleDepth and MaxEvaluations.
+// MaxModuleDepth, MaxEvaluations and MaxForElements (the elements for
+// expressions and setproduct may go through: range() alone is capped at
+// 1,024 numbers by go-cty, as in Terraform, but for expressions nest). A
+// value past a limit is an Unknown that says so, with an error naming
+// file:line:col. For expressions in templatefile() templates and in JSON
+// strings are bounded too; in a string nested in a JSON array or object,
+// the error points at the start of the whole value.
 //
 // A caller that reads only some entity types (vigil scan: the types its
 // rules are about) names them in Options.Types; other resources are still

@@ -45,6 +45,10 @@ type evaluation struct {
 	rootTraversals map[hcl.Expression][]hcl.Traversal
 	// evaluations counts expressions evaluated, against MaxEvaluations.
 	evaluations int
+	// elements counts the elements for expressions and setproduct went
+	// through, against MaxForElements.
+	elements         int
+	elementsReported bool
 	// types says which resource instances become instances in out.
 	types typeFilter
 	out   []*instance
@@ -179,6 +183,8 @@ type callState struct {
 
 func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue, types typeFilter) *evaluation {
 	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, funcs: functions(root.dir), types: types}
+	ev.funcs[forElementsFunc] = ev.forElements()
+	ev.funcs["setproduct"] = ev.setProduct()
 	ev.ctx = baseContext.NewChild()
 	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
@@ -278,6 +284,11 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 			}
 			return v
 		}
+	case hclsyntax.Expression:
+	default: // JSON
+		if tmpl := ev.t.jsonForExpr(expr); tmpl != nil {
+			return ev.evalWithContext(tmpl, fr, iters)
+		}
 	}
 	return ev.evalWithContext(expr, fr, iters)
 }
@@ -306,7 +317,7 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 		if ev.stubUnknownFunctions(diags) {
 			continue
 		}
-		ev.report(diags)
+		ev.report(ev.tooManyElements(diags))
 		if diags.HasErrors() {
 			return unknownMaybeNull(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
 		}

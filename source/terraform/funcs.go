@@ -308,6 +308,7 @@ func makeTemplateFileFunc(dir string, funcs map[string]function.Function) functi
 			if diags.HasErrors() {
 				return cty.NilVal, fmt.Errorf("templatefile: %s", diags.Error())
 			}
+			boundForExprs(expr)
 			vars := map[string]cty.Value{}
 			if v := args[1]; v.CanIterateElements() {
 				for it := v.ElementIterator(); it.Next(); {

@@ -122,3 +122,35 @@ func TestMalformedJSONDynamicBlocks(t *testing.T) {
 		})
 	}
 }
+
+// TestForExpressionsStillEvaluate checks that bounding for expressions
+// (limits.go) leaves their values alone, in both syntaxes, in a JSON string
+// nested in an object, and in a variable default, which is evaluated
+// without functions.
+func TestForExpressionsStillEvaluate(t *testing.T) {
+	native := writeTree(t, map[string]string{"main.tf": `variable "l" {
+  default = [for s in ["a", "b", "c"] : s]
+}
+variable "m" {
+  default = { x = "1", y = "2" }
+}
+resource "aws_s3_bucket" "b" {
+  list = [for x in var.l : upper(x) if x != "b"]
+  tags = { pairs = join(",", [for k, v in var.m : "${k}=${v}"]) }
+}
+`})
+	fromJSON := writeTree(t, map[string]string{"main.tf.json": `{
+  "variable": {"l": {"default": ["a", "b", "c"]}, "m": {"default": {"x": "1", "y": "2"}}},
+  "resource": {"aws_s3_bucket": {"b": {
+    "list": "${[for x in var.l : upper(x) if x != \"b\"]}",
+    "tags": {"pairs": "${join(\",\", [for k, v in var.m : \"${k}=${v}\"])}"}
+  }}}
+}`})
+	want := map[string]any{"list": []any{"A", "C"}, "tags": map[string]any{"pairs": "x=1,y=2"}}
+	for _, dir := range []string{native, fromJSON} {
+		inv := load(t, dir, Options{})
+		if diff := cmp.Diff(want, inv.Entities[0].Attrs); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", dir, diff)
+		}
+	}
+}

@@ -26,6 +26,11 @@ const (
 	// MaxEvaluations is how many expressions one root module may evaluate,
 	// with its modules; nested dynamic blocks and module fan-out multiply.
 	MaxEvaluations = 1_000_000
+	// MaxForElements is how many elements the for expressions and
+	// setproduct calls of one root module, with its modules, may go
+	// through; a for expression nested in another counts each time it
+	// runs. range() makes at most 1,024 numbers, as in Terraform.
+	MaxForElements = 1_000_000
 )
 
 // Options are the inputs that come from the command line rather than the

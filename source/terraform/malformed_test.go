@@ -265,6 +265,55 @@ resource "aws_cloudtrail" "t" {
 			entities: []string{"aws_cloudwatch_metric_alarm.a"},
 		},
 		{
+			name: "range beyond go-cty's limit",
+			files: map[string]string{"main.tf": `resource "aws_s3_bucket" "b" {
+  tags = { n = length([for i in range(100000000) : i]) }
+}
+`},
+			want: []string{
+				`error main.tf:2,33-39: Error in function call: Call to function "range" failed: more than 1024 values were generated; either decrease the difference between start and end or use a smaller step.`,
+			},
+			entities: []string{"aws_s3_bucket.b"},
+		},
+		{
+			name: "nested for expressions beyond the limit",
+			files: map[string]string{"main.tf": `locals {
+  cube = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]
+}
+resource "aws_s3_bucket" "b" {
+  tags = { n = length(local.cube) }
+}
+`},
+			want: []string{
+				`error main.tf:2,68-79: Too many elements: The for expressions and setproduct calls of this root module would go through more than 1000000 elements; vigil stops there and treats the value as unknown.`,
+			},
+			entities: []string{"aws_s3_bucket.b"},
+		},
+		{
+			name: "setproduct beyond the limit",
+			files: map[string]string{"main.tf": `resource "aws_s3_bucket" "b" {
+  tags = { n = length(setproduct(range(1000), range(1000), ["a", "b"])) }
+}
+`},
+			want: []string{
+				`error main.tf:2,23-34: Too many elements: The for expressions and setproduct calls of this root module would go through more than 1000000 elements; vigil stops there and treats the value as unknown.`,
+			},
+			entities: []string{"aws_s3_bucket.b"},
+		},
+		{
+			name: "for expressions in a JSON string beyond the limit",
+			files: map[string]string{"main.tf.json": `{"resource": {"aws_s3_bucket": {"b": {
+  "tags": {"n": "${length([for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]])}"}
+}}}}
+`},
+			// A string nested in a JSON object has no position of its own:
+			// it is placed at the start of the object.
+			want: []string{
+				`error main.tf.json:2,79-90: Too many elements: The for expressions and setproduct calls of this root module would go through more than 1000000 elements; vigil stops there and treats the value as unknown.`,
+			},
+			entities: []string{"aws_s3_bucket.b"},
+		},
+		{
 			name:  "empty resource labels in JSON",
 			files: map[string]string{"main.tf.json": `{"resource":{"":{"":{}}}}`},
 			want:  []string{`error main.tf.json:1,14-16: Invalid resource type: "" is not a valid resource type: it must start with a letter or underscore and contain only letters, digits, underscores and dashes.`},

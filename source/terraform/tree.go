@@ -34,6 +34,9 @@ type tree struct {
 	// (expression → []hcl.Traversal): modules called from many roots
 	// evaluate the same expressions many times, from several goroutines.
 	traversals sync.Map
+	// jsonTemplates caches jsonForExpr (JSON expression →
+	// hcl.Expression or nil).
+	jsonTemplates sync.Map
 }
 
 func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory, hcl.Diagnostics) {
@@ -311,6 +314,7 @@ func parseFile(pf *parsedFile) {
 	}
 	pf.file, pf.diags = hclsyntax.ParseConfig(src, pf.name, hcl.InitialPos)
 	if !pf.diags.HasErrors() {
+		boundFileForExprs(pf.file)
 		pf.comments = suppressionComments(src, pf.name)
 	}
 }
