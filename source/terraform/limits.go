@@ -6,6 +6,7 @@ package terraform
 // and a hostile or broken change must not hang the CI job that scans it.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -45,12 +46,12 @@ func boundForExprs(node hclsyntax.Node) {
 	})
 }
 
-// boundFileForExprs bounds the for expressions of a parsed .tf file, but
-// for those of variable blocks: their defaults are evaluated without
+// boundFileForExprs bounds the for expressions of a parsed .tf file, src,
+// but for those of variable blocks: their defaults are evaluated without
 // functions, as Terraform does.
-func boundFileForExprs(f *hcl.File) {
+func boundFileForExprs(f *hcl.File, src []byte) {
 	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
+	if !ok || !hasForKeyword(src) {
 		return
 	}
 	for _, b := range body.Blocks {
@@ -58,6 +59,44 @@ func boundFileForExprs(f *hcl.File) {
 			boundForExprs(b)
 		}
 	}
+}
+
+// hasForKeyword reports whether src may hold a for expression: whether
+// "for" appears other than as part of a longer name (for_each, format),
+// right after the "[" or "{" that opens a for expression or the "%{" (or
+// "%{~") of a template's for directive. Across a line end or a comment it
+// cannot tell, and says yes. Most files have none, and need no walk of
+// their syntax tree.
+func hasForKeyword(src []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(src[i:], []byte("for"))
+		if j < 0 {
+			return false
+		}
+		j += i
+		i = j + 3
+		if j > 0 && isNameByte(src[j-1]) || j+3 < len(src) && isNameByte(src[j+3]) {
+			continue
+		}
+		k := j - 1
+		for k >= 0 && (src[k] == ' ' || src[k] == '\t' || src[k] == '\r') {
+			k--
+		}
+		if k < 0 {
+			return true
+		}
+		switch src[k] {
+		case '[', '{', '~', '/', '\n':
+			return true
+		}
+	}
+}
+
+// isNameByte reports whether b is an ASCII byte of an HCL identifier. A
+// byte of a multi-byte letter is not, which can only make hasForKeyword
+// say yes more often.
+func isNameByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '-'
 }
 
 // errTooManyElements is the error of forElementsFunc and setproduct once

@@ -314,7 +314,7 @@ func parseFile(pf *parsedFile) {
 	}
 	pf.file, pf.diags = hclsyntax.ParseConfig(src, pf.name, hcl.InitialPos)
 	if !pf.diags.HasErrors() {
-		boundFileForExprs(pf.file)
+		boundFileForExprs(pf.file, src)
 		pf.comments = suppressionComments(src, pf.name)
 	}
 }
