@@ -162,7 +162,7 @@ func (tw *textWriter) findingsTable(v *view) *boxTable {
 		severity, rank int
 		f              *engine.Finding
 	}
-	var sorted []sortedFinding
+	sorted := make([]sortedFinding, 0, len(v.findings))
 	for _, f := range v.findings {
 		if f.Result != engine.Pass || tw.opts.ShowPass {
 			sorted = append(sorted, sortedFinding{int(f.Rule.Severity), rank(f.Result), f})
@@ -189,7 +189,7 @@ func (tw *textWriter) findingsTable(v *view) *boxTable {
 			cell(subject(f)), cell(location(f)), cell(msg))
 	}
 	if tw.opts.Width > 0 {
-		t.columns = fitColumns(t.measure(), tw.opts.Width)
+		t.columns = fitColumns(t.columnWidths(), tw.opts.Width)
 	}
 	return t
 }
@@ -450,8 +450,8 @@ type boxTable struct {
 	cells []string
 	// columns, when set, has one entry per column.
 	columns []boxColumn
-	// measures describes each cell once measure has run; widths is the
-	// widest line of each column.
+	// measures describes each cell; widths is the widest line of each
+	// column.
 	measures []cellMeasure
 	widths   []int
 	// escaped remembers the measures, and escapedWidths the widths, of
@@ -500,18 +500,35 @@ const (
 // newBoxTable returns a table with the given header, with room for rows
 // rows.
 func newBoxTable(header []string, rows int) *boxTable {
-	t := &boxTable{numColumns: len(header), cells: make([]string, 0, (rows+1)*len(header))}
-	t.cells = append(t.cells, header...)
+	t := &boxTable{
+		numColumns: len(header),
+		cells:      make([]string, 0, (rows+1)*len(header)),
+		measures:   make([]cellMeasure, 0, (rows+1)*len(header)),
+		widths:     make([]int, len(header)),
+	}
+	t.appendRow(header...)
 	return t
 }
 
-// appendRow adds a row of one cell per column.
+// appendRow adds a row of one cell per column. It prepares and measures
+// the cells at once, while their text is in the processor's cache.
 func (t *boxTable) appendRow(cells ...string) {
 	if len(cells) != t.numColumns {
 		panic(fmt.Sprintf("report: table row of %d cells, want %d", len(cells), t.numColumns))
 	}
-	t.cells = append(t.cells, cells...)
-	t.measures = nil
+	for i, c := range cells {
+		m, prepare := measureCell(c)
+		if prepare {
+			c = text.ProcessCRLF(strings.ReplaceAll(c, "\t", "    "))
+			m, _ = measureCell(c)
+		}
+		if m.escapes {
+			m = t.measureEscaped(c)
+		}
+		t.cells = append(t.cells, c)
+		t.measures = append(t.measures, m)
+		t.widths[i] = max(t.widths[i], int(m.width))
+	}
 }
 
 // cellMeasure is what one pass over a cell finds.
@@ -526,30 +543,9 @@ type cellMeasure struct {
 	escapes, ascii bool
 }
 
-// measure prepares every cell as go-pretty does before rendering it and
-// returns the width of the widest line of each column, header included,
-// whatever its widthMax.
-func (t *boxTable) measure() []int {
-	if t.measures != nil {
-		return t.widths
-	}
-	t.measures = make([]cellMeasure, len(t.cells))
-	t.widths = make([]int, t.numColumns)
-	for i, c := range t.cells {
-		m, prepare := measureCell(c)
-		if prepare {
-			t.cells[i] = text.ProcessCRLF(strings.ReplaceAll(c, "\t", "    "))
-			m, _ = measureCell(t.cells[i])
-		}
-		if m.escapes {
-			m = t.measureEscaped(t.cells[i])
-		}
-		t.measures[i] = m
-		col := i % t.numColumns
-		t.widths[col] = max(t.widths[col], int(m.width))
-	}
-	return t.widths
-}
+// columnWidths returns the width of the widest line of each column, header
+// included, whatever its widthMax.
+func (t *boxTable) columnWidths() []int { return t.widths }
 
 // Classes of bytes for the scans of cells.
 const (
@@ -674,7 +670,7 @@ func (t *boxTable) column(i int) boxColumn {
 
 // write writes the table, each line ended by a newline.
 func (t *boxTable) write(w io.Writer) error {
-	widths := slices.Clone(t.measure())
+	widths := slices.Clone(t.columnWidths())
 	for i, wd := range widths {
 		if c := t.column(i); c.widthMax > 0 {
 			widths[i] = min(wd, c.widthMax)
@@ -682,6 +678,9 @@ func (t *boxTable) write(w io.Writer) error {
 	}
 	rw := &boxRowWriter{t: t, widths: widths, out: make([]byte, 0, textBufferSize),
 		spans: make([][2]int, t.numColumns), lines: make([]string, t.numColumns)}
+	for _, wd := range widths {
+		rw.blanks = append(rw.blanks, strings.Repeat(" ", wd+boxPaddingWidth))
+	}
 	rw.border(boxTopLeft, boxTop, boxTopRight)
 	rw.row(0)
 	rw.border(boxLeft, boxMiddle, boxRight)
@@ -710,6 +709,8 @@ type boxRowWriter struct {
 	wrapped []byte
 	spans   [][2]int
 	lines   []string
+	// blanks are the blank cells of each column, padding included.
+	blanks []string
 }
 
 // border renders a horizontal rule.
@@ -764,8 +765,16 @@ func (rw *boxRowWriter) row(first int) {
 				out = append(out, boxVertical...)
 			}
 			// A cell with fewer lines than the row is blank below them.
+			if rw.lines[i] == "" {
+				out = append(out, rw.blanks[i]...)
+				continue
+			}
 			var s string
-			s, rw.lines[i], _ = strings.Cut(rw.lines[i], "\n")
+			if m.lines == 1 && t.column(i).widthMax == 0 {
+				s, rw.lines[i] = rw.lines[i], ""
+			} else {
+				s, rw.lines[i], _ = strings.Cut(rw.lines[i], "\n")
+			}
 			if first == 0 {
 				s = text.FormatUpper.Apply(s)
 			}
@@ -850,11 +859,7 @@ func appendWrapped(dst []byte, s string, width int, mode wrapMode, ascii bool) [
 		return dst
 	}
 	s = strings.ReplaceAll(s, "\t", "    ")
-	widthOf := stringWidth
-	if ascii {
-		widthOf = asciiTextWidth
-	}
-	if widthOf(s) <= width {
+	if ascii && len(s)-strings.Count(s, "\n") <= width || !ascii && stringWidth(s) <= width {
 		return append(dst, s...)
 	}
 	// Paragraphs (separated by an empty line) stay apart; within one,
@@ -866,30 +871,62 @@ func appendWrapped(dst []byte, s string, width int, mode wrapMode, ascii bool) [
 		}
 		first = false
 		if mode == wrapSoft {
-			dst = appendWrappedSoft(dst, paragraph, width, widthOf)
+			dst = appendWrappedSoft(dst, paragraph, width, ascii)
 		} else {
-			dst = appendWrappedHard(dst, paragraph, width, widthOf)
+			dst = appendWrappedHard(dst, paragraph, width, ascii)
 		}
 	}
 	return dst
 }
 
-// asciiTextWidth is stringWidth of text of printable ASCII and newlines.
-func asciiTextWidth(s string) int { return len(s) - strings.Count(s, "\n") }
+// nextWord returns the first word of s and the rest of s after it,
+// splitting s as strings.Fields does: around runs of unicode.IsSpace.
+func nextWord(s string) (word, rest string) {
+	start, i := -1, 0
+	for i < len(s) {
+		n, space := 1, false
+		if c := s[i]; c < utf8.RuneSelf {
+			space = c == ' ' || c >= '\t' && c <= '\r'
+		} else {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+		}
+		switch {
+		case space && start >= 0:
+			return s[start:i], s[i:]
+		case !space && start < 0:
+			start = i
+		}
+		i += n
+	}
+	if start < 0 {
+		return "", ""
+	}
+	return s[start:], ""
+}
 
-// appendWrappedSoft wraps a paragraph as text.WrapSoft does: a word that
-// does not fit on the line starts the next one, padded to width, and a
-// word longer than width is broken.
-func appendWrappedSoft(dst []byte, paragraph string, width int, widthOf func(string) int) []byte {
+// wordWidth is stringWidth(word), which is its length for ASCII.
+func wordWidth(word string, ascii bool) int {
+	if ascii {
+		return len(word)
+	}
+	return stringWidth(word)
+}
+
+// appendWrappedSoft wraps a paragraph as text.WrapSoft does: a
+// word that does not fit on the line starts the next one, padded to width,
+// and a word longer than width is broken.
+func appendWrappedSoft(dst []byte, paragraph string, width int, ascii bool) []byte {
 	lineLen := 0
-	for word := range strings.FieldsSeq(paragraph) {
+	for word, rest := nextWord(paragraph); word != ""; word, rest = nextWord(rest) {
 		// A line that the previous word filled exactly ends here too: the
 		// space before this word does not fit.
 		spacing := 0
 		if lineLen > 0 {
 			spacing = 1
 		}
-		wordLen := widthOf(word)
+		wordLen := wordWidth(word, ascii)
 		switch {
 		case lineLen+spacing+wordLen <= width:
 			if spacing > 0 {
@@ -899,8 +936,8 @@ func appendWrappedSoft(dst []byte, paragraph string, width int, widthOf func(str
 			lineLen += spacing + wordLen
 		default:
 			if lineLen > 0 {
-				for ; lineLen < width; lineLen++ {
-					dst = append(dst, ' ')
+				if lineLen < width {
+					dst = appendSpaces(dst, width-lineLen)
 				}
 				dst = append(dst, '\n')
 				lineLen = 0
@@ -918,9 +955,9 @@ func appendWrappedSoft(dst []byte, paragraph string, width int, widthOf func(str
 
 // appendWrappedHard wraps a paragraph as text.WrapHard does: words are
 // separated by one space and broken wherever the line is full.
-func appendWrappedHard(dst []byte, paragraph string, width int, widthOf func(string) int) []byte {
+func appendWrappedHard(dst []byte, paragraph string, width int, ascii bool) []byte {
 	lineLen, full := 0, false
-	for word := range strings.FieldsSeq(paragraph) {
+	for word, rest := nextWord(paragraph); word != ""; word, rest = nextWord(rest) {
 		if full { // the previous word filled the line exactly
 			dst = append(dst, '\n')
 			lineLen, full = 0, false
@@ -929,7 +966,7 @@ func appendWrappedHard(dst []byte, paragraph string, width int, widthOf func(str
 			dst = append(dst, ' ')
 			lineLen++
 		}
-		if wordLen := widthOf(word); lineLen+wordLen <= width {
+		if wordLen := wordWidth(word, ascii); lineLen+wordLen <= width {
 			dst = append(dst, word...)
 			lineLen += wordLen
 		} else {

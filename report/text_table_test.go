@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -223,6 +224,13 @@ func TestAppendWrappedMatchesGoPretty(t *testing.T) {
 
 func checkWrapped(t *testing.T, s string, width int) {
 	t.Helper()
+	var words []string
+	for word, rest := nextWord(s); word != ""; word, rest = nextWord(rest) {
+		words = append(words, word)
+	}
+	if want := strings.Fields(s); !slices.Equal(words, want) {
+		t.Fatalf("nextWord splits %q into %q, strings.Fields into %q", s, words, want)
+	}
 	m, _ := measureCell(s)
 	for _, ascii := range []bool{false, m.ascii} {
 		if got, want := string(appendWrapped([]byte("prefix"), s, width, wrapSoft, ascii)), "prefix"+text.WrapSoft(s, width); got != want {
