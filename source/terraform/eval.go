@@ -311,11 +311,22 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 		traversals = expr.Variables()
 		ev.t.traversals.Store(expr, traversals)
 	}
+	// An expression of a called module that references nothing has the
+	// same value in every instance of the module, from every root.
+	constant := len(traversals) == 0 && fr.mi.cfg != ev.root
+	if constant {
+		if c, ok := ev.t.constants.Load(expr); ok && c.(constantValue).ok {
+			return c.(constantValue).val
+		}
+	}
 	for range maxUnknownFunctionRetries {
 		ctx := ev.context(fr, iters, traversals)
 		v, diags := expr.Value(ctx)
 		if ev.stubUnknownFunctions(diags) {
 			continue
+		}
+		if constant {
+			ev.t.rememberConstant(expr, v, diags)
 		}
 		ev.report(ev.tooManyElements(diags))
 		if diags.HasErrors() {
@@ -324,6 +335,38 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 		return v
 	}
 	return unknownMaybeNull(fmt.Sprintf("the expression at %s calls too many unsupported functions", rangeString(expr.Range())))
+}
+
+// constantValue is what tree.constants holds for an expression that
+// references nothing: its value, when ok.
+type constantValue struct {
+	val cty.Value
+	ok  bool
+}
+
+// rememberConstant keeps v, the value of expr, which references nothing,
+// for the other instances of its module: unless evaluating it said
+// anything, or it calls a function that may give another value elsewhere
+// (the file functions read relative to the root module; setproduct and for
+// expressions charge the root module's budget; stand-ins warn).
+func (t *tree) rememberConstant(expr hcl.Expression, v cty.Value, diags hcl.Diagnostics) {
+	if _, done := t.constants.Load(expr); done {
+		return
+	}
+	ok := len(diags) == 0
+	if node, native := expr.(hclsyntax.Node); ok && native {
+		hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+			if call, isCall := n.(*hclsyntax.FunctionCallExpr); isCall {
+				if _, base := baseFunctions[call.Name]; !base || call.Name == "setproduct" {
+					ok = false
+				}
+			}
+			return nil
+		})
+	} else {
+		ok = false
+	}
+	t.constants.Store(expr, constantValue{v, ok})
 }
 
 // stubUnknownFunctions adds an unknown-valued stand-in for every function

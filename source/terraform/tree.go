@@ -34,6 +34,10 @@ type tree struct {
 	// (expression → []hcl.Traversal): modules called from many roots
 	// evaluate the same expressions many times, from several goroutines.
 	traversals sync.Map
+	// constants holds the values of the expressions of called modules
+	// that reference nothing (expression → constantValue): a module
+	// called from every root would evaluate them again for each.
+	constants sync.Map
 	// jsonTemplates caches jsonForExpr (JSON expression →
 	// hcl.Expression or nil).
 	jsonTemplates sync.Map
