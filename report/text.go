@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -29,6 +30,8 @@ type textWriter struct {
 	// of each severity and result: a large table repeats a handful.
 	severityCells map[rules.Severity]string
 	resultCells   map[engine.Result]string
+	// scratch is a buffer for building cells.
+	scratch []byte
 }
 
 type textFormat struct{}
@@ -159,20 +162,22 @@ func (tw *textWriter) findings(v *view) {
 // nil when it shows none.
 func (tw *textWriter) findingsTable(v *view) *boxTable {
 	type sortedFinding struct {
-		severity, rank int
-		f              *engine.Finding
+		severity, rank, index int
+		f                     *engine.Finding
 	}
 	sorted := make([]sortedFinding, 0, len(v.findings))
 	for _, f := range v.findings {
 		if f.Result != engine.Pass || tw.opts.ShowPass {
-			sorted = append(sorted, sortedFinding{int(f.Rule.Severity), rank(f.Result), f})
+			sorted = append(sorted, sortedFinding{int(f.Rule.Severity), rank(f.Result), len(sorted), f})
 		}
 	}
 	if len(sorted) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(sorted, func(a, b sortedFinding) int {
-		return cmp.Or(cmp.Compare(b.severity, a.severity), cmp.Compare(a.rank, b.rank))
+	// Stable: findings of the same severity and result stay in the view's
+	// order. The index makes the keys distinct, so an unstable sort will do.
+	slices.SortFunc(sorted, func(a, b sortedFinding) int {
+		return cmp.Or(cmp.Compare(b.severity, a.severity), cmp.Compare(a.rank, b.rank), cmp.Compare(a.index, b.index))
 	})
 	t := newBoxTable(findingsHeader, len(sorted))
 	for _, s := range sorted {
@@ -186,12 +191,29 @@ func (tw *textWriter) findingsTable(v *view) *boxTable {
 			msg = strings.TrimSpace(msg + "\nexcluded: " + exclusionText(x))
 		}
 		t.appendRow(tw.colorSeverity(f.Rule.Severity), cell(f.Rule.ID), result,
-			cell(subject(f)), cell(location(f)), cell(msg))
+			cell(subject(f)), cell(tw.location(f)), cell(msg))
 	}
 	if tw.opts.Width > 0 {
 		t.columns = fitColumns(t.columnWidths(), tw.opts.Width)
 	}
 	return t
+}
+
+// location is location(f), written without fmt for a file position,
+// which a table of thousands of rows notices.
+func (tw *textWriter) location(f *engine.Finding) string {
+	if f.Entity == nil || f.Entity.Origin.File == "" || f.Entity.Origin.Start.Line <= 0 {
+		return location(f)
+	}
+	o := f.Entity.Origin
+	b := tw.scratch[:0]
+	b = append(b, o.File...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(o.Start.Line), 10)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(o.Start.Col), 10)
+	tw.scratch = b
+	return string(b)
 }
 
 // fitColumns wraps the entity and message columns so that the table fits
@@ -906,6 +928,28 @@ func nextWord(s string) (word, rest string) {
 	return s[start:], ""
 }
 
+// nextASCIIWord is nextWord for text of printable ASCII and newlines,
+// whose only spaces are ' ' and '\n'.
+func nextASCIIWord(s string) (word, rest string) {
+	i := 0
+	for i < len(s) && s[i] <= ' ' {
+		i++
+	}
+	j := i
+	for j < len(s) && s[j] > ' ' {
+		j++
+	}
+	return s[i:j], s[j:]
+}
+
+// words returns the first word of s and the rest of s after it.
+func words(s string, ascii bool) (word, rest string) {
+	if ascii {
+		return nextASCIIWord(s)
+	}
+	return nextWord(s)
+}
+
 // wordWidth is stringWidth(word), which is its length for ASCII.
 func wordWidth(word string, ascii bool) int {
 	if ascii {
@@ -919,7 +963,7 @@ func wordWidth(word string, ascii bool) int {
 // and a word longer than width is broken.
 func appendWrappedSoft(dst []byte, paragraph string, width int, ascii bool) []byte {
 	lineLen := 0
-	for word, rest := nextWord(paragraph); word != ""; word, rest = nextWord(rest) {
+	for word, rest := words(paragraph, ascii); word != ""; word, rest = words(rest, ascii) {
 		// A line that the previous word filled exactly ends here too: the
 		// space before this word does not fit.
 		spacing := 0
@@ -957,7 +1001,7 @@ func appendWrappedSoft(dst []byte, paragraph string, width int, ascii bool) []by
 // separated by one space and broken wherever the line is full.
 func appendWrappedHard(dst []byte, paragraph string, width int, ascii bool) []byte {
 	lineLen, full := 0, false
-	for word, rest := nextWord(paragraph); word != ""; word, rest = nextWord(rest) {
+	for word, rest := words(paragraph, ascii); word != ""; word, rest = words(rest, ascii) {
 		if full { // the previous word filled the line exactly
 			dst = append(dst, '\n')
 			lineLen, full = 0, false

@@ -11,6 +11,9 @@ import (
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
+
+	"vigil/engine"
+	"vigil/entity"
 )
 
 // The findings table is written by boxTable, which must write exactly
@@ -228,8 +231,18 @@ func checkWrapped(t *testing.T, s string, width int) {
 	for word, rest := nextWord(s); word != ""; word, rest = nextWord(rest) {
 		words = append(words, word)
 	}
-	if want := strings.Fields(s); !slices.Equal(words, want) {
+	want := strings.Fields(s)
+	if !slices.Equal(words, want) {
 		t.Fatalf("nextWord splits %q into %q, strings.Fields into %q", s, words, want)
+	}
+	if m, _ := measureCell(s); m.ascii {
+		words = words[:0]
+		for word, rest := nextASCIIWord(s); word != ""; word, rest = nextASCIIWord(rest) {
+			words = append(words, word)
+		}
+		if !slices.Equal(words, want) {
+			t.Fatalf("nextASCIIWord splits %q into %q, strings.Fields into %q", s, words, want)
+		}
 	}
 	m, _ := measureCell(s)
 	for _, ascii := range []bool{false, m.ascii} {
@@ -378,4 +391,27 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestTextLocation holds the text table's location cell to location.
+func TestTextLocation(t *testing.T) {
+	pos := func(line, col int) entity.Pos { return entity.Pos{Line: line, Col: col} }
+	entities := []*entity.Entity{
+		nil,
+		{},
+		{Region: "eu-west-1"},
+		{Region: "eu-west-1", Origin: entity.Origin{API: []string{"cloudtrail:DescribeTrails"}}},
+		{Origin: entity.Origin{File: "envs/team0042/main.tf"}},
+		{Origin: entity.Origin{File: "envs/team0042/main.tf", Start: pos(12, 1)}},
+		{Origin: entity.Origin{File: "main.tf", Start: pos(1<<40, -3), End: pos(1<<40+1, 1)}},
+		{Origin: entity.Origin{File: "main.tf", Start: pos(-1, 5)}},
+		{Origin: entity.Origin{File: "évil\x1b[2J.tf", Start: pos(7, 0)}},
+	}
+	var tw textWriter
+	for _, e := range entities {
+		f := &engine.Finding{Entity: e, Scope: "s"}
+		if got, want := tw.location(f), location(f); got != want {
+			t.Errorf("entity %+v: location %q, want %q", e, got, want)
+		}
+	}
 }
