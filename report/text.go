@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -726,8 +727,8 @@ type boxRowWriter struct {
 	t      *boxTable
 	widths []int
 	out    []byte
-	// wrapped holds the row's wrapped cells, spans where each is in it;
-	// lines holds what is left to write of each cell.
+	// wrapped holds the row's wrapped cells and spans what is left to
+	// write of each; lines holds what is left of the other cells.
 	wrapped []byte
 	spans   [][2]int
 	lines   []string
@@ -755,30 +756,23 @@ func (rw *boxRowWriter) border(left, middle, right string) {
 func (rw *boxRowWriter) row(first int) {
 	t := rw.t
 	cells, measures := t.cells[first:first+t.numColumns], t.measures[first:first+t.numColumns]
-	// The cells of the columns with a widthMax are wrapped into one buffer,
-	// which becomes one string that their lines are cut from.
+	// The cells of the columns with a widthMax are wrapped into one buffer
+	// that their lines are then cut from; spans[i] is what is left of
+	// cell i in it. lines[i] is what is left of an unwrapped cell.
 	rw.wrapped = rw.wrapped[:0]
+	height := 1
 	for i, c := range cells {
 		if col := t.column(i); col.widthMax > 0 {
 			start := len(rw.wrapped)
 			rw.wrapped = appendWrapped(rw.wrapped, c, col.widthMax, col.wrap, measures[i].ascii)
 			rw.spans[i] = [2]int{start, len(rw.wrapped)}
+			height = max(height, bytes.Count(rw.wrapped[start:], newline)+1)
+		} else {
+			rw.lines[i] = c
+			height = max(height, int(measures[i].lines))
 		}
 	}
-	var wrapped string
-	if len(rw.wrapped) > 0 {
-		wrapped = string(rw.wrapped)
-	}
-	height := 1
-	for i, c := range cells {
-		lines := int(measures[i].lines)
-		if t.column(i).widthMax > 0 {
-			c = wrapped[rw.spans[i][0]:rw.spans[i][1]]
-			lines = strings.Count(c, "\n") + 1
-		}
-		rw.lines[i] = c
-		height = max(height, lines)
-	}
+	header := first == 0
 	out := rw.out
 	for line := range height {
 		out = append(out, boxVertical...)
@@ -786,33 +780,56 @@ func (rw *boxRowWriter) row(first int) {
 			if i > 0 {
 				out = append(out, boxVertical...)
 			}
-			// A cell with fewer lines than the row is blank below them.
-			if rw.lines[i] == "" {
-				out = append(out, rw.blanks[i]...)
-				continue
-			}
-			var s string
-			if m.lines == 1 && t.column(i).widthMax == 0 {
-				s, rw.lines[i] = rw.lines[i], ""
-			} else {
-				s, rw.lines[i], _ = strings.Cut(rw.lines[i], "\n")
-			}
-			if first == 0 {
-				s = text.FormatUpper.Apply(s)
-			}
-			trimmed := strings.TrimRight(s, " ")
 			var width int
-			switch {
-			case m.ascii && first > 0:
-				width = len(trimmed)
-			case line == 0 && m.lines == 1 && !m.escapes && t.column(i).widthMax == 0 && first > 0:
-				// the cell's one line as measured, less the spaces
-				width = int(m.width) - (len(s) - len(trimmed))
-			default:
-				width = t.lineWidth(trimmed, m.escapes)
+			if t.column(i).widthMax > 0 {
+				span := &rw.spans[i]
+				rest := rw.wrapped[span[0]:span[1]]
+				if len(rest) == 0 { // a cell with fewer lines than the row
+					out = append(out, rw.blanks[i]...)
+					continue
+				}
+				s, after, _ := bytes.Cut(rest, newline)
+				span[0] = span[1] - len(after)
+				if header {
+					s = []byte(text.FormatUpper.Apply(string(s)))
+				}
+				s = bytes.TrimRight(s, " ")
+				if m.ascii && !header {
+					width = len(s)
+				} else {
+					width = t.lineWidth(string(s), m.escapes)
+				}
+				out = append(out, boxPadding...)
+				out = append(out, s...)
+			} else {
+				if rw.lines[i] == "" { // a cell with fewer lines than the row
+					out = append(out, rw.blanks[i]...)
+					continue
+				}
+				var s string
+				if m.lines == 1 {
+					s, rw.lines[i] = rw.lines[i], ""
+				} else {
+					s, rw.lines[i], _ = strings.Cut(rw.lines[i], "\n")
+				}
+				if header {
+					s = text.FormatUpper.Apply(s)
+				}
+				trimmed := strings.TrimRight(s, " ")
+				switch {
+				case header:
+					width = t.lineWidth(trimmed, m.escapes)
+				case m.ascii:
+					width = len(trimmed)
+				case line == 0 && m.lines == 1 && !m.escapes:
+					// the cell's one line as measured, less the spaces
+					width = int(m.width) - (len(s) - len(trimmed))
+				default:
+					width = t.lineWidth(trimmed, m.escapes)
+				}
+				out = append(out, boxPadding...)
+				out = append(out, trimmed...)
 			}
-			out = append(out, boxPadding...)
-			out = append(out, trimmed...)
 			out = appendSpaces(out, rw.widths[i]-width)
 			out = append(out, boxPadding...)
 		}
@@ -821,6 +838,8 @@ func (rw *boxRowWriter) row(first int) {
 	}
 	rw.out = out
 }
+
+var newline = []byte{'\n'}
 
 const spaces = "                                                                "
 
