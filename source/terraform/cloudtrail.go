@@ -313,12 +313,12 @@ func dataResources(v any) any {
 // It returns nil and no reason when the trail has no log group, and nil and
 // a reason when the log group is not declared in this configuration.
 func (g *graph) logGroup(trail *instance) (*instance, string) {
-	v := trail.attrs["cloud_watch_logs_group_arn"]
+	v := trail.attr("cloud_watch_logs_group_arn")
 	if v == nil {
 		return nil, ""
 	}
 	var data []string
-	for _, addr := range trail.refs["cloud_watch_logs_group_arn"] {
+	for _, addr := range trail.refsOf("cloud_watch_logs_group_arn") {
 		if lg := g.byAddr[addr]; lg != nil && lg.managed && lg.typ == "aws_cloudwatch_log_group" {
 			return lg, ""
 		}
@@ -329,7 +329,7 @@ func (g *graph) logGroup(trail *instance) (*instance, string) {
 	if s, ok := v.(string); ok {
 		if name, ok := logGroupNameFromARN(s); ok {
 			for _, lg := range g.byType["aws_cloudwatch_log_group"] {
-				if lg.attrs["name"] == name {
+				if lg.attr("name") == name {
 					return lg, ""
 				}
 			}
@@ -364,14 +364,14 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 		}
 		return entity.NewUnknown(entity.UnknownMaybeNull, external), triUnknown(external)
 	}
-	lgName := lg.attrs["name"]
+	lgName := lg.attr("name")
 	var filters []any
 	var uncertain []string
 	anySub := triFalse
 	for _, mf := range g.byType["aws_cloudwatch_log_metric_filter"] {
-		v := mf.attrs["log_group_name"]
+		v := mf.attr("log_group_name")
 		linked, other := false, false
-		for _, addr := range mf.refs["log_group_name"] {
+		for _, addr := range mf.refsOf("log_group_name") {
 			if addr == lg.addr {
 				linked = true
 			} else if ref := g.byAddr[addr]; ref != nil && ref.typ == "aws_cloudwatch_log_group" {
@@ -402,13 +402,13 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 }
 
 func (g *graph) metricFilter(mf *instance) (map[string]any, tri) {
-	a := mf.attrs
+	a := mf.attr
 	f := map[string]any{
-		"filterName":    a["name"],
-		"filterPattern": a["pattern"],
-		"logGroupName":  a["log_group_name"],
+		"filterName":    a("name"),
+		"filterPattern": a("pattern"),
+		"logGroupName":  a("log_group_name"),
 	}
-	transforms, u := list(a["metric_transformation"])
+	transforms, u := list(a("metric_transformation"))
 	if u != nil {
 		f["metricTransformations"] = u
 		sub := triUnknown("the metric transformation of " + mf.addr + " is unknown: " + u.Reason)
@@ -435,12 +435,12 @@ func (g *graph) metricFilter(mf *instance) (map[string]any, tri) {
 
 // alarmMetrics lists the (metric name, namespace) pairs an alarm watches:
 // its own, or those of its metric_query blocks.
-func alarmMetrics(a map[string]any) [][2]any {
+func alarmMetrics(a func(name string) any) [][2]any {
 	var out [][2]any
-	if a["metric_name"] != nil || a["namespace"] != nil {
-		out = append(out, [2]any{a["metric_name"], a["namespace"]})
+	if a("metric_name") != nil || a("namespace") != nil {
+		out = append(out, [2]any{a("metric_name"), a("namespace")})
 	}
-	queries, u := list(a["metric_query"])
+	queries, u := list(a("metric_query"))
 	if u != nil {
 		out = append(out, [2]any{u, u})
 	}
@@ -465,7 +465,7 @@ func (g *graph) alarms(name, namespace any, filter string) ([]any, tri) {
 		match := triFalse
 		metrics, ok := g.metrics[al]
 		if !ok {
-			metrics = alarmMetrics(al.attrs)
+			metrics = alarmMetrics(al.attr)
 			put(&g.metrics, al, metrics)
 		}
 		for _, m := range metrics {
@@ -505,13 +505,13 @@ func sameString(a, b any) tri {
 }
 
 func (g *graph) alarm(al *instance) (map[string]any, tri) {
-	a := al.attrs
-	enabled := boolAttr(a["actions_enabled"], true)
+	a := al.attr
+	enabled := boolAttr(a("actions_enabled"), true)
 	entry := map[string]any{
-		"alarmName":      a["alarm_name"],
-		"alarmArn":       orDefault(a["arn"], entity.NewUnknown(entity.UnknownSet, "known after apply: "+al.addr+".arn")),
+		"alarmName":      a("alarm_name"),
+		"alarmArn":       orDefault(a("arn"), entity.NewUnknown(entity.UnknownSet, "known after apply: "+al.addr+".arn")),
 		"actionsEnabled": enabled,
-		"alarmActions":   orDefault(a["alarm_actions"], []any{}),
+		"alarmActions":   orDefault(a("alarm_actions"), []any{}),
 	}
 	topics, sub := g.alarmTopics(al)
 	entry["snsTopics"] = topics
@@ -524,7 +524,7 @@ func (g *graph) alarm(al *instance) (map[string]any, tri) {
 // references or names by ARN, and topics not declared here, whose
 // subscriptions are unknown.
 func (g *graph) alarmTopics(al *instance) (any, tri) {
-	actions, u := list(al.attrs["alarm_actions"])
+	actions, u := list(al.attr("alarm_actions"))
 	if u != nil {
 		why := "the alarm actions of " + al.addr + " are unknown: " + u.Reason
 		return u, triUnknown(why)
@@ -533,7 +533,7 @@ func (g *graph) alarmTopics(al *instance) (any, tri) {
 	sub := triFalse
 	seen := map[string]bool{}
 	refs := 0
-	for _, addr := range al.refs["alarm_actions"] {
+	for _, addr := range al.refsOf("alarm_actions") {
 		ref := g.byAddr[addr]
 		if ref == nil {
 			continue
@@ -558,7 +558,7 @@ func (g *graph) alarmTopics(al *instance) (any, tri) {
 			name := x[strings.LastIndex(x, ":")+1:]
 			var declared *instance
 			for _, t := range g.byType["aws_sns_topic"] {
-				if t.attrs["name"] == name || t.attrs["arn"] == x {
+				if t.attr("name") == name || t.attr("arn") == x {
 					declared = t
 					break
 				}
@@ -610,19 +610,19 @@ func (g *graph) topic(t *instance) (map[string]any, tri) {
 }
 
 func (g *graph) summariseTopic(t *instance) (map[string]any, tri) {
-	arn := orDefault(t.attrs["arn"], entity.NewUnknown(entity.UnknownSet, "known after apply: "+t.addr+".arn"))
+	arn := orDefault(t.attr("arn"), entity.NewUnknown(entity.UnknownSet, "known after apply: "+t.addr+".arn"))
 	confirmed := 0
 	var pending []string
 	for _, s := range g.byType["aws_sns_topic_subscription"] {
 		if !g.subscribes(s, t, arn) {
 			continue
 		}
-		switch p := s.attrs["protocol"].(type) {
+		switch p := s.attr("protocol").(type) {
 		case string:
 			switch {
 			case confirmedProtocols[p]:
 				confirmed++
-			case (p == "http" || p == "https") && boolAttr(s.attrs["endpoint_auto_confirms"], false) == true:
+			case (p == "http" || p == "https") && boolAttr(s.attr("endpoint_auto_confirms"), false) == true:
 				confirmed++
 			default:
 				pending = append(pending, fmt.Sprintf("%s (%s)", s.addr, p))
@@ -651,19 +651,19 @@ func (g *graph) summariseTopic(t *instance) (map[string]any, tri) {
 }
 
 func (g *graph) subscribes(s, t *instance, arn any) bool {
-	for _, addr := range s.refs["topic_arn"] {
+	for _, addr := range s.refsOf("topic_arn") {
 		if addr == t.addr {
 			return true
 		}
 	}
-	v, ok := s.attrs["topic_arn"].(string)
+	v, ok := s.attr("topic_arn").(string)
 	if !ok {
 		return false
 	}
 	if a, ok := arn.(string); ok && a == v {
 		return true
 	}
-	name, _ := t.attrs["name"].(string)
+	name, _ := t.attr("name").(string)
 	return name != "" && strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":"+name)
 }
 

@@ -17,6 +17,11 @@ type instance struct {
 	typ     string
 	name    string
 	attrs   map[string]any
+	// pending holds the evaluated attributes of an instance that is not
+	// an entity (lazy), which attr converts when the normalisation reads
+	// them; otherwise attrs holds them all.
+	pending bodyValues
+	lazy    bool
 	// refs lists, per top-level attribute, the addresses of the resource
 	// instances its value was read from.
 	refs         map[string][]string
@@ -35,27 +40,64 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 			End:   entity.Pos{Line: d.rng.End.Line, Col: d.rng.End.Column},
 		},
 	}
-	for _, a := range attrs {
-		name := a.name
-		var c converter
-		in.attrs[name] = c.value(a.val, nil)
-		if len(c.refs) > 0 {
-			if in.refs == nil {
-				in.refs = map[string][]string{}
-			}
-			slices.Sort(c.refs)
-			in.refs[name] = c.refs
+	if !ev.types.entity(d.typ) && d.typ != "aws_cloudtrail" {
+		// Only the CloudTrail normalisation reads it, and only a few of
+		// its attributes: convert those when read. A trail is converted
+		// whole, for the normalised entity.
+		in.pending, in.lazy = attrs, true
+	} else {
+		for _, a := range attrs {
+			in.convert(a)
 		}
-	}
-	for name, def := range providerDefaults[d.typ] {
-		if v, ok := in.attrs[name]; !ok || v == nil {
-			in.attrs[name] = def
+		for name, def := range providerDefaults[d.typ] {
+			if v, ok := in.attrs[name]; !ok || v == nil {
+				in.attrs[name] = def
+			}
 		}
 	}
 	sups, diags := suppressionsFor(mi.cfg.comments[d.rng.Filename], d.rng)
 	ev.report(diags)
 	in.suppressions = sups
 	return in
+}
+
+// convert converts one evaluated attribute to an entity value, with the
+// addresses of the resources it was read from.
+func (in *instance) convert(a bodyValue) {
+	var c converter
+	in.attrs[a.name] = c.value(a.val, nil)
+	if len(c.refs) > 0 {
+		if in.refs == nil {
+			in.refs = map[string][]string{}
+		}
+		slices.Sort(c.refs)
+		in.refs[a.name] = c.refs
+	}
+}
+
+// attr returns the attribute name, converting it first if it is pending:
+// nil when the configuration does not set it and the provider gives it no
+// default.
+func (in *instance) attr(name string) any {
+	if v, ok := in.attrs[name]; ok || !in.lazy {
+		return v
+	}
+	if v, ok := in.pending.get(name); ok {
+		in.convert(bodyValue{name, v})
+	}
+	if v := in.attrs[name]; v == nil {
+		if def, ok := providerDefaults[in.typ][name]; ok {
+			in.attrs[name] = def
+		}
+	}
+	return in.attrs[name]
+}
+
+// refsOf returns the addresses of the resource instances attribute name
+// was read from.
+func (in *instance) refsOf(name string) []string {
+	in.attr(name)
+	return in.refs[name]
 }
 
 // providerDefaults are the values the AWS provider gives arguments the
@@ -132,7 +174,7 @@ func (f typeFilter) instance(typ string) bool {
 }
 
 func displayName(in *instance) string {
-	if s, ok := in.attrs["name"].(string); ok && s != "" {
+	if s, ok := in.attr("name").(string); ok && s != "" {
 		return s
 	}
 	return in.name
