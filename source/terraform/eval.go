@@ -158,6 +158,10 @@ type resState struct {
 	mode  expansion
 	why   string // for unknownExpansion
 	insts []*resInst
+	// single and one hold the instance of a resource without count or
+	// for_each, which insts then is.
+	single resInst
+	one    [1]*resInst
 	// values caches what references read, by wants.key: a for_each of
 	// 10,000 that reads its sibling by key would otherwise rebuild the
 	// sibling's 10,000 objects each time.
@@ -459,10 +463,13 @@ func (ev *evaluation) cycle(step evalStep, subject *hcl.Range) cty.Value {
 func (ev *evaluation) push(step evalStep) { ev.stack = append(ev.stack, step) }
 func (ev *evaluation) pop()               { ev.stack = ev.stack[:len(ev.stack)-1] }
 
-func (ev *evaluation) local(mi *modInst, name string, subject *hcl.Range) cty.Value {
+// local returns local value name of mi; traversals are those of the
+// expression that reads it, for pointing at the reference should it be
+// undeclared (found only then: most references are fine).
+func (ev *evaluation) local(mi *modInst, name string, traversals []hcl.Traversal) cty.Value {
 	a, ok := mi.cfg.locals[name]
 	if !ok {
-		return ev.undeclared("local value", name, subject)
+		return ev.undeclared("local value", name, subjectFor(traversals, "local", name))
 	}
 	return ev.memoized(mi, &mi.locals, "local.", name, a.Expr)
 }
@@ -491,10 +498,11 @@ func (ev *evaluation) memoized(mi *modInst, memos *map[string]*memo, kind, name 
 	return m.val
 }
 
-func (ev *evaluation) variable(mi *modInst, name string, subject *hcl.Range) cty.Value {
+// variable returns input variable name of mi; traversals are as for local.
+func (ev *evaluation) variable(mi *modInst, name string, traversals []hcl.Traversal) cty.Value {
 	decl, ok := mi.cfg.variables[name]
 	if !ok {
-		return ev.undeclared("input variable", name, subject)
+		return ev.undeclared("input variable", name, subjectFor(traversals, "var", name))
 	}
 	if mi.call == nil {
 		return ev.rootVals[name]
@@ -557,9 +565,16 @@ func (ev *evaluation) expand(rs *resState) []*resInst {
 		ev.cycle(evalStep{rs.mi, "", rs.decl.key}, rs.decl.defRange.Ptr())
 		return nil
 	}
-	rs.state = inProgress
 	mi := rs.mi
 	base := mi.prefix() + rs.decl.key
+	if rs.decl.count == nil && rs.decl.forEach == nil {
+		// One instance, in the module's plain frame: most resources.
+		rs.single = resInst{addr: base, fr: &mi.plain}
+		rs.one[0] = &rs.single
+		rs.insts, rs.mode, rs.state = rs.one[:], single, evaluated
+		return rs.insts
+	}
+	rs.state = inProgress
 	ev.push(evalStep{what: base})
 	mode, why, keys, frames := ev.expansion(mi, rs.decl.count, rs.decl.forEach, base)
 	ev.pop()
@@ -654,9 +669,8 @@ func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what
 			if !k.IsKnown() || k.IsNull() {
 				continue
 			}
-			ks := k.AsString()
-			keys = append(keys, "["+strconv.Quote(ks)+"]")
-			frames = append(frames, frame{mi: mi, eachKey: cty.StringVal(ks).WithMarks(marks), eachVal: e.WithMarks(marks)})
+			keys = append(keys, "["+strconv.Quote(k.AsString())+"]")
+			frames = append(frames, frame{mi: mi, eachKey: k.WithMarks(marks), eachVal: e.WithMarks(marks)})
 		}
 		return keyed, "", keys, frames
 	}

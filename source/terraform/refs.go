@@ -156,9 +156,9 @@ func (ev *evaluation) traverse(tr hcl.Traversal, fr *frame, iters map[string]cty
 				return cty.NilVal, nil, false
 			}
 			if root == "var" {
-				v = ev.variable(mi, name, tr.SourceRange().Ptr())
+				v = ev.variable(mi, name, []hcl.Traversal{tr})
 			} else {
-				v = ev.local(mi, name, tr.SourceRange().Ptr())
+				v = ev.local(mi, name, []hcl.Traversal{tr})
 			}
 			rest = tr[2:]
 		case "each":
@@ -432,7 +432,7 @@ func (ev *evaluation) buildVarObject(fr *frame, w *wants, traversals []hcl.Trave
 	}
 	obj := make(map[string]cty.Value, len(names))
 	for _, n := range names {
-		obj[n] = ev.variable(mi, n, subjectFor(traversals, "var", n))
+		obj[n] = ev.variable(mi, n, traversals)
 	}
 	return cty.ObjectVal(obj)
 }
@@ -456,7 +456,7 @@ func (ev *evaluation) buildLocalObject(mi *modInst, w *wants, traversals []hcl.T
 	}
 	obj := make(map[string]cty.Value, len(names))
 	for _, n := range names {
-		obj[n] = ev.local(mi, n, subjectFor(traversals, "local", n))
+		obj[n] = ev.local(mi, n, traversals)
 	}
 	return cty.ObjectVal(obj)
 }
