@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -178,7 +179,13 @@ func (tw *textWriter) findingsTable(v *view) *boxTable {
 	// Stable: findings of the same severity and result stay in the view's
 	// order. The index makes the keys distinct, so an unstable sort will do.
 	slices.SortFunc(sorted, func(a, b sortedFinding) int {
-		return cmp.Or(cmp.Compare(b.severity, a.severity), cmp.Compare(a.rank, b.rank), cmp.Compare(a.index, b.index))
+		switch {
+		case a.severity != b.severity:
+			return cmp.Compare(b.severity, a.severity)
+		case a.rank != b.rank:
+			return cmp.Compare(a.rank, b.rank)
+		}
+		return cmp.Compare(a.index, b.index)
 	})
 	t := newBoxTable(findingsHeader, len(sorted))
 	for _, s := range sorted {
@@ -669,12 +676,10 @@ func measureCell(s string) (m cellMeasure, prepare bool) {
 func printableRun(s string) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	for ; len(s)-i >= 8; i += 8 {
 		// Is there a byte below ' ', or above '~' (DEL and every byte of
 		// a non-ASCII rune)?
-		if ((x-ones*' ')&^x|(x+ones)|x)&highs != 0 {
+		if x := load64(s[i:]); ((x-ones*' ')&^x|(x+ones)|x)&highs != 0 {
 			break
 		}
 	}
@@ -764,7 +769,7 @@ func (rw *boxRowWriter) row(first int) {
 	for i, c := range cells {
 		if col := t.column(i); col.widthMax > 0 {
 			start := len(rw.wrapped)
-			rw.wrapped = appendWrapped(rw.wrapped, c, col.widthMax, col.wrap, measures[i].ascii)
+			rw.wrapped = appendWrapped(rw.wrapped, c, measures[i], col.widthMax, col.wrap)
 			rw.spans[i] = [2]int{start, len(rw.wrapped)}
 			height = max(height, bytes.Count(rw.wrapped[start:], newline)+1)
 		} else {
@@ -882,15 +887,13 @@ func stringWidth(s string) int {
 	return width
 }
 
-// appendWrapped appends s wrapped to width columns as text.WrapHard or
-// text.WrapSoft (mode) wraps it. Text with escape sequences is left to
+// appendWrapped appends cell s wrapped to width columns as text.WrapHard
+// or text.WrapSoft (mode) wraps it; m is what measureCell found in s, which
+// holds no tab or carriage return. Text with escape sequences is left to
 // them; the rest, all the text of a findings table's wrapped columns, is
 // wrapped here, the same way but without their copies.
-//
-// ascii says that s holds only printable ASCII and newlines, so that the
-// width of any part of it is its length.
-func appendWrapped(dst []byte, s string, width int, mode wrapMode, ascii bool) []byte {
-	if strings.IndexByte(s, 0x1b) >= 0 {
+func appendWrapped(dst []byte, s string, m cellMeasure, width int, mode wrapMode) []byte {
+	if m.escapes {
 		if mode == wrapSoft {
 			return append(dst, text.WrapSoft(s, width)...)
 		}
@@ -899,9 +902,21 @@ func appendWrapped(dst []byte, s string, width int, mode wrapMode, ascii bool) [
 	if width <= 0 {
 		return dst
 	}
-	s = strings.ReplaceAll(s, "\t", "    ")
-	if ascii && len(s)-strings.Count(s, "\n") <= width || !ascii && stringWidth(s) <= width {
+	// go-pretty leaves text alone whose width, all lines together, fits.
+	var total int
+	switch {
+	case m.lines == 1:
+		total = int(m.width)
+	case m.ascii:
+		total = len(s) - int(m.lines-1)
+	default:
+		total = stringWidth(s)
+	}
+	if total <= width {
 		return append(dst, s...)
+	}
+	if m.lines == 1 {
+		return appendWrappedParagraph(dst, s, width, mode, m.ascii)
 	}
 	// Paragraphs (separated by an empty line) stay apart; within one,
 	// line breaks and runs of spaces become one space.
@@ -911,13 +926,16 @@ func appendWrapped(dst []byte, s string, width int, mode wrapMode, ascii bool) [
 			dst = append(dst, "\n\n"...)
 		}
 		first = false
-		if mode == wrapSoft {
-			dst = appendWrappedSoft(dst, paragraph, width, ascii)
-		} else {
-			dst = appendWrappedHard(dst, paragraph, width, ascii)
-		}
+		dst = appendWrappedParagraph(dst, paragraph, width, mode, m.ascii)
 	}
 	return dst
+}
+
+func appendWrappedParagraph(dst []byte, paragraph string, width int, mode wrapMode, ascii bool) []byte {
+	if mode == wrapSoft {
+		return appendWrappedSoft(dst, paragraph, width, ascii)
+	}
+	return appendWrappedHard(dst, paragraph, width, ascii)
 }
 
 // nextWord returns the first word of s and the rest of s after it,
@@ -954,11 +972,34 @@ func nextASCIIWord(s string) (word, rest string) {
 	for i < len(s) && s[i] <= ' ' {
 		i++
 	}
-	j := i
-	for j < len(s) && s[j] > ' ' {
-		j++
-	}
+	j := i + asciiWordLen(s[i:])
 	return s[i:j], s[j:]
+}
+
+// load64 reads the first eight bytes of s, the first in the lowest bits.
+func load64(s string) uint64 {
+	b := s[:8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// asciiWordLen returns the length of the word that printable ASCII text
+// s starts with: up to its first space or newline, the only bytes in it
+// not above ' '. It looks at eight bytes at a time.
+func asciiWordLen(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; len(s)-i >= 8; i += 8 {
+		// The lowest byte flagged is the first below '!': the bytes
+		// before it borrow nothing and, being ASCII, flag nothing.
+		if x := load64(s[i:]); (x-ones*'!')&^x&highs != 0 {
+			return i + bits.TrailingZeros64((x-ones*'!')&^x&highs)/8
+		}
+	}
+	for i < len(s) && s[i] > ' ' {
+		i++
+	}
+	return i
 }
 
 // words returns the first word of s and the rest of s after it.

@@ -244,13 +244,38 @@ func checkWrapped(t *testing.T, s string, width int) {
 			t.Fatalf("nextASCIIWord splits %q into %q, strings.Fields into %q", s, words, want)
 		}
 	}
+	// appendWrapped wraps cells, which boxTable has prepared and measured.
+	s = text.ProcessCRLF(strings.ReplaceAll(s, "\t", "    "))
 	m, _ := measureCell(s)
-	for _, ascii := range []bool{false, m.ascii} {
-		if got, want := string(appendWrapped([]byte("prefix"), s, width, wrapSoft, ascii)), "prefix"+text.WrapSoft(s, width); got != want {
-			t.Fatalf("soft wrap of %q to %d (ASCII %v):\n got %q\nwant %q", s, width, ascii, got, want)
+	if m.escapes {
+		m = new(boxTable).measureEscaped(s)
+	}
+	if got, want := string(appendWrapped([]byte("prefix"), s, m, width, wrapSoft)), "prefix"+text.WrapSoft(s, width); got != want {
+		t.Fatalf("soft wrap of %q to %d (%+v):\n got %q\nwant %q", s, width, m, got, want)
+	}
+	if got, want := string(appendWrapped(nil, s, m, width, wrapHard)), text.WrapHard(s, width); got != want {
+		t.Fatalf("hard wrap of %q to %d (%+v):\n got %q\nwant %q", s, width, m, got, want)
+	}
+}
+
+// TestASCIIWordLen puts every byte that printable ASCII text may hold
+// at every place of a word.
+func TestASCIIWordLen(t *testing.T) {
+	const n = 19 // two words of eight bytes and a tail
+	for c := range 128 {
+		if c != '\n' && (c < ' ' || c > '~') {
+			continue
 		}
-		if got, want := string(appendWrapped(nil, s, width, wrapHard, ascii)), text.WrapHard(s, width); got != want {
-			t.Fatalf("hard wrap of %q to %d (ASCII %v):\n got %q\nwant %q", s, width, ascii, got, want)
+		for i := range n {
+			s := []byte(strings.Repeat("!", n))
+			s[i] = byte(c)
+			want := n
+			if c <= ' ' {
+				want = i
+			}
+			if got := asciiWordLen(string(s)); got != want {
+				t.Errorf("asciiWordLen(%q) = %d, want %d", s, got, want)
+			}
 		}
 	}
 }
