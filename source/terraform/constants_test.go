@@ -35,3 +35,26 @@ func TestSharedConstants(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestBoundedForDirectives checks that for directives, in a heredoc and in
+// a templatefile() template, still give their values once bounded.
+func TestBoundedForDirectives(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"main.tf": `variable "names" {
+  default = ["a", "b"]
+}
+resource "aws_sns_topic" "t" {
+  name   = <<EOT
+%{ for n in var.names }${n};%{ endfor }
+EOT
+  policy = templatefile("policy.tpl", { names = var.names })
+}
+`,
+		"policy.tpl": "%{ for i, n in names }${i}=${n} %{ endfor }",
+	})
+	inv := load(t, dir, Options{})
+	got := inv.Entities[0].Attrs
+	if got["name"] != "a;b;\n" || got["policy"] != "0=a 1=b " {
+		t.Errorf("name %q, policy %q", got["name"], got["policy"])
+	}
+}
