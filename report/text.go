@@ -470,7 +470,9 @@ func plural(n int, one, many string) string {
 //     without escape sequences and calls them for the rest);
 //   - each line of a cell loses its trailing spaces and is padded to the
 //     column's width (text.AlignLeft); the header is upper-cased
-//     (text.FormatUpper).
+//     (text.FormatUpper);
+//   - widths are text.RuneWidth's, rune by rune, escape sequences left to
+//     go-pretty's parser; printable ASCII counts one column without asking.
 //
 // It needs at least one row: go-pretty aligns the columns of a table
 // without rows as if they held numbers.
@@ -510,22 +512,11 @@ const (
 	wrapSoft                 // text.WrapSoft: words move to the next line
 )
 
-// StyleLight's box drawing characters and cell padding.
-const (
-	boxHorizontal   = "─"
-	boxVertical     = "│"
-	boxTopLeft      = "┌"
-	boxTop          = "┬"
-	boxTopRight     = "┐"
-	boxLeft         = "├"
-	boxMiddle       = "┼"
-	boxRight        = "┤"
-	boxBottomLeft   = "└"
-	boxBottom       = "┴"
-	boxBottomRight  = "┘"
-	boxPadding      = " "
-	boxPaddingWidth = 2 // boxPadding on either side of a cell
-)
+// box is how a boxTable is drawn: go-pretty's table.StyleLight.
+var box = table.StyleLight.Box
+
+// boxPaddingWidth is the width of the padding around a cell.
+var boxPaddingWidth = text.StringWidthWithoutEscSequences(box.PaddingLeft + box.PaddingRight)
 
 // newBoxTable returns a table with the given header, with room for rows
 // rows.
@@ -707,11 +698,11 @@ func (t *boxTable) write(w io.Writer) error {
 	rw := &boxRowWriter{t: t, widths: widths, out: make([]byte, 0, textBufferSize),
 		spans: make([][2]int, t.numColumns), lines: make([]string, t.numColumns)}
 	for _, wd := range widths {
-		rw.blanks = append(rw.blanks, strings.Repeat(" ", wd+boxPaddingWidth))
+		rw.blanks = append(rw.blanks, box.PaddingLeft+strings.Repeat(" ", wd)+box.PaddingRight)
 	}
-	rw.border(boxTopLeft, boxTop, boxTopRight)
+	rw.border(box.TopLeft, box.TopSeparator, box.TopRight)
 	rw.row(0)
-	rw.border(boxLeft, boxMiddle, boxRight)
+	rw.border(box.LeftSeparator, box.MiddleSeparator, box.RightSeparator)
 	for i := t.numColumns; i < len(t.cells); i += t.numColumns {
 		rw.row(i)
 		if len(rw.out) >= textBufferSize/2 {
@@ -721,7 +712,7 @@ func (t *boxTable) write(w io.Writer) error {
 			rw.out = rw.out[:0]
 		}
 	}
-	rw.border(boxBottomLeft, boxBottom, boxBottomRight)
+	rw.border(box.BottomLeft, box.BottomSeparator, box.BottomRight)
 	_, err := w.Write(rw.out)
 	return err
 }
@@ -748,9 +739,7 @@ func (rw *boxRowWriter) border(left, middle, right string) {
 		if i > 0 {
 			rw.out = append(rw.out, middle...)
 		}
-		for range wd + boxPaddingWidth {
-			rw.out = append(rw.out, boxHorizontal...)
-		}
+		rw.out = append(rw.out, text.RepeatAndTrim(box.MiddleHorizontal, wd+boxPaddingWidth)...)
 	}
 	rw.out = append(rw.out, right...)
 	rw.out = append(rw.out, '\n')
@@ -780,10 +769,10 @@ func (rw *boxRowWriter) row(first int) {
 	header := first == 0
 	out := rw.out
 	for line := range height {
-		out = append(out, boxVertical...)
+		out = append(out, box.Left...)
 		for i, m := range measures {
 			if i > 0 {
-				out = append(out, boxVertical...)
+				out = append(out, box.MiddleVertical...)
 			}
 			var width int
 			if t.column(i).widthMax > 0 {
@@ -804,7 +793,7 @@ func (rw *boxRowWriter) row(first int) {
 				} else {
 					width = t.lineWidth(string(s), m.escapes)
 				}
-				out = append(out, boxPadding...)
+				out = append(out, box.PaddingLeft...)
 				out = append(out, s...)
 			} else {
 				if rw.lines[i] == "" { // a cell with fewer lines than the row
@@ -832,13 +821,13 @@ func (rw *boxRowWriter) row(first int) {
 				default:
 					width = t.lineWidth(trimmed, m.escapes)
 				}
-				out = append(out, boxPadding...)
+				out = append(out, box.PaddingLeft...)
 				out = append(out, trimmed...)
 			}
 			out = appendSpaces(out, rw.widths[i]-width)
-			out = append(out, boxPadding...)
+			out = append(out, box.PaddingRight...)
 		}
-		out = append(out, boxVertical...)
+		out = append(out, box.Right...)
 		out = append(out, '\n')
 	}
 	rw.out = out

@@ -125,7 +125,7 @@ func TestBoxTableMatchesGoPretty(t *testing.T) {
 		t.Run(fmt.Sprintf("east-asian-%v", eastAsian), func(t *testing.T) {
 			setEastAsianWidth(t, eastAsian)
 			rng := rand.New(rand.NewPCG(1, uint64(len(cellPieces))))
-			for i := range 3000 {
+			for i := range 1500 {
 				rows, columns := randomTable(rng, cellPieces)
 				want := goPrettyTable(rows, columns)
 				if got := boxTableString(rows, columns); got != want {
@@ -438,5 +438,26 @@ func TestTextLocation(t *testing.T) {
 		if got, want := tw.location(f), location(f); got != want {
 			t.Errorf("entity %+v: location %q, want %q", e, got, want)
 		}
+	}
+}
+
+// TestBoxTableEscapedMemoIsBounded fills a table with more distinct
+// coloured cells than boxTable remembers: its memos stop growing at
+// maxEscapedMemo and the table is still go-pretty's.
+func TestBoxTableEscapedMemoIsBounded(t *testing.T) {
+	rows := [][]string{{"RESULT", "ENTITY"}}
+	for i := range 3 * maxEscapedMemo {
+		rows = append(rows, []string{fmt.Sprintf("\x1b[%dmFAIL\x1b[0m", i), fmt.Sprintf("\x1b[1mentity %d\x1b[0m", i)})
+	}
+	tbl := newBoxTable(rows[0], len(rows)-1)
+	for _, r := range rows[1:] {
+		tbl.appendRow(r...)
+	}
+	got := renderBoxTable(tbl)
+	if len(tbl.escaped) > maxEscapedMemo || len(tbl.escapedWidths) > maxEscapedMemo {
+		t.Errorf("memos hold %d measures and %d widths, want at most %d each", len(tbl.escaped), len(tbl.escapedWidths), maxEscapedMemo)
+	}
+	if want := goPrettyTable(rows, nil); got != want {
+		t.Errorf("table differs from go-pretty's:\n%s", lineDiff(want, got))
 	}
 }
