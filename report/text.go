@@ -1039,7 +1039,7 @@ func appendWrappedSoft(dst []byte, paragraph string, width int, ascii bool) []by
 				dst = append(dst, word...)
 				lineLen = wordLen
 			} else {
-				dst, lineLen = appendBrokenWord(dst, word, lineLen, width)
+				dst, lineLen = appendBrokenWord(dst, word, lineLen, width, ascii)
 			}
 		}
 	}
@@ -1063,7 +1063,7 @@ func appendWrappedHard(dst []byte, paragraph string, width int, ascii bool) []by
 			dst = append(dst, word...)
 			lineLen += wordLen
 		} else {
-			dst, lineLen = appendBrokenWord(dst, word, lineLen, width)
+			dst, lineLen = appendBrokenWord(dst, word, lineLen, width, ascii)
 		}
 		full = lineLen == width
 	}
@@ -1073,7 +1073,19 @@ func appendWrappedHard(dst []byte, paragraph string, width int, ascii bool) []by
 // appendBrokenWord appends word to a line lineLen columns long, starting a
 // new line before each character that finds the line full, as go-pretty's
 // appendWord does. Like it, it writes invalid UTF-8 as U+FFFD.
-func appendBrokenWord(dst []byte, word string, lineLen, width int) ([]byte, int) {
+//
+// A word of printable ASCII (ascii) is copied a line's worth at a time.
+func appendBrokenWord(dst []byte, word string, lineLen, width int, ascii bool) ([]byte, int) {
+	for ascii && word != "" {
+		if lineLen >= width {
+			dst = append(dst, '\n')
+			lineLen = 0
+		}
+		n := min(width-lineLen, len(word))
+		dst = append(dst, word[:n]...)
+		lineLen += n
+		word = word[n:]
+	}
 	for _, r := range word {
 		if lineLen >= width {
 			dst = append(dst, '\n')
