@@ -58,3 +58,42 @@ EOT
 		t.Errorf("name %q, policy %q", got["name"], got["policy"])
 	}
 }
+
+// TestObjectLiterals checks that object literals, which vigil builds
+// itself when their keys and values are plain, give what HCL gives: the
+// same object through merge(), which HCL evaluates.
+func TestObjectLiterals(t *testing.T) {
+	obj := `{
+    Name         = "n"
+    "quoted key" = var.v
+    "${var.k}-x" = 3
+    dup          = 1
+    dup          = aws_sns_topic.t.arn
+    nested       = { list = [var.v, true] }
+  }`
+	dir := writeTree(t, map[string]string{"main.tf": `variable "v" {
+  default = "value"
+}
+variable "k" {
+  default = "key"
+}
+resource "aws_sns_topic" "t" {
+  name = "t"
+}
+resource "aws_s3_bucket" "plain" {
+  tags = ` + obj + `
+}
+resource "aws_s3_bucket" "hcl" {
+  tags = merge(` + obj + `)
+}
+`})
+	inv := load(t, dir, Options{})
+	plain := find(t, inv, "aws_s3_bucket", "aws_s3_bucket.plain").Attrs["tags"]
+	viaHCL := find(t, inv, "aws_s3_bucket", "aws_s3_bucket.hcl").Attrs["tags"]
+	if diff := cmp.Diff(viaHCL, plain); diff != "" {
+		t.Errorf("(-HCL +plain):\n%s", diff)
+	}
+	if m, _ := plain.(map[string]any); m["key-x"] != 3.0 || m["quoted key"] != "value" {
+		t.Errorf("tags %v", plain)
+	}
+}

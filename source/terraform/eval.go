@@ -276,7 +276,7 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 		if v, ok := ev.simpleTemplate(e, fr, iters); ok {
 			return v
 		}
-	case *hclsyntax.IndexExpr, *hclsyntax.RelativeTraversalExpr, *hclsyntax.TupleConsExpr:
+	case *hclsyntax.IndexExpr, *hclsyntax.RelativeTraversalExpr, *hclsyntax.TupleConsExpr, *hclsyntax.ObjectConsExpr:
 		if v, ok := ev.plainValue(expr, fr, iters); ok {
 			return v
 		}

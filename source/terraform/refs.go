@@ -91,8 +91,8 @@ func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters
 
 // plainValue evaluates, without an evaluation context, an expression made
 // only of literals, plain references and simple templates, combined by index steps
-// (var.emails[count.index]), attribute steps (aws_x.y[each.key].name) and
-// tuples ([aws_x.y.arn]), as HCL would. ok is false for anything else, and
+// (var.emails[count.index]), attribute steps (aws_x.y[each.key].name),
+// tuples ([aws_x.y.arn]) and objects ({ Name = var.name }), as HCL would. ok is false for anything else, and
 // whenever a step gives a diagnostic: the general path then evaluates the
 // expression and reports it.
 func (ev *evaluation) plainValue(expr hcl.Expression, fr *frame, iters map[string]cty.Value) (cty.Value, bool) {
@@ -124,6 +124,34 @@ func (ev *evaluation) plainValue(expr hcl.Expression, fr *frame, iters map[strin
 		}
 		v, diags := e.Traversal.TraverseRel(src)
 		return v, len(diags) == 0
+	case *hclsyntax.ObjectConsExpr:
+		// As HCL builds it, for keys that are names or plain strings.
+		vals := make(map[string]cty.Value, len(e.Items))
+		for _, item := range e.Items {
+			ke, ok := item.KeyExpr.(*hclsyntax.ObjectConsKeyExpr)
+			if !ok {
+				return cty.NilVal, false
+			}
+			var key string
+			if trav, isName := ke.Wrapped.(*hclsyntax.ScopeTraversalExpr); isName && !ke.ForceNonLiteral {
+				if len(trav.Traversal) != 1 {
+					return cty.NilVal, false // an ambiguous key: HCL says so
+				}
+				key = trav.Traversal.RootName()
+			} else {
+				k, ok := ev.plainValue(ke.Wrapped, fr, iters)
+				if !ok || k.IsMarked() || !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
+					return cty.NilVal, false
+				}
+				key = k.AsString()
+			}
+			v, ok := ev.plainValue(item.ValueExpr, fr, iters)
+			if !ok {
+				return cty.NilVal, false
+			}
+			vals[key] = v
+		}
+		return cty.ObjectVal(vals), true
 	case *hclsyntax.TupleConsExpr:
 		vals := make([]cty.Value, len(e.Exprs))
 		for i, x := range e.Exprs {
