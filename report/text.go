@@ -150,9 +150,10 @@ func (tw *textWriter) findings(v *view) {
 	}
 	// A scan of a large estate has tens of thousands of rows, so the table
 	// is written line by line by boxTable rather than built whole by
-	// go-pretty; the output is the same.
+	// go-pretty; the output is the same. boxTable buffers its lines
+	// itself, in pieces larger than tw.w's buffer, which an empty
+	// bufio.Writer passes on without copying them.
 	if bw, ok := tw.w.(*bufio.Writer); ok {
-		// write fills its own buffer: go round this one
 		if tw.err = bw.Flush(); tw.err != nil {
 			return
 		}
@@ -695,7 +696,7 @@ func (t *boxTable) write(w io.Writer) error {
 			widths[i] = min(wd, c.widthMax)
 		}
 	}
-	rw := &boxRowWriter{t: t, widths: widths, out: make([]byte, 0, textBufferSize),
+	rw := &boxRowWriter{t: t, widths: widths, out: make([]byte, 0, 2*textBufferSize),
 		spans: make([][2]int, t.numColumns), lines: make([]string, t.numColumns)}
 	for _, wd := range widths {
 		rw.blanks = append(rw.blanks, box.PaddingLeft+strings.Repeat(" ", wd)+box.PaddingRight)
@@ -705,7 +706,7 @@ func (t *boxTable) write(w io.Writer) error {
 	rw.border(box.LeftSeparator, box.MiddleSeparator, box.RightSeparator)
 	for i := t.numColumns; i < len(t.cells); i += t.numColumns {
 		rw.row(i)
-		if len(rw.out) >= textBufferSize/2 {
+		if len(rw.out) > textBufferSize {
 			if _, err := w.Write(rw.out); err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -459,5 +460,36 @@ func TestBoxTableEscapedMemoIsBounded(t *testing.T) {
 	}
 	if want := goPrettyTable(rows, nil); got != want {
 		t.Errorf("table differs from go-pretty's:\n%s", lineDiff(want, got))
+	}
+}
+
+// failingWriter accepts limit bytes, then fails.
+type failingWriter struct{ limit int }
+
+var errWriteFailed = errors.New("disk full")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.limit {
+		n := w.limit
+		w.limit = 0
+		return n, errWriteFailed
+	}
+	w.limit -= len(p)
+	return len(p), nil
+}
+
+// TestTextReportsWriteErrors: a writer that fails before, inside and
+// after the findings table makes Write fail with its error.
+func TestTextReportsWriteErrors(t *testing.T) {
+	run := largeRun(2000)
+	var full countingWriter
+	if err := (textFormat{}).Write(&full, run, Options{Width: 120}); err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{0, 100, textBufferSize + 1, int(full) / 2, int(full) - 1} {
+		err := (textFormat{}).Write(&failingWriter{limit: limit}, run, Options{Width: 120})
+		if !errors.Is(err, errWriteFailed) {
+			t.Errorf("writer failing after %d of %d bytes: error %v", limit, full, err)
+		}
 	}
 }
