@@ -125,8 +125,12 @@ func TestBoxTableMatchesGoPretty(t *testing.T) {
 	for _, eastAsian := range []bool{false, true} {
 		t.Run(fmt.Sprintf("east-asian-%v", eastAsian), func(t *testing.T) {
 			setEastAsianWidth(t, eastAsian)
+			tables := 1500
+			if testing.Short() {
+				tables = 150
+			}
 			rng := rand.New(rand.NewPCG(1, uint64(len(cellPieces))))
-			for i := range 1500 {
+			for i := range tables {
 				rows, columns := randomTable(rng, cellPieces)
 				want := goPrettyTable(rows, columns)
 				if got := boxTableString(rows, columns); got != want {
