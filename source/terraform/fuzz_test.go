@@ -63,6 +63,7 @@ func FuzzLoadJSON(f *testing.F) {
 	f.Add([]byte(`{"resource":{"aws_cloudtrail":{"t":{"name":"x","event_selector":{"read_write_type":"All"}}}}}`))
 	f.Add([]byte(`{"module":{"m":{"source":"./mod","x":"${module.m.y}"}},"locals":{"a":"${local.a}"}}`))
 	fuzzSeeds(f, "testdata/*/*/*.tf.json")
+	f.Add([]byte(`{"locals":{"l":"${[for i in range(3) : i]}","m":{"${local.k}":["${[for x in local.l : x if x > 0]}"]},"k":"key"}}`))
 	f.Add([]byte(`{"resource":{"a":{"b":{"dynamic":{"c":{"for_each":"${range(3)}","iterator":"i","content":{"d":"${i.value}","dynamic":{"e":[{"for_each":"${[i.key]}","content":{}}]}}}}}}}}`))
 	f.Add([]byte(`{"variable":{"v":{"default":[1,2]}},"resource":{"aws_s3_bucket":{"b":{"count":"${length(var.v)}","tags":{"i":"${count.index}"}}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzLoad(t, "main.tf.json", data) })
