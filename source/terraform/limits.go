@@ -139,18 +139,21 @@ func (ev *evaluation) forElements() function.Function {
 }
 
 // setProduct is setproduct, whose result has the product of its
-// arguments' lengths as elements, charged first.
+// arguments' lengths as elements, charged first. Its parameters are those
+// of go-cty's, which does the work.
 func (ev *evaluation) setProduct() function.Function {
 	return function.New(&function.Spec{
-		VarParam: &function.Parameter{Name: "sets", Type: cty.DynamicPseudoType},
+		VarParam: &function.Parameter{Name: "sets", Type: cty.DynamicPseudoType, AllowMarked: true, AllowUnknown: true},
 		Type: func(args []cty.Value) (cty.Type, error) {
 			return stdlib.SetProductFunc.ReturnTypeForValues(args)
 		},
+		RefineResult: func(b *cty.RefinementBuilder) *cty.RefinementBuilder { return b.NotNull() },
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			n := 1
 			for _, a := range args {
+				a, _ = a.Unmark()
 				if !a.IsKnown() || a.IsNull() || !a.CanIterateElements() {
-					break // setproduct reports it
+					continue // setproduct makes an unknown, or reports it
 				}
 				l := a.LengthInt()
 				if l != 0 && n > (MaxForElements+1)/l {
