@@ -361,14 +361,21 @@ func catalogTypes(b *testing.B) []string {
 }
 
 // BenchmarkScan is the whole scan: load, evaluate, normalise and run the
-// embedded catalog. As vigil scan does, the loader builds only the entity
-// types the rules read.
-func BenchmarkScan(b *testing.B) {
+// embedded catalog, as vigil scan does with its default text report: the
+// loader builds only the entity types the rules read, and findings carry
+// their one-line message but no trace (see engine.Options.NoTraces).
+func BenchmarkScan(b *testing.B) { benchScan(b, true) }
+
+// BenchmarkScanWithTraces is BenchmarkScan for the reports that print
+// each finding's trace (JSON, SARIF, HTML).
+func BenchmarkScanWithTraces(b *testing.B) { benchScan(b, false) }
+
+func benchScan(b *testing.B, noTraces bool) {
 	rs, err := rules.Catalog()
 	if err != nil {
 		b.Fatal(err)
 	}
-	plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache()})
+	plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache(), NoTraces: noTraces})
 	if err != nil {
 		b.Fatal(err)
 	}

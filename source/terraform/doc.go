@@ -72,9 +72,10 @@
 //
 // Files are parsed, and root modules evaluated, on all cores. Limits on
 // hostile input are the constants MaxFileBytes, MaxInstances,
-// MaxModuleDepth, MaxEvaluations and MaxForElements (the elements for
+// MaxModuleDepth, MaxEvaluations, MaxForElements (the elements for
 // expressions and setproduct may go through: range() alone is capped at
-// 1,024 numbers by go-cty, as in Terraform, but for expressions nest). A
+// 1,024 numbers by go-cty, as in Terraform, but for expressions nest) and
+// MaxPadding (the padding format, formatlist and indent may add). A
 // value past a limit is an Unknown that says so, with an error naming
 // file:line:col. For expressions in templatefile() templates and in JSON
 // strings are bounded too; in a string nested in a JSON array or object,

@@ -304,3 +304,78 @@ func hasForExpr(node hclsyntax.Node) bool {
 	})
 	return found
 }
+
+// boundPadding returns f, checking first with padding that its arguments
+// ask for no more than MaxPadding characters of padding.
+func boundPadding(f function.Function, padding func(args []cty.Value) (int, bool)) function.Function {
+	return function.New(&function.Spec{
+		Params:   f.Params(),
+		VarParam: f.VarParam(),
+		Type:     func(args []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(args) },
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if n, ok := padding(args); ok && n > MaxPadding {
+				return cty.NilVal, fmt.Errorf("it asks for %d characters of padding; vigil allows at most %d", n, MaxPadding)
+			}
+			return f.Call(args)
+		},
+	})
+}
+
+// formatPadding returns the widest width or precision of the verbs of
+// format's (and formatlist's) format string, if it is known.
+func formatPadding(args []cty.Value) (int, bool) {
+	if len(args) == 0 {
+		return 0, false
+	}
+	v, _ := args[0].Unmark()
+	if !v.IsKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
+		return 0, false
+	}
+	s := v.AsString()
+	widest := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		i++
+		if i < len(s) && s[i] == '%' {
+			continue
+		}
+		// An argument index, "%[2]d", then flags.
+		if i < len(s) && s[i] == '[' {
+			for i < len(s) && s[i] != ']' {
+				i++
+			}
+			i++
+		}
+		for i < len(s) && strings.IndexByte("+-# 0", s[i]) >= 0 {
+			i++
+		}
+		// Width, then precision.
+		for range 2 {
+			n := 0
+			for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+				n = min(10*n+int(s[i]-'0'), 1<<30)
+			}
+			widest = max(widest, n)
+			if i >= len(s) || s[i] != '.' {
+				break
+			}
+			i++
+		}
+	}
+	return widest, true
+}
+
+// indentPadding returns the spaces indent would add, if known.
+func indentPadding(args []cty.Value) (int, bool) {
+	if len(args) == 0 {
+		return 0, false
+	}
+	v, _ := args[0].Unmark()
+	if !v.IsKnown() || v.IsNull() || !v.Type().Equals(cty.Number) {
+		return 0, false
+	}
+	f, _ := v.AsBigFloat().Float64()
+	return int(min(f, 1<<30)), true
+}

@@ -31,6 +31,10 @@ const (
 	// through; a for expression nested in another counts each time it
 	// runs. range() makes at most 1,024 numbers, as in Terraform.
 	MaxForElements = 1_000_000
+	// MaxPadding is the widest width or precision a format or formatlist
+	// verb may ask for, and the most spaces indent may add: "%200000000s"
+	// would build a 200 MB string in one call.
+	MaxPadding = 10_000
 )
 
 // Options are the inputs that come from the command line rather than the

@@ -276,6 +276,24 @@ resource "aws_cloudtrail" "t" {
 			entities: []string{"aws_s3_bucket.b"},
 		},
 		{
+			name: "format and indent padding beyond the limit",
+			files: map[string]string{"main.tf": `resource "aws_s3_bucket" "b" {
+  bucket = format("%200000000s", "x")
+  tags = {
+    a = indent(100000000, "a\nb")
+    b = formatlist("%-5.99999f", [1])
+    c = format("%[1]s %%200000000d %9999s", "ok", "x")
+  }
+}
+`},
+			want: []string{
+				`error main.tf:2,12-19: Error in function call: Call to function "format" failed: it asks for 200000000 characters of padding; vigil allows at most 10000.`,
+				`error main.tf:4,9-16: Error in function call: Call to function "indent" failed: it asks for 100000000 characters of padding; vigil allows at most 10000.`,
+				`error main.tf:5,9-20: Error in function call: Call to function "formatlist" failed: it asks for 99999 characters of padding; vigil allows at most 10000.`,
+			},
+			entities: []string{"aws_s3_bucket.b"},
+		},
+		{
 			name: "nested for expressions beyond the limit",
 			files: map[string]string{"main.tf": `locals {
   cube = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]
@@ -305,13 +323,13 @@ resource "aws_s3_bucket" "b" {
 			// A million one-character strings, cheaper to make than to
 			// go through nested fors.
 			files: map[string]string{"main.tf.json": `{"resource": {"aws_s3_bucket": {"b": {
-  "tags": {"n": "${length([for c in split(\"\", format(\"%1000001s\", \"\")) : c])}"}
+  "tags": {"n": "${length([for c in split(\"\", join(\"\", [for i in range(1000) : format(\"%1001s\", \"\")])) : c])}"}
 }}}}
 `},
 			// A string nested in a JSON object has no position of its own:
 			// it is placed at the start of the object.
 			want: []string{
-				`error main.tf.json:2,31-65: Too many elements: The for expressions and setproduct calls of this root module would go through more than 1000000 elements; vigil stops there and treats the value as unknown.`,
+				`error main.tf.json:2,31-97: Too many elements: The for expressions and setproduct calls of this root module would go through more than 1000000 elements; vigil stops there and treats the value as unknown.`,
 			},
 			entities: []string{"aws_s3_bucket.b"},
 		},
