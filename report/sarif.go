@@ -242,15 +242,16 @@ func (sarifFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	// The results are written one at a time (see writeAround), at
 	// runs[0].results: three levels deep.
 	var buf bytes.Buffer
+	var indented []byte
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("        ", "  ")
 	doc := sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{sr}}
 	return writeAround(w, doc, `"results": []`, 3, len(results), func(bw *bufio.Writer, i int) error {
 		buf.Reset()
 		if err := enc.Encode(sarifResultOf(results[i], index[results[i].Rule.ID])); err != nil {
 			return err
 		}
-		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		indented = appendIndented(indented[:0], bytes.TrimSuffix(buf.Bytes(), []byte("\n")), "        ", "  ")
+		_, err := bw.Write(indented)
 		return err
 	})
 }
