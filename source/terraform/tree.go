@@ -96,6 +96,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		}
 		ev := newEvaluation(t, m, vars, dirVars, types)
 		instances := ev.run()
+		sortByPosition(ev.diags)
 		results[i].diags = append(results[i].diags, ev.diags...)
 		results[i].entities = entities(instances, m.rel, types)
 		if !called[m] {
@@ -122,6 +123,24 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		})
 	}
 	return inv, t.diags
+}
+
+// sortByPosition orders the diagnostics of an evaluation by where they
+// point, so that a scan reports them in the same order every time: the
+// attributes of a block are evaluated in no fixed order.
+func sortByPosition(diags hcl.Diagnostics) {
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		switch {
+		case a == nil || b == nil:
+			return a != nil && b == nil
+		case a.Filename != b.Filename:
+			return a.Filename < b.Filename
+		case a.Start.Line != b.Start.Line:
+			return a.Start.Line < b.Start.Line
+		}
+		return a.Start.Column < b.Start.Column
+	})
 }
 
 // diagnosedFiles returns the names of the files diags point into.
