@@ -143,6 +143,7 @@ func (tw *textWriter) findings(v *view) {
 		}
 		return
 	}
+	tw.printf("%s\n\n", tableIntro(v.counts(), tw.opts.ShowPass))
 	if tw.err != nil {
 		return
 	}
@@ -157,6 +158,26 @@ func (tw *textWriter) findings(v *view) {
 		}
 	}
 	tw.err = t.write(tw.w)
+}
+
+// tableIntro is the line above the findings table: how many findings of
+// each result there are, so that a reader paging through thousands of rows
+// knows at once what the scan found and that the summary is at the end.
+func tableIntro(c Counts, showPass bool) string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		name engine.Result
+	}{{c.Fail, engine.Fail}, {c.Error, engine.Error}, {c.Unknown, engine.Unknown}, {c.Excluded, engine.Excluded}, {c.Pass, engine.Pass}} {
+		if p.n > 0 {
+			parts = append(parts, strconv.Itoa(p.n)+" "+string(p.name))
+		}
+	}
+	s := fmt.Sprintf("%d %s: %s.", c.Total(), plural(c.Total(), "finding", "findings"), strings.Join(parts, ", "))
+	if c.Pass > 0 && !showPass {
+		s += " The table leaves out PASS (--show-pass lists them)."
+	}
+	return s + " The summary is at the end."
 }
 
 // findingsTable returns the table of findings the text report shows, or
