@@ -91,6 +91,18 @@ func leaf(fast condFn, explain func(cur any, f frame) (r tri, x, y any), render 
 	}
 }
 
+// isText renders the text of a match of x ("x is 'abc'"), followed by
+// what was expected when it did not match.
+func (c *compiler) isText(x Expr, expected string) textFn {
+	return func(dst []byte, ev *event, _ time.Time) []byte {
+		dst = appendIs(dst, c.short(x), x, ev.x, ev.cur)
+		if ev.out == tFalse {
+			dst = append(dst, expected...)
+		}
+		return dst
+	}
+}
+
 // outcomeText renders the text of an "and", "or" or "not" event: the
 // expression and its outcome.
 func (c *compiler) outcomeText(n Expr) textFn {
@@ -1062,13 +1074,7 @@ func (c *compiler) in(n *In) condFn {
 			v := x(cur, f)
 			return inValues(v, vals), v, nil
 		},
-		func(dst []byte, ev *event, _ time.Time) []byte {
-			dst = appendIs(dst, c.short(n.X), n.X, ev.x, ev.cur)
-			if ev.out == tFalse {
-				dst = append(dst, expected...)
-			}
-			return dst
-		})
+		c.isText(n.X, expected))
 }
 
 func inValues(v any, vals []any) tri {
@@ -1130,13 +1136,7 @@ func (c *compiler) like(n *Like) condFn {
 			}
 			return r, v, nil
 		},
-		func(dst []byte, ev *event, _ time.Time) []byte {
-			dst = appendIs(dst, c.short(n.X), n.X, ev.x, ev.cur)
-			if ev.out == tFalse {
-				dst = append(dst, expected...)
-			}
-			return dst
-		})
+		c.isText(n.X, expected))
 }
 
 // regex compiles "x regexMatch /re/flags" (RE2, found anywhere).
@@ -1162,11 +1162,5 @@ func (c *compiler) regex(n *Regex) condFn {
 			v := x(cur, f)
 			return textMatch(v, re), v, nil
 		},
-		func(dst []byte, ev *event, _ time.Time) []byte {
-			dst = appendIs(dst, c.short(n.X), n.X, ev.x, ev.cur)
-			if ev.out == tFalse {
-				dst = append(dst, expected...)
-			}
-			return dst
-		})
+		c.isText(n.X, expected))
 }
