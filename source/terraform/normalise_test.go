@@ -1,0 +1,344 @@
+package terraform
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"vigil/entity"
+)
+
+var updateNormalise = flag.Bool("update-normalise", false, "rewrite testdata/normalise.golden from the current normalisation")
+
+// normaliseEdges are configurations that take the CloudTrail normalisation
+// down its less travelled paths, beside the fixtures in testdata.
+var normaliseEdges = map[string]string{
+	// Two trails on one log group; two filters on one metric, so that an
+	// alarm is reached from several filters and trails; alarms on metric
+	// queries, on unknown metrics, and with every kind of action.
+	"shared": `
+variable "unset" {}
+variable "unset_list" {
+  type = list(string)
+}
+resource "aws_cloudwatch_log_group" "trail" {
+  name = "shared"
+}
+resource "aws_cloudwatch_log_group" "other" {
+  name = "other"
+}
+resource "aws_cloudtrail" "a" {
+  name                       = "a"
+  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.trail.arn}:*"
+  tags                       = { B = "2", A = "1" }
+}
+resource "aws_cloudtrail" "b" {
+  name                       = "b"
+  cloud_watch_logs_group_arn = "arn:aws:logs:eu-west-1:111122223333:log-group:shared:*"
+  enable_logging             = false
+  tags                       = var.unset
+  advanced_event_selector {
+    name = "management"
+    field_selector {
+      field  = "eventCategory"
+      equals = ["Management"]
+    }
+  }
+  advanced_event_selector {
+    name = "data"
+    field_selector {
+      field  = "eventCategory"
+      equals = ["Data"]
+    }
+    field_selector {
+      field       = "resources.type"
+      starts_with = ["AWS::S3::Object"]
+    }
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "one" {
+  name           = "one"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = "{ $.eventName = CreateTrail }"
+  metric_transformation {
+    name      = "changes"
+    namespace = "ns"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "two" {
+  name           = "two"
+  log_group_name = "shared"
+  pattern        = "{ $.eventName = DeleteTrail }"
+  metric_transformation {
+    name      = "changes"
+    namespace = "ns"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "elsewhere" {
+  name           = "elsewhere"
+  log_group_name = aws_cloudwatch_log_group.other.name
+  pattern        = "{ $.eventName = StopLogging }"
+  metric_transformation {
+    name      = "changes"
+    namespace = "ns"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "no_metric" {
+  name           = "no_metric"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = "{ $.eventName = StartLogging }"
+}
+resource "aws_cloudwatch_log_metric_filter" "unknown_metric" {
+  name           = "unknown_metric"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = "{ $.eventName = PutRolePolicy }"
+  metric_transformation {
+    name      = var.unset
+    namespace = "ns"
+    value     = "1"
+  }
+}
+resource "aws_sns_topic" "by_ref" {
+  name = "by-ref"
+}
+resource "aws_sns_topic" "by_arn" {
+  name = "by-arn"
+}
+resource "aws_sns_topic" "silent" {
+  name = "silent"
+}
+resource "aws_sns_topic_subscription" "queue" {
+  topic_arn = aws_sns_topic.by_ref.arn
+  protocol  = "sqs"
+  endpoint  = "arn:aws:sqs:eu-west-1:111122223333:q"
+}
+resource "aws_sns_topic_subscription" "mail" {
+  topic_arn = "arn:aws:sns:eu-west-1:111122223333:by-arn"
+  protocol  = "email"
+  endpoint  = "ops@example.com"
+}
+resource "aws_sns_topic_subscription" "hook" {
+  topic_arn              = "arn:aws:sns:eu-west-1:111122223333:by-arn"
+  protocol               = "https"
+  endpoint               = "https://hooks.example.com"
+  endpoint_auto_confirms = "true"
+}
+resource "aws_sns_topic_subscription" "who_knows" {
+  topic_arn = aws_sns_topic.silent.arn
+  protocol  = var.unset
+  endpoint  = "x"
+}
+resource "aws_cloudwatch_metric_alarm" "direct" {
+  alarm_name    = "direct"
+  metric_name   = aws_cloudwatch_log_metric_filter.one.metric_transformation[0].name
+  namespace     = "ns"
+  alarm_actions = [aws_sns_topic.by_ref.arn, "arn:aws:sns:eu-west-1:111122223333:by-arn", "arn:aws:sns:eu-west-1:111122223333:undeclared", "arn:aws:automate:eu-west-1:ec2:stop"]
+}
+resource "aws_cloudwatch_metric_alarm" "query" {
+  alarm_name     = "query"
+  actions_enabled = "false"
+  alarm_actions  = [aws_sns_topic.silent.arn]
+  metric_query {
+    id = "m1"
+    metric {
+      metric_name = "changes"
+      namespace   = "ns"
+      period      = 300
+      stat        = "Sum"
+    }
+  }
+  metric_query {
+    id          = "e1"
+    expression  = "m1 * 2"
+    return_data = true
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "maybe" {
+  alarm_name      = "maybe"
+  metric_name     = var.unset
+  namespace       = "ns"
+  actions_enabled = var.unset
+  alarm_actions   = var.unset_list
+}
+resource "aws_cloudwatch_metric_alarm" "unknown_action" {
+  alarm_name    = "unknown_action"
+  metric_name   = "changes"
+  namespace     = "ns"
+  alarm_actions = [var.unset]
+}
+resource "aws_cloudwatch_metric_alarm" "other_namespace" {
+  alarm_name  = "other_namespace"
+  metric_name = "changes"
+  namespace   = "elsewhere"
+}
+`,
+	// Log groups the configuration does not declare, or cannot name.
+	"external": `
+variable "unset" {}
+data "aws_cloudwatch_log_group" "existing" {
+  name = "existing"
+}
+resource "aws_cloudtrail" "data" {
+  name                       = "data"
+  cloud_watch_logs_group_arn = "${data.aws_cloudwatch_log_group.existing.arn}:*"
+}
+resource "aws_cloudtrail" "literal" {
+  name                       = "literal"
+  cloud_watch_logs_group_arn = "arn:aws:logs:eu-west-1:111122223333:log-group:nowhere:*"
+}
+resource "aws_cloudtrail" "unknown" {
+  name                       = "unknown"
+  cloud_watch_logs_group_arn = var.unset
+  event_selector {
+    read_write_type           = var.unset
+    include_management_events = true
+    data_resource {
+      type   = "AWS::S3::Object"
+      values = ["arn:aws:s3"]
+    }
+  }
+}
+resource "aws_cloudwatch_log_group" "declared" {
+  name = "declared"
+}
+resource "aws_cloudtrail" "uncertain" {
+  name                       = "uncertain"
+  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.declared.arn}:*"
+}
+resource "aws_cloudwatch_log_metric_filter" "uncertain" {
+  name           = "uncertain"
+  log_group_name = var.unset
+  pattern        = "{ $.eventName = CreateTrail }"
+  metric_transformation {
+    name      = "m"
+    namespace = "ns"
+    value     = "1"
+  }
+}
+`,
+}
+
+// normaliseInputs are the trees whose CloudTrail entities
+// testdata/normalise.golden holds, by name.
+func normaliseInputs(t *testing.T) map[string]string {
+	inputs := map[string]string{
+		"cis":      "testdata/cis",
+		"variants": "testdata/variants",
+		"chain":    "testdata/chain",
+		"plan":     "testdata/plans/chain.json",
+		"hcl":      "testdata/dynamic/hcl",
+		"json":     "testdata/dynamic/json",
+	}
+	for name, src := range normaliseEdges {
+		inputs[name] = writeTree(t, map[string]string{"main.tf": src})
+	}
+	corpus := t.TempDir()
+	writeCorpus(t, corpus, 200)
+	inputs["corpus"] = corpus
+	return inputs
+}
+
+// TestNormaliseGolden pins every CloudTrail entity of the fixtures, of the
+// edge cases above and of a generated corpus, value for value and type for
+// type, whether the normalisation reads instances converted whole (every
+// type wanted) or converted as it reads them (only CloudTrail wanted).
+func TestNormaliseGolden(t *testing.T) {
+	inputs := normaliseInputs(t)
+	names := make([]string, 0, len(inputs))
+	for name := range inputs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var got strings.Builder
+	for _, name := range names {
+		whole := normalisedDump(t, inputs[name], nil)
+		lazy := normalisedDump(t, inputs[name], []string{"CloudTrail"})
+		if whole != lazy {
+			t.Errorf("%s: CloudTrail entities differ with every type wanted and with only CloudTrail:\n%s\n----\n%s", name, whole, lazy)
+		}
+		fmt.Fprintf(&got, "== %s\n%s", name, whole)
+	}
+	const golden = "testdata/normalise.golden"
+	if *updateNormalise {
+		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != string(want) {
+		gotLines, wantLines := strings.Split(got.String(), "\n"), strings.Split(string(want), "\n")
+		for i := range min(len(gotLines), len(wantLines)) {
+			if gotLines[i] != wantLines[i] {
+				t.Fatalf("%s: line %d is\n%s\nwant\n%s", golden, i+1, gotLines[i], wantLines[i])
+			}
+		}
+		t.Fatalf("%s: %d lines, want %d", golden, len(gotLines), len(wantLines))
+	}
+}
+
+// normalisedDump loads path wanting types and renders its CloudTrail
+// entities with dumpValue.
+func normalisedDump(t *testing.T, path string, types []string) string {
+	inv := load(t, path, Options{Types: types})
+	var b strings.Builder
+	for _, e := range inv.Entities {
+		if e.Type != "CloudTrail" {
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s %q %s:%d:%d-%d:%d sup=%d\n", e.Scope, e.ID, e.Name,
+			filepath.Base(e.Origin.File), e.Origin.Start.Line, e.Origin.Start.Col, e.Origin.End.Line, e.Origin.End.Col, len(e.Suppressions))
+		dumpValue(&b, "  ", e.Attrs)
+	}
+	return b.String()
+}
+
+// dumpValue writes v one leaf per line with its Go type, so that a nil
+// and an empty list, or a float64 and an int, do not dump alike.
+func dumpValue(b *strings.Builder, indent string, v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		if x == nil {
+			b.WriteString("map(nil)\n")
+			return
+		}
+		b.WriteString("map{\n")
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			b.WriteString(indent + strconv.Quote(k) + ": ")
+			dumpValue(b, indent+"  ", x[k])
+		}
+		b.WriteString(indent[2:] + "}\n")
+	case []any:
+		if x == nil {
+			b.WriteString("list(nil)\n")
+			return
+		}
+		b.WriteString("list[\n")
+		for _, e := range x {
+			b.WriteString(indent)
+			dumpValue(b, indent+"  ", e)
+		}
+		b.WriteString(indent[2:] + "]\n")
+	case *entity.Unknown:
+		fmt.Fprintf(b, "unknown(%s, %q)\n", x.Kind, x.Reason)
+	case nil:
+		b.WriteString("nil\n")
+	default:
+		fmt.Fprintf(b, "%T(%#v)\n", v, v)
+	}
+}
