@@ -207,7 +207,7 @@ variable "emails" {
 }
 `)
 		write(root+"/terraform.tfvars", "prefix = \"acme\"\nemails = [\"secops@acme.example\"]\ntags = { Owner = \"platform\" }\n")
-		files += 2
+		files += 3
 	}
 	return files
 }
@@ -278,7 +278,8 @@ func corpus(b *testing.B, size int) (string, []string) {
 	writeCorpus(b, dir, size)
 	var files []string
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(p, ".tf") {
+		// Every file a scan parses: the modules and the variable files.
+		if err == nil && (strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfvars")) {
 			files = append(files, p)
 		}
 		return nil
