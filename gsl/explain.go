@@ -1,7 +1,6 @@
 package gsl
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -79,7 +78,12 @@ type noted struct {
 	u    *entity.Unknown
 }
 
-func (n noted) String() string { return n.name + ": " + describeUnknown(n.u) }
+// appendTo appends how explanations list n: "name: unknown (reason)".
+func (n noted) appendTo(dst []byte) []byte {
+	dst = append(dst, n.name...)
+	dst = append(dst, ": "...)
+	return appendDescribeUnknown(dst, n.u)
+}
 
 // tracer records events while an expression is evaluated in explain mode.
 type tracer struct {
@@ -100,6 +104,11 @@ type tracer struct {
 	used   int
 	// line is scratch space for rendering one trace line or text.
 	line []byte
+	// Scratch space for summarize: the summary, where its texts lie in
+	// it, and the deciding events being summarized.
+	summary  []byte
+	parts    []textSpan
+	deciding []*event
 }
 
 // Bounds of the blocks of events a tracer allocates: small explanations
@@ -138,9 +147,7 @@ func (t *tracer) release() {
 			b = b[:len(b)-len(t.slab)] // the rest of the last block is unused
 		}
 		for i := range b {
-			// Keep the children's and unknowns' arrays for reuse: they
-			// only ever point at this tracer's events and at strings.
-			b[i] = event{kids: b[i].kids[:0], unknowns: b[i].unknowns[:0]}
+			b[i].reset()
 		}
 	}
 	t.root = event{kids: t.root.kids[:0]}
@@ -149,6 +156,32 @@ func (t *tracer) release() {
 	t.pending = t.pending[:0]
 	clear(t.stack)
 	tracers.Put(t)
+}
+
+// reset clears ev for reuse. It keeps the children's and unknowns' arrays:
+// they only ever point at this tracer's events and at strings. It writes
+// only the pointers that are set: while the collector marks, each pointer
+// written costs a write barrier, and most events set few of them.
+func (ev *event) reset() {
+	if ev.text != "" {
+		ev.text = ""
+	}
+	if ev.render != nil {
+		ev.render = nil
+	}
+	if ev.cur != nil {
+		ev.cur = nil
+	}
+	if ev.x != nil {
+		ev.x = nil
+	}
+	if ev.y != nil {
+		ev.y = nil
+	}
+	ev.kids = ev.kids[:0]
+	ev.unknowns = ev.unknowns[:0]
+	ev.score, ev.idx, ev.counts = 0, 0, elementCounts{}
+	ev.kind, ev.elemOut, ev.out = 0, 0, 0
 }
 
 // open starts an event; its children are the events recorded until close.
@@ -310,29 +343,31 @@ func indent(depth int) string {
 	return strings.Repeat("  ", depth)
 }
 
-// deciding returns the events that decided ev's outcome: the operands of an
-// "and"/"or" with the same outcome, the operand of a "not", else ev itself.
-func deciding(ev *event) []*event {
+// appendDeciding appends the events that decided ev's outcome to dst: the
+// operands of an "and"/"or" with the same outcome, the operand of a "not",
+// else ev itself.
+func appendDeciding(dst []*event, ev *event) []*event {
 	switch ev.kind {
 	case evLogic, evRoot:
-		var out []*event
+		n := len(dst)
 		for _, k := range ev.kids {
 			if k.out == ev.out || ev.kind == evRoot {
-				out = append(out, deciding(k)...)
+				dst = appendDeciding(dst, k)
 			}
 		}
-		if len(out) > 0 {
-			return out
+		if len(dst) > n {
+			return dst
 		}
 	case evNot:
 		if len(ev.kids) == 1 {
-			return deciding(ev.kids[0])
+			return appendDeciding(dst, ev.kids[0])
 		}
 	}
-	return []*event{ev}
+	return append(dst, ev)
 }
 
-// countDeciding is len(deciding(ev)), without building the list.
+// countDeciding is the number of events appendDeciding appends, without
+// appending them.
 func countDeciding(ev *event) int {
 	switch ev.kind {
 	case evLogic, evRoot:
@@ -353,70 +388,172 @@ func countDeciding(ev *event) int {
 	return 1
 }
 
-// unknownsUnder gathers the unknowns noted under ev.
-func unknownsUnder(ev *event, into []string) []string {
+// unknownsUnder gathers the unknowns noted under ev. Each is described in
+// the tracer's scratch buffer and interned (see traceLines): the same
+// unknowns recur in finding after finding, and most are already listed or
+// already interned.
+func (t *tracer) unknownsUnder(ev *event, into []string) []string {
 	if ev.out != tUnknown {
 		return into
 	}
 	for _, n := range ev.unknowns {
-		if u := n.String(); !contains(into, u) {
-			into = append(into, u)
+		t.line = n.appendTo(t.line[:0])
+		if !containsBytes(into, t.line) {
+			into = append(into, traceLines.intern(t.line))
 		}
 	}
 	for _, k := range ev.kids {
-		into = unknownsUnder(k, into)
+		into = t.unknownsUnder(k, into)
 	}
 	return into
 }
 
-func contains(list []string, s string) bool {
+// containsBytes reports whether list holds the string b.
+func containsBytes(list []string, b []byte) bool {
 	for _, x := range list {
-		if x == s {
+		if x == string(b) {
 			return true
 		}
 	}
 	return false
 }
 
-// explainClause evaluates a clause in explain mode under a root event named
-// label, and returns the event.
-func (t *tracer) clause(label string, c condFn, cur any, now time.Time) (*event, tri) {
+// clauseTexts are the texts of a clause's event, indexed by its outcome:
+// "where ...: true". They are built once, when the rule is compiled.
+type clauseTexts [tError + 1]string
+
+func clauseTextsOf(label string) clauseTexts {
+	var texts clauseTexts
+	for r := range texts {
+		texts[r] = label + ": " + tri(r).String()
+	}
+	return texts
+}
+
+// clause evaluates a clause in explain mode under a root event whose text
+// is texts[outcome], and returns the event.
+func (t *tracer) clause(texts *clauseTexts, c condFn, cur any, now time.Time) (*event, tri) {
 	ev := t.open(evRoot)
 	out := c(cur, frame{now: now, tr: t})
-	t.close(ev, out, label+": "+out.String())
+	t.close(ev, out, texts[out])
 	return ev, out
 }
 
 // maxSummaryElements is how many elements of a list a summary names.
 const maxSummaryElements = 3
 
-// summaryText is an event's text in a summary: for a list, followed by why
-// its first deciding elements came out as they did.
-func (t *tracer) summaryText(ev *event) string {
-	if ev.kind != evList {
-		return t.text(ev)
+// summarize sets ex.Summary and ex.Unknowns from the events that decided
+// decisive, the event of the deciding clause. The summary is the distinct
+// texts of the deciding events (see appendSummaryText), joined by "; ".
+// It is built in the tracer's scratch buffer and copied once: a scan
+// summarizes thousands of findings.
+func (t *tracer) summarize(ex *Explanation, decisive *event) {
+	t.deciding = appendDeciding(t.deciding[:0], decisive)
+	n := len(t.deciding)
+	// An ERROR with an error is summarized by the error's message.
+	withText := ex.Outcome != Error || ex.Err == nil
+	buf := t.summary[:0]
+	if withText && ex.Outcome == NotRelevant && strings.HasPrefix(t.text(decisive), "where ") {
+		buf = append(buf, "not relevant: "...)
 	}
-	var parts []string
-	kids := slices.Clone(ev.kids)
-	slices.SortStableFunc(kids, func(a, b *event) int { return cmp.Compare(a.score, b.score) })
-	for _, k := range kids {
+	// parts holds where each text of the summary starts and ends in buf,
+	// to leave out texts already in it.
+	parts := t.parts[:0]
+	for i := range n {
+		ev := t.deciding[i]
+		ex.Unknowns = t.unknownsUnder(ev, ex.Unknowns)
+		if !withText {
+			continue
+		}
+		end := len(buf)
+		if len(parts) > 0 {
+			buf = append(buf, "; "...)
+		}
+		start := len(buf)
+		buf = t.appendSummaryText(buf, ev)
+		if slices.ContainsFunc(parts, func(p textSpan) bool { return string(buf[p.start:p.end]) == string(buf[start:]) }) {
+			buf = buf[:end]
+			continue
+		}
+		parts = append(parts, textSpan{start, len(buf)})
+	}
+	if withText {
+		ex.Summary = string(buf)
+	}
+	t.summary, t.parts = buf, parts
+	t.deciding = t.deciding[:0]
+}
+
+// textSpan is where a text starts and ends in a buffer.
+type textSpan struct{ start, end int }
+
+// appendSummaryText appends an event's text in a summary: for a list,
+// followed by why the first maxSummaryElements of its deciding elements,
+// the closest to deciding the list the other way, came out as they did:
+// "items with [...]: 0 of 2 elements match (items[0] (name 'a'): x is 1,
+// expected 2 | items[1] (name 'b'): x is 3, expected 2)".
+func (t *tracer) appendSummaryText(dst []byte, ev *event) []byte {
+	dst = t.appendText(dst, ev)
+	if ev.kind != evList {
+		return dst
+	}
+	// The deciding elements with the lowest scores, in order of score
+	// then of position (a stable sort), and whether there are more.
+	var shown [maxSummaryElements]*event
+	nShown, more := 0, false
+	for _, k := range ev.kids {
 		if k.kind != evElem || k.out != ev.elemOut || len(k.kids) == 0 {
 			continue
 		}
-		if len(parts) == maxSummaryElements {
-			parts = append(parts, "...")
-			break
+		i := nShown
+		for i > 0 && shown[i-1].score > k.score {
+			i--
 		}
-		var why []string
-		for _, d := range deciding(k.kids[0]) {
-			why = append(why, t.text(d))
+		if i == maxSummaryElements {
+			more = true
+			continue
 		}
-		// An element's text is its name, ": " and its match word.
-		name := strings.TrimSuffix(t.text(k), ": "+matchWord(k.out))
-		parts = append(parts, name+": "+strings.Join(why, "; "))
+		if nShown == maxSummaryElements {
+			more = true
+		} else {
+			nShown++
+		}
+		copy(shown[i+1:nShown], shown[i:nShown-1])
+		shown[i] = k
 	}
-	if len(parts) == 0 {
-		return t.text(ev)
+	if nShown == 0 {
+		return dst
 	}
-	return t.text(ev) + " (" + strings.Join(parts, " | ") + ")"
+	dst = append(dst, " ("...)
+	for i, k := range shown[:nShown] {
+		if i > 0 {
+			dst = append(dst, " | "...)
+		}
+		// An element's text is its name, ": " and its match word; the
+		// summary gives the element's deciding texts instead of the word.
+		dst = trimSuffix(t.appendText(dst, k), ": ", matchWord(k.out))
+		dst = append(dst, ": "...)
+		m := len(t.deciding)
+		t.deciding = appendDeciding(t.deciding, k.kids[0])
+		for j, d := range t.deciding[m:] {
+			if j > 0 {
+				dst = append(dst, "; "...)
+			}
+			dst = t.appendText(dst, d)
+		}
+		t.deciding = t.deciding[:m]
+	}
+	if more {
+		dst = append(dst, " | ..."...)
+	}
+	return append(dst, ')')
+}
+
+// trimSuffix removes sep+word from the end of b, if b ends with them.
+func trimSuffix(b []byte, sep, word string) []byte {
+	n := len(b) - len(sep) - len(word)
+	if n >= 0 && string(b[n:n+len(sep)]) == sep && string(b[n+len(sep):]) == word {
+		return b[:n]
+	}
+	return b
 }

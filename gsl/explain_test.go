@@ -10,7 +10,7 @@ import (
 
 // TestScorerAgreesWithTrace pins what explanations of long lists rely on:
 // an element's scorer gives the same result as its traced evaluation, counts
-// as many deciding sub-expressions as the trace's deciding() finds, and
+// as many deciding sub-expressions as the trace's appendDeciding finds, and
 // notes an evaluation error exactly when the trace records one (also one a
 // deciding element of a nested list hides).
 func TestScorerAgreesWithTrace(t *testing.T) {
@@ -55,7 +55,8 @@ func TestScorerAgreesWithTrace(t *testing.T) {
 						got, k := score(attrs, frame{now: testNow, probe: &pr})
 						saw := pr.sawErr
 						tr := newTracer(src, testNow, true)
-						ev, want := tr.clause("should have", fn, attrs, testNow)
+						texts := clauseTextsOf("should have")
+						ev, want := tr.clause(&texts, fn, attrs, testNow)
 						if got != want {
 							t.Errorf("%s on %s: scorer says %s, trace %s", cond, js, got, want)
 							continue
@@ -63,7 +64,7 @@ func TestScorerAgreesWithTrace(t *testing.T) {
 						if n := countDeciding(ev.kids[0]); n != k {
 							t.Errorf("%s on %s: countDeciding says %d, scorer %d", cond, js, n, k)
 						}
-						if wantK := len(deciding(ev.kids[0])); k != wantK {
+						if wantK := len(appendDeciding(nil, ev.kids[0])); k != wantK {
 							t.Errorf("%s on %s: scorer counts %d deciding, trace %d", cond, js, k, wantK)
 						}
 						if saw != (tr.err != nil) {

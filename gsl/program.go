@@ -3,7 +3,6 @@ package gsl
 import (
 	"errors"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 )
@@ -87,9 +86,9 @@ type Program struct {
 	exclude  condFn
 	paths    []string
 	warnings ErrorList
-	// labels name the clauses in explanations: "where ...", "exclude ...",
-	// "should have ...".
-	whereLabel, excludeLabel, condLabel string
+	// The texts of the clauses' events in explanations, by outcome:
+	// "where ...: true", "exclude ...: false", "should have ...: false".
+	whereTexts, excludeTexts, condTexts clauseTexts
 }
 
 // Result is the outcome of one evaluation, without explanation.
@@ -114,18 +113,19 @@ func Compile(src string, opts ...Option) (*Program, error) {
 	p := &Program{src: src, rule: r}
 	if r.Where != nil {
 		p.where = c.cond(r.Where)
-		p.whereLabel = "where " + shortString(r.Where)
+		p.whereTexts = clauseTextsOf("where " + shortString(r.Where))
 	}
 	if r.Cond != nil {
 		p.cond = c.cond(r.Cond)
-		p.condLabel = "should have " + shortString(r.Cond)
+		label := "should have " + shortString(r.Cond)
 		if r.Negated {
-			p.condLabel = "should not have " + shortString(r.Cond)
+			label = "should not have " + shortString(r.Cond)
 		}
+		p.condTexts = clauseTextsOf(label)
 	}
 	if r.Exclude != nil {
 		p.exclude = c.cond(r.Exclude)
-		p.excludeLabel = "exclude " + shortString(r.Exclude)
+		p.excludeTexts = clauseTextsOf("exclude " + shortString(r.Exclude))
 	}
 	c.conds = nil
 	if len(c.errs) > 0 {
@@ -265,60 +265,50 @@ func (p *Program) explainTwice(root any, now time.Time, withLines bool) *Explana
 // elements meet every error a full trace would; withLines renders the
 // trace.
 func (p *Program) explain(root any, now time.Time, exhaustive, withLines bool) *Explanation {
-	t := newTracer(p.src, now, exhaustive)
-	ex := &Explanation{}
-	var decisive *event
-	ex.Outcome = func() Outcome {
-		if p.where != nil {
-			ev, r := t.clause(p.whereLabel, p.where, root, now)
-			if r != tTrue {
-				decisive = ev
-				if r == tFalse {
-					return NotRelevant
-				}
-				return outcomeOf(r)
-			}
-		}
-		if p.exclude != nil {
-			ev, r := t.clause(p.excludeLabel, p.exclude, root, now)
-			if r != tFalse {
-				decisive = ev
-				if r == tTrue {
-					return NotRelevant
-				}
-				return outcomeOf(r)
-			}
-		}
-		if p.cond == nil {
-			return Pass
-		}
-		ev, r := t.clause(p.condLabel, p.cond, root, now)
-		decisive = ev
-		if p.rule.Negated {
-			r = r.not()
-		}
-		return outcomeOf(r)
-	}()
+	t, decisive, outcome := p.trace(root, now, exhaustive)
+	ex := &Explanation{Outcome: outcome, Err: t.err}
 	if withLines {
 		ex.Lines = t.lines()
 	}
-	ex.Err = t.err
 	if decisive != nil {
-		var texts []string
-		for _, ev := range deciding(decisive) {
-			if s := t.summaryText(ev); !contains(texts, s) {
-				texts = append(texts, s)
-			}
-			ex.Unknowns = unknownsUnder(ev, ex.Unknowns)
-		}
-		ex.Summary = strings.Join(texts, "; ")
-		if strings.HasPrefix(t.text(decisive), "where ") && ex.Outcome == NotRelevant {
-			ex.Summary = "not relevant: " + ex.Summary
-		}
+		t.summarize(ex, decisive)
 	}
 	if ex.Outcome == Error && ex.Err != nil {
 		ex.Summary = ex.Err.Msg
 	}
 	t.release()
 	return ex
+}
+
+// trace evaluates the rule in explain mode. It returns the tracer, which
+// the caller must release, the event of the clause that decided the
+// outcome (nil for a PASS that no clause decided), and the outcome.
+func (p *Program) trace(root any, now time.Time, exhaustive bool) (*tracer, *event, Outcome) {
+	t := newTracer(p.src, now, exhaustive)
+	if p.where != nil {
+		ev, r := t.clause(&p.whereTexts, p.where, root, now)
+		if r != tTrue {
+			if r == tFalse {
+				return t, ev, NotRelevant
+			}
+			return t, ev, outcomeOf(r)
+		}
+	}
+	if p.exclude != nil {
+		ev, r := t.clause(&p.excludeTexts, p.exclude, root, now)
+		if r != tFalse {
+			if r == tTrue {
+				return t, ev, NotRelevant
+			}
+			return t, ev, outcomeOf(r)
+		}
+	}
+	if p.cond == nil {
+		return t, nil, Pass
+	}
+	ev, r := t.clause(&p.condTexts, p.cond, root, now)
+	if p.rule.Negated {
+		r = r.not()
+	}
+	return t, ev, outcomeOf(r)
 }
