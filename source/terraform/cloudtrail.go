@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,7 +12,9 @@ import (
 // tri is a three-valued truth: false, true, or unknown with a reason.
 type tri struct {
 	state int8 // 0 false, 1 true, 2 unknown
-	why   string
+	// u is what an unknown truth renders as; its Reason says why. The
+	// entities that a truth reaches share it.
+	u *entity.Unknown
 }
 
 var (
@@ -19,7 +22,7 @@ var (
 	triTrue  = tri{state: 1}
 )
 
-func triUnknown(why string) tri { return tri{state: 2, why: why} }
+func triUnknown(why string) tri { return tri{state: 2, u: entity.NewUnknown(entity.UnknownSet, why)} }
 
 // or is Kleene's disjunction.
 func (a tri) or(b tri) tri {
@@ -50,7 +53,7 @@ func (a tri) and(b tri) tri {
 // value renders t as an entity value: a bool, or an Unknown that will be set.
 func (a tri) value() any {
 	if a.state == 2 {
-		return entity.NewUnknown(entity.UnknownSet, a.why)
+		return a.u
 	}
 	return a.state == 1
 }
@@ -72,7 +75,14 @@ func boolAttr(v any, def bool) any {
 	return v
 }
 
+// triOf reads a boolean argument as a truth; what names the argument in the
+// reason of an Unknown.
 func triOf(v any, what string) tri {
+	return triOfAttr(v, what, "")
+}
+
+// triOfAttr is triOf for an argument of the resource at addr.
+func triOfAttr(v any, what, addr string) tri {
 	switch x := boolAttr(v, false).(type) {
 	case bool:
 		if x {
@@ -80,7 +90,10 @@ func triOf(v any, what string) tri {
 		}
 		return triFalse
 	case *entity.Unknown:
-		return triUnknown(fmt.Sprintf("%s is unknown: %s", what, x.Reason))
+		if addr != "" {
+			what += " of " + addr
+		}
+		return triUnknown(what + " is unknown: " + x.Reason)
 	}
 	return triFalse
 }
@@ -108,13 +121,26 @@ func orDefault(v, def any) any {
 	return v
 }
 
+// emptyList is the empty list the normalisation gives for an argument the
+// configuration leaves out, shared: nothing appends to an entity's values.
+var emptyList any = []any{}
+
+// orKnownAfterApply returns v, or for nil the Unknown of an attribute of
+// the resource at addr that the provider sets when it creates it.
+func orKnownAfterApply(v any, addr, attr string) any {
+	if v == nil {
+		return entity.NewUnknown(entity.UnknownSet, "known after apply: "+addr+"."+attr)
+	}
+	return v
+}
+
 // cloudTrail builds the normalised CloudTrail attributes (gsl-spec.md §6)
 // of an aws_cloudtrail instance.
 func (g *graph) cloudTrail(in *instance) map[string]any {
 	a := in.attrs
 	out := map[string]any{
-		"id":                         orDefault(a["id"], entity.NewUnknown(entity.UnknownSet, "known after apply: "+in.addr+".id")),
-		"arn":                        orDefault(a["arn"], entity.NewUnknown(entity.UnknownSet, "known after apply: "+in.addr+".arn")),
+		"id":                         orKnownAfterApply(a["id"], in.addr, "id"),
+		"arn":                        orKnownAfterApply(a["arn"], in.addr, "arn"),
 		"name":                       a["name"],
 		"isMultiRegionTrail":         boolAttr(a["is_multi_region_trail"], false),
 		"isOrganizationTrail":        boolAttr(a["is_organization_trail"], false),
@@ -143,6 +169,9 @@ func (g *graph) cloudTrail(in *instance) map[string]any {
 // running account.
 const liveOnly = "only known in a live account (cloudtrail:GetTrailStatus), not from code"
 
+// liveOnlyUnknown is the value of those fields, shared by every trail.
+var liveOnlyUnknown = entity.NewUnknown(entity.UnknownMaybeNull, liveOnly)
+
 // trailStatus is the trail's status as far as code can tell: whether logging
 // is enabled. The delivery times that live rules read (D9.AWS.LOG.03 asks for a
 // CloudWatch Logs delivery within the last day) are facts of a running trail,
@@ -151,8 +180,8 @@ const liveOnly = "only known in a live account (cloudtrail:GetTrailStatus), not 
 func trailStatus(a map[string]any) map[string]any {
 	return map[string]any{
 		"isLogging":                        boolAttr(a["enable_logging"], true),
-		"latestCloudWatchLogsDeliveryTime": entity.NewUnknown(entity.UnknownMaybeNull, liveOnly),
-		"latestDeliveryTime":               entity.NewUnknown(entity.UnknownMaybeNull, liveOnly),
+		"latestCloudWatchLogsDeliveryTime": liveOnlyUnknown,
+		"latestDeliveryTime":               liveOnlyUnknown,
 	}
 }
 
@@ -178,17 +207,13 @@ func eventSelectors(a map[string]any) (classic, advanced any, rw tri) {
 	case ub != nil:
 		classic, rw = ub, triUnknown("the event selectors are unknown: "+ub.Reason)
 	case len(basic) == 0 && len(adv) == 0 && ua == nil:
-		classic = []any{map[string]any{
-			"readWriteType": "All", "includeManagementEvents": true,
-			"excludeManagementEventSources": []any{}, "dataResources": []any{},
-		}}
-		rw = triTrue
+		classic, rw = defaultEventSelectors, triTrue
 	default:
 		sels := make([]any, 0, len(basic))
 		rw = triFalse
 		for _, s := range basic {
 			m := object(s)
-			excl := orDefault(m["exclude_management_event_sources"], []any{})
+			excl := orDefault(m["exclude_management_event_sources"], emptyList)
 			sel := map[string]any{
 				"readWriteType":                 orDefault(m["read_write_type"], "All"),
 				"includeManagementEvents":       boolAttr(m["include_management_events"], true),
@@ -239,12 +264,12 @@ func eventSelectors(a map[string]any) (classic, advanced any, rw tri) {
 				fm := object(f)
 				fs = append(fs, map[string]any{
 					"field":         fm["field"],
-					"equals":        orDefault(fm["equals"], []any{}),
-					"notEquals":     orDefault(fm["not_equals"], []any{}),
-					"startsWith":    orDefault(fm["starts_with"], []any{}),
-					"notStartsWith": orDefault(fm["not_starts_with"], []any{}),
-					"endsWith":      orDefault(fm["ends_with"], []any{}),
-					"notEndsWith":   orDefault(fm["not_ends_with"], []any{}),
+					"equals":        orDefault(fm["equals"], emptyList),
+					"notEquals":     orDefault(fm["not_equals"], emptyList),
+					"startsWith":    orDefault(fm["starts_with"], emptyList),
+					"notStartsWith": orDefault(fm["not_starts_with"], emptyList),
+					"endsWith":      orDefault(fm["ends_with"], emptyList),
+					"notEndsWith":   orDefault(fm["not_ends_with"], emptyList),
 				})
 				switch field := fm["field"].(type) {
 				case *entity.Unknown:
@@ -265,10 +290,17 @@ func eventSelectors(a map[string]any) (classic, advanced any, rw tri) {
 		}
 		advanced = sels
 	default:
-		advanced = []any{}
+		advanced = emptyList
 	}
 	return classic, advanced, rw
 }
+
+// defaultEventSelectors are the event selectors of a trail that declares
+// none, shared by every such trail.
+var defaultEventSelectors any = []any{map[string]any{
+	"readWriteType": "All", "includeManagementEvents": true,
+	"excludeManagementEventSources": emptyList, "dataResources": emptyList,
+}}
 
 func not(a tri) tri {
 	if a.state == 2 {
@@ -304,7 +336,7 @@ func dataResources(v any) any {
 	out := make([]any, 0, len(items))
 	for _, d := range items {
 		m := object(d)
-		out = append(out, map[string]any{"type": m["type"], "values": orDefault(m["values"], []any{})})
+		out = append(out, map[string]any{"type": m["type"], "values": orDefault(m["values"], emptyList)})
 	}
 	return out
 }
@@ -360,7 +392,7 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 	lg, external := g.logGroup(trail)
 	if lg == nil {
 		if external == "" {
-			return []any{}, triFalse
+			return emptyList, triFalse
 		}
 		return entity.NewUnknown(entity.UnknownMaybeNull, external), triUnknown(external)
 	}
@@ -396,7 +428,7 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 		return entity.NewUnknown(entity.UnknownSet, why), anySub.or(triUnknown(why))
 	}
 	if filters == nil {
-		filters = []any{}
+		return emptyList, anySub
 	}
 	return filters, anySub
 }
@@ -458,31 +490,37 @@ func alarmMetrics(a func(name string) any) [][2]any {
 }
 
 // alarms finds the alarms on one metric.
-func (g *graph) alarms(name, namespace any, filter string) ([]any, tri) {
-	out := []any{}
+func (g *graph) alarms(name, namespace any, filter string) (any, tri) {
+	var out []any
 	sub := triFalse
-	for _, al := range g.byType["aws_cloudwatch_metric_alarm"] {
-		match := triFalse
-		metrics, ok := g.metrics[al]
-		if !ok {
-			metrics = alarmMetrics(al.attr)
-			put(&g.metrics, al, metrics)
+	all := g.byType["aws_cloudwatch_metric_alarm"]
+	if g.alarmSummaries == nil {
+		g.alarmSummaries = make([]alarmSummary, len(all))
+	}
+	for i, al := range all {
+		sum := &g.alarmSummaries[i]
+		if !sum.metricsRead {
+			sum.metrics, sum.metricsRead = alarmMetrics(al.attr), true
 		}
-		for _, m := range metrics {
+		match := triFalse
+		for _, m := range sum.metrics {
 			match = match.or(sameString(m[0], name).and(sameString(m[1], namespace)))
 		}
 		switch match.state {
 		case 0:
 			continue
 		case 2:
-			why := fmt.Sprintf("whether %s watches the metric of %s is unknown (%s)", al.addr, filter, match.why)
-			_, s := g.alarm(al)
+			why := fmt.Sprintf("whether %s watches the metric of %s is unknown (%s)", al.addr, filter, match.u.Reason)
+			_, s := g.alarm(sum, al)
 			sub = sub.or(s.and(triUnknown(why)))
 			continue
 		}
-		entry, s := g.alarm(al)
+		entry, s := g.alarm(sum, al)
 		out = append(out, entry)
 		sub = sub.or(s)
+	}
+	if out == nil {
+		return emptyList, sub
 	}
 	return out, sub
 }
@@ -504,19 +542,25 @@ func sameString(a, b any) tri {
 	return triFalse
 }
 
-func (g *graph) alarm(al *instance) (map[string]any, tri) {
+// alarm returns the normalised alarm al, whose summary is sum, building it
+// on first use: the metric filters and trails that reach it share it.
+func (g *graph) alarm(sum *alarmSummary, al *instance) (map[string]any, tri) {
+	if sum.entry != nil {
+		return sum.entry, sum.sub
+	}
 	a := al.attr
 	enabled := boolAttr(a("actions_enabled"), true)
 	entry := map[string]any{
 		"alarmName":      a("alarm_name"),
-		"alarmArn":       orDefault(a("arn"), entity.NewUnknown(entity.UnknownSet, "known after apply: "+al.addr+".arn")),
+		"alarmArn":       orKnownAfterApply(a("arn"), al.addr, "arn"),
 		"actionsEnabled": enabled,
-		"alarmActions":   orDefault(a("alarm_actions"), []any{}),
+		"alarmActions":   orDefault(a("alarm_actions"), emptyList),
 	}
 	topics, sub := g.alarmTopics(al)
 	entry["snsTopics"] = topics
-	sub = triOf(enabled, "actions_enabled of "+al.addr).and(sub)
+	sub = triOfAttr(enabled, "actions_enabled", al.addr).and(sub)
 	entry["hasSNSSubscriber"] = sub.value()
+	sum.entry, sum.sub = entry, sub
 	return entry, sub
 }
 
@@ -531,7 +575,9 @@ func (g *graph) alarmTopics(al *instance) (any, tri) {
 	}
 	var topics []any
 	sub := triFalse
-	seen := map[string]bool{}
+	// An alarm names a topic or two: a list is cheaper than a set.
+	var seenTopics [4]*instance
+	seen := seenTopics[:0]
 	refs := 0
 	for _, addr := range al.refsOf("alarm_actions") {
 		ref := g.byAddr[addr]
@@ -539,8 +585,8 @@ func (g *graph) alarmTopics(al *instance) (any, tri) {
 			continue
 		}
 		refs++
-		if ref.managed && ref.typ == "aws_sns_topic" && !seen[addr] {
-			seen[addr] = true
+		if ref.managed && ref.typ == "aws_sns_topic" && !slices.Contains(seen, ref) {
+			seen = append(seen, ref)
 			t, s := g.topic(ref)
 			topics = append(topics, t)
 			sub = sub.or(s)
@@ -564,8 +610,8 @@ func (g *graph) alarmTopics(al *instance) (any, tri) {
 				}
 			}
 			if declared != nil {
-				if !seen[declared.addr] {
-					seen[declared.addr] = true
+				if !slices.Contains(seen, declared) {
+					seen = append(seen, declared)
 					t, s := g.topic(declared)
 					topics = append(topics, t)
 					sub = sub.or(s)
@@ -586,7 +632,7 @@ func (g *graph) alarmTopics(al *instance) (any, tri) {
 		sub = sub.or(triUnknown(why))
 	}
 	if topics == nil {
-		topics = []any{}
+		return emptyList, sub
 	}
 	return topics, sub
 }
@@ -601,16 +647,19 @@ var confirmedProtocols = map[string]bool{"sqs": true, "lambda": true, "firehose"
 // endpoint does not auto-confirm, stays pending until someone confirms it, so
 // it makes the count Unknown rather than a pass.
 func (g *graph) topic(t *instance) (map[string]any, tri) {
-	if ts, ok := g.topics[t]; ok {
-		return ts.entry, ts.sub
+	all := g.byType["aws_sns_topic"]
+	if g.topicSummaries == nil {
+		g.topicSummaries = make([]topicSummary, len(all))
 	}
-	entry, sub := g.summariseTopic(t)
-	put(&g.topics, t, topicSummary{entry, sub})
-	return entry, sub
+	sum := &g.topicSummaries[position(all, t)]
+	if sum.entry == nil {
+		sum.entry, sum.sub = g.summariseTopic(t)
+	}
+	return sum.entry, sum.sub
 }
 
 func (g *graph) summariseTopic(t *instance) (map[string]any, tri) {
-	arn := orDefault(t.attr("arn"), entity.NewUnknown(entity.UnknownSet, "known after apply: "+t.addr+".arn"))
+	arn := orKnownAfterApply(t.attr("arn"), t.addr, "arn")
 	confirmed := 0
 	var pending []string
 	for _, s := range g.byType["aws_sns_topic_subscription"] {
@@ -625,7 +674,7 @@ func (g *graph) summariseTopic(t *instance) (map[string]any, tri) {
 			case (p == "http" || p == "https") && boolAttr(s.attr("endpoint_auto_confirms"), false) == true:
 				confirmed++
 			default:
-				pending = append(pending, fmt.Sprintf("%s (%s)", s.addr, p))
+				pending = append(pending, s.addr+" ("+p+")")
 			}
 		default:
 			pending = append(pending, s.addr+" (protocol unknown)")

@@ -2,7 +2,7 @@ package terraform
 
 import (
 	"slices"
-	"sort"
+	"strings"
 
 	"vigil/entity"
 )
@@ -14,17 +14,21 @@ type instance struct {
 	addr    string // "module.trail.aws_cloudtrail.this[0]"
 	module  string // module instance path, "" for the root
 	managed bool
-	typ     string
-	name    string
-	attrs   map[string]any
-	// pending holds the evaluated attributes of an instance that is not
-	// an entity (lazy), which attr converts when the normalisation reads
-	// them; otherwise attrs holds them all.
-	pending bodyValues
-	lazy    bool
-	// refs lists, per top-level attribute, the addresses of the resource
+	// lazy is set for an instance that is not an entity: only the
+	// CloudTrail normalisation reads it, and only a few of its attributes.
+	lazy bool
+	typ  string
+	name string
+	// attrs holds the converted attributes of an instance that is not
+	// lazy, and refs lists, per attribute, the addresses of the resource
 	// instances its value was read from.
-	refs         map[string][]string
+	attrs map[string]any
+	refs  map[string][]string
+	// pending holds the evaluated attributes of a lazy instance, and
+	// converted those of them attr has converted, by position: a few
+	// attributes in a slice cost less than two maps.
+	pending      bodyValues
+	converted    []convertedAttr
 	origin       entity.Origin
 	suppressions []entity.Suppression
 }
@@ -33,7 +37,6 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 	d := rs.decl
 	in := &instance{
 		addr: ri.addr, module: mi.path, managed: d.managed, typ: d.typ, name: d.name,
-		attrs: make(map[string]any, len(attrs)),
 		origin: entity.Origin{
 			File:  d.rng.Filename,
 			Start: entity.Pos{Line: d.rng.Start.Line, Col: d.rng.Start.Column},
@@ -46,6 +49,7 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 		// whole, for the normalised entity.
 		in.pending, in.lazy = attrs, true
 	} else {
+		in.attrs = make(map[string]any, len(attrs))
 		for _, a := range attrs {
 			in.convert(a)
 		}
@@ -75,29 +79,64 @@ func (in *instance) convert(a bodyValue) {
 	}
 }
 
+// convertedAttr is an attribute of a lazy instance as attr converted it.
+type convertedAttr struct {
+	val  any
+	refs []string
+	done bool
+}
+
 // attr returns the attribute name, converting it first if it is pending:
 // nil when the configuration does not set it and the provider gives it no
 // default.
 func (in *instance) attr(name string) any {
-	if v, ok := in.attrs[name]; ok || !in.lazy {
-		return v
+	if !in.lazy {
+		return in.attrs[name]
 	}
-	if v, ok := in.pending.get(name); ok {
-		in.convert(bodyValue{name, v})
+	var v any
+	if c := in.convertedAt(name); c != nil {
+		v = c.val
 	}
-	if v := in.attrs[name]; v == nil {
-		if def, ok := providerDefaults[in.typ][name]; ok {
-			in.attrs[name] = def
+	if v == nil {
+		v = providerDefaults[in.typ][name]
+	}
+	return v
+}
+
+// convertedAt converts the pending attribute name of a lazy instance, once,
+// and returns it; nil when the configuration does not set it.
+func (in *instance) convertedAt(name string) *convertedAttr {
+	for i := range in.pending {
+		if in.pending[i].name != name {
+			continue
 		}
+		if in.converted == nil {
+			in.converted = make([]convertedAttr, len(in.pending))
+		}
+		c := &in.converted[i]
+		if !c.done {
+			var conv converter
+			c.val, c.done = conv.value(in.pending[i].val, nil), true
+			if len(conv.refs) > 0 {
+				slices.Sort(conv.refs)
+				c.refs = conv.refs
+			}
+		}
+		return c
 	}
-	return in.attrs[name]
+	return nil
 }
 
 // refsOf returns the addresses of the resource instances attribute name
 // was read from.
 func (in *instance) refsOf(name string) []string {
-	in.attr(name)
-	return in.refs[name]
+	if !in.lazy {
+		return in.refs[name]
+	}
+	if c := in.convertedAt(name); c != nil {
+		return c.refs
+	}
+	return nil
 }
 
 // providerDefaults are the values the AWS provider gives arguments the
@@ -184,12 +223,20 @@ func displayName(in *instance) string {
 type graph struct {
 	byAddr map[string]*instance
 	byType map[string][]*instance
-	// Each alarm's metrics and each topic's summary, worked out once: every
-	// metric filter looks at every alarm, and every alarm of a topic at
-	// the topic. A summary is shared by the entities that hold it, which
-	// only read it.
-	metrics map[*instance][][2]any
-	topics  map[*instance]topicSummary
+	// What is worked out once about each alarm and each topic, by its
+	// position in byType: every metric filter looks at every alarm, and
+	// every alarm of a topic at the topic. A summary is shared by the
+	// entities that hold it, which only read it.
+	alarmSummaries []alarmSummary
+	topicSummaries []topicSummary
+}
+
+// alarmSummary is what the normalisation found out about one alarm.
+type alarmSummary struct {
+	metrics     [][2]any // alarmMetrics
+	metricsRead bool
+	entry       map[string]any // the normalised alarm, once built
+	sub         tri
 }
 
 type topicSummary struct {
@@ -208,7 +255,18 @@ func newGraph(instances []*instance) *graph {
 		g.byType[key] = append(g.byType[key], in)
 	}
 	for _, list := range g.byType {
-		sort.SliceStable(list, func(i, j int) bool { return list[i].addr < list[j].addr })
+		slices.SortStableFunc(list, func(a, b *instance) int { return strings.Compare(a.addr, b.addr) })
 	}
 	return g
+}
+
+// position returns the position of in in list, which is sorted by address
+// as newGraph sorts byType's lists and holds in. (A plan may repeat an
+// address.)
+func position(list []*instance, in *instance) int {
+	i, _ := slices.BinarySearchFunc(list, in.addr, func(e *instance, addr string) int { return strings.Compare(e.addr, addr) })
+	for list[i] != in {
+		i++
+	}
+	return i
 }
