@@ -173,7 +173,8 @@ func appendElementHint(dst []byte, e any) []byte {
 			dst = append(dst, " ("...)
 			dst = append(dst, k...)
 			dst = append(dst, ' ')
-			dst = entity.AppendFormat(dst, s)
+			// v, not s: s would be boxed again, which allocates.
+			dst = entity.AppendFormat(dst, v)
 			return append(dst, ')')
 		}
 	}
