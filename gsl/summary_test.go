@@ -255,7 +255,7 @@ func TestSummaryElementChoice(t *testing.T) {
 
 // checkSummary traces p on root and compares summarize with oldSummarize
 // on the trace.
-func checkSummary(t *testing.T, p *Program, root any, exhaustive bool) {
+func checkSummary(t testing.TB, p *Program, root any, exhaustive bool) {
 	t.Helper()
 	tr, decisive, outcome := p.trace(root, testNow, exhaustive)
 	defer tr.release()
@@ -354,4 +354,49 @@ func oldSummaryText(t *tracer, ev *event) string {
 		return t.text(ev)
 	}
 	return t.text(ev) + " (" + strings.Join(parts, " | ") + ")"
+}
+
+// FuzzSummary: on any rule and entity, summarize says what oldSummarize
+// says on the same trace, and Summarize what Explain says.
+func FuzzSummary(f *testing.F) {
+	attrs := []string{`{}`, `{"a": [1, "x", null, {"b": {"$unknown": "set"}}]}`}
+	for _, c := range seedCases {
+		attrs = append(attrs, c.attrs)
+	}
+	for _, c := range evalCases {
+		attrs = append(attrs, c.attrs)
+	}
+	for i, s := range fuzzSeeds(f) {
+		f.Add(s, attrs[i%len(attrs)])
+	}
+	f.Fuzz(func(t *testing.T, src, js string) {
+		p, err := Compile(src, WithPatterns(stubPatterns{}))
+		if err != nil {
+			return
+		}
+		m := attrsOrNil(js)
+		if m == nil {
+			return
+		}
+		var root any = m
+		if p.Target().List {
+			// Long enough for the explanation to leave elements out.
+			items := make([]any, 3*maxTracedElements/2)
+			for i := range items {
+				items[i] = m
+				if i%3 == 1 {
+					items[i] = map[string]any{}
+				}
+			}
+			root = map[string]any{"items": items}
+		}
+		for _, exhaustive := range []bool{false, true} {
+			checkSummary(t, p, root, exhaustive)
+		}
+		ex, sum := p.Explain(root, testNow), p.Summarize(root, testNow)
+		if ex.Outcome != sum.Outcome || ex.Summary != sum.Summary || !slices.Equal(ex.Unknowns, sum.Unknowns) || fmt.Sprint(ex.Err) != fmt.Sprint(sum.Err) {
+			t.Errorf("%q on %s:\nExplain   %s %q %q %v\nSummarize %s %q %q %v", src, js,
+				ex.Outcome, ex.Summary, ex.Unknowns, ex.Err, sum.Outcome, sum.Summary, sum.Unknowns, sum.Err)
+		}
+	})
 }
