@@ -2,9 +2,11 @@ package gsl
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -147,5 +149,55 @@ func TestSummaryNamesElementsWithColons(t *testing.T) {
 	want := "metricFilters contain [...]: 0 of 2 elements match (metricFilters[0] (filterName 'cis: root usage'): filterPattern is 'x', expected 'z' | metricFilters[1] (filterName 'b'): filterPattern is 'y', expected 'z')"
 	if ex.Outcome != Fail || ex.Summary != want {
 		t.Errorf("got %s %q\nwant FAIL %q", ex.Outcome, ex.Summary, want)
+	}
+}
+
+// TestEventReset: reset leaves every field of an event zero but the
+// arrays of its children and unknowns, which it keeps empty for reuse.
+// It fails when a field is added to event and not to reset.
+func TestEventReset(t *testing.T) {
+	ev := &event{}
+	v := reflect.ValueOf(ev).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString("text")
+		case reflect.Int, reflect.Uint8:
+			if f.CanInt() {
+				f.SetInt(3)
+			} else {
+				f.SetUint(3)
+			}
+		case reflect.Func:
+			f.Set(reflect.ValueOf(textFn(func(dst []byte, _ *event, _ time.Time) []byte { return dst })))
+		case reflect.Interface:
+			f.Set(reflect.ValueOf(1))
+		case reflect.Struct:
+			for j := range f.NumField() {
+				reflect.NewAt(f.Field(j).Type(), unsafe.Pointer(f.Field(j).UnsafeAddr())).Elem().SetInt(3)
+			}
+		case reflect.Slice:
+			f.Set(reflect.MakeSlice(f.Type(), 1, 4))
+		default:
+			t.Fatalf("field %s of kind %s: teach this test to set it", v.Type().Field(i).Name, f.Kind())
+		}
+		if f.IsZero() {
+			t.Fatalf("field %s was not set", v.Type().Field(i).Name)
+		}
+	}
+	ev.reset()
+	for i := range v.NumField() {
+		f, name := v.Field(i), v.Type().Field(i).Name
+		if f.Kind() == reflect.Slice {
+			if f.Len() != 0 || f.Cap() != 4 {
+				t.Errorf("%s: len %d cap %d after reset, want 0 and 4", name, f.Len(), f.Cap())
+			}
+			continue
+		}
+		if !f.IsZero() {
+			t.Errorf("%s is not zero after reset", name)
+		}
 	}
 }
