@@ -108,10 +108,12 @@ type tracer struct {
 	// line is scratch space for rendering one trace line or text.
 	line []byte
 	// Scratch space for summarize: the summary, where its texts lie in
-	// it, and the deciding events being summarized.
+	// it, the deciding events being summarized and the unknowns under
+	// them.
 	summary  []byte
 	parts    []textSpan
 	deciding []*event
+	unknowns []string
 }
 
 // Bounds of the blocks of events a tracer allocates: small explanations
@@ -466,9 +468,11 @@ func (t *tracer) summarize(ex *Explanation, decisive *event) {
 	// parts holds where each text of the summary starts and ends in buf,
 	// to leave out texts already in it.
 	parts := t.parts[:0]
+	// The unknowns are gathered in scratch space too, and copied once.
+	unknowns := t.unknowns[:0]
 	for i := range n {
 		ev := t.deciding[i]
-		ex.Unknowns = t.unknownsUnder(ev, ex.Unknowns)
+		unknowns = t.unknownsUnder(ev, unknowns)
 		if !withText {
 			continue
 		}
@@ -487,7 +491,10 @@ func (t *tracer) summarize(ex *Explanation, decisive *event) {
 	if withText {
 		ex.Summary = traceLines.intern(buf)
 	}
-	t.summary, t.parts = buf, parts
+	if len(unknowns) > 0 {
+		ex.Unknowns = slices.Clone(unknowns)
+	}
+	t.summary, t.parts, t.unknowns = buf, parts, unknowns
 	t.deciding = t.deciding[:0]
 }
 
