@@ -350,8 +350,9 @@ func (g *graph) logGroup(trail *instance) (*instance, string) {
 		return nil, ""
 	}
 	var data []string
-	for _, addr := range trail.refsOf("cloud_watch_logs_group_arn") {
-		if lg := g.byAddr[addr]; lg != nil && lg.managed && lg.typ == "aws_cloudwatch_log_group" {
+	_, refs := trail.attrRefs("cloud_watch_logs_group_arn")
+	for _, addr := range refs {
+		if lg := g.lookup(addr); lg != nil && lg.managed && lg.typ == "aws_cloudwatch_log_group" {
 			return lg, ""
 		}
 		if _, typ, isData := splitAddress(addr); isData && typ == "aws_cloudwatch_log_group" {
@@ -360,8 +361,8 @@ func (g *graph) logGroup(trail *instance) (*instance, string) {
 	}
 	if s, ok := v.(string); ok {
 		if name, ok := logGroupNameFromARN(s); ok {
-			for _, lg := range g.byType["aws_cloudwatch_log_group"] {
-				if lg.attr("name") == name {
+			for i, lg := range g.byType["aws_cloudwatch_log_group"] {
+				if g.logGroupName(i, lg) == name {
 					return lg, ""
 				}
 			}
@@ -374,6 +375,15 @@ func (g *graph) logGroup(trail *instance) (*instance, string) {
 		return nil, fmt.Sprintf("the trail's log group ARN is unknown (%s) and refers to no log group declared in this configuration", v.(*entity.Unknown).Reason)
 	}
 	return nil, fmt.Sprintf("the trail's log group %s is not declared in this configuration, so its metric filters cannot be known", entity.Format(v))
+}
+
+// logGroupName returns the name of lg, the log group at position i.
+func (g *graph) logGroupName(i int, lg *instance) any {
+	sum := &summaries(&g.logGroups, len(g.byType[lg.typ]))[i]
+	if !sum.read {
+		sum.name, sum.read = lg.attr("name"), true
+	}
+	return sum.name
 }
 
 // logGroupNameFromARN extracts NAME from arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME[:*].
@@ -396,17 +406,24 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 		}
 		return entity.NewUnknown(entity.UnknownMaybeNull, external), triUnknown(external)
 	}
-	lgName := lg.attr("name")
+	lgName := g.logGroupName(position(g.byType[lg.typ], lg), lg)
 	var filters []any
 	var uncertain []string
 	anySub := triFalse
-	for _, mf := range g.byType["aws_cloudwatch_log_metric_filter"] {
-		v := mf.attr("log_group_name")
+	all := g.byType["aws_cloudwatch_log_metric_filter"]
+	sums := summaries(&g.filters, len(all))
+	for i, mf := range all {
+		sum := &sums[i]
+		if !sum.read {
+			sum.logGroupName, sum.refs = mf.attrRefs("log_group_name")
+			sum.read = true
+		}
+		v := sum.logGroupName
 		linked, other := false, false
-		for _, addr := range mf.refsOf("log_group_name") {
+		for _, addr := range sum.refs {
 			if addr == lg.addr {
 				linked = true
-			} else if ref := g.byAddr[addr]; ref != nil && ref.typ == "aws_cloudwatch_log_group" {
+			} else if ref := g.lookup(addr); ref != nil && ref.typ == "aws_cloudwatch_log_group" {
 				other = true
 			}
 		}
@@ -419,9 +436,11 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 			}
 			continue
 		}
-		f, sub := g.metricFilter(mf)
-		filters = append(filters, f)
-		anySub = anySub.or(sub)
+		if sum.entry == nil {
+			sum.entry, sum.sub = g.metricFilter(mf, v)
+		}
+		filters = append(filters, sum.entry)
+		anySub = anySub.or(sum.sub)
 	}
 	if len(uncertain) > 0 {
 		why := fmt.Sprintf("the log group of %s is unknown, so it may or may not filter this trail's logs", strings.Join(uncertain, ", "))
@@ -433,12 +452,14 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 	return filters, anySub
 }
 
-func (g *graph) metricFilter(mf *instance) (map[string]any, tri) {
+// metricFilter normalises the metric filter mf, whose log_group_name is
+// logGroupName.
+func (g *graph) metricFilter(mf *instance, logGroupName any) (map[string]any, tri) {
 	a := mf.attr
 	f := map[string]any{
 		"filterName":    a("name"),
 		"filterPattern": a("pattern"),
-		"logGroupName":  a("log_group_name"),
+		"logGroupName":  logGroupName,
 	}
 	transforms, u := list(a("metric_transformation"))
 	if u != nil {
@@ -451,7 +472,7 @@ func (g *graph) metricFilter(mf *instance) (map[string]any, tri) {
 	ts := make([]any, 0, len(transforms))
 	for _, t := range transforms {
 		m := object(t)
-		alarms, s := g.alarms(m["name"], m["namespace"], mf.addr)
+		alarms, s := g.metricAlarms(m["name"], m["namespace"], mf.addr)
 		sub = sub.or(s)
 		ts = append(ts, map[string]any{
 			"metricName":      m["name"],
@@ -467,12 +488,12 @@ func (g *graph) metricFilter(mf *instance) (map[string]any, tri) {
 
 // alarmMetrics lists the (metric name, namespace) pairs an alarm watches:
 // its own, or those of its metric_query blocks.
-func alarmMetrics(a func(name string) any) [][2]any {
+func alarmMetrics(al *instance) [][2]any {
 	var out [][2]any
-	if a("metric_name") != nil || a("namespace") != nil {
-		out = append(out, [2]any{a("metric_name"), a("namespace")})
+	if name, namespace := al.attr("metric_name"), al.attr("namespace"); name != nil || namespace != nil {
+		out = append(out, [2]any{name, namespace})
 	}
-	queries, u := list(a("metric_query"))
+	queries, u := list(al.attr("metric_query"))
 	if u != nil {
 		out = append(out, [2]any{u, u})
 	}
@@ -489,18 +510,16 @@ func alarmMetrics(a func(name string) any) [][2]any {
 	return out
 }
 
-// alarms finds the alarms on one metric.
-func (g *graph) alarms(name, namespace any, filter string) (any, tri) {
+// metricAlarms finds the alarms on one metric, which filter publishes.
+func (g *graph) metricAlarms(name, namespace any, filter string) (any, tri) {
 	var out []any
 	sub := triFalse
 	all := g.byType["aws_cloudwatch_metric_alarm"]
-	if g.alarmSummaries == nil {
-		g.alarmSummaries = make([]alarmSummary, len(all))
-	}
+	sums := summaries(&g.alarms, len(all))
 	for i, al := range all {
-		sum := &g.alarmSummaries[i]
-		if !sum.metricsRead {
-			sum.metrics, sum.metricsRead = alarmMetrics(al.attr), true
+		sum := &sums[i]
+		if !sum.read {
+			sum.metrics, sum.read = alarmMetrics(al), true
 		}
 		match := triFalse
 		for _, m := range sum.metrics {
@@ -543,20 +562,21 @@ func sameString(a, b any) tri {
 }
 
 // alarm returns the normalised alarm al, whose summary is sum, building it
-// on first use: the metric filters and trails that reach it share it.
+// on first use.
 func (g *graph) alarm(sum *alarmSummary, al *instance) (map[string]any, tri) {
 	if sum.entry != nil {
 		return sum.entry, sum.sub
 	}
 	a := al.attr
 	enabled := boolAttr(a("actions_enabled"), true)
+	actions, refs := al.attrRefs("alarm_actions")
 	entry := map[string]any{
 		"alarmName":      a("alarm_name"),
 		"alarmArn":       orKnownAfterApply(a("arn"), al.addr, "arn"),
 		"actionsEnabled": enabled,
-		"alarmActions":   orDefault(a("alarm_actions"), emptyList),
+		"alarmActions":   orDefault(actions, emptyList),
 	}
-	topics, sub := g.alarmTopics(al)
+	topics, sub := g.alarmTopics(al, actions, refs)
 	entry["snsTopics"] = topics
 	sub = triOfAttr(enabled, "actions_enabled", al.addr).and(sub)
 	entry["hasSNSSubscriber"] = sub.value()
@@ -564,11 +584,11 @@ func (g *graph) alarm(sum *alarmSummary, al *instance) (map[string]any, tri) {
 	return entry, sub
 }
 
-// alarmTopics resolves an alarm's actions to SNS topics: declared topics it
-// references or names by ARN, and topics not declared here, whose
-// subscriptions are unknown.
-func (g *graph) alarmTopics(al *instance) (any, tri) {
-	actions, u := list(al.attr("alarm_actions"))
+// alarmTopics resolves the actions of alarm al, read from refs, to SNS
+// topics: declared topics it references or names by ARN, and topics not
+// declared here, whose subscriptions are unknown.
+func (g *graph) alarmTopics(al *instance, alarmActions any, refs []string) (any, tri) {
+	actions, u := list(alarmActions)
 	if u != nil {
 		why := "the alarm actions of " + al.addr + " are unknown: " + u.Reason
 		return u, triUnknown(why)
@@ -578,16 +598,16 @@ func (g *graph) alarmTopics(al *instance) (any, tri) {
 	// An alarm names a topic or two: a list is cheaper than a set.
 	var seenTopics [4]*instance
 	seen := seenTopics[:0]
-	refs := 0
-	for _, addr := range al.refsOf("alarm_actions") {
-		ref := g.byAddr[addr]
+	declaredRefs := 0
+	for _, addr := range refs {
+		ref := g.lookup(addr)
 		if ref == nil {
 			continue
 		}
-		refs++
+		declaredRefs++
 		if ref.managed && ref.typ == "aws_sns_topic" && !slices.Contains(seen, ref) {
 			seen = append(seen, ref)
-			t, s := g.topic(ref)
+			t, s := g.topic(position(g.byType[ref.typ], ref), ref)
 			topics = append(topics, t)
 			sub = sub.or(s)
 		}
@@ -602,17 +622,17 @@ func (g *graph) alarmTopics(al *instance) (any, tri) {
 				continue
 			}
 			name := x[strings.LastIndex(x, ":")+1:]
-			var declared *instance
-			for _, t := range g.byType["aws_sns_topic"] {
-				if t.attr("name") == name || t.attr("arn") == x {
-					declared = t
+			declared := -1
+			for i, t := range g.byType["aws_sns_topic"] {
+				if sum := g.topicAttrs(i, t); sum.name == name || sum.arn == x {
+					declared = i
 					break
 				}
 			}
-			if declared != nil {
-				if !slices.Contains(seen, declared) {
-					seen = append(seen, declared)
-					t, s := g.topic(declared)
+			if declared >= 0 {
+				if t := g.byType["aws_sns_topic"][declared]; !slices.Contains(seen, t) {
+					seen = append(seen, t)
+					t, s := g.topic(declared, t)
 					topics = append(topics, t)
 					sub = sub.or(s)
 				}
@@ -623,7 +643,7 @@ func (g *graph) alarmTopics(al *instance) (any, tri) {
 			sub = sub.or(triUnknown(why))
 		}
 	}
-	if unknownActions > refs {
+	if unknownActions > declaredRefs {
 		why := fmt.Sprintf("an alarm action of %s is unknown and refers to no topic declared in this configuration", al.addr)
 		topics = append(topics, map[string]any{
 			"topicArn":               entity.NewUnknown(entity.UnknownMaybeNull, why),
@@ -646,24 +666,37 @@ var confirmedProtocols = map[string]bool{"sqs": true, "lambda": true, "firehose"
 // needs no confirmation; an email subscription, or an http(s) one whose
 // endpoint does not auto-confirm, stays pending until someone confirms it, so
 // it makes the count Unknown rather than a pass.
-func (g *graph) topic(t *instance) (map[string]any, tri) {
-	all := g.byType["aws_sns_topic"]
-	if g.topicSummaries == nil {
-		g.topicSummaries = make([]topicSummary, len(all))
-	}
-	sum := &g.topicSummaries[position(all, t)]
+func (g *graph) topic(i int, t *instance) (map[string]any, tri) {
+	sum := g.topicAttrs(i, t)
 	if sum.entry == nil {
-		sum.entry, sum.sub = g.summariseTopic(t)
+		sum.entry, sum.sub = g.summariseTopic(t, sum)
 	}
 	return sum.entry, sum.sub
 }
 
-func (g *graph) summariseTopic(t *instance) (map[string]any, tri) {
-	arn := orKnownAfterApply(t.attr("arn"), t.addr, "arn")
+// topicAttrs returns the summary of topic t, at position i, with the
+// attributes that name it read.
+func (g *graph) topicAttrs(i int, t *instance) *topicSummary {
+	sum := &summaries(&g.topics, len(g.byType[t.typ]))[i]
+	if !sum.read {
+		sum.name, sum.arn, sum.read = t.attr("name"), t.attr("arn"), true
+	}
+	return sum
+}
+
+func (g *graph) summariseTopic(t *instance, ts *topicSummary) (map[string]any, tri) {
+	arn := orKnownAfterApply(ts.arn, t.addr, "arn")
 	confirmed := 0
 	var pending []string
-	for _, s := range g.byType["aws_sns_topic_subscription"] {
-		if !g.subscribes(s, t, arn) {
+	all := g.byType["aws_sns_topic_subscription"]
+	sums := summaries(&g.subscriptions, len(all))
+	for i, s := range all {
+		sum := &sums[i]
+		if !sum.read {
+			sum.topicArn, sum.refs = s.attrRefs("topic_arn")
+			sum.read = true
+		}
+		if !subscribes(sum, t, ts.name, arn) {
 			continue
 		}
 		switch p := s.attr("protocol").(type) {
@@ -699,21 +732,23 @@ func (g *graph) summariseTopic(t *instance) (map[string]any, tri) {
 	}
 }
 
-func (g *graph) subscribes(s, t *instance, arn any) bool {
-	for _, addr := range s.refsOf("topic_arn") {
+// subscribes reports whether the subscription s subscribes to topic t,
+// whose name and arn are given.
+func subscribes(s *subscriptionSummary, t *instance, name, arn any) bool {
+	for _, addr := range s.refs {
 		if addr == t.addr {
 			return true
 		}
 	}
-	v, ok := s.attr("topic_arn").(string)
+	v, ok := s.topicArn.(string)
 	if !ok {
 		return false
 	}
 	if a, ok := arn.(string); ok && a == v {
 		return true
 	}
-	name, _ := t.attr("name").(string)
-	return name != "" && strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":"+name)
+	n, _ := name.(string)
+	return n != "" && strings.HasPrefix(v, "arn:") && len(v) > len(n) && strings.HasSuffix(v, n) && v[len(v)-len(n)-1] == ':'
 }
 
 // splitAddress splits a resource instance address into its module path and

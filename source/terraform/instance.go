@@ -24,11 +24,9 @@ type instance struct {
 	// instances its value was read from.
 	attrs map[string]any
 	refs  map[string][]string
-	// pending holds the evaluated attributes of a lazy instance, and
-	// converted those of them attr has converted, by position: a few
-	// attributes in a slice cost less than two maps.
+	// pending holds the evaluated attributes of a lazy instance, which
+	// attr converts when the normalisation reads them.
 	pending      bodyValues
-	converted    []convertedAttr
 	origin       entity.Origin
 	suppressions []entity.Suppression
 }
@@ -79,64 +77,35 @@ func (in *instance) convert(a bodyValue) {
 	}
 }
 
-// convertedAttr is an attribute of a lazy instance as attr converted it.
-type convertedAttr struct {
-	val  any
-	refs []string
-	done bool
+// attr returns the attribute name: nil when the configuration does not set
+// it and the provider gives it no default.
+func (in *instance) attr(name string) any {
+	v, _ := in.attrRefs(name)
+	return v
 }
 
-// attr returns the attribute name, converting it first if it is pending:
-// nil when the configuration does not set it and the provider gives it no
-// default.
-func (in *instance) attr(name string) any {
+// attrRefs returns the attribute name, as attr does, and the addresses of
+// the resource instances its value was read from. A lazy instance converts
+// the attribute on every call, keeping nothing: the normalisation reads each
+// attribute once (see graph).
+func (in *instance) attrRefs(name string) (any, []string) {
 	if !in.lazy {
-		return in.attrs[name]
+		return in.attrs[name], in.refs[name]
 	}
 	var v any
-	if c := in.convertedAt(name); c != nil {
-		v = c.val
+	var refs []string
+	if val, ok := in.pending.get(name); ok {
+		var c converter
+		v = c.value(val, nil)
+		if len(c.refs) > 0 {
+			slices.Sort(c.refs)
+			refs = c.refs
+		}
 	}
 	if v == nil {
 		v = providerDefaults[in.typ][name]
 	}
-	return v
-}
-
-// convertedAt converts the pending attribute name of a lazy instance, once,
-// and returns it; nil when the configuration does not set it.
-func (in *instance) convertedAt(name string) *convertedAttr {
-	for i := range in.pending {
-		if in.pending[i].name != name {
-			continue
-		}
-		if in.converted == nil {
-			in.converted = make([]convertedAttr, len(in.pending))
-		}
-		c := &in.converted[i]
-		if !c.done {
-			var conv converter
-			c.val, c.done = conv.value(in.pending[i].val, nil), true
-			if len(conv.refs) > 0 {
-				slices.Sort(conv.refs)
-				c.refs = conv.refs
-			}
-		}
-		return c
-	}
-	return nil
-}
-
-// refsOf returns the addresses of the resource instances attribute name
-// was read from.
-func (in *instance) refsOf(name string) []string {
-	if !in.lazy {
-		return in.refs[name]
-	}
-	if c := in.convertedAt(name); c != nil {
-		return c.refs
-	}
-	return nil
+	return v, refs
 }
 
 // providerDefaults are the values the AWS provider gives arguments the
@@ -221,43 +190,112 @@ func displayName(in *instance) string {
 
 // graph indexes the instances of one root module for following references.
 type graph struct {
-	byAddr map[string]*instance
+	// byAddr holds every instance by address (see lookup), and byType the
+	// managed ones by type, each list by address. Sorted slices cost less
+	// to build than maps, and the normalisation looks up few addresses.
+	byAddr []*instance
 	byType map[string][]*instance
-	// What is worked out once about each alarm and each topic, by its
-	// position in byType: every metric filter looks at every alarm, and
-	// every alarm of a topic at the topic. A summary is shared by the
-	// entities that hold it, which only read it.
-	alarmSummaries []alarmSummary
-	topicSummaries []topicSummary
+	// What the normalisation reads of the instances it follows and works
+	// out about them, by their position in byType, made on first use:
+	// every trail on a log group looks at every metric filter, every
+	// metric filter at every alarm, and so on. An instance's attributes
+	// are read once, and each filter, alarm and topic is normalised once;
+	// the entities that reach it share it, and only read it.
+	logGroups     []logGroupSummary
+	filters       []filterSummary
+	alarms        []alarmSummary
+	topics        []topicSummary
+	subscriptions []subscriptionSummary
 }
 
-// alarmSummary is what the normalisation found out about one alarm.
+// summaries returns the summaries of the n instances of one type, making
+// them on first use.
+func summaries[S any](s *[]S, n int) []S {
+	if *s == nil {
+		*s = make([]S, n)
+	}
+	return *s
+}
+
+type logGroupSummary struct {
+	read bool
+	name any
+}
+
+type filterSummary struct {
+	read bool
+	// logGroupName is the filter's log_group_name, read from refs.
+	logGroupName any
+	refs         []string
+	entry        map[string]any // the normalised filter, once built
+	sub          tri
+}
+
 type alarmSummary struct {
-	metrics     [][2]any // alarmMetrics
-	metricsRead bool
-	entry       map[string]any // the normalised alarm, once built
-	sub         tri
+	read    bool
+	metrics [][2]any       // alarmMetrics
+	entry   map[string]any // the normalised alarm, once built
+	sub     tri
 }
 
 type topicSummary struct {
-	entry map[string]any
-	sub   tri
+	read      bool
+	name, arn any
+	entry     map[string]any // the topic's summary, once built
+	sub       tri
+}
+
+type subscriptionSummary struct {
+	read bool
+	// topicArn is the subscription's topic_arn, read from refs.
+	topicArn any
+	refs     []string
 }
 
 func newGraph(instances []*instance) *graph {
-	g := &graph{byAddr: make(map[string]*instance, len(instances)), byType: map[string][]*instance{}}
+	byAddr := slices.Clone(instances)
+	slices.SortStableFunc(byAddr, func(a, b *instance) int { return strings.Compare(a.addr, b.addr) })
+	managed := make([]*instance, 0, len(instances))
 	for _, in := range instances {
-		g.byAddr[in.addr] = in
-		key := in.typ
-		if !in.managed {
-			key = "data." + key
+		if in.managed {
+			managed = append(managed, in)
 		}
-		g.byType[key] = append(g.byType[key], in)
 	}
-	for _, list := range g.byType {
-		slices.SortStableFunc(list, func(a, b *instance) int { return strings.Compare(a.addr, b.addr) })
+	slices.SortStableFunc(managed, func(a, b *instance) int {
+		if c := strings.Compare(a.typ, b.typ); c != 0 {
+			return c
+		}
+		return strings.Compare(a.addr, b.addr)
+	})
+	types := 0
+	for i, in := range managed {
+		if i == 0 || in.typ != managed[i-1].typ {
+			types++
+		}
 	}
-	return g
+	byType := make(map[string][]*instance, types)
+	for lo := 0; lo < len(managed); {
+		hi := lo + 1
+		for hi < len(managed) && managed[hi].typ == managed[lo].typ {
+			hi++
+		}
+		byType[managed[lo].typ] = managed[lo:hi:hi]
+		lo = hi
+	}
+	return &graph{byAddr: byAddr, byType: byType}
+}
+
+// lookup returns the instance at address addr, or nil. Of several at one
+// address, which a plan may give, it returns the last.
+func (g *graph) lookup(addr string) *instance {
+	i, found := slices.BinarySearchFunc(g.byAddr, addr, func(in *instance, addr string) int { return strings.Compare(in.addr, addr) })
+	if !found {
+		return nil
+	}
+	for i+1 < len(g.byAddr) && g.byAddr[i+1].addr == addr {
+		i++
+	}
+	return g.byAddr[i]
 }
 
 // position returns the position of in in list, which is sorted by address
