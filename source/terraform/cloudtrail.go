@@ -461,7 +461,7 @@ func (g *graph) metricFilter(mf *instance, logGroupName any) (map[string]any, tr
 		"filterPattern": a("pattern"),
 		"logGroupName":  logGroupName,
 	}
-	transforms, u := list(a("metric_transformation"))
+	transforms, u := mf.metricTransformations()
 	if u != nil {
 		f["metricTransformations"] = u
 		sub := triUnknown("the metric transformation of " + mf.addr + " is unknown: " + u.Reason)
@@ -471,13 +471,12 @@ func (g *graph) metricFilter(mf *instance, logGroupName any) (map[string]any, tr
 	sub := triFalse
 	ts := make([]any, 0, len(transforms))
 	for _, t := range transforms {
-		m := object(t)
-		alarms, s := g.metricAlarms(m["name"], m["namespace"], mf.addr)
+		alarms, s := g.metricAlarms(t.name, t.namespace, mf.addr)
 		sub = sub.or(s)
 		ts = append(ts, map[string]any{
-			"metricName":      m["name"],
-			"metricNamespace": m["namespace"],
-			"metricValue":     m["value"],
+			"metricName":      t.name,
+			"metricNamespace": t.namespace,
+			"metricValue":     t.value,
 			"alarms":          alarms,
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"vigil/entity"
 )
 
@@ -106,6 +108,82 @@ func (in *instance) attrRefs(name string) (any, []string) {
 		v = providerDefaults[in.typ][name]
 	}
 	return v, refs
+}
+
+// metricTransformation is what the normalisation reads of one
+// metric_transformation block of a metric filter.
+type metricTransformation struct{ name, namespace, value any }
+
+// metricTransformations returns the metric_transformation blocks of a
+// metric filter as list and object read attr("metric_transformation"), or
+// the Unknown they are. A lazy instance reads the three arguments of each
+// block without converting the whole block first.
+func (in *instance) metricTransformations() ([]metricTransformation, *entity.Unknown) {
+	if in.lazy {
+		if v, ok := in.pending.get("metric_transformation"); ok {
+			if ts, ok := readMetricTransformations(v); ok {
+				return ts, nil
+			}
+		}
+	}
+	items, u := list(in.attr("metric_transformation"))
+	if u != nil {
+		return nil, u
+	}
+	ts := make([]metricTransformation, len(items))
+	for i, t := range items {
+		m := object(t)
+		ts[i] = metricTransformation{m["name"], m["namespace"], m["value"]}
+	}
+	return ts, nil
+}
+
+// readMetricTransformations reads metric_transformation blocks from their
+// evaluated value as converting it whole (converter.value) and reading the
+// result would. ok is false when v is not a known sequence: the caller
+// converts it then.
+func readMetricTransformations(v cty.Value) (ts []metricTransformation, ok bool) {
+	v, reasons := unmarkReasons(v, nil)
+	if !v.IsKnown() || v.IsNull() {
+		return nil, false
+	}
+	if ty := v.Type(); !ty.IsListType() && !ty.IsSetType() && !ty.IsTupleType() {
+		return nil, false
+	}
+	ts = make([]metricTransformation, 0, v.LengthInt())
+	var c converter
+	for it := v.ElementIterator(); it.Next(); {
+		_, marked := it.Element()
+		e, reasons := unmarkReasons(marked, reasons)
+		if !e.IsKnown() || e.IsNull() || !e.Type().IsObjectType() {
+			m := object(c.value(marked, reasons))
+			ts = append(ts, metricTransformation{m["name"], m["namespace"], m["value"]})
+			continue
+		}
+		arg := func(name string) any {
+			if !e.Type().HasAttribute(name) {
+				return nil
+			}
+			return c.value(e.GetAttr(name), reasons)
+		}
+		ts = append(ts, metricTransformation{arg("name"), arg("namespace"), arg("value")})
+	}
+	return ts, true
+}
+
+// unmarkReasons unmarks v and adds the reasons it was marked with to
+// reasons, as converter.value does.
+func unmarkReasons(v cty.Value, reasons []string) (cty.Value, []string) {
+	if !v.IsMarked() {
+		return v, reasons
+	}
+	v, marks := v.Unmark()
+	for m := range marks {
+		if r, ok := m.(reasonMark); ok {
+			reasons = append(reasons[:len(reasons):len(reasons)], string(r))
+		}
+	}
+	return v, reasons
 }
 
 // providerDefaults are the values the AWS provider gives arguments the

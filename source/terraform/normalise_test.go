@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"vigil/entity"
 )
 
@@ -340,5 +342,129 @@ func dumpValue(b *strings.Builder, indent string, v any) {
 		b.WriteString("nil\n")
 	default:
 		fmt.Fprintf(b, "%T(%#v)\n", v, v)
+	}
+}
+
+// TestReadMetricTransformations checks that a lazy metric filter reads its
+// metric_transformation blocks from their cty value exactly as converting
+// the value whole and reading the result does.
+func TestReadMetricTransformations(t *testing.T) {
+	transform := func(name, namespace, value cty.Value) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{"name": name, "namespace": namespace, "value": value})
+	}
+	str := cty.StringVal
+	ok := transform(str("m"), str("ns"), str("1"))
+	objType := ok.Type()
+	for _, tc := range []struct {
+		name string
+		v    cty.Value
+	}{
+		{"one block", cty.TupleVal([]cty.Value{ok})},
+		{"two blocks in a list", cty.ListVal([]cty.Value{ok, transform(str("n"), str("ns"), str("2"))})},
+		{"set", cty.SetVal([]cty.Value{ok, transform(str("a"), str("b"), str("c"))})},
+		{"no blocks", cty.EmptyTupleVal},
+		{"empty list", cty.ListValEmpty(objType)},
+		{"marked sequence", cty.TupleVal([]cty.Value{transform(cty.UnknownVal(cty.String), str("ns"), str("1"))}).Mark(reasonMark("outer"))},
+		{"marked block", cty.TupleVal([]cty.Value{
+			transform(cty.UnknownVal(cty.String).Mark(reasonMark("inner")), str("ns"), str("1")).Mark(reasonMark("block")),
+		}).Mark(reasonMark("outer"))},
+		{"same reason twice", cty.TupleVal([]cty.Value{
+			transform(cty.UnknownVal(cty.String).Mark(reasonMark("r")), str("ns"), str("1")).Mark(reasonMark("r")),
+		})},
+		{"references", cty.TupleVal([]cty.Value{
+			transform(str("m").Mark(refMark("aws_x.y")), str("ns"), str("1")),
+		}).Mark(refMark("aws_x.z"))},
+		{"unknown set value", cty.TupleVal([]cty.Value{transform(str("m"), cty.UnknownVal(cty.String).RefineNotNull(), str("1"))})},
+		{"unknown block", cty.TupleVal([]cty.Value{cty.UnknownVal(objType).Mark(reasonMark("why"))})},
+		{"unknown block of a list", cty.ListVal([]cty.Value{cty.UnknownVal(objType), ok})},
+		{"null block", cty.ListVal([]cty.Value{cty.NullVal(objType)})},
+		{"dynamic block", cty.TupleVal([]cty.Value{cty.DynamicVal})},
+		{"map block", cty.TupleVal([]cty.Value{cty.MapVal(map[string]cty.Value{"name": str("m"), "value": str("1")})})},
+		{"string block", cty.TupleVal([]cty.Value{str("m")})},
+		{"missing arguments", cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"name": str("m"), "unit": str("Count")})})},
+		{"null arguments", cty.TupleVal([]cty.Value{transform(cty.NullVal(cty.String), str("ns"), cty.NullVal(cty.String))})},
+		{"number arguments", cty.TupleVal([]cty.Value{transform(cty.NumberIntVal(3), str("ns"), cty.NumberFloatVal(1.5))})},
+		{"nested values", cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
+			"name": str("m"), "namespace": str("ns"), "value": str("1"),
+			"dimensions": cty.MapVal(map[string]cty.Value{"k": cty.UnknownVal(cty.String)}),
+		})})},
+		{"unknown sequence", cty.UnknownVal(cty.List(objType)).Mark(reasonMark("why"))},
+		{"unknown dynamic", cty.DynamicVal},
+		{"null sequence", cty.NullVal(cty.List(objType))},
+		{"object", ok},
+		{"string", str("m")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var c converter
+			whole := &instance{typ: "aws_cloudwatch_log_metric_filter", attrs: map[string]any{"metric_transformation": c.value(tc.v, nil)}}
+			lazy := &instance{typ: "aws_cloudwatch_log_metric_filter", lazy: true, pending: bodyValues{{"metric_transformation", tc.v}}}
+			if got, want := dumpTransformations(lazy.metricTransformations()), dumpTransformations(whole.metricTransformations()); got != want {
+				t.Errorf("read lazily:\n%s\nconverted whole:\n%s", got, want)
+			}
+		})
+	}
+}
+
+func dumpTransformations(ts []metricTransformation, u *entity.Unknown) string {
+	var b strings.Builder
+	if u != nil {
+		dumpValue(&b, "  ", u)
+	}
+	for _, t := range ts {
+		dumpValue(&b, "  ", []any{t.name, t.namespace, t.value})
+	}
+	return b.String()
+}
+
+// TestGraphIndex checks the graph's sorted indexes against maps built from
+// the same instances: lookup finds what a map by address would hold (the
+// last of several at one address), and byType lists each managed type's
+// instances by address, in their order for equal addresses.
+func TestGraphIndex(t *testing.T) {
+	var instances []*instance
+	for _, spec := range []struct {
+		addr, typ string
+		managed   bool
+	}{
+		{"module.b.aws_sns_topic.t", "aws_sns_topic", true},
+		{"aws_sns_topic.a", "aws_sns_topic", true},
+		{"data.aws_sns_topic.a", "aws_sns_topic", false},
+		{"aws_cloudwatch_metric_alarm.x[\"b\"]", "aws_cloudwatch_metric_alarm", true},
+		{"aws_cloudwatch_metric_alarm.x[\"a\"]", "aws_cloudwatch_metric_alarm", true},
+		{"aws_sns_topic.a", "aws_sns_topic", true}, // repeated, as a plan may
+		{"module.a.aws_sns_topic.t", "aws_sns_topic", true},
+		{"aws_cloudwatch_metric_alarm.odd", "aws_sns_topic", true}, // a plan's type need not match its address
+	} {
+		instances = append(instances, &instance{addr: spec.addr, typ: spec.typ, managed: spec.managed})
+	}
+	g := newGraph(instances)
+	byAddr := map[string]*instance{}
+	byType := map[string][]*instance{}
+	for _, in := range instances {
+		byAddr[in.addr] = in
+		if in.managed {
+			byType[in.typ] = append(byType[in.typ], in)
+		}
+	}
+	for _, list := range byType {
+		slices.SortStableFunc(list, func(a, b *instance) int { return strings.Compare(a.addr, b.addr) })
+	}
+	for _, addr := range []string{"aws_sns_topic.a", "data.aws_sns_topic.a", "module.b.aws_sns_topic.t", "aws_cloudwatch_metric_alarm.odd", "aws_sns_topic.b", "", "zzz"} {
+		if got, want := g.lookup(addr), byAddr[addr]; got != want {
+			t.Errorf("lookup(%q) = %p, want %p", addr, got, want)
+		}
+	}
+	if len(g.byType) != len(byType) {
+		t.Errorf("%d types, want %d", len(g.byType), len(byType))
+	}
+	for typ, want := range byType {
+		if got := g.byType[typ]; !slices.Equal(got, want) {
+			t.Errorf("byType[%s] = %v, want %v", typ, got, want)
+		}
+		for i, in := range want {
+			if got := position(g.byType[typ], in); got != i {
+				t.Errorf("position of %s #%d = %d", in.addr, i, got)
+			}
+		}
 	}
 }
