@@ -196,3 +196,34 @@ func BenchmarkMapFloorMON05(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSummarizeMON05 summarizes a failing MON.05 scope of one trail,
+// the shape of the 10,000-resource scan's scopes, as the text and CSV
+// reports do for each of its 16,000 findings: "serial" on one goroutine,
+// "parallel" on GOMAXPROCS at once, as the engine's workers do.
+func BenchmarkSummarizeMON05(b *testing.B) {
+	p := MustCompile(mon05, WithPatterns(stubPatterns{}))
+	scope := trailScope(1)
+	b.Run("serial", func(b *testing.B) {
+		b.ReportAllocs()
+		start := cpuTime()
+		for b.Loop() {
+			if p.Summarize(scope, benchNow).Outcome != Fail {
+				b.Fatal("want FAIL")
+			}
+		}
+		reportCPU(b, start, 1, "op")
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		start := cpuTime()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if p.Summarize(scope, benchNow).Outcome != Fail {
+					panic("want FAIL")
+				}
+			}
+		})
+		reportCPU(b, start, 1, "op")
+	})
+}

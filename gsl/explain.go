@@ -318,13 +318,20 @@ var traceLines = lineInterner{m: map[string]string{}}
 
 // lineInterner returns one shared copy of each distinct line. A line seen
 // before costs a lookup and no allocation (Go looks a map up by the bytes
-// of string(b) without converting them).
+// of string(b) without converting them). Lookups share a read lock: the
+// workers of a scan intern at once, and most lines were seen before.
 type lineInterner struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]string
 }
 
 func (in *lineInterner) intern(b []byte) string {
+	in.mu.RLock()
+	s, ok := in.m[string(b)]
+	in.mu.RUnlock()
+	if ok {
+		return s
+	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if s, ok := in.m[string(b)]; ok {
@@ -333,7 +340,7 @@ func (in *lineInterner) intern(b []byte) string {
 	if len(in.m) >= maxInternedLines {
 		clear(in.m)
 	}
-	s := string(b)
+	s = string(b)
 	in.m[s] = s
 	return s
 }
