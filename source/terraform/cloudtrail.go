@@ -361,7 +361,7 @@ func (g *graph) logGroup(trail *instance) (*instance, string) {
 	}
 	if s, ok := v.(string); ok {
 		if name, ok := logGroupNameFromARN(s); ok {
-			for i, lg := range g.byType["aws_cloudwatch_log_group"] {
+			for i, lg := range g.logGroups.list {
 				if g.logGroupName(i, lg) == name {
 					return lg, ""
 				}
@@ -379,7 +379,7 @@ func (g *graph) logGroup(trail *instance) (*instance, string) {
 
 // logGroupName returns the name of lg, the log group at position i.
 func (g *graph) logGroupName(i int, lg *instance) any {
-	sum := &summaries(&g.logGroups, len(g.byType[lg.typ]))[i]
+	sum := g.logGroups.summary(i)
 	if !sum.read {
 		sum.name, sum.read = lg.attr("name"), true
 	}
@@ -406,14 +406,12 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 		}
 		return entity.NewUnknown(entity.UnknownMaybeNull, external), triUnknown(external)
 	}
-	lgName := g.logGroupName(position(g.byType[lg.typ], lg), lg)
+	lgName := g.logGroupName(position(g.logGroups.list, lg), lg)
 	var filters []any
 	var uncertain []string
 	anySub := triFalse
-	all := g.byType["aws_cloudwatch_log_metric_filter"]
-	sums := summaries(&g.filters, len(all))
-	for i, mf := range all {
-		sum := &sums[i]
+	for i, mf := range g.filters.list {
+		sum := g.filters.summary(i)
 		if !sum.read {
 			sum.logGroupName, sum.refs = mf.attrRefs("log_group_name")
 			sum.read = true
@@ -513,10 +511,8 @@ func alarmMetrics(al *instance) [][2]any {
 func (g *graph) metricAlarms(name, namespace any, filter string) (any, tri) {
 	var out []any
 	sub := triFalse
-	all := g.byType["aws_cloudwatch_metric_alarm"]
-	sums := summaries(&g.alarms, len(all))
-	for i, al := range all {
-		sum := &sums[i]
+	for i, al := range g.alarms.list {
+		sum := g.alarms.summary(i)
 		if !sum.read {
 			sum.metrics, sum.read = alarmMetrics(al), true
 		}
@@ -606,7 +602,7 @@ func (g *graph) alarmTopics(al *instance, alarmActions any, refs []string) (any,
 		declaredRefs++
 		if ref.managed && ref.typ == "aws_sns_topic" && !slices.Contains(seen, ref) {
 			seen = append(seen, ref)
-			t, s := g.topic(position(g.byType[ref.typ], ref), ref)
+			t, s := g.topic(position(g.topics.list, ref), ref)
 			topics = append(topics, t)
 			sub = sub.or(s)
 		}
@@ -622,14 +618,14 @@ func (g *graph) alarmTopics(al *instance, alarmActions any, refs []string) (any,
 			}
 			name := x[strings.LastIndex(x, ":")+1:]
 			declared := -1
-			for i, t := range g.byType["aws_sns_topic"] {
+			for i, t := range g.topics.list {
 				if sum := g.topicAttrs(i, t); sum.name == name || sum.arn == x {
 					declared = i
 					break
 				}
 			}
 			if declared >= 0 {
-				if t := g.byType["aws_sns_topic"][declared]; !slices.Contains(seen, t) {
+				if t := g.topics.list[declared]; !slices.Contains(seen, t) {
 					seen = append(seen, t)
 					t, s := g.topic(declared, t)
 					topics = append(topics, t)
@@ -676,7 +672,7 @@ func (g *graph) topic(i int, t *instance) (map[string]any, tri) {
 // topicAttrs returns the summary of topic t, at position i, with the
 // attributes that name it read.
 func (g *graph) topicAttrs(i int, t *instance) *topicSummary {
-	sum := &summaries(&g.topics, len(g.byType[t.typ]))[i]
+	sum := g.topics.summary(i)
 	if !sum.read {
 		sum.name, sum.arn, sum.read = t.attr("name"), t.attr("arn"), true
 	}
@@ -687,10 +683,8 @@ func (g *graph) summariseTopic(t *instance, ts *topicSummary) (map[string]any, t
 	arn := orKnownAfterApply(ts.arn, t.addr, "arn")
 	confirmed := 0
 	var pending []string
-	all := g.byType["aws_sns_topic_subscription"]
-	sums := summaries(&g.subscriptions, len(all))
-	for i, s := range all {
-		sum := &sums[i]
+	for i, s := range g.subscriptions.list {
+		sum := g.subscriptions.summary(i)
 		if !sum.read {
 			sum.topicArn, sum.refs = s.attrRefs("topic_arn")
 			sum.read = true

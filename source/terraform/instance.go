@@ -49,7 +49,7 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 		// whole, for the normalised entity.
 		in.pending, in.lazy = attrs, true
 	} else {
-		in.attrs = make(map[string]any, len(attrs))
+		in.attrs = make(map[string]any, len(attrs)+len(providerDefaults[d.typ]))
 		for _, a := range attrs {
 			in.convert(a)
 		}
@@ -150,10 +150,23 @@ func readMetricTransformations(v cty.Value) (ts []metricTransformation, ok bool)
 	if ty := v.Type(); !ty.IsListType() && !ty.IsSetType() && !ty.IsTupleType() {
 		return nil, false
 	}
-	ts = make([]metricTransformation, 0, v.LengthInt())
+	n := v.LengthInt()
+	ts = make([]metricTransformation, 0, n)
+	// A list's or tuple's blocks are read by index, which costs no
+	// allocation; a set's with an iterator, in the same order.
+	var set cty.ElementIterator
+	if v.Type().IsSetType() {
+		set = v.ElementIterator()
+	}
 	var c converter
-	for it := v.ElementIterator(); it.Next(); {
-		_, marked := it.Element()
+	for i := range n {
+		var marked cty.Value
+		if set != nil {
+			set.Next()
+			_, marked = set.Element()
+		} else {
+			marked = v.Index(indexKey(i))
+		}
 		e, reasons := unmarkReasons(marked, reasons)
 		if !e.IsKnown() || e.IsNull() || !e.Type().IsObjectType() {
 			m := object(c.value(marked, reasons))
@@ -170,6 +183,22 @@ func readMetricTransformations(v cty.Value) (ts []metricTransformation, ok bool)
 	}
 	return ts, true
 }
+
+// indexKey returns index i as a cty number.
+func indexKey(i int) cty.Value {
+	if i < len(indexKeys) {
+		return indexKeys[i]
+	}
+	return cty.NumberIntVal(int64(i))
+}
+
+// indexKeys are the indexes of the first blocks of a list, made once.
+var indexKeys = func() (keys [8]cty.Value) {
+	for i := range keys {
+		keys[i] = cty.NumberIntVal(int64(i))
+	}
+	return keys
+}()
 
 // unmarkReasons unmarks v and adds the reasons it was marked with to
 // reasons, as converter.value does.
@@ -268,31 +297,36 @@ func displayName(in *instance) string {
 
 // graph indexes the instances of one root module for following references.
 type graph struct {
-	// byAddr holds every instance by address (see lookup), and byType the
-	// managed ones by type, each list by address. Sorted slices cost less
-	// to build than maps, and the normalisation looks up few addresses.
+	// byAddr holds every instance by address (see lookup). Sorted slices
+	// cost less to build than maps, and the normalisation looks up few
+	// addresses.
 	byAddr []*instance
-	byType map[string][]*instance
-	// What the normalisation reads of the instances it follows and works
-	// out about them, by their position in byType, made on first use:
-	// every trail on a log group looks at every metric filter, every
-	// metric filter at every alarm, and so on. An instance's attributes
-	// are read once, and each filter, alarm and topic is normalised once;
-	// the entities that reach it share it, and only read it.
-	logGroups     []logGroupSummary
-	filters       []filterSummary
-	alarms        []alarmSummary
-	topics        []topicSummary
-	subscriptions []subscriptionSummary
+	// The managed instances of each type the normalisation follows, and
+	// what it reads of them and works out about them: every trail on a log
+	// group looks at every metric filter, every metric filter at every
+	// alarm, and so on. An instance's attributes are read once, and each
+	// filter, alarm and topic is normalised once; the entities that reach
+	// it share it, and only read it.
+	logGroups     followed[logGroupSummary]
+	filters       followed[filterSummary]
+	alarms        followed[alarmSummary]
+	topics        followed[topicSummary]
+	subscriptions followed[subscriptionSummary]
 }
 
-// summaries returns the summaries of the n instances of one type, making
-// them on first use.
-func summaries[S any](s *[]S, n int) []S {
-	if *s == nil {
-		*s = make([]S, n)
+// followed is the managed instances of one type, by address, and their
+// summaries by position, made on first use.
+type followed[S any] struct {
+	list []*instance
+	sums []S
+}
+
+// summary returns the summary of list[i].
+func (f *followed[S]) summary(i int) *S {
+	if f.sums == nil {
+		f.sums = make([]S, len(f.list))
 	}
-	return *s
+	return &f.sums[i]
 }
 
 type logGroupSummary struct {
@@ -330,37 +364,49 @@ type subscriptionSummary struct {
 	refs     []string
 }
 
+// followedTypes are the types whose instances newGraph lists, in the order
+// of graph.lists.
+var followedTypes = [...]string{
+	"aws_cloudwatch_log_group", "aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm",
+	"aws_sns_topic", "aws_sns_topic_subscription",
+}
+
+func (g *graph) lists() [len(followedTypes)]*[]*instance {
+	return [...]*[]*instance{&g.logGroups.list, &g.filters.list, &g.alarms.list, &g.topics.list, &g.subscriptions.list}
+}
+
 func newGraph(instances []*instance) *graph {
-	byAddr := slices.Clone(instances)
-	slices.SortStableFunc(byAddr, func(a, b *instance) int { return strings.Compare(a.addr, b.addr) })
-	managed := make([]*instance, 0, len(instances))
-	for _, in := range instances {
-		if in.managed {
-			managed = append(managed, in)
+	g := &graph{byAddr: slices.Clone(instances)}
+	slices.SortStableFunc(g.byAddr, func(a, b *instance) int { return strings.Compare(a.addr, b.addr) })
+	// Count first, to carve the lists from one array.
+	var counts [len(followedTypes)]int
+	total := 0
+	for _, in := range g.byAddr {
+		if k := followedType(in); k >= 0 {
+			counts[k]++
+			total++
 		}
 	}
-	slices.SortStableFunc(managed, func(a, b *instance) int {
-		if c := strings.Compare(a.typ, b.typ); c != 0 {
-			return c
-		}
-		return strings.Compare(a.addr, b.addr)
-	})
-	types := 0
-	for i, in := range managed {
-		if i == 0 || in.typ != managed[i-1].typ {
-			types++
+	all := make([]*instance, total)
+	lists := g.lists()
+	for k, n := range counts {
+		*lists[k], all = all[:0:n], all[n:]
+	}
+	for _, in := range g.byAddr {
+		if k := followedType(in); k >= 0 {
+			*lists[k] = append(*lists[k], in)
 		}
 	}
-	byType := make(map[string][]*instance, types)
-	for lo := 0; lo < len(managed); {
-		hi := lo + 1
-		for hi < len(managed) && managed[hi].typ == managed[lo].typ {
-			hi++
-		}
-		byType[managed[lo].typ] = managed[lo:hi:hi]
-		lo = hi
+	return g
+}
+
+// followedType returns the position of a managed instance's type in
+// followedTypes, or -1.
+func followedType(in *instance) int {
+	if !in.managed {
+		return -1
 	}
-	return &graph{byAddr: byAddr, byType: byType}
+	return slices.Index(followedTypes[:], in.typ)
 }
 
 // lookup returns the instance at address addr, or nil. Of several at one
@@ -376,8 +422,8 @@ func (g *graph) lookup(addr string) *instance {
 	return g.byAddr[i]
 }
 
-// position returns the position of in in list, which is sorted by address
-// as newGraph sorts byType's lists and holds in. (A plan may repeat an
+// position returns the position of in in list, one of the graph's lists,
+// which are sorted by address, and holds in. (A plan may repeat an
 // address.)
 func position(list []*instance, in *instance) int {
 	i, _ := slices.BinarySearchFunc(list, in.addr, func(e *instance, addr string) int { return strings.Compare(e.addr, addr) })

@@ -355,6 +355,10 @@ func TestReadMetricTransformations(t *testing.T) {
 	str := cty.StringVal
 	ok := transform(str("m"), str("ns"), str("1"))
 	objType := ok.Type()
+	var many []cty.Value // more blocks than indexKeys holds
+	for i := range 2*len(indexKeys) + 1 {
+		many = append(many, transform(str(fmt.Sprint("m", i)), str("ns"), str(fmt.Sprint(i))))
+	}
 	for _, tc := range []struct {
 		name string
 		v    cty.Value
@@ -362,6 +366,9 @@ func TestReadMetricTransformations(t *testing.T) {
 		{"one block", cty.TupleVal([]cty.Value{ok})},
 		{"two blocks in a list", cty.ListVal([]cty.Value{ok, transform(str("n"), str("ns"), str("2"))})},
 		{"set", cty.SetVal([]cty.Value{ok, transform(str("a"), str("b"), str("c"))})},
+		{"many blocks in a tuple", cty.TupleVal(many)},
+		{"many blocks in a list", cty.ListVal(many)},
+		{"many blocks in a set", cty.SetVal(many)},
 		{"no blocks", cty.EmptyTupleVal},
 		{"empty list", cty.ListValEmpty(objType)},
 		{"marked sequence", cty.TupleVal([]cty.Value{transform(cty.UnknownVal(cty.String), str("ns"), str("1"))}).Mark(reasonMark("outer"))},
@@ -418,8 +425,9 @@ func dumpTransformations(ts []metricTransformation, u *entity.Unknown) string {
 
 // TestGraphIndex checks the graph's sorted indexes against maps built from
 // the same instances: lookup finds what a map by address would hold (the
-// last of several at one address), and byType lists each managed type's
-// instances by address, in their order for equal addresses.
+// last of several at one address), and the lists of the types the
+// normalisation follows hold their managed instances by address, in their
+// order for equal addresses.
 func TestGraphIndex(t *testing.T) {
 	var instances []*instance
 	for _, spec := range []struct {
@@ -434,6 +442,8 @@ func TestGraphIndex(t *testing.T) {
 		{"aws_sns_topic.a", "aws_sns_topic", true}, // repeated, as a plan may
 		{"module.a.aws_sns_topic.t", "aws_sns_topic", true},
 		{"aws_cloudwatch_metric_alarm.odd", "aws_sns_topic", true}, // a plan's type need not match its address
+		{"aws_s3_bucket.b", "aws_s3_bucket", true},
+		{"aws_cloudwatch_log_group.g", "aws_cloudwatch_log_group", true},
 	} {
 		instances = append(instances, &instance{addr: spec.addr, typ: spec.typ, managed: spec.managed})
 	}
@@ -454,16 +464,87 @@ func TestGraphIndex(t *testing.T) {
 			t.Errorf("lookup(%q) = %p, want %p", addr, got, want)
 		}
 	}
-	if len(g.byType) != len(byType) {
-		t.Errorf("%d types, want %d", len(g.byType), len(byType))
-	}
-	for typ, want := range byType {
-		if got := g.byType[typ]; !slices.Equal(got, want) {
-			t.Errorf("byType[%s] = %v, want %v", typ, got, want)
+	for k, list := range g.lists() {
+		typ := followedTypes[k]
+		if want := byType[typ]; !slices.Equal(*list, want) {
+			t.Errorf("%s: %v, want %v", typ, *list, want)
 		}
-		for i, in := range want {
-			if got := position(g.byType[typ], in); got != i {
+		for i, in := range *list {
+			if got := position(*list, in); got != i {
 				t.Errorf("position of %s #%d = %d", in.addr, i, got)
+			}
+		}
+	}
+}
+
+// benchRoot returns the instances of one root module of the benchmark
+// corpus (writeCorpus) as the loader makes them for vigil scan: the trail
+// converted, the resources only its normalisation reads lazy.
+func benchRoot(i int) []*instance {
+	name := fmt.Sprintf("acme-%d", i)
+	lgName := "/aws/cloudtrail/" + name
+	const lgAddr, topicAddr = "module.logging.aws_cloudwatch_log_group.trail", "module.alarms.aws_sns_topic.alarms"
+	ref := func(v cty.Value, addr string) cty.Value { return v.Mark(refMark(addr)) }
+	unknownRef := func(addr string) cty.Value {
+		return unknownSet(cty.String, "known after apply: "+addr+".arn").Mark(refMark(addr))
+	}
+	lazy := func(addr, typ string, attrs bodyValues) *instance {
+		return &instance{addr: addr, managed: true, lazy: true, typ: typ, pending: attrs}
+	}
+	trail := &instance{
+		addr: "module.logging.aws_cloudtrail.this", managed: true, typ: "aws_cloudtrail", name: "this",
+		attrs: map[string]any{
+			"name": name, "s3_bucket_name": name + "-logs", "is_multi_region_trail": true,
+			"enable_log_file_validation": true, "enable_logging": true, "is_organization_trail": false,
+			"include_global_service_events": true,
+			"cloud_watch_logs_group_arn":    entity.NewUnknown(entity.UnknownSet, "known after apply: "+lgAddr+".arn"),
+			"cloud_watch_logs_role_arn":     entity.NewUnknown(entity.UnknownSet, "known after apply: module.logging.aws_iam_role.trail.arn"),
+			"event_selector":                []any{map[string]any{"read_write_type": "All", "include_management_events": true}},
+			"tags":                          map[string]any{"Owner": "platform", "Team": fmt.Sprintf("team%d", i)},
+		},
+		refs: map[string][]string{"cloud_watch_logs_group_arn": {lgAddr}, "cloud_watch_logs_role_arn": {"module.logging.aws_iam_role.trail"}},
+	}
+	out := []*instance{
+		trail,
+		lazy(lgAddr, "aws_cloudwatch_log_group", bodyValues{{"name", cty.StringVal(lgName)}, {"retention_in_days", cty.NumberIntVal(365)}}),
+		lazy(topicAddr, "aws_sns_topic", bodyValues{{"name", cty.StringVal(lgName + "-alarms")}}),
+		lazy("module.alarms.aws_sns_topic_subscription.email[0]", "aws_sns_topic_subscription", bodyValues{
+			{"topic_arn", unknownRef(topicAddr)}, {"protocol", cty.StringVal("email")}, {"endpoint", cty.StringVal("secops@acme.example")},
+		}),
+	}
+	for _, key := range []string{"cloudtrail_changes", "root_usage", "console_no_mfa", "iam_changes", "vpc_changes"} {
+		filter := fmt.Sprintf("module.alarms.aws_cloudwatch_log_metric_filter.this[%q]", key)
+		out = append(out,
+			lazy(filter, "aws_cloudwatch_log_metric_filter", bodyValues{
+				{"name", cty.StringVal(key)}, {"log_group_name", ref(cty.StringVal(lgName), lgAddr)},
+				{"pattern", cty.StringVal("{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) }")},
+				{"metric_transformation", cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
+					"name": cty.StringVal(key), "namespace": cty.StringVal("CISBenchmark"), "value": cty.StringVal("1"),
+				})})},
+			}),
+			lazy(fmt.Sprintf("module.alarms.aws_cloudwatch_metric_alarm.this[%q]", key), "aws_cloudwatch_metric_alarm", bodyValues{
+				{"alarm_name", cty.StringVal("cis-" + key)}, {"comparison_operator", cty.StringVal("GreaterThanOrEqualToThreshold")},
+				{"evaluation_periods", cty.NumberIntVal(1)}, {"metric_name", ref(cty.StringVal(key), filter)},
+				{"namespace", cty.StringVal("CISBenchmark")}, {"period", cty.NumberIntVal(300)}, {"statistic", cty.StringVal("Sum")},
+				{"threshold", cty.NumberIntVal(1)}, {"alarm_actions", cty.TupleVal([]cty.Value{unknownRef(topicAddr)})},
+			}))
+	}
+	return out
+}
+
+// BenchmarkNormalise normalises the trails of as many root modules as the
+// 10,000-resource corpus has, from instances made once: what entities
+// costs a scan beyond making the instances.
+func BenchmarkNormalise(b *testing.B) {
+	roots := make([][]*instance, 10_000/corpusRootResources)
+	for i := range roots {
+		roots[i] = benchRoot(i)
+	}
+	types := newTypeFilter([]string{"CloudTrail"})
+	for b.Loop() {
+		for _, instances := range roots {
+			if len(entities(instances, "", types)) != 1 {
+				b.Fatal("want one CloudTrail entity")
 			}
 		}
 	}
