@@ -504,30 +504,35 @@ func benchRoot(i int) []*instance {
 		},
 		refs: map[string][]string{"cloud_watch_logs_group_arn": {lgAddr}, "cloud_watch_logs_role_arn": {"module.logging.aws_iam_role.trail"}},
 	}
+	// In the order the loader makes them: by module, then by resource.
 	out := []*instance{
-		trail,
 		lazy(lgAddr, "aws_cloudwatch_log_group", bodyValues{{"name", cty.StringVal(lgName)}, {"retention_in_days", cty.NumberIntVal(365)}}),
+		trail,
 		lazy(topicAddr, "aws_sns_topic", bodyValues{{"name", cty.StringVal(lgName + "-alarms")}}),
 		lazy("module.alarms.aws_sns_topic_subscription.email[0]", "aws_sns_topic_subscription", bodyValues{
 			{"topic_arn", unknownRef(topicAddr)}, {"protocol", cty.StringVal("email")}, {"endpoint", cty.StringVal("secops@acme.example")},
 		}),
 	}
-	for _, key := range []string{"cloudtrail_changes", "root_usage", "console_no_mfa", "iam_changes", "vpc_changes"} {
-		filter := fmt.Sprintf("module.alarms.aws_cloudwatch_log_metric_filter.this[%q]", key)
-		out = append(out,
-			lazy(filter, "aws_cloudwatch_log_metric_filter", bodyValues{
-				{"name", cty.StringVal(key)}, {"log_group_name", ref(cty.StringVal(lgName), lgAddr)},
-				{"pattern", cty.StringVal("{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) }")},
-				{"metric_transformation", cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
-					"name": cty.StringVal(key), "namespace": cty.StringVal("CISBenchmark"), "value": cty.StringVal("1"),
-				})})},
-			}),
-			lazy(fmt.Sprintf("module.alarms.aws_cloudwatch_metric_alarm.this[%q]", key), "aws_cloudwatch_metric_alarm", bodyValues{
-				{"alarm_name", cty.StringVal("cis-" + key)}, {"comparison_operator", cty.StringVal("GreaterThanOrEqualToThreshold")},
-				{"evaluation_periods", cty.NumberIntVal(1)}, {"metric_name", ref(cty.StringVal(key), filter)},
-				{"namespace", cty.StringVal("CISBenchmark")}, {"period", cty.NumberIntVal(300)}, {"statistic", cty.StringVal("Sum")},
-				{"threshold", cty.NumberIntVal(1)}, {"alarm_actions", cty.TupleVal([]cty.Value{unknownRef(topicAddr)})},
-			}))
+	keys := []string{"cloudtrail_changes", "console_no_mfa", "iam_changes", "root_usage", "vpc_changes"}
+	filter := func(key string) string {
+		return fmt.Sprintf("module.alarms.aws_cloudwatch_log_metric_filter.this[%q]", key)
+	}
+	for _, key := range keys {
+		out = append(out, lazy(filter(key), "aws_cloudwatch_log_metric_filter", bodyValues{
+			{"name", cty.StringVal(key)}, {"log_group_name", ref(cty.StringVal(lgName), lgAddr)},
+			{"pattern", cty.StringVal("{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) }")},
+			{"metric_transformation", cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
+				"name": cty.StringVal(key), "namespace": cty.StringVal("CISBenchmark"), "value": cty.StringVal("1"),
+			})})},
+		}))
+	}
+	for _, key := range keys {
+		out = append(out, lazy(fmt.Sprintf("module.alarms.aws_cloudwatch_metric_alarm.this[%q]", key), "aws_cloudwatch_metric_alarm", bodyValues{
+			{"alarm_name", cty.StringVal("cis-" + key)}, {"comparison_operator", cty.StringVal("GreaterThanOrEqualToThreshold")},
+			{"evaluation_periods", cty.NumberIntVal(1)}, {"metric_name", ref(cty.StringVal(key), filter(key))},
+			{"namespace", cty.StringVal("CISBenchmark")}, {"period", cty.NumberIntVal(300)}, {"statistic", cty.StringVal("Sum")},
+			{"threshold", cty.NumberIntVal(1)}, {"alarm_actions", cty.TupleVal([]cty.Value{unknownRef(topicAddr)})},
+		}))
 	}
 	return out
 }
