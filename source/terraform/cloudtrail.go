@@ -178,12 +178,28 @@ var liveOnlyUnknown = entity.NewUnknown(entity.UnknownMaybeNull, liveOnly)
 // so code makes them maybe-null unknowns rather than missing, which would
 // FAIL every trail in code.
 func trailStatus(a map[string]any) map[string]any {
+	isLogging := boolAttr(a["enable_logging"], true)
+	switch isLogging {
+	case true:
+		return loggingStatus
+	case false:
+		return notLoggingStatus
+	}
+	return liveStatus(isLogging)
+}
+
+func liveStatus(isLogging any) map[string]any {
 	return map[string]any{
-		"isLogging":                        boolAttr(a["enable_logging"], true),
+		"isLogging":                        isLogging,
 		"latestCloudWatchLogsDeliveryTime": liveOnlyUnknown,
 		"latestDeliveryTime":               liveOnlyUnknown,
 	}
 }
+
+// loggingStatus and notLoggingStatus are the statuses of trails whose
+// enable_logging is known, shared by all of them as other constant values
+// are (emptyList): entities only read their values.
+var loggingStatus, notLoggingStatus = liveStatus(true), liveStatus(false)
 
 func tags(v any) any {
 	if u, ok := v.(*entity.Unknown); ok {
@@ -207,6 +223,9 @@ func eventSelectors(a map[string]any) (classic, advanced any, rw tri) {
 	case ub != nil:
 		classic, rw = ub, triUnknown("the event selectors are unknown: "+ub.Reason)
 	case len(basic) == 0 && len(adv) == 0 && ua == nil:
+		classic, rw = defaultEventSelectors, triTrue
+	case len(basic) == 1 && isDefaultSelector(object(basic[0])):
+		// The selector AWS gives a new trail, declared.
 		classic, rw = defaultEventSelectors, triTrue
 	default:
 		sels := make([]any, 0, len(basic))
@@ -301,6 +320,15 @@ var defaultEventSelectors any = []any{map[string]any{
 	"readWriteType": "All", "includeManagementEvents": true,
 	"excludeManagementEventSources": emptyList, "dataResources": emptyList,
 }}
+
+// isDefaultSelector reports whether the classic event selector m reads, as
+// eventSelectors reads it, as the one in defaultEventSelectors.
+func isDefaultSelector(m map[string]any) bool {
+	excl, ok := orDefault(m["exclude_management_event_sources"], emptyList).([]any)
+	data, u := list(m["data_resource"])
+	return orDefault(m["read_write_type"], "All") == "All" && boolAttr(m["include_management_events"], true) == true &&
+		ok && len(excl) == 0 && u == nil && len(data) == 0
+}
 
 func not(a tri) tri {
 	if a.state == 2 {

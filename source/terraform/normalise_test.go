@@ -182,6 +182,70 @@ resource "aws_cloudwatch_metric_alarm" "other_namespace" {
   namespace   = "elsewhere"
 }
 `,
+	// Event selectors and logging as AWS gives them, and nearly so.
+	"selectors": `
+variable "unset" {}
+resource "aws_cloudtrail" "declared_default" {
+  name = "declared_default"
+  event_selector {}
+}
+resource "aws_cloudtrail" "spelled_out" {
+  name           = "spelled_out"
+  enable_logging = "false"
+  event_selector {
+    read_write_type                  = "All"
+    include_management_events        = "true"
+    exclude_management_event_sources = []
+  }
+}
+resource "aws_cloudtrail" "with_advanced" {
+  name           = "with_advanced"
+  enable_logging = var.unset
+  event_selector {
+    read_write_type = "All"
+  }
+  advanced_event_selector {
+    name = "management"
+    field_selector {
+      field  = "eventCategory"
+      equals = ["Management"]
+    }
+  }
+}
+resource "aws_cloudtrail" "two" {
+  name = "two"
+  event_selector {}
+  event_selector {}
+}
+resource "aws_cloudtrail" "excluding" {
+  name = "excluding"
+  event_selector {
+    exclude_management_event_sources = ["kms.amazonaws.com"]
+  }
+}
+resource "aws_cloudtrail" "write_only" {
+  name = "write_only"
+  event_selector {
+    read_write_type = "WriteOnly"
+  }
+}
+resource "aws_cloudtrail" "no_management" {
+  name = "no_management"
+  event_selector {
+    include_management_events = false
+    data_resource {
+      type   = "AWS::S3::Object"
+      values = ["arn:aws:s3"]
+    }
+  }
+}
+resource "aws_cloudtrail" "unknown_management" {
+  name = "unknown_management"
+  event_selector {
+    include_management_events = var.unset
+  }
+}
+`,
 	// Log groups the configuration does not declare, or cannot name.
 	"external": `
 variable "unset" {}
