@@ -188,6 +188,7 @@ func trailStatus(a map[string]any) map[string]any {
 	return liveStatus(isLogging)
 }
 
+// liveStatus is the status of a trail whose enable_logging reads isLogging.
 func liveStatus(isLogging any) map[string]any {
 	return map[string]any{
 		"isLogging":                        isLogging,
@@ -315,7 +316,7 @@ func eventSelectors(a map[string]any) (classic, advanced any, rw tri) {
 }
 
 // defaultEventSelectors are the event selectors of a trail that declares
-// none, shared by every such trail.
+// none, or only the selector AWS gives a new trail, shared by all of them.
 var defaultEventSelectors any = []any{map[string]any{
 	"readWriteType": "All", "includeManagementEvents": true,
 	"excludeManagementEventSources": emptyList, "dataResources": emptyList,

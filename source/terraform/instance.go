@@ -329,37 +329,48 @@ func (f *followed[S]) summary(i int) *S {
 	return &f.sums[i]
 }
 
+// logGroupSummary is what the normalisation reads of a log group: its name.
 type logGroupSummary struct {
 	read bool
 	name any
 }
 
+// filterSummary is what the normalisation reads of a metric filter: its
+// log_group_name and the addresses of the instances that was read from;
+// and the normalised filter, once built, with whether it has a subscriber.
 type filterSummary struct {
-	read bool
-	// logGroupName is the filter's log_group_name, read from refs.
+	read         bool
 	logGroupName any
 	refs         []string
-	entry        map[string]any // the normalised filter, once built
+	entry        map[string]any
 	sub          tri
 }
 
+// alarmSummary is what the normalisation reads of an alarm: the metrics it
+// watches (alarmMetrics); and the normalised alarm, once built, with
+// whether it has a subscriber.
 type alarmSummary struct {
 	read    bool
-	metrics [][2]any       // alarmMetrics
-	entry   map[string]any // the normalised alarm, once built
+	metrics [][2]any
+	entry   map[string]any
 	sub     tri
 }
 
+// topicSummary is what the normalisation reads of a topic: its name and
+// arn; and the topic's summary, once built, with whether it has a
+// subscriber.
 type topicSummary struct {
 	read      bool
 	name, arn any
-	entry     map[string]any // the topic's summary, once built
+	entry     map[string]any
 	sub       tri
 }
 
+// subscriptionSummary is what the normalisation reads of every
+// subscription: its topic_arn and the addresses of the instances that was
+// read from.
 type subscriptionSummary struct {
-	read bool
-	// topicArn is the subscription's topic_arn, read from refs.
+	read     bool
 	topicArn any
 	refs     []string
 }
