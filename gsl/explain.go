@@ -229,8 +229,12 @@ func (t *tracer) finish(ev *event, out tri) {
 		ev.text, ev.render = t.lastErr, nil
 	}
 	ev.out = out
-	ev.unknowns = append(ev.unknowns, t.pending...)
-	t.pending = t.pending[:0]
+	if len(t.pending) > 0 {
+		// Most events note no unknown: storing the slice back costs a
+		// write barrier while the collector marks.
+		ev.unknowns = append(ev.unknowns, t.pending...)
+		t.pending = t.pending[:0]
+	}
 	t.stack = t.stack[:len(t.stack)-1]
 }
 
