@@ -14,7 +14,6 @@ import (
 // works on instances only.
 type instance struct {
 	addr    string // "module.trail.aws_cloudtrail.this[0]"
-	module  string // module instance path, "" for the root
 	managed bool
 	// lazy is set for an instance that is not an entity: only the
 	// CloudTrail normalisation reads it, and only a few of its attributes.
@@ -36,7 +35,7 @@ type instance struct {
 func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs bodyValues) *instance {
 	d := rs.decl
 	in := &instance{
-		addr: ri.addr, module: mi.path, managed: d.managed, typ: d.typ, name: d.name,
+		addr: ri.addr, managed: d.managed, typ: d.typ, name: d.name,
 		origin: entity.Origin{
 			File:  d.rng.Filename,
 			Start: entity.Pos{Line: d.rng.Start.Line, Col: d.rng.Start.Column},

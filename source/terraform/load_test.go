@@ -253,7 +253,7 @@ func TestLoadTrailVariants(t *testing.T) {
 	for _, s := range inv.Scopes {
 		scopes = append(scopes, s.ID)
 	}
-	if diff := cmp.Diff([]string{"data_log_group", "literal_arn", "var_log_group"}, scopes); diff != "" {
+	if diff := cmp.Diff([]string{"data_log_group", "literal_arn", "non_topic_action", "var_log_group"}, scopes); diff != "" {
 		t.Errorf("root modules (-want +got):\n%s", diff)
 	}
 

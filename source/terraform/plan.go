@@ -152,7 +152,7 @@ func (r *planReader) instances(root *tfjson.StateModule) []*instance {
 	for _, res := range resources {
 		module, _, _ := splitAddress(res.Address)
 		in := &instance{
-			addr: res.Address, module: module, managed: res.Mode == tfjson.ManagedResourceMode,
+			addr: res.Address, managed: res.Mode == tfjson.ManagedResourceMode,
 			typ: res.Type, name: res.Name, origin: r.origin(res.Address),
 		}
 		attrs, err := entity.Normalize(map[string]any(res.AttributeValues))

@@ -29,7 +29,8 @@ func only(inv *entity.Inventory, types ...string) []*entity.Entity {
 func TestTypesKeepWantedEntitiesWhole(t *testing.T) {
 	inputs := []string{
 		"testdata/cis", "testdata/chain", "testdata/variants/data_log_group",
-		"testdata/variants/literal_arn", "testdata/variants/var_log_group", "testdata/plans/chain.json",
+		"testdata/variants/literal_arn", "testdata/variants/var_log_group", "testdata/variants/non_topic_action",
+		"testdata/plans/chain.json",
 	}
 	wants := [][]string{
 		{"CloudTrail"},
@@ -70,6 +71,32 @@ func TestTypesKeepWantedEntitiesWhole(t *testing.T) {
 	}
 	if v := attr(t, inv.Entities[0], "cloudWatchLogsLogGroupArn"); v == nil {
 		t.Errorf("the trail lost its log group")
+	}
+}
+
+// TestTypesDoNotChangeWhatAnAlarmActionIs: an alarm whose actions are an
+// Auto Scaling policy and a topic without subscriptions delivers to nobody.
+// Whether the policy's type is loaded must not matter: when it was not, the
+// policy's unknown ARN looked like a reference to a topic declared
+// elsewhere, and the trail's subscriber became unknown.
+func TestTypesDoNotChangeWhatAnAlarmActionIs(t *testing.T) {
+	for _, types := range [][]string{nil, {"CloudTrail"}, {"CloudTrail", "aws_sns_topic"}} {
+		inv := load(t, "testdata/variants/non_topic_action", Options{Types: types})
+		trails := only(inv, "CloudTrail")
+		if len(trails) != 1 {
+			t.Fatalf("Types %v: %d CloudTrail entities, want 1", types, len(trails))
+		}
+		if got := attr(t, trails[0], "hasSNSSubscriber"); got != false {
+			t.Errorf("Types %v: hasSNSSubscriber = %#v, want false", types, got)
+		}
+		filter := attr(t, trails[0], "metricFilters").([]any)[0].(map[string]any)
+		alarm := filter["metricTransformations"].([]any)[0].(map[string]any)["alarms"].([]any)[0].(map[string]any)
+		if got := alarm["snsTopics"]; len(got.([]any)) != 1 {
+			t.Errorf("Types %v: the alarm's topics are %#v, want the one declared topic", types, got)
+		}
+		if n := len(inv.Entities); n != len(trails) && len(types) == 1 {
+			t.Errorf("Types %v: %d entities; the resources kept to follow references must not become entities", types, n)
+		}
 	}
 }
 
