@@ -114,6 +114,8 @@ type tracer struct {
 	parts    []textSpan
 	deciding []*event
 	unknowns []string
+	// interned caches the lines this tracer has interned (see intern).
+	interned map[string]string
 }
 
 // Bounds of the blocks of events a tracer allocates: small explanations
@@ -273,7 +275,7 @@ func (t *tracer) unknown(name string, u *entity.Unknown) {
 }
 
 // lines renders the event tree, indented by depth. Each line is built in
-// the tracer's scratch buffer and interned (see lineInterner): a scan
+// the tracer's scratch buffer and interned (see tracer.intern): a scan
 // explains thousands of findings whose traces repeat line for line
 // (modules instantiated many times, the same metric filters in every
 // account), and findings keep their traces until the report is written.
@@ -298,7 +300,7 @@ func (t *tracer) lines() []string {
 			return
 		}
 		t.line = t.appendText(append(t.line[:0], indent(depth)...), ev)
-		out = append(out, traceLines.intern(t.line))
+		out = append(out, t.intern(t.line))
 		for _, k := range ev.kids {
 			walk(k, depth+1)
 		}
@@ -315,6 +317,29 @@ func (t *tracer) lines() []string {
 // maxInternedLines bounds the lines lineInterner keeps; when it is full it
 // starts again empty.
 const maxInternedLines = 1 << 16
+
+// maxTracerLines bounds the lines a tracer caches; when its cache is full
+// it starts again empty.
+const maxTracerLines = 1 << 12
+
+// intern returns the shared copy of line b (see traceLines). A tracer
+// first looks in its own cache, which needs no lock: pooled tracers stay
+// with their worker, and a worker explains the same lines over and over.
+// Every worker reading traceLines's lock for every line kept moving the
+// lock's reader count between cores, which cost more than the lookups.
+func (t *tracer) intern(b []byte) string {
+	if s, ok := t.interned[string(b)]; ok {
+		return s
+	}
+	s := traceLines.intern(b)
+	if t.interned == nil {
+		t.interned = make(map[string]string)
+	} else if len(t.interned) >= maxTracerLines {
+		clear(t.interned)
+	}
+	t.interned[s] = s
+	return s
+}
 
 // traceLines interns the lines, summaries and unknowns of every
 // explanation.
@@ -416,7 +441,7 @@ func (t *tracer) unknownsUnder(ev *event, into []string) []string {
 	for _, n := range ev.unknowns {
 		t.line = n.appendTo(t.line[:0])
 		if !containsBytes(into, t.line) {
-			into = append(into, traceLines.intern(t.line))
+			into = append(into, t.intern(t.line))
 		}
 	}
 	for _, k := range ev.kids {
@@ -500,7 +525,7 @@ func (t *tracer) summarize(ex *Explanation, decisive *event) {
 		parts = append(parts, textSpan{start, len(buf)})
 	}
 	if withText {
-		ex.Summary = traceLines.intern(buf)
+		ex.Summary = t.intern(buf)
 	}
 	if len(unknowns) > 0 {
 		ex.Unknowns = slices.Clone(unknowns)
