@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"cmp"
 	"crypto/sha256"
 	_ "embed"
@@ -142,13 +143,17 @@ func (htmlFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	}
 	// Text from rules and findings may carry control characters that HTML
 	// forbids; the template itself has none, so cleaning the whole output
-	// catches every field.
-	var buf strings.Builder
-	if err := htmlTemplate.Execute(&buf, d); err != nil {
+	// catches every field. The report is streamed: a scan of thousands of
+	// findings makes a report of a hundred megabytes.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	sw := &safeTextWriter{w: bw}
+	if err := htmlTemplate.Execute(sw, d); err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, safeText(buf.String()))
-	return err
+	if err := sw.Close(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func htmlFindingOf(n int, f *engine.Finding) htmlFinding {
@@ -172,6 +177,25 @@ func htmlFindingOf(n int, f *engine.Finding) htmlFinding {
 		hf.Remediation = &rem
 	}
 	return hf
+}
+
+// TraceText is the finding's trace, each line followed by a newline: one
+// string for the template to escape rather than one per line. It is made
+// as the template reaches it, so that a large report does not hold a
+// second copy of every trace.
+func (f htmlFinding) TraceText() string {
+	lines := f.Trace
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // ruleAnchor is the HTML id of a rule's section: "rule-" and the ID with

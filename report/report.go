@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"vigil/engine"
 	"vigil/rules"
@@ -437,14 +438,71 @@ func frameworkRefs(r *rules.Rule) []string {
 // U+FFFE, U+FFFF) with U+FFFD. encoding/xml does this for attributes and
 // character data but not inside CDATA; html/template not at all.
 func safeText(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r',
-			r >= 0x20 && r <= 0xD7FF,
-			r >= 0xE000 && r <= 0xFFFD,
-			r >= 0x10000 && r <= 0x10FFFF:
-			return r
+	return strings.Map(safeRune, s)
+}
+
+// safeRune is r, or U+FFFD when safeText replaces r.
+func safeRune(r rune) rune {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r',
+		r >= 0x20 && r <= 0xD7FF,
+		r >= 0xE000 && r <= 0xFFFD,
+		r >= 0x10000 && r <= 0x10FFFF:
+		return r
+	}
+	return '\uFFFD'
+}
+
+// safeTextWriter writes to w what safeText makes of everything written to
+// it, without holding it: a report of thousands of findings is streamed.
+// A UTF-8 sequence cut between two writes is kept until the next; Close
+// writes what is left of one.
+type safeTextWriter struct {
+	w       io.Writer
+	partial []byte
+	buf     []byte
+}
+
+func (s *safeTextWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	if len(s.partial) > 0 {
+		p = append(s.partial, p...)
+		s.partial = nil
+	}
+	out := s.buf[:0]
+	for len(p) > 0 {
+		// Most of a report is printable ASCII: copy runs of it at once.
+		i := 0
+		for i < len(p) && (p[i] >= 0x20 && p[i] < utf8.RuneSelf || p[i] == '\t' || p[i] == '\n' || p[i] == '\r') {
+			i++
 		}
-		return '\uFFFD'
-	}, s)
+		out = append(out, p[:i]...)
+		p = p[i:]
+		if len(p) == 0 {
+			break
+		}
+		if !utf8.FullRune(p) {
+			s.partial = append([]byte(nil), p...)
+			break
+		}
+		r, size := utf8.DecodeRune(p)
+		out = utf8.AppendRune(out, safeRune(r))
+		p = p[size:]
+	}
+	s.buf = out
+	if _, err := s.w.Write(out); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Close writes U+FFFD for each byte of a UTF-8 sequence the last write
+// left unfinished, as safeText does. It does not close w.
+func (s *safeTextWriter) Close() error {
+	if len(s.partial) == 0 {
+		return nil
+	}
+	_, err := s.w.Write([]byte(strings.Repeat("\uFFFD", len(s.partial))))
+	s.partial = nil
+	return err
 }

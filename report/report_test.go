@@ -257,6 +257,38 @@ func BenchmarkWrite(b *testing.B) {
 	}
 }
 
+// BenchmarkWriteLarge writes each format of an 18,000-finding scan whose
+// findings that do not pass carry a trace of 19 lines, the average of the
+// 10,000-resource corpus (source/terraform's BenchmarkScanWithTraces).
+func BenchmarkWriteLarge(b *testing.B) {
+	run := largeRun(18_000)
+	for i, f := range run.Findings {
+		if f.Result == engine.Pass {
+			continue
+		}
+		g := *f
+		g.Trace = make([]string, 19)
+		for j := range g.Trace {
+			g.Trace[j] = fmt.Sprintf("%*smetricFilters[%d]: filterPattern is '{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }' <%d>", 2*(j%4), "", j, i%500)
+		}
+		run.Findings[i] = &g
+	}
+	for _, format := range Formats() {
+		w, _ := Lookup(format)
+		b.Run(format, func(b *testing.B) {
+			var out countingWriter
+			b.ReportAllocs()
+			for b.Loop() {
+				out = 0
+				if err := w.Write(&out, run, Options{Tool: tool}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(out), "bytes")
+		})
+	}
+}
+
 // bigRun repeats the fixture's findings on n distinct entities.
 func bigRun(n int) *engine.Run {
 	run := fixtureRun()
