@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 
 	"vigil/engine"
@@ -20,27 +21,31 @@ type junitFormat struct{}
 
 func init() { register("junit", junitFormat{}) }
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+// junitSuite is one rule's testsuite: its counts, properties and the
+// findings that become its test cases.
+type junitSuite struct {
+	counts     junitCounts
+	properties []junitProperty
+	findings   []*engine.Finding
 }
 
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
+// junitCounts are the counts of a testsuites or testsuite element.
+type junitCounts struct{ tests, failures, errors, skipped int }
+
+func (c *junitCounts) add(o junitCounts) {
+	c.tests += o.tests
+	c.failures += o.failures
+	c.errors += o.errors
+	c.skipped += o.skipped
+}
+
+// attrs are the attributes of an element with counts c, after name.
+func (c junitCounts) attrs(name string) []xml.Attr {
+	attr := func(k, v string) xml.Attr { return xml.Attr{Name: xml.Name{Local: k}, Value: v} }
+	return []xml.Attr{
+		attr("name", name), attr("tests", strconv.Itoa(c.tests)), attr("failures", strconv.Itoa(c.failures)),
+		attr("errors", strconv.Itoa(c.errors)), attr("skipped", strconv.Itoa(c.skipped)), attr("time", junitTime),
+	}
 }
 
 type junitProperty struct {
@@ -49,6 +54,7 @@ type junitProperty struct {
 }
 
 type junitCase struct {
+	XMLName   xml.Name      `xml:"testcase"`
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
@@ -76,50 +82,91 @@ func (junitFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	if err != nil {
 		return err
 	}
-	name, _ := toolNameVersion(opts.Tool)
-	doc := junitSuites{Name: name, Time: junitTime}
-	stamp := run.Started.UTC().Format("2006-01-02T15:04:05")
+	// The counts go in attributes before the test cases, so they are
+	// taken first; the cases are then made and written one at a time, so
+	// that a large scan's report is never held whole.
 	suites := map[string]*junitSuite{}
-	var order []*junitSuite
 	for _, r := range v.rules {
-		s := &junitSuite{Name: r.ID, Time: junitTime, Timestamp: stamp, Properties: junitProperties(r)}
-		suites[r.ID] = s
-		order = append(order, s)
+		suites[r.ID] = &junitSuite{properties: junitProperties(r)}
 	}
 	for _, f := range v.findings {
 		s := suites[f.Rule.ID]
-		c := junitCaseOf(f)
-		s.Tests++
-		switch {
-		case c.Failure != nil:
-			s.Failures++
-		case c.Error != nil:
-			s.Errors++
-		case c.Skipped != nil:
-			s.Skipped++
+		s.counts.tests++
+		switch junitKind(f.Result) {
+		case "failure":
+			s.counts.failures++
+		case "error":
+			s.counts.errors++
+		case "skipped":
+			s.counts.skipped++
 		}
-		s.Cases = append(s.Cases, c)
+		s.findings = append(s.findings, f)
 	}
-	for _, s := range order {
-		if s.Tests == 0 {
-			continue // not applicable: nothing was tested
-		}
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
-		doc.Suites = append(doc.Suites, *s)
+	var total junitCounts
+	for _, s := range suites {
+		total.add(s.counts)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	name, _ := toolNameVersion(opts.Tool)
+	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: total.attrs(name)}
+	if err := enc.EncodeToken(root); err != nil {
+		return err
+	}
+	stamp := run.Started.UTC().Format("2006-01-02T15:04:05")
+	for _, r := range v.rules {
+		s := suites[r.ID]
+		if s.counts.tests == 0 {
+			continue // not applicable: nothing was tested
+		}
+		attrs := append(s.counts.attrs(r.ID), xml.Attr{Name: xml.Name{Local: "timestamp"}, Value: stamp})
+		suite := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: attrs}
+		if err := enc.EncodeToken(suite); err != nil {
+			return err
+		}
+		if err := enc.Encode(junitPropertyList{Properties: s.properties}); err != nil {
+			return err
+		}
+		for _, f := range s.findings {
+			if err := enc.Encode(junitCaseOf(f)); err != nil {
+				return err
+			}
+		}
+		if err := enc.EncodeToken(suite.End()); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
+		return err
+	}
+	if err := enc.Flush(); err != nil {
 		return err
 	}
 	_, err = io.WriteString(w, "\n")
 	return err
+}
+
+// junitProperties is a <properties> element.
+type junitPropertyList struct {
+	XMLName    xml.Name        `xml:"properties"`
+	Properties []junitProperty `xml:"property"`
+}
+
+// junitKind is the element a result becomes in its test case: none for
+// PASS.
+func junitKind(r engine.Result) string {
+	switch r {
+	case engine.Pass:
+		return ""
+	case engine.Fail:
+		return "failure"
+	case engine.Unknown, engine.Excluded:
+		return "skipped"
+	}
+	return "error" // ERROR, and anything unknown, which must not pass
 }
 
 func junitProperties(r *rules.Rule) []junitProperty {
@@ -139,20 +186,21 @@ func junitProperties(r *rules.Rule) []junitProperty {
 func junitCaseOf(f *engine.Finding) junitCase {
 	c := junitCase{Name: subject(f), Classname: f.Rule.ID, Time: junitTime}
 	msg := cmp.Or(f.Message, string(f.Result))
-	switch f.Result {
-	case engine.Pass:
-	case engine.Fail:
+	switch junitKind(f.Result) {
+	case "failure":
 		c.Failure = &junitProblem{Message: msg, Type: string(engine.Fail), Body: safeText(junitBody(f))}
-	case engine.Unknown:
-		c.Skipped = &junitSkipped{Message: "UNKNOWN: " + msg}
-	case engine.Excluded:
+	case "error":
+		c.Error = &junitProblem{Message: msg, Type: string(f.Result), Body: safeText(junitBody(f))}
+	case "skipped":
+		if f.Result != engine.Excluded {
+			c.Skipped = &junitSkipped{Message: string(f.Result) + ": " + msg}
+			break
+		}
 		reason := "no reason given"
 		if f.Exclusion != nil {
 			reason = exclusionText(f.Exclusion)
 		}
 		c.Skipped = &junitSkipped{Message: "EXCLUDED (" + string(underlying(f)) + "): " + reason}
-	default: // ERROR, and anything unknown, which must not pass
-		c.Error = &junitProblem{Message: msg, Type: string(f.Result), Body: safeText(junitBody(f))}
 	}
 	return c
 }

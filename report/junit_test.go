@@ -8,6 +8,29 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// junitSuites is a JUnit report read back as a CI system reads it.
+type junitSuites struct {
+	Name     string          `xml:"name,attr"`
+	Tests    int             `xml:"tests,attr"`
+	Failures int             `xml:"failures,attr"`
+	Errors   int             `xml:"errors,attr"`
+	Skipped  int             `xml:"skipped,attr"`
+	Time     string          `xml:"time,attr"`
+	Suites   []junitSuiteDoc `xml:"testsuite"`
+}
+
+type junitSuiteDoc struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
 // readJUnit parses a JUnit report back the way a CI system would.
 func readJUnit(t *testing.T, out []byte) junitSuites {
 	t.Helper()
