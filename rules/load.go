@@ -6,11 +6,13 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
+	"golang.org/x/sync/errgroup"
 )
 
 // Limits on rule files, so that a hostile rule directory cannot exhaust
@@ -346,9 +348,14 @@ func logicTarget(logic string) string {
 // File names in errors and in Rule.File are prefix joined with the path
 // below dir.
 func LoadFS(fsys fs.FS, dir, prefix string) ([]*Rule, error) {
-	var rs []*Rule
-	var errs ErrorList
-	count := 0
+	type file struct {
+		name   string
+		data   []byte
+		tooBig *Error
+		rule   *Rule
+		err    error
+	}
+	var files []*file
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -356,8 +363,7 @@ func LoadFS(fsys fs.FS, dir, prefix string) ([]*Rule, error) {
 		if d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
 			return nil
 		}
-		count++
-		if count > MaxRulesPerDir {
+		if len(files) >= MaxRulesPerDir {
 			return fmt.Errorf("%s: more than %d rule files", path.Join(prefix, dir), MaxRulesPerDir)
 		}
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
@@ -367,23 +373,45 @@ func LoadFS(fsys fs.FS, dir, prefix string) ([]*Rule, error) {
 			return err
 		}
 		if info.Size() > MaxRuleFileBytes {
-			errs = append(errs, &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", info.Size(), MaxRuleFileBytes)})
+			files = append(files, &file{name: name, tooBig: &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", info.Size(), MaxRuleFileBytes)}})
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
 		}
-		r, err := Parse(name, data)
-		if err != nil {
-			errs = append(errs, asErrors(name, err)...)
-			return nil
-		}
-		rs = append(rs, r)
+		files = append(files, &file{name: name, data: data})
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Parsing is most of the work (YAML, GSL, templates), and each file
+	// is parsed alone: on all cores, the embedded catalog costs every run
+	// of vigil half the time.
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, f := range files {
+		if f.tooBig == nil {
+			g.Go(func() error {
+				f.rule, f.err = Parse(f.name, f.data)
+				return nil
+			})
+		}
+	}
+	_ = g.Wait() // the errors are the files'
+	var rs []*Rule
+	var errs ErrorList
+	for _, f := range files {
+		switch {
+		case f.tooBig != nil:
+			errs = append(errs, f.tooBig)
+			continue
+		case f.err != nil:
+			errs = append(errs, asErrors(f.name, f.err)...)
+			continue
+		}
+		rs = append(rs, f.rule)
 	}
 	errs = append(errs, checkUnique(rs)...)
 	if len(errs) > 0 {
