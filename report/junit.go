@@ -149,7 +149,7 @@ func (junitFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	return err
 }
 
-// junitProperties is a <properties> element.
+// junitPropertyList is a <properties> element.
 type junitPropertyList struct {
 	XMLName    xml.Name        `xml:"properties"`
 	Properties []junitProperty `xml:"property"`

@@ -10,25 +10,26 @@ import (
 
 // junitSuites is a JUnit report read back as a CI system reads it.
 type junitSuites struct {
-	Name     string          `xml:"name,attr"`
-	Tests    int             `xml:"tests,attr"`
-	Failures int             `xml:"failures,attr"`
-	Errors   int             `xml:"errors,attr"`
-	Skipped  int             `xml:"skipped,attr"`
-	Time     string          `xml:"time,attr"`
-	Suites   []junitSuiteDoc `xml:"testsuite"`
+	Name string `xml:"name,attr"`
+	junitCountsDoc
+	Suites []junitSuiteDoc `xml:"testsuite"`
 }
 
 type junitSuiteDoc struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
+	Name string `xml:"name,attr"`
+	junitCountsDoc
 	Timestamp  string          `xml:"timestamp,attr"`
 	Properties []junitProperty `xml:"properties>property"`
 	Cases      []junitCase     `xml:"testcase"`
+}
+
+// junitCountsDoc are the counts both elements carry.
+type junitCountsDoc struct {
+	Tests    int    `xml:"tests,attr"`
+	Failures int    `xml:"failures,attr"`
+	Errors   int    `xml:"errors,attr"`
+	Skipped  int    `xml:"skipped,attr"`
+	Time     string `xml:"time,attr"`
 }
 
 // readJUnit parses a JUnit report back the way a CI system would.
