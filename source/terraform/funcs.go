@@ -4,12 +4,14 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"hash"
 	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-cty-funcs/cidr"
 	"github.com/hashicorp/go-cty-funcs/collection"
@@ -90,13 +92,61 @@ var baseContext = &hcl.EvalContext{Functions: baseFunctions}
 // module's directory, for a child context of baseContext.
 func functions(dir string) map[string]function.Function {
 	fs := map[string]function.Function{
-		"file":       filesystem.MakeFileFunc(dir, false),
-		"filebase64": filesystem.MakeFileFunc(dir, true),
+		"file":       makeFileFunc(dir, false),
+		"filebase64": makeFileFunc(dir, true),
 		"fileexists": filesystem.MakeFileExistsFunc(dir),
 		"fileset":    filesystem.MakeFileSetFunc(dir),
 	}
 	fs["templatefile"] = makeTemplateFileFunc(dir, fs)
 	return fs
+}
+
+// makeFileFunc is file, or filebase64 when encBase64 is set, as Terraform
+// has them, but reading as readFound does: a pipe, a device or a huge file
+// named in a configuration is an error, not a scan that never ends.
+func makeFileFunc(dir string, encBase64 bool) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			name := args[0].AsString()
+			src, err := readFileArg(fileArg(dir, name))
+			if err != nil {
+				return cty.UnknownVal(cty.String), err
+			}
+			if encBase64 {
+				return cty.StringVal(base64.StdEncoding.EncodeToString(src)), nil
+			}
+			if !utf8.Valid(src) {
+				return cty.UnknownVal(cty.String), fmt.Errorf("contents of %s are not valid UTF-8; use filebase64 for binary files", name)
+			}
+			return cty.StringVal(string(src)), nil
+		},
+	})
+}
+
+// fileArg is the file a file function's path argument names: relative to
+// dir, with a leading ~ for the home directory, as Terraform reads it.
+func fileArg(dir, p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, p[1:])
+		}
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	return filepath.Clean(p)
+}
+
+// readFileArg reads the file at p as readFound does, with its first
+// problem as the error.
+func readFileArg(p string) ([]byte, error) {
+	src, diags := readFound(p)
+	if diags.HasErrors() {
+		return nil, errors.New(strings.TrimSuffix(diags[0].Detail, "."))
+	}
+	return src, nil
 }
 
 // unsupportedFunc stands for a function vigil does not implement: its result
@@ -289,18 +339,8 @@ func makeTemplateFileFunc(dir string, funcs map[string]function.Function) functi
 		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			p := args[0].AsString()
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(dir, p)
-			}
-			st, err := os.Stat(p)
-			if err != nil {
-				return cty.NilVal, fmt.Errorf("templatefile: %v", err)
-			}
-			if st.Size() > MaxFileBytes {
-				return cty.NilVal, fmt.Errorf("templatefile: %s is larger than %d bytes", p, MaxFileBytes)
-			}
-			src, err := os.ReadFile(p)
+			p := fileArg(dir, args[0].AsString())
+			src, err := readFileArg(p)
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("templatefile: %v", err)
 			}

@@ -116,7 +116,7 @@ func (l *Loader) Load(path string) (*entity.Inventory, hcl.Diagnostics) {
 		}}
 	}
 	if !st.IsDir() {
-		data, diags := readLimited(path, nil)
+		data, diags := readNamed(path)
 		if diags.HasErrors() {
 			return inv, diags
 		}
@@ -152,32 +152,73 @@ func IsPlanJSON(data []byte) bool {
 	return head.FormatVersion != nil && (head.PlannedValues != nil || head.ResourceChanges != nil || head.Configuration != nil)
 }
 
-// readLimited reads a file of at most MaxFileBytes; subject, if not nil, is
-// where the file was named (a --var-file flag has none).
-func readLimited(path string, subject *hcl.Range) ([]byte, hcl.Diagnostics) {
+// readNamed reads a file the user named (the plan given to Load, a
+// --var-file), of at most MaxFileBytes. It may be a pipe: vigil scan
+// --var-file <(...).
+func readNamed(path string) ([]byte, hcl.Diagnostics) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error() + ".", Subject: subject}}
+		return nil, cannotRead(err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err == nil && st.Size() > MaxFileBytes {
+	if err != nil {
+		return nil, cannotRead(err)
+	}
+	return readLimited(f, path, st)
+}
+
+// readFound reads a file the loader found by listing a directory, or that
+// file(), filebase64() or templatefile() names, of at most MaxFileBytes. It must be a regular file or link to one: a named pipe
+// or a device among the .tf files could block the scan forever or never
+// end, so it is reported instead. The file is opened without blocking, so
+// that opening a pipe returns at once and it can be told apart. (Linux
+// ignores O_NONBLOCK for regular files, and Go then skips switching the
+// descriptor to non-blocking mode and back: four system calls a file.)
+func readFound(path string) ([]byte, hcl.Diagnostics) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, cannotRead(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, cannotRead(err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read file",
+			Detail:   fmt.Sprintf("%s is not a regular file (%s); vigil reads regular files only, since a pipe or a device could block the scan or never end.", path, st.Mode().Type()),
+			Subject:  &hcl.Range{Filename: path, Start: hcl.InitialPos, End: hcl.InitialPos},
+		}}
+	}
+	return readLimited(f, path, st)
+}
+
+// readLimited reads f, whose name is path and whose Stat is st, if it has
+// at most MaxFileBytes.
+func readLimited(f *os.File, path string, st os.FileInfo) ([]byte, hcl.Diagnostics) {
+	if st.Size() > MaxFileBytes {
 		return nil, hcl.Diagnostics{tooLarge(path, st.Size())}
 	}
+	// Room for the whole file and the read that finds its end: one
+	// allocation instead of doubling from 512 bytes. (A pipe's size is
+	// 0, and its buffer grows as it is read.)
 	var buf bytes.Buffer
-	if err == nil {
-		// Room for the whole file and the read that finds its end: one
-		// allocation instead of doubling from 512 bytes.
-		buf.Grow(int(st.Size()) + bytes.MinRead)
-	}
+	buf.Grow(int(st.Size()) + bytes.MinRead)
 	n, err := buf.ReadFrom(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
-		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error() + ".", Subject: subject}}
+		return nil, cannotRead(err)
 	}
 	if n > MaxFileBytes {
 		return nil, hcl.Diagnostics{tooLarge(path, n)}
 	}
 	return buf.Bytes(), nil
+}
+
+func cannotRead(err error) hcl.Diagnostics {
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error() + "."}}
 }
 
 func tooLarge(path string, size int64) *hcl.Diagnostic {

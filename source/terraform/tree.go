@@ -88,7 +88,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		m := roots[i]
 		dirVars := map[string]variableValue{}
 		for _, f := range m.varFiles {
-			file, diags := readVarFile(f, dirVars)
+			file, diags := readVarFile(f, dirVars, readFound)
 			results[i].diags = append(results[i].diags, diags...)
 			if file != nil {
 				results[i].varFiles = append(results[i].varFiles, namedFile{f, file})
@@ -326,7 +326,7 @@ func (t *tree) loadDirFiles(dir string) parsedDir {
 
 // parseFile reads and parses one file; it touches nothing shared.
 func parseFile(pf *parsedFile) {
-	src, diags := readLimited(pf.name, nil)
+	src, diags := readFound(pf.name)
 	if diags.HasErrors() {
 		pf.diags = diags
 		return

@@ -47,7 +47,7 @@ func (l *Loader) rootVariableSources() (*variableSources, hcl.Diagnostics) {
 		}
 	}
 	for _, f := range l.opts.VarFiles {
-		file, d := readVarFile(f, s.cli)
+		file, d := readVarFile(f, s.cli, readNamed)
 		if file != nil {
 			l.addFile(f, file)
 		}
@@ -68,11 +68,12 @@ func (l *Loader) rootVariableSources() (*variableSources, hcl.Diagnostics) {
 	return s, diags
 }
 
-// readVarFile reads a .tfvars or .tfvars.json file into into, and returns
-// the parsed file (nil if it could not be parsed) for the caller to add to
-// the loader's files.
-func readVarFile(path string, into map[string]variableValue) (*hcl.File, hcl.Diagnostics) {
-	src, diags := readLimited(path, nil)
+// readVarFile reads a .tfvars or .tfvars.json file into into with read
+// (readNamed for a --var-file, readFound for one found in a module's
+// directory), and returns the parsed file (nil if it could not be parsed)
+// for the caller to add to the loader's files.
+func readVarFile(path string, into map[string]variableValue, read func(string) ([]byte, hcl.Diagnostics)) (*hcl.File, hcl.Diagnostics) {
+	src, diags := read(path)
 	if diags.HasErrors() {
 		return nil, diags
 	}

@@ -1,0 +1,8 @@
+//go:build unix
+
+package terraform
+
+import "syscall"
+
+// openNonblock opens a file without waiting: see readFound.
+const openNonblock = syscall.O_NONBLOCK
