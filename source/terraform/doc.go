@@ -74,10 +74,13 @@
 // hostile input are the constants MaxFileBytes, MaxInstances,
 // MaxModuleDepth, MaxEvaluations, MaxForElements (the elements for
 // expressions and setproduct may go through: range() alone is capped at
-// 1,024 numbers by go-cty, as in Terraform, but for expressions nest) and
-// MaxPadding (the padding format, formatlist and indent may add). A
-// value past a limit is an Unknown that says so, with an error naming
-// file:line:col. For expressions in templatefile() templates and in JSON
+// 1,024 numbers by go-cty, as in Terraform, but for expressions nest),
+// MaxPadding (the padding format, formatlist and indent may add) and
+// MaxFilesetEntries (what one fileset() call may look at). A value past a
+// limit is an Unknown that says so, with an error naming file:line:col.
+// Only regular files are read, in the tree and by file(), filebase64() and
+// templatefile(): a named pipe or a device is an error, never a read that
+// blocks or never ends. For expressions in templatefile() templates and in JSON
 // strings are bounded too; in a string nested in a JSON array or object,
 // the error points at the start of the whole value.
 //

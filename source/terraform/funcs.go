@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/bmatcuk/doublestar"
 	"github.com/hashicorp/go-cty-funcs/cidr"
 	"github.com/hashicorp/go-cty-funcs/collection"
 	"github.com/hashicorp/go-cty-funcs/crypto"
@@ -95,7 +97,7 @@ func functions(dir string) map[string]function.Function {
 		"file":       makeFileFunc(dir, false),
 		"filebase64": makeFileFunc(dir, true),
 		"fileexists": filesystem.MakeFileExistsFunc(dir),
-		"fileset":    filesystem.MakeFileSetFunc(dir),
+		"fileset":    makeFileSetFunc(dir),
 	}
 	fs["templatefile"] = makeTemplateFileFunc(dir, fs)
 	return fs
@@ -123,6 +125,87 @@ func makeFileFunc(dir string, encBase64 bool) function.Function {
 			return cty.StringVal(string(src)), nil
 		},
 	})
+}
+
+// makeFileSetFunc is fileset as Terraform has it: the regular files under
+// path whose path matches pattern (doublestar syntax), relative to path with
+// forward slashes. It looks at MaxFilesetEntries files and directories at
+// most, and does not descend deeper than a pattern without ** can reach.
+func makeFileSetFunc(dir string) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "pattern", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Set(cty.String)),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			matches, err := fileset(dir, args[0].AsString(), args[1].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.Set(cty.String)), err
+			}
+			if len(matches) == 0 {
+				return cty.SetValEmpty(cty.String), nil
+			}
+			vals := make([]cty.Value, len(matches))
+			for i, m := range matches {
+				vals[i] = cty.StringVal(m)
+			}
+			return cty.SetVal(vals), nil
+		},
+	})
+}
+
+// errFilesetLimit stops a fileset walk at MaxFilesetEntries.
+var errFilesetLimit = errors.New("fileset limit")
+
+func fileset(dir, base, pattern string) ([]string, error) {
+	if !filepath.IsAbs(base) {
+		base = filepath.Join(dir, base)
+	}
+	full := filepath.Join(base, pattern)
+	// Without **, a match has as many path elements as the pattern.
+	depth := -1
+	if !strings.Contains(pattern, "**") {
+		depth = strings.Count(filepath.Clean(pattern), string(filepath.Separator)) + 1
+	}
+	var matches []string
+	seen := 0
+	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == base {
+				return err
+			}
+			return nil // an unreadable directory below: nothing in it matches
+		}
+		if seen++; seen > MaxFilesetEntries {
+			return errFilesetLimit
+		}
+		if p == base {
+			return nil
+		}
+		rel, _ := filepath.Rel(base, p)
+		if d.IsDir() {
+			if depth >= 0 && strings.Count(rel, string(filepath.Separator))+1 >= depth {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if ok, _ := doublestar.PathMatch(full, p); !ok {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			st, err := os.Stat(p) // a link counts when it leads to a regular file
+			if err != nil || !st.Mode().IsRegular() {
+				return nil
+			}
+		}
+		matches = append(matches, filepath.ToSlash(rel))
+		return nil
+	})
+	switch {
+	case errors.Is(err, errFilesetLimit):
+		return nil, fmt.Errorf("fileset(%q, %q) would look at more than %d files and directories", base, pattern, MaxFilesetEntries)
+	case err != nil:
+		return nil, fmt.Errorf("fileset: %v", err)
+	}
+	return matches, nil
 }
 
 // fileArg is the file a file function's path argument names: relative to

@@ -35,6 +35,9 @@ const (
 	// verb may ask for, and the most spaces indent may add: "%200000000s"
 	// would build a 200 MB string in one call.
 	MaxPadding = 10_000
+	// MaxFilesetEntries is the most files and directories one fileset()
+	// call may look at: fileset("/", "**") walked the whole file system.
+	MaxFilesetEntries = 10_000
 )
 
 // Options are the inputs that come from the command line rather than the
