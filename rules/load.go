@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -343,17 +344,49 @@ func logicTarget(logic string) string {
 	return s[:end]
 }
 
+// readRuleFile reads the rule file at p in fsys, called name in errors. A
+// file too large, or that is not a regular file (a link to a device would
+// never end), is bad rather than read.
+func readRuleFile(fsys fs.FS, p, name string) (data []byte, bad *Error, err error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("not a regular file (%s)", st.Mode().Type())}, nil
+	}
+	tooBig := func(n int64) *Error {
+		return &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", n, MaxRuleFileBytes)}
+	}
+	if st.Size() > MaxRuleFileBytes {
+		return nil, tooBig(st.Size()), nil
+	}
+	data, err = io.ReadAll(io.LimitReader(f, MaxRuleFileBytes+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(data) > MaxRuleFileBytes {
+		return nil, tooBig(int64(len(data))), nil
+	}
+	return data, nil, nil
+}
+
 // LoadFS reads every rule file (*.yaml, *.yml) under dir in fsys, in lexical
 // order. It reports every problem of every file, and duplicate rule IDs.
 // File names in errors and in Rule.File are prefix joined with the path
 // below dir.
 func LoadFS(fsys fs.FS, dir, prefix string) ([]*Rule, error) {
 	type file struct {
-		name   string
-		data   []byte
-		tooBig *Error
-		rule   *Rule
-		err    error
+		name string
+		data []byte
+		bad  *Error // unreadable as a rule file: too large, or not a file
+		rule *Rule
+		err  error
 	}
 	var files []*file
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -368,17 +401,13 @@ func LoadFS(fsys fs.FS, dir, prefix string) ([]*Rule, error) {
 		}
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
 		name := path.Join(prefix, rel)
-		info, err := d.Info()
+		data, bad, err := readRuleFile(fsys, p, name)
 		if err != nil {
 			return err
 		}
-		if info.Size() > MaxRuleFileBytes {
-			files = append(files, &file{name: name, tooBig: &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", info.Size(), MaxRuleFileBytes)}})
+		if bad != nil {
+			files = append(files, &file{name: name, bad: bad})
 			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
 		}
 		files = append(files, &file{name: name, data: data})
 		return nil
@@ -392,7 +421,7 @@ func LoadFS(fsys fs.FS, dir, prefix string) ([]*Rule, error) {
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, f := range files {
-		if f.tooBig == nil {
+		if f.bad == nil {
 			g.Go(func() error {
 				f.rule, f.err = Parse(f.name, f.data)
 				return nil
@@ -404,8 +433,8 @@ func LoadFS(fsys fs.FS, dir, prefix string) ([]*Rule, error) {
 	var errs ErrorList
 	for _, f := range files {
 		switch {
-		case f.tooBig != nil:
-			errs = append(errs, f.tooBig)
+		case f.bad != nil:
+			errs = append(errs, f.bad)
 			continue
 		case f.err != nil:
 			errs = append(errs, asErrors(f.name, f.err)...)

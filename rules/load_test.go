@@ -3,6 +3,8 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -116,6 +118,31 @@ func TestParseRejectsHugeFile(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || !strings.Contains(err.Error(), "more than the limit") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestLoadFSRejectsDevices: a rule file that links to a device is an
+// error naming it, not a read that never ends (a link to /dev/zero ran
+// vigil out of memory), and a file over the limit is reported without
+// being read whole. The other files are still loaded.
+func TestLoadFSRejectsDevices(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "good.yaml"), []byte(goodRule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "huge.yaml"), make([]byte, MaxRuleFileBytes+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "zero.yaml")); err != nil {
+		t.Skipf("cannot make a link here: %v", err)
+	}
+	_, err := LoadFS(os.DirFS(dir), ".", "rules")
+	want := fmt.Sprintf("rules/huge.yaml: rule file is %d bytes, more than the limit of %d\nrules/zero.yaml: not a regular file (Dc---------)", MaxRuleFileBytes+1, MaxRuleFileBytes)
+	if err == nil || err.Error() != want {
+		t.Errorf("LoadFS error:\n got: %v\nwant: %s", err, want)
 	}
 }
 
