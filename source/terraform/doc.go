@@ -75,14 +75,18 @@
 // MaxModuleDepth, MaxEvaluations, MaxForElements (the elements for
 // expressions and setproduct may go through: range() alone is capped at
 // 1,024 numbers by go-cty, as in Terraform, but for expressions nest),
-// MaxPadding (the padding format, formatlist and indent may add) and
-// MaxFilesetEntries (what one fileset() call may look at). A value past a
-// limit is an Unknown that says so, with an error naming file:line:col.
-// Only regular files are read, in the tree and by file(), filebase64() and
+// MaxPadding (the padding format, formatlist and indent may add),
+// MaxFilesetEntries (what one fileset() call may look at), MaxNesting (how
+// deeply a file or template may nest, checked before HCL parses it, whose
+// parser would otherwise recurse until the program dies, and how deeply a
+// value may nest) and MaxEvalDepth (how deeply evaluations may nest,
+// through expressions and the values they read). A value past a limit is
+// an Unknown that says so, with an error naming file:line:col. Only
+// regular files are read, in the tree and by file(), filebase64() and
 // templatefile(): a named pipe or a device is an error, never a read that
-// blocks or never ends. For expressions in templatefile() templates and in JSON
-// strings are bounded too; in a string nested in a JSON array or object,
-// the error points at the start of the whole value.
+// blocks or never ends. For expressions in templatefile() templates and in
+// JSON strings are bounded too; in a string nested in a JSON array or
+// object, the error points at the start of the whole value.
 //
 // A caller that reads only some entity types (vigil scan: the types its
 // rules are about) names them in Options.Types; other resources are still

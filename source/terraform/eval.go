@@ -45,6 +45,13 @@ type evaluation struct {
 	rootTraversals map[hcl.Expression][]hcl.Traversal
 	// evaluations counts expressions evaluated, against MaxEvaluations.
 	evaluations int
+	// depth is how many evaluations (eval and plainValue) are under way,
+	// one inside another, against MaxEvalDepth; deepReported is set once
+	// that is reported.
+	depth        int
+	deepReported bool
+	// deepValueReported is set once a value nested too deeply is reported.
+	deepValueReported bool
 	// elements counts the elements for expressions and setproduct went
 	// through, against MaxForElements.
 	elements         int
@@ -263,6 +270,29 @@ func (ev *evaluation) report(diags hcl.Diagnostics) {
 // expression that fails to evaluate is reported and yields an Unknown that
 // may be null.
 func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.Value) cty.Value {
+	// Each reference to a local, a variable, an output or a resource is
+	// evaluated inside the evaluation that reads it: a chain of 200,000
+	// locals, each reading the one before, ran the program out of stack.
+	if ev.depth >= MaxEvalDepth {
+		if !ev.deepReported {
+			ev.deepReported = true
+			ev.report(hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Evaluation nested too deeply",
+				Detail:   fmt.Sprintf("Evaluating this needs expressions and the values they read nested more than %d deep; vigil treats what lies deeper as unknown.", MaxEvalDepth),
+				Subject:  expr.Range().Ptr(),
+			}})
+		}
+		return unknownMaybeNull("evaluation nested too deeply")
+	}
+	ev.depth++
+	v := ev.evalExpr(expr, fr, iters)
+	ev.depth--
+	return v
+}
+
+// evalExpr is eval within the bound on depth.
+func (ev *evaluation) evalExpr(expr hcl.Expression, fr *frame, iters map[string]cty.Value) cty.Value {
 	ev.evaluations++
 	if ev.evaluations > MaxEvaluations {
 		if ev.evaluations == MaxEvaluations+1 {
@@ -468,6 +498,57 @@ func (ev *evaluation) cycle(step evalStep, subject *hcl.Range) cty.Value {
 	return unknownMaybeNull(what + " depends on itself")
 }
 
+// tooDeep reports whether v nests deeper than MaxNesting: each evaluation
+// may nest a value up to MaxNesting deeper than the values it reads, and
+// what reads values (conversion to entities, functions such as jsonencode)
+// recurses on them.
+func tooDeep(v cty.Value) bool { return typeDepth(v.Type(), MaxNesting) > MaxNesting }
+
+// deepValue is the Unknown that stands for the value of what, which nests
+// too deeply. The first such value of a root module is reported: a
+// configuration that builds one usually builds many, one from another.
+func (ev *evaluation) deepValue(what string, rng hcl.Range) cty.Value {
+	if !ev.deepValueReported {
+		ev.deepValueReported = true
+		ev.report(hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Value nested too deeply",
+			Detail:   fmt.Sprintf("The value of %s nests more than %d levels deep; vigil treats it, and any value like it, as unknown.", what, MaxNesting),
+			Subject:  rng.Ptr(),
+		}})
+	}
+	return unknownMaybeNull("the value of " + what + " nests too deeply")
+}
+
+// typeDepth returns how deeply collections and structures nest in t, or
+// more than limit when they nest deeper: it looks no deeper.
+func typeDepth(t cty.Type, limit int) int {
+	if limit < 0 {
+		return 1
+	}
+	switch {
+	case t.IsListType() || t.IsSetType() || t.IsMapType():
+		return 1 + typeDepth(t.ElementType(), limit-1)
+	case t.IsObjectType():
+		d := 0
+		for _, at := range t.AttributeTypes() {
+			if d = max(d, typeDepth(at, limit-1)); d > limit {
+				break
+			}
+		}
+		return 1 + d
+	case t.IsTupleType():
+		d := 0
+		for _, et := range t.TupleElementTypes() {
+			if d = max(d, typeDepth(et, limit-1)); d > limit {
+				break
+			}
+		}
+		return 1 + d
+	}
+	return 0
+}
+
 func (ev *evaluation) push(step evalStep) { ev.stack = append(ev.stack, step) }
 func (ev *evaluation) pop()               { ev.stack = ev.stack[:len(ev.stack)-1] }
 
@@ -501,6 +582,9 @@ func (ev *evaluation) memoized(mi *modInst, memos *map[string]*memo, kind, name 
 	m.state = inProgress
 	ev.push(what)
 	m.val = ev.eval(expr, &mi.plain, nil)
+	if tooDeep(m.val) {
+		m.val = ev.deepValue(what.String(), expr.Range())
+	}
 	ev.pop()
 	m.state = evaluated
 	return m.val
@@ -533,6 +617,9 @@ func (ev *evaluation) variable(mi *modInst, name string, traversals []hcl.Traver
 	vt := ev.varType(decl)
 	if in, ok := mi.call.inputs[name]; ok {
 		m.val = ev.typed(decl, vt, ev.eval(in.Expr, mi.callFrame, nil), in.Expr.Range())
+		if tooDeep(m.val) {
+			m.val = ev.deepValue(what.String(), in.Expr.Range())
+		}
 	} else if decl.def != nil {
 		m.val = ev.defaultValue(decl, vt)
 	} else {
@@ -717,6 +804,11 @@ func (ev *evaluation) instanceAttrs(ri *resInst, d *resourceDecl) bodyValues {
 	ev.push(evalStep{what: ri.addr})
 	var blocks int
 	ri.attrs = ev.evalBody(d.body, ri.fr, nil, &blocks)
+	for i, a := range ri.attrs {
+		if tooDeep(a.val) {
+			ri.attrs[i].val = ev.deepValue(ri.addr+"."+a.name, d.defRange)
+		}
+	}
 	ev.pop()
 	ri.state = evaluated
 	return ri.attrs

@@ -427,6 +427,9 @@ func makeTemplateFileFunc(dir string, funcs map[string]function.Function) functi
 			if err != nil {
 				return cty.NilVal, fmt.Errorf("templatefile: %v", err)
 			}
+			if d := checkNesting(src, p, hcl.InitialPos, true); d != nil {
+				return cty.NilVal, fmt.Errorf("templatefile: %s", d.Detail)
+			}
 			expr, diags := hclsyntax.ParseTemplate(src, p, hcl.InitialPos)
 			if diags.HasErrors() {
 				return cty.NilVal, fmt.Errorf("templatefile: %s", diags.Error())

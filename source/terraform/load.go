@@ -38,6 +38,16 @@ const (
 	// MaxFilesetEntries is the most files and directories one fileset()
 	// call may look at: fileset("/", "**") walked the whole file system.
 	MaxFilesetEntries = 10_000
+	// MaxNesting is how deeply brackets, templates and unary or
+	// conditional operators may nest in one file or template, and
+	// collections in a value: HCL's parsers recurse for each level and,
+	// past some 30,000, end the program (see nesting.go); so do the
+	// functions that walk values.
+	MaxNesting = 5_000
+	// MaxEvalDepth is how deeply evaluations may nest: the parts of an
+	// expression within it, and the values it reads within it (local.a
+	// reading local.b reading local.c, and so on).
+	MaxEvalDepth = 1_000
 )
 
 // Options are the inputs that come from the command line rather than the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -355,6 +356,51 @@ resource "aws_s3_bucket" "b" {
 			want:     []string{`error terraform.tfvars:1,1-20: Invalid value for variable: The value for variable "multi" is not bool: a bool is required.`},
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
+		{
+			// 100,000 brackets, a 200 KB file, ended the program: HCL's
+			// parser recursed until the stack ran out.
+			name: "brackets nested beyond the limit, the other file still scanned",
+			files: map[string]string{
+				"main.tf": "locals {\n  x = " + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "\n}\n",
+				"good.tf": "resource \"aws_cloudtrail\" \"good\" {\n  name = \"good\"\n}\n",
+			},
+			want:     []string{`error main.tf:2,5006-5007: Nesting too deep: main.tf nests brackets, templates or operators more than 5000 deep; vigil does not parse it, since the parser would run out of stack.`},
+			entities: []string{"aws_cloudtrail.good", "aws_cloudtrail.good"},
+		},
+		{
+			name:  "unary operators nested beyond the limit",
+			files: map[string]string{"main.tf": "locals {\n  x = " + strings.Repeat("!", MaxNesting+1) + "true\n}\n"},
+			want:  []string{`error main.tf:2,5006-5007: Nesting too deep: main.tf nests brackets, templates or operators more than 5000 deep; vigil does not parse it, since the parser would run out of stack.`},
+		},
+		{
+			name:  "template directives nested beyond the limit",
+			files: map[string]string{"main.tf": "locals {\n  x = <<EOT\n" + strings.Repeat("%{if true}", MaxNesting+1) + "x" + strings.Repeat("%{endif}", MaxNesting+1) + "\nEOT\n}\n"},
+			want:  []string{`error main.tf:3,49981-49983: Nesting too deep: main.tf nests brackets, templates or operators more than 5000 deep; vigil does not parse it, since the parser would run out of stack.`},
+		},
+		{
+			name:  "JSON nested beyond the limit",
+			files: map[string]string{"main.tf.json": `{"locals": {"x": ` + strings.Repeat("[", MaxNesting) + strings.Repeat("]", MaxNesting) + `}}`},
+			want:  []string{`error main.tf.json:1,5016-5017: Nesting too deep: main.tf.json nests brackets, templates or operators more than 5000 deep; vigil does not parse it, since the parser would run out of stack.`},
+		},
+		{
+			name:  "template in a JSON string nested beyond the limit",
+			files: map[string]string{"main.tf.json": `{"locals": {"x": "` + strings.Repeat("${[", MaxNesting) + strings.Repeat("]}", MaxNesting) + `"}}`},
+			want:  []string{`error main.tf.json:1,18-19: Nesting too deep: main.tf.json nests brackets, templates or operators more than 5000 deep; vigil does not parse it, since the parser would run out of stack.`},
+		},
+		{
+			// 200,000 locals, each reading the one before, ended the
+			// program too: each is evaluated inside the one that reads it.
+			name:     "references chained beyond the limit",
+			files:    map[string]string{"main.tf": localChain(MaxEvalDepth+100, 0) + "resource \"aws_cloudtrail\" \"t\" {\n  name = local.l" + strconv.Itoa(MaxEvalDepth+99) + "\n}\n"},
+			want:     []string{`error main.tf:102,10-19: Evaluation nested too deeply: Evaluating this needs expressions and the values they read nested more than 1000 deep; vigil treats what lies deeper as unknown.`},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name:     "values nested beyond the limit",
+			files:    map[string]string{"main.tf": localChain(3, MaxNesting/2+100) + "resource \"aws_cloudtrail\" \"t\" {\n  name = jsonencode(local.l2)\n}\n"},
+			want:     []string{`error main.tf:4,8-5216: Value nested too deeply: The value of local.l2 nests more than 5000 levels deep; vigil treats it, and any value like it, as unknown.`},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -373,6 +419,18 @@ resource "aws_s3_bucket" "b" {
 			}
 		})
 	}
+}
+
+// localChain returns a locals block of n locals, l0 = 1 and each next one
+// the one before wrapped in depth lists.
+func localChain(n, depth int) string {
+	var b strings.Builder
+	b.WriteString("locals {\n  l0 = 1\n")
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, "  l%d = %slocal.l%d%s\n", i, strings.Repeat("[", depth), i-1, strings.Repeat("]", depth))
+	}
+	b.WriteString("}\n")
+	return b.String()
 }
 
 func TestHugeFile(t *testing.T) {

@@ -96,6 +96,19 @@ func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters
 // whenever a step gives a diagnostic: the general path then evaluates the
 // expression and reports it.
 func (ev *evaluation) plainValue(expr hcl.Expression, fr *frame, iters map[string]cty.Value) (cty.Value, bool) {
+	// Nested parts count against MaxEvalDepth as evaluations do; at the
+	// limit, eval's general path reports it.
+	if ev.depth >= MaxEvalDepth {
+		return cty.NilVal, false
+	}
+	ev.depth++
+	v, ok := ev.plainValueExpr(expr, fr, iters)
+	ev.depth--
+	return v, ok
+}
+
+// plainValueExpr is plainValue within the bound on depth.
+func (ev *evaluation) plainValueExpr(expr hcl.Expression, fr *frame, iters map[string]cty.Value) (cty.Value, bool) {
 	switch e := expr.(type) {
 	case *hclsyntax.LiteralValueExpr:
 		return e.Val, true

@@ -332,7 +332,15 @@ func parseFile(pf *parsedFile) {
 		return
 	}
 	if strings.HasSuffix(pf.name, ".json") {
+		if d := checkJSONNesting(src, pf.name); d != nil {
+			pf.diags = hcl.Diagnostics{d}
+			return
+		}
 		pf.file, pf.diags = hcljson.Parse(src, pf.name)
+		return
+	}
+	if d := checkNesting(src, pf.name, hcl.InitialPos, false); d != nil {
+		pf.diags = hcl.Diagnostics{d}
 		return
 	}
 	pf.file, pf.diags = hclsyntax.ParseConfig(src, pf.name, hcl.InitialPos)

@@ -79,8 +79,14 @@ func readVarFile(path string, into map[string]variableValue, read func(string) (
 	}
 	var file *hcl.File
 	if strings.HasSuffix(path, ".json") {
+		if d := checkJSONNesting(src, path); d != nil {
+			return nil, hcl.Diagnostics{d}
+		}
 		file, diags = hcljson.Parse(src, path)
 	} else {
+		if d := checkNesting(src, path, hcl.InitialPos, false); d != nil {
+			return nil, hcl.Diagnostics{d}
+		}
 		file, diags = hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 	}
 	if diags.HasErrors() || file == nil {
@@ -233,7 +239,14 @@ func (ev *evaluation) givenValue(name string, vt *varType, g variableValue) cty.
 	if vt.ty == cty.DynamicPseudoType || vt.ty.IsPrimitiveType() {
 		return cty.StringVal(g.raw)
 	}
-	expr, diags := hclsyntax.ParseExpression([]byte(g.raw), g.from, hcl.InitialPos)
+	diags := hcl.Diagnostics{}
+	if d := checkNesting([]byte(g.raw), g.from, hcl.InitialPos, false); d != nil {
+		diags = append(diags, d)
+	}
+	var expr hclsyntax.Expression
+	if !diags.HasErrors() {
+		expr, diags = hclsyntax.ParseExpression([]byte(g.raw), g.from, hcl.InitialPos)
+	}
 	if diags.HasErrors() {
 		ev.report(diags)
 		return unknownMaybeNull(fmt.Sprintf("the value of variable %s in %s does not parse", name, g.from))
