@@ -53,8 +53,8 @@ var baseFunctions = map[string]function.Function{
 	"slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
 	"one": oneFunc, "sum": sumFunc, "alltrue": allTrueFunc, "anytrue": anyTrueFunc,
 
-	"csvdecode": stdlib.CSVDecodeFunc, "jsondecode": stdlib.JSONDecodeFunc, "jsonencode": stdlib.JSONEncodeFunc,
-	"yamldecode": ctyyaml.YAMLDecodeFunc, "yamlencode": ctyyaml.YAMLEncodeFunc,
+	"csvdecode": stdlib.CSVDecodeFunc, "jsondecode": boundedDecode("jsondecode", stdlib.JSONDecodeFunc, jsonTooDeep), "jsonencode": stdlib.JSONEncodeFunc,
+	"yamldecode": boundedDecode("yamldecode", ctyyaml.YAMLDecodeFunc, yamlTooDeep), "yamlencode": ctyyaml.YAMLEncodeFunc,
 	"base64decode": encoding.Base64DecodeFunc, "base64encode": encoding.Base64EncodeFunc,
 	"urlencode": encoding.URLEncodeFunc,
 
@@ -101,6 +101,29 @@ func functions(dir string) map[string]function.Function {
 	}
 	fs["templatefile"] = makeTemplateFileFunc(dir, fs)
 	return fs
+}
+
+// boundedDecode is the decoding function f (jsondecode, yamldecode) that
+// first refuses a text nesting deeper than MaxNesting: decoding recurses
+// once per level, and a 6 MB string of brackets ended the program.
+func boundedDecode(name string, f function.Function, tooDeep func(string) bool) function.Function {
+	check := func(args []cty.Value) error {
+		v, _ := args[0].Unmark()
+		if v.IsKnown() && !v.IsNull() && v.Type() == cty.String && tooDeep(v.AsString()) {
+			return fmt.Errorf("%s: the text nests more than %d levels deep", name, MaxNesting)
+		}
+		return nil
+	}
+	return function.New(&function.Spec{
+		Params: f.Params(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			if err := check(args); err != nil {
+				return cty.NilType, err
+			}
+			return f.ReturnTypeForValues(args)
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return f.Call(args) },
+	})
 }
 
 // makeFileFunc is file, or filebase64 when encBase64 is set, as Terraform

@@ -396,6 +396,19 @@ resource "aws_s3_bucket" "b" {
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
 		{
+			// A 6 MB string of brackets ended the program in cty's
+			// jsondecode, and kept yamldecode busy for minutes.
+			name: "jsondecode and yamldecode of texts nested beyond the limit",
+			files: map[string]string{"main.tf": "locals {\n  j = jsondecode(\"" + strings.Repeat("[", MaxNesting+1) + strings.Repeat("]", MaxNesting+1) + "\")\n" +
+				"  y = yamldecode(\"" + strings.Repeat("[", MaxNesting+1) + strings.Repeat("]", MaxNesting+1) + "\")\n}\n" +
+				"resource \"aws_cloudtrail\" \"t\" {\n  name = jsonencode([local.j, local.y])\n}\n"},
+			want: []string{
+				`error main.tf:2,7-18: Error in function call: Call to function "jsondecode" failed: jsondecode: the text nests more than 5000 levels deep.`,
+				`error main.tf:3,7-18: Error in function call: Call to function "yamldecode" failed: yamldecode: the text nests more than 5000 levels deep.`,
+			},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
 			name:     "values nested beyond the limit",
 			files:    map[string]string{"main.tf": localChain(3, MaxNesting/2+100) + "resource \"aws_cloudtrail\" \"t\" {\n  name = jsonencode(local.l2)\n}\n"},
 			want:     []string{`error main.tf:4,8-5216: Value nested too deeply: The value of local.l2 nests more than 5000 levels deep; vigil treats it, and any value like it, as unknown.`},

@@ -90,12 +90,40 @@ func checkJSONNesting(src []byte, filename string) *hcl.Diagnostic {
 	if fewNestingBytes(src) {
 		return nil
 	}
+	var bad *hcl.Diagnostic
+	at := walkJSON(src, func(start, end int) bool {
+		lit := src[start:end]
+		if fewNestingBytes(lit) {
+			return true
+		}
+		var s string
+		if json.Unmarshal(lit, &s) != nil {
+			return true // hcljson reports it
+		}
+		pos := byteRange(src, filename, start+1).Start
+		if checkNesting([]byte(s), filename, pos, true) != nil {
+			bad = nestingTooDeep(filename, byteRange(src, filename, start))
+			return false
+		}
+		return true
+	})
+	if at >= 0 {
+		return nestingTooDeep(filename, byteRange(src, filename, at))
+	}
+	return bad
+}
+
+// walkJSON goes through the JSON text src and returns the offset of the
+// bracket or brace that opens a level deeper than MaxNesting, or -1. It
+// calls str with the offsets of each string, quotes included, and stops
+// when str returns false.
+func walkJSON(src []byte, str func(start, end int) bool) int {
 	depth := 0
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
 		case '[', '{':
 			if depth++; depth > MaxNesting {
-				return nestingTooDeep(filename, byteRange(src, filename, i))
+				return i
 			}
 		case ']', '}':
 			depth = max(0, depth-1)
@@ -108,21 +136,50 @@ func checkJSONNesting(src []byte, filename string) *hcl.Diagnostic {
 				end++
 			}
 			if end >= len(src) {
-				return nil // unterminated: hcljson reports it
+				return -1 // unterminated: the parser reports it
 			}
-			if lit := src[i : end+1]; !fewNestingBytes(lit) {
-				var s string
-				if json.Unmarshal(lit, &s) == nil {
-					pos := byteRange(src, filename, i+1).Start
-					if d := checkNesting([]byte(s), filename, pos, true); d != nil {
-						return nestingTooDeep(filename, byteRange(src, filename, i))
-					}
-				}
+			if !str(i, end+1) {
+				return -1
 			}
 			i = end
 		}
 	}
-	return nil
+	return -1
+}
+
+// jsonTooDeep reports whether the JSON text s nests deeper than
+// MaxNesting, for jsondecode.
+func jsonTooDeep(s string) bool {
+	src := []byte(s)
+	return !fewNestingBytes(src) && walkJSON(src, func(int, int) bool { return true }) >= 0
+}
+
+// yamlTooDeep reports whether the YAML text s may nest deeper than
+// MaxNesting, for yamldecode: it may when it opens more than MaxNesting
+// flow collections or indents a line by more than MaxNesting spaces. (It
+// does not parse YAML: a large document with many brackets is refused too,
+// and its value is unknown rather than wrong.)
+func yamlTooDeep(s string) bool {
+	opens, indent := 0, 0
+	atLineStart := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n':
+			atLineStart, indent = true, 0
+		case atLineStart && (c == ' ' || c == '\t' || c == '-'):
+			if indent++; indent > MaxNesting {
+				return true
+			}
+		default:
+			atLineStart = false
+			if c == '[' || c == '{' {
+				if opens++; opens > MaxNesting {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func nestingTooDeep(filename string, rng hcl.Range) *hcl.Diagnostic {
