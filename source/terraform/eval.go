@@ -526,27 +526,26 @@ func typeDepth(t cty.Type, limit int) int {
 	if limit < 0 {
 		return 1
 	}
+	d := 0
 	switch {
 	case t.IsListType() || t.IsSetType() || t.IsMapType():
 		return 1 + typeDepth(t.ElementType(), limit-1)
 	case t.IsObjectType():
-		d := 0
 		for _, at := range t.AttributeTypes() {
 			if d = max(d, typeDepth(at, limit-1)); d > limit {
 				break
 			}
 		}
-		return 1 + d
 	case t.IsTupleType():
-		d := 0
 		for _, et := range t.TupleElementTypes() {
 			if d = max(d, typeDepth(et, limit-1)); d > limit {
 				break
 			}
 		}
-		return 1 + d
+	default:
+		return 0
 	}
-	return 0
+	return 1 + d
 }
 
 func (ev *evaluation) push(step evalStep) { ev.stack = append(ev.stack, step) }

@@ -168,28 +168,26 @@ func IsPlanJSON(data []byte) bool {
 // readNamed reads a file the user named (the plan given to Load, a
 // --var-file), of at most MaxFileBytes. It may be a pipe: vigil scan
 // --var-file <(...).
-func readNamed(path string) ([]byte, hcl.Diagnostics) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, cannotRead(err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, cannotRead(err)
-	}
-	return readLimited(f, path, st)
-}
+func readNamed(path string) ([]byte, hcl.Diagnostics) { return readFile(path, false) }
 
 // readFound reads a file the loader found by listing a directory, or that
-// file(), filebase64() or templatefile() names, of at most MaxFileBytes. It must be a regular file or link to one: a named pipe
-// or a device among the .tf files could block the scan forever or never
-// end, so it is reported instead. The file is opened without blocking, so
-// that opening a pipe returns at once and it can be told apart. (Linux
-// ignores O_NONBLOCK for regular files, and Go then skips switching the
-// descriptor to non-blocking mode and back: four system calls a file.)
-func readFound(path string) ([]byte, hcl.Diagnostics) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
+// file(), filebase64() or templatefile() names, of at most MaxFileBytes. It
+// must be a regular file or link to one: a named pipe or a device among the
+// .tf files could block the scan forever or never end, so it is reported
+// instead.
+func readFound(path string) ([]byte, hcl.Diagnostics) { return readFile(path, true) }
+
+// readFile is readNamed, or readFound when found is set. A found file is
+// opened without blocking, so that opening a pipe returns at once and it
+// can be told apart. (Linux ignores O_NONBLOCK for regular files, and Go
+// then skips switching the descriptor to non-blocking mode and back: four
+// system calls a file.)
+func readFile(path string, found bool) ([]byte, hcl.Diagnostics) {
+	flag := os.O_RDONLY
+	if found {
+		flag |= openNonblock
+	}
+	f, err := os.OpenFile(path, flag, 0)
 	if err != nil {
 		return nil, cannotRead(err)
 	}
@@ -198,7 +196,7 @@ func readFound(path string) ([]byte, hcl.Diagnostics) {
 	if err != nil {
 		return nil, cannotRead(err)
 	}
-	if !st.Mode().IsRegular() {
+	if found && !st.Mode().IsRegular() {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read file",
