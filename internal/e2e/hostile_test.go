@@ -1,0 +1,160 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestHostileCorpus runs vigil on every case of testdata/hostile: inputs a
+// stranger's pull request could hold, each with the exit status and the
+// diagnostics vigil must give, within bounded time and memory.
+//
+// A case is a directory holding the inputs and a case.txt of "key: value"
+// lines ('#' starts a comment):
+//
+//	args: scan --soft-fail input   the command line, run in the case's directory
+//	exit: 2                        the exit status
+//	stderr: text                   stderr contains text (repeatable)
+//	stdout: text                   stdout contains text (repeatable)
+//	absent: text                   neither stream, nor any file the run wrote, contains text (repeatable)
+//	env: NAME=value                added to the environment (repeatable)
+//	max-seconds: 10                wall-time limit (default 10)
+//	max-rss-mb: 1024               resident-memory limit (default 1024)
+//
+// Files the run writes (--output) go to a temporary directory named by
+// $OUT in args.
+func TestHostileCorpus(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/hostile/*/case.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no cases in testdata/hostile")
+	}
+	for _, file := range dirs {
+		dir := filepath.Dir(file)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			c := readCase(t, file)
+			out := t.TempDir()
+			args := make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = strings.ReplaceAll(a, "$OUT", out)
+			}
+			r := runVigil(t, dir, c.env, c.limits, args...)
+			if r.killed != "" {
+				t.Fatalf("vigil %s: %s", strings.Join(c.args, " "), r.killed)
+			}
+			t.Logf("vigil %s: exit %d in %v, peak %d MiB", strings.Join(c.args, " "), r.exit, r.wall.Round(time.Millisecond), r.peakRSS>>20)
+			if r.peakRSS > c.limits.rss {
+				t.Errorf("peak resident memory %d MiB, limit %d MiB", r.peakRSS>>20, c.limits.rss>>20)
+			}
+			if r.exit != c.exit {
+				t.Errorf("exit status %d, want %d\nstderr:\n%s", r.exit, c.exit, clip(r.stderr))
+			}
+			for _, s := range c.stderr {
+				if !bytes.Contains(r.stderr, []byte(s)) {
+					t.Errorf("stderr lacks %q:\n%s", s, clip(r.stderr))
+				}
+			}
+			for _, s := range c.stdout {
+				if !bytes.Contains(r.stdout, []byte(s)) {
+					t.Errorf("stdout lacks %q:\n%s", s, clip(r.stdout))
+				}
+			}
+			written := map[string][]byte{"stdout": r.stdout, "stderr": r.stderr}
+			entries, _ := os.ReadDir(out)
+			for _, e := range entries {
+				data, err := os.ReadFile(filepath.Join(out, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				written[e.Name()] = data
+			}
+			for _, s := range c.absent {
+				for name, data := range written {
+					if bytes.Contains(data, []byte(s)) {
+						t.Errorf("%s contains %q", name, s)
+					}
+				}
+			}
+		})
+	}
+}
+
+// hostileCase is a parsed case.txt.
+type hostileCase struct {
+	args                   []string
+	exit                   int
+	stderr, stdout, absent []string
+	env                    []string
+	limits                 limits
+}
+
+func readCase(t *testing.T, file string) hostileCase {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c := hostileCase{exit: -1, limits: defaultLimits}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, value, ok := strings.Cut(line, ":")
+		value = strings.TrimSpace(value)
+		if !ok {
+			t.Fatalf("%s:%d: want key: value", file, n)
+		}
+		switch key {
+		case "args":
+			c.args = strings.Fields(value)
+		case "exit":
+			c.exit, err = strconv.Atoi(value)
+		case "stderr":
+			c.stderr = append(c.stderr, value)
+		case "stdout":
+			c.stdout = append(c.stdout, value)
+		case "absent":
+			c.absent = append(c.absent, value)
+		case "env":
+			c.env = append(c.env, value)
+		case "max-seconds":
+			var s int
+			s, err = strconv.Atoi(value)
+			c.limits.wall = time.Duration(s) * time.Second
+		case "max-rss-mb":
+			var mb int64
+			mb, err = strconv.ParseInt(value, 10, 64)
+			c.limits.rss = mb << 20
+		default:
+			t.Fatalf("%s:%d: unknown key %q", file, n, key)
+		}
+		if err != nil {
+			t.Fatalf("%s:%d: %v", file, n, err)
+		}
+	}
+	if len(c.args) == 0 || c.exit < 0 {
+		t.Fatalf("%s: args and exit are required", file)
+	}
+	return c
+}
+
+// clip returns the start of a long output, for failure messages.
+func clip(b []byte) string {
+	const n = 4000
+	if len(b) > n {
+		return string(b[:n]) + "\n[...]"
+	}
+	return string(b)
+}
