@@ -12,13 +12,18 @@
 //     trail fails a rule asking for one); a Terraform module without E, or
 //     a native Terraform type (aws_cloudtrail) missing from a scope, makes
 //     the rule not applicable there, since code is not the whole account.
-//   - A collection failure of the inventory that covers what a rule reads
-//     (the failure's type is the rule's target, in the entity's scope and
-//     region, and its attribute is empty or one the rule reads) makes the
-//     finding ERROR with the failure's message; for a List<E> rule any such
-//     failure in the scope does. A failure to list the entities of a type in
-//     a scope or region also gives an ERROR finding for that scope, so that
-//     missing entities never read as a clean account.
+//   - A failure of the inventory (entity.Failure: a collection that failed,
+//     a file that could not be read or parsed) that covers what a rule
+//     reads makes the finding ERROR with the failure's message: the
+//     failure's type is the rule's target (or "*", any type), it is in the
+//     entity's scope and region, and its attribute is one the rule reads
+//     (or "*", any attribute). For a List<E> rule any such failure in the
+//     scope does, as does a failure to list E.
+//   - A failure to list the entities of a type in a scope or region (no
+//     attribute, no entity) means some may be missing: it gives one ERROR
+//     finding for that scope, even one with no E, so that missing entities
+//     never read as a clean account; the entities that were listed keep
+//     their own results.
 //   - Rules with no finding at all are listed in Run.NotApplicable.
 //   - Exclusions (exclusion files, see ExclusionRule, and inline vigil:ignore
 //     suppressions on entities) turn a finding into EXCLUDED, keeping its

@@ -162,6 +162,15 @@ func newIndex(inv *entity.Inventory, targets map[string]bool, workers int) *inde
 	for _, f := range inv.Failures {
 		idx.failures[f.Type] = append(idx.failures[f.Type], f)
 	}
+	// A failure of any type (a broken file whose resources could not be
+	// told) concerns the rules on every type.
+	if anyType := idx.failures[entity.AnyType]; len(anyType) > 0 {
+		for typ := range targets {
+			if typ != entity.AnyType {
+				idx.failures[typ] = slices.Concat(idx.failures[typ], anyType)
+			}
+		}
+	}
 	idx.roots = make(map[string]map[string]any, len(idx.items))
 	for typ, byScope := range idx.items {
 		roots := make(map[string]any, len(byScope))
@@ -327,10 +336,11 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 	var res ruleResult
 	failures := idx.failures[c.target.Entity]
 	// A failure to list the entities of a scope or region means entities
-	// may be missing: the rule cannot pass for that scope.
-	for _, f := range failures {
-		if pt.first && f.Attr == "" && f.Entity == "" {
-			res.findings = append(res.findings, c.finding(ex, nil, idx.scopeBy[f.Scope], Error, errorMessage([]entity.Failure{f}), nil))
+	// may be missing: the rule cannot pass for that scope. It gives one
+	// ERROR per scope, whatever the number of such failures there.
+	if pt.first {
+		for _, fs := range listFailures(failures) {
+			res.findings = append(res.findings, c.finding(ex, nil, idx.scopeBy[fs[0].Scope], Error, errorMessage(fs), nil))
 		}
 	}
 	for i, ie := range idx.byType[c.target.Entity][pt.lo:pt.hi] {
@@ -364,10 +374,13 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 			return res, err
 		}
 		items := idx.items[c.target.Entity][scope.ID]
-		if len(items) == 0 && !evaluateEmpty(scope, c.target.Entity) {
+		fs := c.scopeFailures(failures, scope.ID)
+		// A scope without E has nothing to check, unless E may be
+		// missing from it.
+		if len(items) == 0 && !evaluateEmpty(scope, c.target.Entity) && !slices.ContainsFunc(fs, isListFailure) {
 			continue
 		}
-		if fs := c.scopeFailures(failures, scope.ID); len(fs) > 0 {
+		if len(fs) > 0 {
 			res.findings = append(res.findings, c.finding(ex, nil, scope, Error, errorMessage(fs), nil))
 			continue
 		}
@@ -410,11 +423,13 @@ func isNativeType(typ string) bool {
 }
 
 // entityFailures returns the collection failures that leave the rule
-// without data it reads for entity e.
+// without data it reads for entity e. A failure to list entities is not
+// one of them: some entities may be missing, which run reports once for
+// the scope, but those that were listed are whole.
 func (c *compiledRule) entityFailures(failures []entity.Failure, e *entity.Entity) []entity.Failure {
 	var out []entity.Failure
 	for _, f := range failures {
-		if f.Scope != "" && f.Scope != e.Scope {
+		if f.Scope != "" && f.Scope != e.Scope || isListFailure(f) {
 			continue
 		}
 		// A failure that names its entity is about that entity wherever
@@ -428,7 +443,7 @@ func (c *compiledRule) entityFailures(failures []entity.Failure, e *entity.Entit
 		} else if f.Region != "" && e.Region != "" && f.Region != e.Region {
 			continue
 		}
-		if f.Attr != "" && !c.reads[f.Attr] {
+		if !c.needs(f) {
 			continue
 		}
 		out = append(out, f)
@@ -444,7 +459,7 @@ func (c *compiledRule) scopeFailures(failures []entity.Failure, scope string) []
 		if f.Scope != "" && f.Scope != scope {
 			continue
 		}
-		if f.Attr != "" && !c.reads[f.Attr] {
+		if !c.needs(f) {
 			continue
 		}
 		out = append(out, f)
@@ -452,17 +467,58 @@ func (c *compiledRule) scopeFailures(failures []entity.Failure, scope string) []
 	return out
 }
 
+// needs reports whether the rule reads what failure f is about: the
+// entities themselves, any attribute, or an attribute the rule reads.
+func (c *compiledRule) needs(f entity.Failure) bool {
+	return f.Attr == "" || f.Attr == entity.AnyAttr || c.reads[f.Attr]
+}
+
+// isListFailure reports whether f says that entities may be missing, rather
+// than data of the entities that were read.
+func isListFailure(f entity.Failure) bool { return f.Attr == "" && f.Entity == "" }
+
+// listFailures groups the failures to list entities by scope, in the order
+// of their first failure.
+func listFailures(failures []entity.Failure) [][]entity.Failure {
+	var out [][]entity.Failure
+	at := map[string]int{}
+	for _, f := range failures {
+		if !isListFailure(f) {
+			continue
+		}
+		i, ok := at[f.Scope]
+		if !ok {
+			i = len(out)
+			at[f.Scope] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], f)
+	}
+	return out
+}
+
+// errorMessage says what the failures leave the rule without, and why.
 func errorMessage(fs []entity.Failure) string {
 	parts := make([]string, len(fs))
 	for i, f := range fs {
-		what := f.Type
-		if f.Attr != "" {
+		what, verb := f.Type, "was not collected"
+		switch {
+		case f.Attr == entity.AnyAttr:
+			what = "any value"
+		case f.Attr != "":
 			what += "." + f.Attr
-		}
-		if f.Entity == "" && f.Attr == "" {
+		case f.Entity == "" && f.Type == entity.AnyType:
+			what = "the list of every entity type"
+		case f.Entity == "":
 			what = "the " + f.Type + " list"
 		}
-		parts[i] = fmt.Sprintf("%s was not collected: %s", what, f)
+		if f.IsInput() {
+			verb = "may be incomplete"
+			if f.Attr == entity.AnyAttr {
+				verb = "may be wrong"
+			}
+		}
+		parts[i] = fmt.Sprintf("%s %s: %s", what, verb, f)
 	}
 	return strings.Join(parts, "; ")
 }

@@ -566,3 +566,108 @@ func TestRunSplitsWorkIntoParts(t *testing.T) {
 		t.Error("findings are not sorted")
 	}
 }
+
+// TestInputFailuresGiveError: what a file that does not parse does to each
+// kind of rule, with the failures the Terraform loader records for it. The
+// module "infra" has a trail read from good.tf; bad.tf did not parse.
+func TestInputFailuresGiveError(t *testing.T) {
+	const scope = "infra"
+	parse := func(typ, attr string) entity.Failure {
+		return entity.Failure{Kind: entity.FailureParse, Type: typ, Attr: attr, Scope: scope, File: "infra/bad.tf", Line: 2, Col: 10,
+			Error: "Invalid expression"}
+	}
+	// What bad.tf declares, as the loader records it.
+	trailFile := []entity.Failure{parse("aws_cloudtrail", ""), parse("CloudTrail", "")}
+	filterFile := []entity.Failure{parse("aws_cloudwatch_log_metric_filter", ""), parse("CloudTrail", "metricFilters"), parse("CloudTrail", "hasSNSSubscriber")}
+	anyFile := []entity.Failure{parse(entity.AnyType, ""), parse("CloudTrail", "metricFilters"), parse("CloudTrail", "hasSNSSubscriber")}
+	varsFile := []entity.Failure{parse(entity.AnyType, ""), parse(entity.AnyType, entity.AnyAttr)}
+	otherScope := []entity.Failure{{Kind: entity.FailureParse, Type: entity.AnyType, Attr: entity.AnyAttr, Scope: "other", File: "other/terraform.tfvars", Error: "Invalid expression"}}
+	twoFiles := append(slices.Clone(trailFile), entity.Failure{Kind: entity.FailureRead, Type: "CloudTrail", Scope: scope, File: "infra/big.tf", Error: "too large"})
+
+	const (
+		trailRule    = "CloudTrail should have isMultiRegionTrail=true"
+		filtersRule  = "CloudTrail should have metricFilters length() > 0"
+		listRule     = "List<CloudTrail> should have items with [isMultiRegionTrail=true] length() > 0"
+		listFilters  = "List<CloudTrail> should have items with [metricFilters length() > 0] length() > 0"
+		nativeRule   = "aws_cloudtrail should have is_multi_region_trail=true"
+		nativeList   = "List<aws_cloudtrail> should have items with [is_multi_region_trail=true] length() > 0"
+		noEntityList = "List<aws_s3_bucket> should not have items with [acl='public-read']"
+		noEntityRule = "aws_s3_bucket should not have acl='public-read'"
+	)
+	tests := []struct {
+		name     string
+		failures []entity.Failure
+		logic    string
+		// want lists "entity-name RESULT" per finding, "-" for the scope.
+		want string
+	}{
+		// A missing trail: the set of trails is incomplete.
+		{"trail file, rule on each trail", trailFile, trailRule, "- ERROR, good PASS"},
+		{"trail file, rule on each native trail", trailFile, nativeRule, "- ERROR, good PASS"},
+		{"trail file, List rule", trailFile, listRule, "- ERROR"},
+		{"trail file, native List rule", trailFile, nativeList, "- ERROR"},
+		{"trail file, rule on another type", trailFile, noEntityRule, ""},
+		// A missing metric filter: the trails are all there, but what
+		// the normalisation follows from them may be incomplete.
+		{"filter file, rule reading metric filters", filterFile, filtersRule, "good ERROR"},
+		{"filter file, rule not reading them", filterFile, trailRule, "good PASS"},
+		{"filter file, List rule reading them", filterFile, listFilters, "- ERROR"},
+		{"filter file, List rule not reading them", filterFile, listRule, "- PASS"},
+		// A file whose types could not be told (a module call): any
+		// type may be missing, even one the scope has none of.
+		{"any type, rule on each trail", anyFile, trailRule, "- ERROR, good PASS"},
+		{"any type, List rule", anyFile, listRule, "- ERROR"},
+		{"any type, List rule on a type the scope lacks", anyFile, noEntityList, "- ERROR"},
+		{"any type, rule on a type the scope lacks", anyFile, noEntityRule, "- ERROR"},
+		// A variables file: every value may be wrong.
+		{"variables file, rule on each trail", varsFile, trailRule, "- ERROR, good ERROR"},
+		{"variables file, List rule", varsFile, listRule, "- ERROR"},
+		// Failures elsewhere change nothing; two in one scope give one
+		// ERROR that names both.
+		{"other scope", otherScope, trailRule, "good PASS"},
+		{"two files", twoFiles, trailRule, "- ERROR, good PASS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := &entity.Inventory{
+				Scopes: []entity.Scope{{Kind: entity.ScopeTerraformModule, ID: scope}, {Kind: entity.ScopeTerraformModule, ID: "other"}},
+				Entities: []*entity.Entity{
+					{Type: "CloudTrail", ID: "aws_cloudtrail.good", Name: "good", Scope: scope,
+						Attrs: map[string]any{"isMultiRegionTrail": true, "metricFilters": []any{map[string]any{"filterName": "f"}}}},
+					{Type: "aws_cloudtrail", ID: "aws_cloudtrail.good", Name: "good", Scope: scope,
+						Attrs: map[string]any{"is_multi_region_trail": true}},
+				},
+				Failures: tt.failures}
+			run := runOn(t, trailRulePlan(t, tt.logic), inv)
+			var got []string
+			for _, f := range run.Findings {
+				name := "-"
+				if f.Entity != nil {
+					name = f.Entity.Name
+				}
+				got = append(got, name+" "+string(f.Result))
+				if f.Result == Error && !strings.Contains(f.Message, "infra/bad.tf:2:10: does not parse: Invalid expression") {
+					t.Errorf("ERROR message %q lacks the failure", f.Message)
+				}
+				if f.Result == Error && tt.name == "two files" && !strings.Contains(f.Message, "infra/big.tf: cannot be read: too large") {
+					t.Errorf("ERROR message %q lacks the second file", f.Message)
+				}
+			}
+			if g := strings.Join(got, ", "); g != tt.want {
+				t.Errorf("got %q, want %q", g, tt.want)
+			}
+		})
+	}
+}
+
+// trailRulePlan compiles one rule on the entity its logic is about.
+func trailRulePlan(t *testing.T, logic string) *Plan {
+	t.Helper()
+	typ, _, _ := strings.Cut(strings.TrimPrefix(logic, "List<"), " ")
+	typ = strings.TrimSuffix(typ, ">")
+	p, err := Compile([]*rules.Rule{{ID: "T.1", Severity: rules.Low, Entity: typ, Logic: logic}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

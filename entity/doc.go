@@ -42,6 +42,29 @@
 //
 // An Unknown value is written as {"$unknown": "set"} or
 // {"$unknown": "maybe-null"}, with an optional "reason". No attribute name may
-// begin with "$". Failures list what a source could not collect; the engine
-// turns every rule that needs that data into ERROR, never PASS.
+// begin with "$".
+//
+// Failures list what a source could not collect, and the files it could not
+// read; the engine turns every rule that needs that data into ERROR, never
+// PASS. A failure without "attr" or "entity" says that entities of its type
+// may be missing from its scope (a listing call failed, a file that declares
+// some does not parse): a List<E> rule on that scope is ERROR, a rule on each
+// E gives one ERROR for the scope, and the entities that were read keep their
+// own results. A failure with "attr" makes the rules that read that
+// attribute ERROR. The type "*" stands for every type and the attribute "*"
+// for every attribute. A file that could not be read or parsed is written as
+//
+//	{"kind": "parse", "type": "aws_cloudtrail", "scope": "infra",
+//	 "file": "infra/bad.tf", "line": 2, "col": 10,
+//	 "error": "Invalid expression: Expected the start of an expression, ..."}
+//
+// with "kind" "parse" (it was read but does not parse) or "read" (it, or a
+// whole input, could not be read); a collection failure has no "kind".
+//
+// # Format history
+//
+// Version 1 is the only version. The failure fields "kind", "file", "line"
+// and "col", and the type and attribute "*", were added within it: a
+// document without them reads as before, and every failure in it is a
+// collection failure.
 package entity

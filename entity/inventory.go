@@ -46,27 +46,96 @@ type Scope struct {
 	Regions []string `json:"regions,omitempty"`
 }
 
-// Failure records data a source could not collect.
+// Failure records data a source could not collect, or a file or input it
+// could not read. Whatever it concerns, no rule that needs it passes: the
+// engine turns those rules into ERROR.
 type Failure struct {
-	// Type is the entity type whose data is missing.
+	// Kind says what failed: FailureCollect (empty), FailureParse or
+	// FailureRead.
+	Kind string `json:"kind,omitempty"`
+	// Type is the entity type whose data is missing; AnyType when entities
+	// of any type may be missing (a broken file whose resources could not
+	// be told); empty when no entity type is concerned (an input that
+	// could not be read at all, whose rules did not run).
 	Type string `json:"type"`
-	// Attr is the top-level attribute that is missing ("metricFilters"), or
-	// empty when the entities of Type themselves could not be listed.
+	// Attr is the top-level attribute that is missing ("metricFilters"),
+	// AnyAttr when any attribute may be wrong (a variables file that does
+	// not parse, so that defaults stood in for its values), or empty when
+	// the entities of Type themselves could not all be listed: some may be
+	// missing, while those listed are whole.
 	Attr   string `json:"attr,omitempty"`
 	Scope  string `json:"scope,omitempty"`
 	Region string `json:"region,omitempty"`
 	// Entity is the ID of the one entity affected, or empty for all entities
 	// of Type in Scope and Region.
 	Entity string `json:"entity,omitempty"`
-	// Call is the API call or file that failed: "logs:DescribeMetricFilters".
+	// Call is the API call that failed: "logs:DescribeMetricFilters".
 	Call string `json:"call,omitempty"`
+	// File is the file or input that could not be read or parsed, named as
+	// the source names files in an entity's Origin (relative paths stay
+	// relative); Line and Col (from 1; Col in characters) are where the
+	// problem is, when known.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
 	// Error is the error as reported, never containing credentials.
 	Error string `json:"error"`
 }
 
-// String renders the failure for messages.
+// Failure kinds.
+const (
+	// FailureCollect, written as no kind, is data a source could not
+	// collect: an API call that failed, or a value known only after apply.
+	FailureCollect = ""
+	// FailureParse is a file that was read but does not parse, or that a
+	// limit refused to parse (nesting too deep): what it declares is
+	// missing.
+	FailureParse = "parse"
+	// FailureRead is a file or an input that could not be read: missing,
+	// not readable, too large, or not something vigil reads.
+	FailureRead = "read"
+)
+
+// AnyType and AnyAttr stand for every entity type and every attribute in a
+// Failure.
+const (
+	AnyType = "*"
+	AnyAttr = "*"
+)
+
+// IsInput reports whether the failure is of an input (a file that could
+// not be read or parsed) rather than of a collection from a live source.
+func (f Failure) IsInput() bool { return f.Kind == FailureParse || f.Kind == FailureRead }
+
+// Location renders the failure's file as "file:line:col", "file:line" or
+// "file"; it is empty when the failure names no file.
+func (f Failure) Location() string {
+	switch {
+	case f.File == "":
+		return ""
+	case f.Line > 0 && f.Col > 0:
+		return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Col)
+	case f.Line > 0:
+		return fmt.Sprintf("%s:%d", f.File, f.Line)
+	}
+	return f.File
+}
+
+// String renders the failure for messages: "main.tf:2:10: does not parse:
+// …", "nope/: cannot be read: …", or for a collection failure
+// "logs:DescribeMetricFilters in eu-west-1: …".
 func (f Failure) String() string {
 	var b strings.Builder
+	if loc := f.Location(); loc != "" {
+		b.WriteString(loc)
+		b.WriteString(": ")
+	}
+	switch f.Kind {
+	case FailureParse:
+		b.WriteString("does not parse: ")
+	case FailureRead:
+		b.WriteString("cannot be read: ")
+	}
 	if f.Call != "" {
 		b.WriteString(f.Call)
 		if f.Region != "" {

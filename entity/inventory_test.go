@@ -122,3 +122,51 @@ func TestNormalize(t *testing.T) {
 		t.Error("Normalize(struct{}{}) succeeded")
 	}
 }
+
+// TestInputFailures: a failure of a file keeps its kind and position through
+// the JSON format, a document written before those fields existed reads as
+// collection failures, and each kind renders with its place.
+func TestInputFailures(t *testing.T) {
+	parse := entity.Failure{Kind: entity.FailureParse, Type: "aws_cloudtrail", Scope: "infra", File: "infra/bad.tf", Line: 2, Col: 10,
+		Error: "Invalid expression: Expected the start of an expression."}
+	inv := &entity.Inventory{Failures: []entity.Failure{parse}}
+	var b bytes.Buffer
+	if err := inv.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"kind": "parse"`) || !strings.Contains(b.String(), `"col": 10`) {
+		t.Errorf("encoded failure lacks its kind or column:\n%s", b.String())
+	}
+	back, err := entity.Decode(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Failures) != 1 || back.Failures[0] != parse {
+		t.Errorf("decoded %+v, want %+v", back.Failures, parse)
+	}
+	old, err := entity.Decode([]byte(`{"vigil_inventory": 1, "scopes": [], "entities": [],
+		"failures": [{"type": "CloudTrail", "scope": "1", "region": "eu-west-1", "call": "cloudtrail:DescribeTrails", "error": "AccessDenied"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := old.Failures[0]; f.Kind != entity.FailureCollect || f.IsInput() {
+		t.Errorf("an old failure reads as kind %q, input %v", f.Kind, f.IsInput())
+	}
+	tests := []struct {
+		f    entity.Failure
+		want string
+	}{
+		{parse, "infra/bad.tf:2:10: does not parse: Invalid expression: Expected the start of an expression."},
+		{entity.Failure{Kind: entity.FailureRead, File: "nope/", Error: "no such file or directory"}, "nope/: cannot be read: no such file or directory"},
+		{entity.Failure{Kind: entity.FailureRead, File: "big.tf", Line: 1, Error: "too large"}, "big.tf:1: cannot be read: too large"},
+		{old.Failures[0], "cloudtrail:DescribeTrails in eu-west-1: AccessDenied"},
+	}
+	for _, tt := range tests {
+		if got := tt.f.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+	if !parse.IsInput() || !tests[1].f.IsInput() {
+		t.Error("parse and read failures are not input failures")
+	}
+}
