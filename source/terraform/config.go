@@ -34,6 +34,8 @@ type moduleConfig struct {
 	// files are the Terraform files of the directory, by the name
 	// diagnostics use.
 	files []string
+	// broken are the files among them that could not be read or parsed.
+	broken []*brokenFile
 }
 
 // release drops what refers to m's syntax trees, once m, a root module, is

@@ -377,7 +377,7 @@ resource "aws_cloudtrail" "maybe" {
 `})
 	inv, _ := Load(dir, Options{})
 	want := []entity.Failure{{
-		Type: "CloudTrail", Scope: ".", Entity: "aws_cloudtrail.maybe[*]", Call: dir + "/main.tf:3:1",
+		Type: "CloudTrail", Scope: ".", Entity: "aws_cloudtrail.maybe[*]", File: dir + "/main.tf", Line: 3, Col: 1,
 		Error: "how many instances of aws_cloudtrail.maybe[*] exist is known only after apply",
 	}}
 	if diff := cmp.Diff(want, inv.Failures); diff != "" {

@@ -122,26 +122,30 @@ func (l *Loader) Load(path string) (*entity.Inventory, hcl.Diagnostics) {
 	inv := &entity.Inventory{CollectedAt: time.Now().UTC(), Tool: "vigil terraform"}
 	st, err := os.Stat(path)
 	if err != nil {
-		return inv, hcl.Diagnostics{{
+		return unreadInput(inv, path, entity.FailureRead, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read Terraform input",
 			Detail:   fmt.Sprintf("%s. Give a directory of .tf files or a plan JSON file.", err),
-		}}
+		}})
 	}
 	if !st.IsDir() {
 		data, diags := readNamed(path)
 		if diags.HasErrors() {
-			return inv, diags
+			return unreadInput(inv, path, entity.FailureRead, diags)
 		}
 		if !IsPlanJSON(data) {
-			return inv, hcl.Diagnostics{{
+			return unreadInput(inv, path, entity.FailureParse, hcl.Diagnostics{{
 				Severity: hcl.DiagError,
 				Summary:  "Not a Terraform plan",
 				Detail:   fmt.Sprintf("%s is neither a directory of Terraform files nor the JSON of a plan (terraform show -json PLANFILE).", path),
 				Subject:  &hcl.Range{Filename: path, Start: hcl.InitialPos, End: hcl.InitialPos},
-			}}
+			}})
 		}
-		return loadPlan(path, data, inv, newTypeFilter(l.opts.Types))
+		inv, diags = loadPlan(path, data, inv, newTypeFilter(l.opts.Types))
+		if len(inv.Scopes) == 0 && diags.HasErrors() {
+			return unreadInput(inv, path, entity.FailureParse, diags)
+		}
+		return inv, diags
 	}
 	return l.loadTree(path, inv)
 }

@@ -26,6 +26,8 @@ type tree struct {
 	order   []*moduleConfig          // directories in the tree, sorted
 	diags   hcl.Diagnostics
 	files   int
+	// failures are those of directories that could not be read.
+	failures []entity.Failure
 	// listings holds the entries of each directory walk read, by cleaned
 	// path, so that parsing does not list them again; a directory outside
 	// the tree (a module called from "../") is listed when loaded.
@@ -68,6 +70,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 	sort.Slice(roots, func(i, j int) bool { return roots[i].rel < roots[j].rel })
 	vars, d := l.rootVariableSources()
 	t.diags = append(t.diags, d...)
+	inv.Failures = append(inv.Failures, t.failures...)
 	t.checkCLIVariables(vars, roots)
 	// Root modules are independent: evaluate them on all cores. What they
 	// share (parsed modules) is only read from here on; the variable files
@@ -77,19 +80,24 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		diags    hcl.Diagnostics
 		entities []*entity.Entity
 		varFiles []namedFile
+		failures []entity.Failure
 	}
-	for _, m := range roots {
+	results := make([]result, len(roots))
+	for i, m := range roots {
 		inv.Scopes = append(inv.Scopes, entity.Scope{Kind: entity.ScopeTerraformModule, ID: m.rel, Name: m.dir})
+		results[i].failures = rootFailures(m, vars)
 	}
 	types := newTypeFilter(l.opts.Types)
 	diagnosed := diagnosedFiles(t.diags)
-	results := make([]result, len(roots))
 	parallel(len(roots), func(i int) {
 		m := roots[i]
 		dirVars := map[string]variableValue{}
 		for _, f := range m.varFiles {
 			file, diags := readVarFile(f, dirVars, readFound)
 			results[i].diags = append(results[i].diags, diags...)
+			if diags.HasErrors() {
+				results[i].failures = append(results[i].failures, varFileFailures(newBrokenFile(f, nil, diags), m.rel)...)
+			}
 			if file != nil {
 				results[i].varFiles = append(results[i].varFiles, namedFile{f, file})
 			}
@@ -113,6 +121,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		}
 		t.diags = append(t.diags, r.diags...)
 		inv.Entities = append(inv.Entities, r.entities...)
+		inv.Failures = append(inv.Failures, r.failures...)
 		inv.Failures = append(inv.Failures, expansionFailures(r.entities)...)
 	}
 	if len(t.order) == 0 && !t.diags.HasErrors() {
@@ -195,6 +204,7 @@ func (t *tree) walk() {
 	err := filepath.WalkDir(t.root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			t.diags = append(t.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: err.Error() + "."})
+			t.failures = append(t.failures, entity.Failure{Kind: entity.FailureRead, File: p, Error: err.Error()})
 			if d != nil && d.IsDir() {
 				delete(t.listings, filepath.Clean(p))
 				return fs.SkipDir
@@ -219,6 +229,7 @@ func (t *tree) walk() {
 	})
 	if err != nil {
 		t.diags = append(t.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: err.Error() + "."})
+		t.failures = append(t.failures, entity.Failure{Kind: entity.FailureRead, File: t.root, Error: err.Error()})
 	}
 	t.loadDirs(dirs)
 }
@@ -239,6 +250,8 @@ type parsedFile struct {
 	file     *hcl.File
 	diags    hcl.Diagnostics
 	comments []suppressionComment
+	// broken describes the file when it has errors.
+	broken *brokenFile
 }
 
 // parsedDir is one directory listed, parsed and decoded off the loader's
@@ -314,7 +327,10 @@ func (t *tree) loadDirFiles(dir string) parsedDir {
 	for _, pf := range pd.files {
 		pd.diags = append(pd.diags, pf.diags...)
 		// A file with errors contributes nothing: a half-read resource
-		// could pass a rule the whole one fails.
+		// could pass a rule the whole one fails (see broken.go).
+		if pf.broken != nil {
+			pd.m.broken = append(pd.m.broken, pf.broken)
+		}
 		if pf.file == nil || pf.diags.HasErrors() {
 			continue
 		}
@@ -326,6 +342,12 @@ func (t *tree) loadDirFiles(dir string) parsedDir {
 
 // parseFile reads and parses one file; it touches nothing shared.
 func parseFile(pf *parsedFile) {
+	var src []byte
+	defer func() {
+		if pf.diags.HasErrors() {
+			pf.broken = newBrokenFile(pf.name, src, pf.diags)
+		}
+	}()
 	src, diags := readFound(pf.name)
 	if diags.HasErrors() {
 		pf.diags = diags
@@ -429,7 +451,8 @@ func expansionFailures(entities []*entity.Entity) []entity.Failure {
 	for _, e := range entities {
 		if e.Type == "CloudTrail" && strings.Contains(e.ID, "[*]") {
 			out = append(out, entity.Failure{
-				Type: "CloudTrail", Scope: e.Scope, Entity: e.ID, Call: e.Origin.String(),
+				Type: "CloudTrail", Scope: e.Scope, Entity: e.ID,
+				File: e.Origin.File, Line: e.Origin.Start.Line, Col: e.Origin.Start.Col,
 				Error: "how many instances of " + e.ID + " exist is known only after apply",
 			})
 		}

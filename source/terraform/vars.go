@@ -14,6 +14,8 @@ import (
 	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"vigil/entity"
 )
 
 // variableValue is one value given for a root module variable: an HCL
@@ -32,6 +34,9 @@ type variableValue struct {
 type variableSources struct {
 	env map[string]variableValue
 	cli map[string]variableValue
+	// broken are the --var-file files, and --var options, that could not
+	// be read.
+	broken []*brokenFile
 }
 
 // rootVariableSources reads TF_VAR_* from the environment and the --var-file
@@ -51,6 +56,9 @@ func (l *Loader) rootVariableSources() (*variableSources, hcl.Diagnostics) {
 		if file != nil {
 			l.addFile(f, file)
 		}
+		if d.HasErrors() {
+			s.broken = append(s.broken, newBrokenFile(f, nil, d))
+		}
 		diags = append(diags, d...)
 	}
 	for _, kv := range l.opts.Vars {
@@ -61,6 +69,9 @@ func (l *Loader) rootVariableSources() (*variableSources, hcl.Diagnostics) {
 				Summary:  "Invalid --var option",
 				Detail:   fmt.Sprintf("%q is not NAME=VALUE with a valid variable name.", kv),
 			})
+			// The option's text may be a secret: the report does not
+			// repeat it.
+			s.broken = append(s.broken, &brokenFile{kind: entity.FailureParse, err: "a --var option is not NAME=VALUE with a valid variable name"})
 			continue
 		}
 		s.cli[name] = variableValue{raw: val, isRaw: true, from: "--var " + name}
