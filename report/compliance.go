@@ -213,6 +213,9 @@ func (complianceWriter) Write(w io.Writer, run *engine.Run, opts Options) error 
 	}
 	tw := &textWriter{w: w, opts: opts}
 	tw.header(v)
+	if inputs, _ := failureNotes(v.run); len(inputs) > 0 {
+		tw.printf("%s The scores cover only what was read.\n", incompleteText(len(inputs)))
+	}
 	cs := v.compliances()
 	if len(cs) == 0 {
 		tw.printf("\nNo rule in this run maps to a compliance framework.\n")
@@ -220,6 +223,7 @@ func (complianceWriter) Write(w io.Writer, run *engine.Run, opts Options) error 
 	for _, c := range cs {
 		tw.compliance(c)
 	}
+	tw.failures(v)
 	return tw.err
 }
 

@@ -47,6 +47,15 @@ func (csvFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 			return err
 		}
 	}
+	// Input failures follow, as rows without a rule. (A collection
+	// failure always has the ERROR findings of the rules that need its
+	// data.)
+	inputs, _ := failureNotes(run)
+	for _, n := range inputs {
+		if err := cw.Write(csvFailureRow(n)); err != nil {
+			return err
+		}
+	}
 	cw.Flush()
 	return cw.Error()
 }
@@ -71,6 +80,23 @@ func csvRow(f *engine.Finding, frameworks string) []string {
 		file, start, col, end,
 		f.Message, reason, expires, source,
 		frameworks,
+	}
+	for i, cell := range row {
+		row[i] = defuseFormula(cell)
+	}
+	return row
+}
+
+// csvFailureRow is the row of an input failure: no rule, the result
+// ERROR, what it leaves incomplete as the entity type, and the file and
+// position that could not be read or parsed.
+func csvFailureRow(n failureNote) []string {
+	row := []string{
+		"", "", "", string(engine.Error), string(engine.Error),
+		strings.Join(n.Affects, "; "), "", "", strings.Join(n.Scopes, "; "), "",
+		n.File, positive(n.Line), positive(n.Col), "",
+		n.String(), "", "", "",
+		"",
 	}
 	for i, cell := range row {
 		row[i] = defuseFormula(cell)

@@ -7,6 +7,14 @@
 // shown is Run.Started, never the clock; nothing depends on map order).
 // Adding a format means adding one file.
 //
+// Every format lists the run's failures (engine.Run.Failures): data a
+// source could not collect, and input files that could not be read or
+// parsed, each file once whatever the number of entity types and scopes
+// the inventory recorded it for. A report with input failures is
+// incomplete and says so: what those files declare was not checked, and the
+// text, compliance and HTML formats say it next to their summary; the
+// compliance scores cover only what was read.
+//
 //	text        a table for terminals (go-pretty): one row per finding that is
 //	            not PASS (Options.ShowPass adds them), then counts per
 //	            severity and result, and a line per compliance framework.
@@ -78,8 +86,10 @@
 // "namespace"). GitHub code scanning rejects results without a physical
 // location, so upload SARIF of Terraform scans there, not of live
 // accounts. partialFingerprints carries a hash of rule, scope and entity
-// that is stable across scans. Collection failures and expired exclusions
-// are tool execution notifications.
+// that is stable across scans. Failures and expired exclusions are tool
+// execution notifications (level error for a failure, with the file and
+// region of a failed input); an input that could not be read or parsed makes
+// invocations[0].executionSuccessful false.
 //
 // # JUnit
 //
@@ -89,7 +99,10 @@
 // ERROR is <error> (both with the explanation and remediation as text);
 // UNKNOWN and EXCLUDED are <skipped> with the result and reason in its
 // message: CI does not fail on them, but shows them. PASS is an empty
-// testcase. Times are "0": vigil does not time rules one by one.
+// testcase. Times are "0": vigil does not time rules one by one. A last
+// testsuite, "vigil inputs", has a testcase per input file that could not
+// be read or parsed (name: file:line:col), each an <error> of type "parse"
+// or "read".
 //
 // # CSV
 //
@@ -100,6 +113,11 @@
 //	entity_id, entity_name, scope, region, file, start_line, start_col,
 //	end_line, message, exclusion_reason, exclusion_expires (YYYY-MM-DD),
 //	exclusion_source, frameworks ("; "-separated)
+//
+// Each input file that could not be read or parsed follows as a row with no
+// rule: result ERROR, entity_type what it leaves incomplete ("aws_cloudtrail;
+// CloudTrail"), scope the root modules it belongs to, file, start_line and
+// start_col where its error is, and the error as message.
 //
 // A cell that starts with = + - @ tab or carriage return gets a leading
 // apostrophe so that spreadsheets do not run it as a formula (entity names

@@ -198,3 +198,24 @@ func hostileRun() *engine.Run {
 	})
 	return r
 }
+
+// inputFailuresRun is the fixture with the failures of a Terraform file that
+// did not parse, as the loader records them (one per type it declares), in
+// a module that two root modules read, and of an input that could not be
+// read at all; the rules on trails give an ERROR for the module.
+func inputFailuresRun() *engine.Run {
+	r := fixtureRun()
+	parse := func(typ, attr, scope string) entity.Failure {
+		return entity.Failure{Kind: entity.FailureParse, Type: typ, Attr: attr, Scope: scope, File: "infra/modules/audit/bad.tf", Line: 4, Col: 10,
+			Error: "Invalid expression: Expected the start of an expression, but found an invalid expression token"}
+	}
+	r.Failures = append(r.Failures,
+		parse("aws_cloudtrail", "", tfScope), parse("CloudTrail", "", tfScope),
+		parse("aws_cloudtrail", "", "infra/stage"), parse("CloudTrail", "", "infra/stage"),
+		entity.Failure{Kind: entity.FailureRead, File: "infra/missing", Error: "no such file or directory"},
+	)
+	tf03 := r.Findings[8].Rule
+	r.Findings = append(r.Findings, &engine.Finding{Rule: tf03, Result: engine.Error, Underlying: engine.Error, Scope: tfScope,
+		Message: "the aws_cloudtrail list may be incomplete: " + r.Failures[1].String()})
+	return r
+}

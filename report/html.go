@@ -57,10 +57,14 @@ type htmlData struct {
 	Results                  []engine.Result
 	Rules                    []htmlRule
 	ExpiredExclusions        []string
-	Failures                 []string
-	CSS                      template.CSS
-	JS                       template.JS
-	CSP                      string
+	// InputFailures and Failures list the input files that could not be
+	// read or parsed and the data that could not be collected; Incomplete
+	// says what the first mean for the report.
+	InputFailures, Failures []string
+	Incomplete              string
+	CSS                     template.CSS
+	JS                      template.JS
+	CSP                     string
 }
 
 type htmlSeverity struct {
@@ -138,9 +142,14 @@ func (htmlFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	for _, x := range run.ExpiredExclusions {
 		d.ExpiredExclusions = append(d.ExpiredExclusions, exclusionText(&x))
 	}
-	for _, f := range run.Failures {
-		d.Failures = append(d.Failures, f.String())
+	inputs, collections := failureNotes(run)
+	for _, n := range inputs {
+		d.InputFailures = append(d.InputFailures, n.String())
 	}
+	for _, n := range collections {
+		d.Failures = append(d.Failures, n.String())
+	}
+	d.Incomplete = incompleteText(len(inputs))
 	// Text from rules and findings may carry control characters that HTML
 	// forbids; the template itself has none, so cleaning the whole output
 	// catches every field. The report is streamed: a scan of thousands of

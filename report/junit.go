@@ -106,6 +106,8 @@ func (junitFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	for _, s := range suites {
 		total.add(s.counts)
 	}
+	failed := junitFailureCases(run)
+	total.add(junitCounts{tests: len(failed), errors: len(failed)})
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -132,6 +134,21 @@ func (junitFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 		}
 		for _, f := range s.findings {
 			if err := enc.Encode(junitCaseOf(f)); err != nil {
+				return err
+			}
+		}
+		if err := enc.EncodeToken(suite.End()); err != nil {
+			return err
+		}
+	}
+	if len(failed) > 0 {
+		attrs := append(junitCounts{tests: len(failed), errors: len(failed)}.attrs(junitFailuresSuite), xml.Attr{Name: xml.Name{Local: "timestamp"}, Value: stamp})
+		suite := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: attrs}
+		if err := enc.EncodeToken(suite); err != nil {
+			return err
+		}
+		for _, c := range failed {
+			if err := enc.Encode(c); err != nil {
 				return err
 			}
 		}
@@ -203,6 +220,25 @@ func junitCaseOf(f *engine.Finding) junitCase {
 		c.Skipped = &junitSkipped{Message: "EXCLUDED (" + string(underlying(f)) + "): " + reason}
 	}
 	return c
+}
+
+// junitFailuresSuite names the testsuite of the input failures, and is the
+// classname of its test cases: no rule ID has a space.
+const junitFailuresSuite = "vigil inputs"
+
+// junitFailureCases are the test cases of the input files that could not be
+// read or parsed, one per file, each an <error>: what they declare went
+// unchecked, and an input that gave nothing has no finding that says so.
+// (A collection failure always has the ERROR findings of the rules that
+// need its data.)
+func junitFailureCases(run *engine.Run) []junitCase {
+	inputs, _ := failureNotes(run)
+	var out []junitCase
+	for _, n := range inputs {
+		out = append(out, junitCase{Name: n.Location(), Classname: junitFailuresSuite, Time: junitTime,
+			Error: &junitProblem{Message: n.String(), Type: n.Kind, Body: safeText(n.String() + "\n")}})
+	}
+	return out
 }
 
 // junitBody is the text inside <failure> and <error>: where, why, and how to

@@ -70,6 +70,7 @@ var goldenCases = []struct {
 	{"scan", fixtureRun, Options{Tool: tool}},
 	{"cis-3.0.0", fixtureRun, Options{Tool: tool, Framework: "CIS AWS Foundations v3.0.0"}},
 	{"hostile", hostileRun, Options{Tool: tool}},
+	{"input-failures", inputFailuresRun, Options{Tool: tool}},
 }
 
 var extension = map[string]string{

@@ -100,8 +100,9 @@ type sarifInvocation struct {
 }
 
 type sarifNotification struct {
-	Level   string    `json:"level"`
-	Message sarifText `json:"message"`
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
 }
 
 type sarifResult struct {
@@ -218,12 +219,8 @@ func (sarifFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 			Name: name, Version: version,
 			Rules: []sarifRule{},
 		}},
-		Invocations: []sarifInvocation{{
-			ExecutionSuccessful:        true,
-			StartTimeUTC:               run.Started.UTC().Format(time.RFC3339),
-			ToolExecutionNotifications: sarifNotifications(run),
-		}},
-		Results: []sarifResult{},
+		Invocations: []sarifInvocation{sarifInvocationOf(run)},
+		Results:     []sarifResult{},
 	}
 	if v.framework != nil {
 		sr.Properties = map[string]any{"framework": v.framework.String()}
@@ -467,15 +464,38 @@ func findingHash(f *engine.Finding) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-// sarifNotifications reports what limits the run's results: collection
-// failures (their rules report ERROR) and expired exclusions.
-func sarifNotifications(run *engine.Run) []sarifNotification {
-	var out []sarifNotification
-	for _, f := range run.Failures {
-		out = append(out, sarifNotification{Level: levelError, Message: sarifText{Text: "collection failed: " + f.String()}})
+// sarifInvocationOf is the run's invocation. Its execution was not
+// successful when an input could not be read or parsed: what it declares
+// went unchecked.
+func sarifInvocationOf(run *engine.Run) sarifInvocation {
+	inputs, collections := failureNotes(run)
+	inv := sarifInvocation{ExecutionSuccessful: len(inputs) == 0, StartTimeUTC: run.Started.UTC().Format(time.RFC3339)}
+	for _, n := range inputs {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifFailure(n, "input failed: "))
+	}
+	for _, n := range collections {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifFailure(n, "collection failed: "))
 	}
 	for _, x := range run.ExpiredExclusions {
-		out = append(out, sarifNotification{Level: levelWarning, Message: sarifText{Text: "expired exclusion no longer applied: " + exclusionText(&x)}})
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarifNotification{Level: levelWarning, Message: sarifText{Text: "expired exclusion no longer applied: " + exclusionText(&x)}})
 	}
-	return out
+	return inv
+}
+
+// sarifFailure is the notification of a failure, at its file and position
+// when it names one.
+func sarifFailure(n failureNote, prefix string) sarifNotification {
+	note := sarifNotification{Level: levelError, Message: sarifText{Text: prefix + n.String()}}
+	if n.File != "" {
+		pl := &sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: fileURI(n.File)}}
+		if n.Line > 0 {
+			pl.Region = &sarifRegion{StartLine: n.Line}
+			if n.Col > 0 {
+				pl.Region.StartColumn = n.Col
+			}
+		}
+		note.Locations = []sarifLocation{{PhysicalLocation: pl}}
+	}
+	return note
 }

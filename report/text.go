@@ -284,6 +284,9 @@ func (tw *textWriter) summary(v *view) {
 		tw.printf(", %d not applicable %s", len(v.notApplicable), plural(len(v.notApplicable), "rule", "rules"))
 	}
 	tw.printf("\n")
+	if inputs, _ := failureNotes(v.run); len(inputs) > 0 {
+		tw.printf("%s\n", incompleteText(len(inputs)))
+	}
 	t := tw.newTable()
 	t.AppendHeader(table.Row{"SEVERITY", "FAIL", "ERROR", "UNKNOWN", "EXCLUDED", "PASS", "TOTAL"})
 	for _, sc := range v.countsBySeverity() {
@@ -324,10 +327,23 @@ func (tw *textWriter) notes(v *view) {
 			tw.printf("  %s\n", printable(exclusionText(&x)))
 		}
 	}
-	if len(v.run.Failures) > 0 {
+	tw.failures(v)
+}
+
+// failures lists the input files that could not be read or parsed, and
+// the data that could not be collected.
+func (tw *textWriter) failures(v *view) {
+	inputs, collections := failureNotes(v.run)
+	if len(inputs) > 0 {
+		tw.printf("\nInput failures (what they declare is missing; rules on it report ERROR):\n")
+		for _, n := range inputs {
+			tw.printf("  %s\n", printable(n.String()))
+		}
+	}
+	if len(collections) > 0 {
 		tw.printf("\nCollection failures (rules needing this data report ERROR):\n")
-		for _, f := range v.run.Failures {
-			tw.printf("  %s\n", printable(f.String()))
+		for _, n := range collections {
+			tw.printf("  %s\n", printable(n.String()))
 		}
 	}
 }
