@@ -74,6 +74,8 @@ type Run struct {
 	// ExpiredExclusions lists exclusions whose expiry date has passed; they
 	// no longer apply.
 	ExpiredExclusions []Exclusion
-	// Failures are the inventory's collection failures, for reports.
+	// Failures are the inventories' failures (data not collected, files
+	// not read or parsed), for reports; a caller adds those of the inputs
+	// that gave no inventory at all.
 	Failures []entity.Failure
 }

@@ -137,7 +137,11 @@ func loadInventoryFile(in input, _ *inputOptions) (*entity.Inventory, error) {
 	if err != nil {
 		return nil, err
 	}
-	return entity.Decode(data)
+	inv, err := entity.Decode(data)
+	if err != nil {
+		return nil, &parseError{err}
+	}
+	return inv, nil
 }
 
 func readLimited(path string) ([]byte, error) {
@@ -201,8 +205,10 @@ func unwrapPathError(err error) error {
 
 // loadInputs loads every path, one inventory per input. Each input that
 // cannot be loaded, or only in part, is reported as "PATH: error" in errs;
-// every inventory read, whole or in part, is returned.
-func loadInputs(paths []string, opts *inputOptions) (invs []*entity.Inventory, errs []error) {
+// every inventory read, whole or in part, is returned. An input that gave
+// no inventory at all is also one of failed, for the reports to list (the
+// inventory of an input read in part carries its own failures).
+func loadInputs(paths []string, opts *inputOptions) (invs []*entity.Inventory, failed []entity.Failure, errs []error) {
 	for _, p := range paths {
 		one, err := loadInput(p, opts)
 		if err != nil {
@@ -210,7 +216,19 @@ func loadInputs(paths []string, opts *inputOptions) (invs []*entity.Inventory, e
 		}
 		if one != nil {
 			invs = append(invs, one)
+		} else if err != nil {
+			kind := entity.FailureRead
+			if errors.As(err, new(*parseError)) {
+				kind = entity.FailureParse
+			}
+			failed = append(failed, entity.Failure{Kind: kind, File: p, Error: err.Error()})
 		}
 	}
-	return invs, errs
+	return invs, failed, errs
 }
+
+// parseError is an input that was read but whose content is not valid.
+type parseError struct{ err error }
+
+func (e *parseError) Error() string { return e.err.Error() }
+func (e *parseError) Unwrap() error { return e.err }

@@ -79,7 +79,9 @@ report the findings. An INPUT is recognised by its content:
 
 Inputs that cannot be read are reported as "PATH: error" and the others are
 still scanned; a Terraform file that does not parse is reported with its
-file:line:col and the rest of its module is still scanned.
+file:line:col and the rest of its module is still scanned. Either is also
+listed in the report, which is written in any case, and the rules on what
+a broken file declares report ERROR.
 
 Exit status: 0 when no finding at or above --severity-threshold is FAIL or
 ERROR, 1 when one is, 2 for bad usage or an input that could not be read
@@ -96,7 +98,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 			if err := o.check(); err != nil {
 				return err
 			}
-			invs, inputErrs := loadInputs(args, &inputOptions{
+			invs, failed, inputErrs := loadInputs(args, &inputOptions{
 				terraform:     terraform.Options{VarFiles: o.varFiles, Vars: o.vars, Environ: os.Environ(), Types: o.ruleTypes()},
 				diags:         s.err,
 				qualifyScopes: true,
@@ -104,13 +106,9 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 			for _, err := range inputErrs {
 				fmt.Fprintln(s.err, "vigil:", err)
 			}
-			if len(invs) == 0 {
-				if o.softFail {
-					return nil
-				}
-				return exitCode(ExitBadUsage, nil)
-			}
-			err := o.runEach(s, invs)
+			// The report is written even when no input could be read:
+			// it says which could not.
+			err := o.runEach(s, invs, failed)
 			if len(inputErrs) > 0 && !o.softFail {
 				var ee *exitError
 				if err == nil || errors.As(err, &ee) && ee.err == nil {
@@ -162,12 +160,13 @@ func (o *scanOptions) check() error {
 // evaluate, apply exclusions, write the report, and choose the exit status.
 // "vigil scan aws" calls it with the inventory it collected.
 func (o *scanOptions) run(s *streams, inv *entity.Inventory) error {
-	return o.runEach(s, []*entity.Inventory{inv})
+	return o.runEach(s, []*entity.Inventory{inv}, nil)
 }
 
 // runEach is run on several inventories, each judged as of its own
-// collection time, reported together.
-func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory) error {
+// collection time, reported together with the failures of the inputs that
+// gave no inventory (failed); there may be none of invs.
+func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []entity.Failure) error {
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -197,10 +196,13 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory) error {
 	if err != nil {
 		return exitCode(ExitBadUsage, err)
 	}
-	run, err := plan.RunEach(context.Background(), invs)
-	if err != nil {
-		return exitCode(ExitBadUsage, err)
+	run := &engine.Run{Started: time.Now().UTC(), NotRelevant: map[string]int{}}
+	if len(invs) > 0 {
+		if run, err = plan.RunEach(context.Background(), invs); err != nil {
+			return exitCode(ExitBadUsage, err)
+		}
 	}
+	run.Failures = append(run.Failures, failed...)
 	for _, x := range run.ExpiredExclusions {
 		fmt.Fprintf(s.err, "vigil: exclusion %s expired on %s and no longer applies (%s)\n",
 			x.Source, x.Expires.Format(time.DateOnly), x.Reason)

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -168,5 +170,80 @@ func TestScanSeveralInputs(t *testing.T) {
 	}
 	if code != ExitFailed || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("exit %d, findings:\n%s", code, strings.Join(got, "\n"))
+	}
+}
+
+// TestScanOutputAlwaysWritten: --output is written whatever the inputs: with
+// one that could not be read, with none that could, with --soft-fail or
+// without; the report lists each failed input, and the exit status stays 2
+// for an input that could not be read unless --soft-fail.
+func TestScanOutputAlwaysWritten(t *testing.T) {
+	broken := t.TempDir()
+	for name, src := range map[string]string{
+		"good.tf": "resource \"aws_cloudtrail\" \"good\" {\n  name = \"good\"\n  s3_bucket_name = \"b\"\n  is_multi_region_trail = true\n}\n",
+		"bad.tf":  "resource \"aws_cloudtrail\" \"bad\" {\n  name = \n",
+	} {
+		if err := os.WriteFile(filepath.Join(broken, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		// failures lists "kind file:line:col type" of each failure.
+		failures []string
+	}{
+		{"missing input, soft fail", []string{"--soft-fail", "nope/"}, ExitOK, []string{"read nope/ -"}},
+		{"missing input", []string{"nope/"}, ExitBadUsage, []string{"read nope/ -"}},
+		{"not an input", []string{"testdata/scan/not-inventory.json"}, ExitBadUsage, []string{"read testdata/scan/not-inventory.json -"}},
+		{"a missing input beside one read", []string{"--only", "D9.AWS.LOG.01", "nope.json", smallInv}, ExitBadUsage, []string{"read nope.json -"}},
+		{"a broken file, soft fail", []string{"--soft-fail", "--only", "D9.TF.AWS.LOG.01", broken}, ExitOK, []string{
+			"parse " + broken + "/bad.tf:2:10 aws_cloudtrail", "parse " + broken + "/bad.tf:2:10 CloudTrail"}},
+	}
+	for _, tt := range tests {
+		for _, format := range []string{"json", "sarif"} {
+			t.Run(tt.name+"/"+format, func(t *testing.T) {
+				out := filepath.Join(t.TempDir(), "report."+format)
+				code, stdout, stderr := run(t, "", append([]string{"scan", "--format", format, "--output", out}, tt.args...)...)
+				if code != tt.code {
+					t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr)
+				}
+				if stdout != "" {
+					t.Errorf("stdout %q", stdout)
+				}
+				data, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatalf("no report: %v", err)
+				}
+				if format == "sarif" {
+					file := strings.Fields(tt.failures[0])[1]
+					if !strings.Contains(string(data), `"executionSuccessful": false`) || !strings.Contains(string(data), `"text": "input failed: `+file) {
+						t.Errorf("SARIF lacks the failure:\n%s", data)
+					}
+					return
+				}
+				var doc struct {
+					Failures []struct {
+						Kind, Type, File string
+						Line, Col        int
+					} `json:"failures"`
+				}
+				if err := json.Unmarshal(data, &doc); err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, f := range doc.Failures {
+					loc := f.File
+					if f.Line > 0 {
+						loc += ":" + strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Col)
+					}
+					got = append(got, f.Kind+" "+loc+" "+cmp.Or(f.Type, "-"))
+				}
+				if strings.Join(got, "\n") != strings.Join(tt.failures, "\n") {
+					t.Errorf("failures:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.failures, "\n"))
+				}
+			})
+		}
 	}
 }
