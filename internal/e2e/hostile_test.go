@@ -23,6 +23,7 @@ import (
 //	stderr: text                   stderr contains text (repeatable)
 //	stdout: text                   stdout contains text (repeatable)
 //	absent: text                   neither stream, nor any file the run wrote, contains text (repeatable)
+//	output: x.sarif: text          the run wrote $OUT/x.sarif, and it contains text (repeatable)
 //	env: NAME=value                added to the environment (repeatable)
 //	max-seconds: 10                wall-time limit (default 10)
 //	max-rss-mb: 1024               resident-memory limit (default 1024)
@@ -77,6 +78,14 @@ func TestHostileCorpus(t *testing.T) {
 				}
 				written[e.Name()] = data
 			}
+			for _, o := range c.outputs {
+				data, ok := written[o.name]
+				if !ok {
+					t.Errorf("the run wrote no %s", o.name)
+				} else if !bytes.Contains(data, []byte(o.text)) {
+					t.Errorf("%s lacks %q:\n%s", o.name, o.text, clip(data))
+				}
+			}
 			for _, s := range c.absent {
 				for name, data := range written {
 					if bytes.Contains(data, []byte(s)) {
@@ -93,9 +102,14 @@ type hostileCase struct {
 	args                   []string
 	exit                   int
 	stderr, stdout, absent []string
+	outputs                []caseOutput
 	env                    []string
 	limits                 limits
 }
+
+// caseOutput is an "output:" line: a file the run writes under $OUT, and
+// text it contains.
+type caseOutput struct{ name, text string }
 
 func readCase(t *testing.T, file string) hostileCase {
 	t.Helper()
@@ -127,6 +141,12 @@ func readCase(t *testing.T, file string) hostileCase {
 			c.stdout = append(c.stdout, value)
 		case "absent":
 			c.absent = append(c.absent, value)
+		case "output":
+			name, text, ok := strings.Cut(value, ":")
+			if !ok {
+				t.Fatalf("%s:%d: want output: NAME: text", file, n)
+			}
+			c.outputs = append(c.outputs, caseOutput{name, strings.TrimSpace(text)})
 		case "env":
 			c.env = append(c.env, value)
 		case "max-seconds":
