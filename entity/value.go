@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // UnknownKind says what may become of an Unknown value once it is known.
@@ -63,7 +64,7 @@ func (u *Unknown) String() string {
 		s += ", maybe null"
 	}
 	if u.Reason != "" {
-		s += ": " + u.Reason
+		s += ": " + Shown(u.Reason)
 	}
 	return s + ")"
 }
@@ -191,27 +192,103 @@ func Normalize(v any) (any, error) {
 	return nil, fmt.Errorf("entity: %T is not an entity value", v)
 }
 
+// MaxShown is how many characters of one string explanations and reports
+// show. A longer string is cut there, never inside a UTF-8 sequence, and
+// followed by "…" and its full length: 'aaaa…' (1048576 bytes). A value
+// from a hostile input can be megabytes long, and is repeated in every
+// finding about its entity.
+const MaxShown = 256
+
+// ShownPrefix returns s when it has at most MaxShown characters, or else
+// its first MaxShown characters and cut set. It reads no further into s. An
+// invalid byte counts as one character.
+func ShownPrefix(s string) (prefix string, cut bool) {
+	if len(s) <= MaxShown {
+		return s, false
+	}
+	i := 0
+	for n := 0; n < MaxShown && i < len(s); n++ {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i], i < len(s)
+}
+
+// Shown returns s as reports show it: s itself, or its first MaxShown
+// characters followed by "… (N bytes)".
+func Shown(s string) string {
+	p, cut := ShownPrefix(s)
+	if !cut {
+		return s
+	}
+	return p + "… (" + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// AppendShown appends Shown(s) to dst.
+func AppendShown(dst []byte, s string) []byte {
+	p, cut := ShownPrefix(s)
+	dst = append(dst, p...)
+	if cut {
+		dst = append(dst, "… ("...)
+		dst = strconv.AppendInt(dst, int64(len(s)), 10)
+		dst = append(dst, " bytes)"...)
+	}
+	return dst
+}
+
 // Format renders a value compactly for explanations: strings quoted with
 // single quotes as GSL writes them, lists and maps in JSON-like form with map
-// keys sorted, long output cut at about 200 bytes.
+// keys sorted. A string longer than MaxShown characters is cut as Shown
+// says, 'aaaa…' (1048576 bytes); a list or map stops at the first element
+// that starts past MaxShown bytes, with "…" for the rest.
 func Format(v any) string {
 	// The common case, a short string without quotes, in one allocation.
-	if s, ok := v.(string); ok && len(s) <= 198 && !strings.Contains(s, "'") {
+	if s, ok := v.(string); ok && len(s) <= MaxShown && !strings.Contains(s, "'") {
 		return "'" + s + "'"
 	}
 	var b strings.Builder
 	format(&b, v)
-	s := b.String()
-	if len(s) > 200 {
-		s = s[:197] + "..."
+	return b.String()
+}
+
+// formatString writes s quoted, cut as Format says.
+func formatString(b *strings.Builder, s string) {
+	p, cut := ShownPrefix(s)
+	b.WriteByte('\'')
+	for {
+		i := strings.IndexByte(p, '\'')
+		if i < 0 {
+			break
+		}
+		b.WriteString(p[:i])
+		b.WriteString(`\'`)
+		p = p[i+1:]
 	}
-	return s
+	b.WriteString(p)
+	if cut {
+		b.WriteString("…' (")
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteString(" bytes)")
+		return
+	}
+	b.WriteByte('\'')
+}
+
+// full reports whether a list or map being formatted into b has shown
+// enough: it then writes "…" in place of its other elements.
+func full(b *strings.Builder) bool {
+	if b.Len() <= MaxShown {
+		return false
+	}
+	b.WriteString("…")
+	return true
 }
 
 func format(b *strings.Builder, v any) {
-	if b.Len() > 200 {
-		return
-	}
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("null")
@@ -220,14 +297,15 @@ func format(b *strings.Builder, v any) {
 	case float64:
 		b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
 	case string:
-		b.WriteByte('\'')
-		b.WriteString(strings.ReplaceAll(x, "'", `\'`))
-		b.WriteByte('\'')
+		formatString(b, x)
 	case []any:
 		b.WriteByte('[')
 		for i, e := range x {
 			if i > 0 {
 				b.WriteString(", ")
+			}
+			if full(b) {
+				break
 			}
 			format(b, e)
 		}
@@ -243,7 +321,10 @@ func format(b *strings.Builder, v any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(k)
+			if full(b) {
+				break
+			}
+			b.WriteString(Shown(k))
 			b.WriteString(": ")
 			format(b, x[k])
 		}
@@ -254,7 +335,10 @@ func format(b *strings.Builder, v any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(f.Name)
+			if full(b) {
+				break
+			}
+			b.WriteString(Shown(f.Name))
 			b.WriteString(": ")
 			format(b, f.Value)
 		}
@@ -270,7 +354,7 @@ func format(b *strings.Builder, v any) {
 func AppendFormat(dst []byte, v any) []byte {
 	switch x := v.(type) {
 	case string:
-		if len(x) <= 198 && !strings.Contains(x, "'") {
+		if len(x) <= MaxShown && !strings.Contains(x, "'") {
 			dst = append(dst, '\'')
 			dst = append(dst, x...)
 			return append(dst, '\'')

@@ -6,7 +6,9 @@ import (
 )
 
 func TestFormat(t *testing.T) {
-	long := strings.Repeat("a", 198)
+	long := strings.Repeat("a", MaxShown)
+	// A string is cut after MaxShown characters, never inside one, and
+	// says how long it was; quotes are escaped in what is shown.
 	for _, tt := range []struct {
 		in   any
 		want string
@@ -14,9 +16,14 @@ func TestFormat(t *testing.T) {
 		{"", "''"},
 		{"main", "'main'"},
 		{"it's", `'it\'s'`},
-		{long, "'" + long + "'"},               // 200 bytes: not cut
-		{long + "b", "'" + long[:196] + "..."}, // 201 bytes: cut at 197
-		{strings.Repeat("'", 100), "'" + strings.Repeat(`\'`, 98) + "..."},
+		{long, "'" + long + "'"}, // MaxShown characters: not cut
+		{long + "b", "'" + long + "…' (257 bytes)"},                // one more: cut
+		{long[1:] + "é" + "b", "'" + long[1:] + "é…' (258 bytes)"}, // a two-byte character at the end of what is shown
+		{strings.Repeat("a", 1<<20), "'" + long + "…' (1048576 bytes)"},
+		{strings.Repeat("'", 300), "'" + strings.Repeat(`\'`, MaxShown) + "…' (300 bytes)"},
+		{[]any{long, long, "x"}, "['" + long + "', …]"},
+		{map[string]any{long + "k": 1.0}, "{" + long + "… (257 bytes): 1}"},
+		{NewUnknown(UnknownSet, "known after apply: "+long), "(unknown: known after apply: " + long[:MaxShown-19] + "… (275 bytes))"},
 		{nil, "null"},
 		{true, "true"},
 		{1.5, "1.5"},

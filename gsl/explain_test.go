@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"vigil/entity"
 )
 
 // TestScorerAgreesWithTrace pins what explanations of long lists rely on:
@@ -198,6 +200,26 @@ func TestEventReset(t *testing.T) {
 		}
 		if !f.IsZero() {
 			t.Errorf("%s is not zero after reset", name)
+		}
+	}
+}
+
+// TestExplainCutsLongValues: a megabyte-long name and value are shown cut,
+// with their length, in the summary and every line of the trace, and an
+// unknown's long reason too.
+func TestExplainCutsLongValues(t *testing.T) {
+	long := strings.Repeat("a", 1<<20)
+	root := attrsOf(t, `{"items": [{"name": "`+long+`", "isMultiRegionTrail": false, "kmsKeyId": "`+long+`"}]}`)
+	root["items"].([]any)[0].(map[string]any)["s3BucketName"] = entity.NewUnknown(entity.UnknownSet, "known after apply: "+long)
+	p := MustCompile("List<CloudTrail> should have items with [isMultiRegionTrail=true or kmsKeyId='x' or s3BucketName='y'] length() > 0")
+	want := "'" + long[:entity.MaxShown] + "…' (1048576 bytes)"
+	for name, ex := range map[string]*Explanation{"explain": p.Explain(root, testNow), "summarize": p.Summarize(root, testNow)} {
+		text := ex.Summary + "\n" + strings.Join(ex.Lines, "\n")
+		if len(text) > 16<<10 {
+			t.Errorf("%s: %d bytes of explanation", name, len(text))
+		}
+		if !strings.Contains(text, want) || !strings.Contains(text, "… (1048595 bytes)") {
+			t.Errorf("%s: the long values are not shown cut:\n%.2000s", name, text)
 		}
 	}
 }

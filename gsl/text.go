@@ -41,7 +41,7 @@ func appendDescribeUnknown(dst []byte, u *entity.Unknown) []byte {
 	default:
 		return append(dst, "unknown"...)
 	}
-	dst = append(dst, u.Reason...)
+	dst = entity.AppendShown(dst, u.Reason)
 	return append(dst, ')')
 }
 

@@ -287,15 +287,16 @@ func canonicalText(v any) (string, bool) {
 	return "", false
 }
 
-// describeUnknown renders an unknown as "unknown (maybe null: reason)".
+// describeUnknown renders an unknown as "unknown (maybe null: reason)",
+// the reason cut as entity.Shown says.
 func describeUnknown(u *entity.Unknown) string {
 	switch {
 	case u.Kind == entity.UnknownMaybeNull && u.Reason != "":
-		return "unknown (maybe null: " + u.Reason + ")"
+		return "unknown (maybe null: " + entity.Shown(u.Reason) + ")"
 	case u.Kind == entity.UnknownMaybeNull:
 		return "unknown (maybe null)"
 	case u.Reason != "":
-		return "unknown (" + u.Reason + ")"
+		return "unknown (" + entity.Shown(u.Reason) + ")"
 	}
 	return "unknown"
 }

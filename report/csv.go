@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vigil/engine"
+	"vigil/entity"
 	"vigil/rules"
 )
 
@@ -64,12 +65,12 @@ func (csvFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 func csvRow(f *engine.Finding, frameworks string) []string {
 	var typ, id, name, region, file, start, col, end string
 	if e := f.Entity; e != nil {
-		typ, id, name, region, file = e.Type, e.ID, e.Name, e.Region, e.Origin.File
+		typ, id, name, region, file = e.Type, entity.Shown(e.ID), entity.Shown(e.Name), e.Region, e.Origin.File
 		start, col, end = positive(e.Origin.Start.Line), positive(e.Origin.Start.Col), positive(e.Origin.End.Line)
 	}
 	var reason, expires, source string
 	if x := f.Exclusion; x != nil {
-		reason, source = x.Reason, x.Source
+		reason, source = entity.Shown(x.Reason), x.Source
 		if !x.Expires.IsZero() {
 			expires = expiresText(x.Expires)
 		}

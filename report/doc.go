@@ -7,6 +7,14 @@
 // shown is Run.Started, never the clock; nothing depends on map order).
 // Adding a format means adding one file.
 //
+// A string from the scanned input is shown up to entity.MaxShown (256)
+// characters in every format: entity IDs and names, exclusion reasons, and
+// the values in messages and traces (which the engine's explanations cut
+// already) are cut there, never inside a UTF-8 sequence, and followed by
+// their full length: 'aaaa…' (1048576 bytes). A megabyte-long name is not
+// repeated in every finding about its entity. Fingerprints (SARIF
+// partialFingerprints) are computed on the whole ID.
+//
 // Every format lists the run's failures (engine.Run.Failures): data a
 // source could not collect, and input files that could not be read or
 // parsed, each file once whatever the number of entity types and scopes

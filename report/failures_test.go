@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"vigil/engine"
 	"vigil/entity"
 )
 
@@ -145,5 +147,38 @@ func TestCSVInputFailures(t *testing.T) {
 	want := "ERROR|aws_cloudtrail; CloudTrail|infra/prod; infra/stage|infra/modules/audit/bad.tf|4|10\nERROR|||infra/missing||"
 	if got := strings.Join(rows, "\n"); got != want {
 		t.Errorf("failure rows:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestLongValuesAreCut: an entity whose name and ID are a megabyte long, in
+// many findings, gives a report of kilobytes in every format, each value cut
+// after entity.MaxShown characters with its length, and never inside a
+// character.
+func TestLongValuesAreCut(t *testing.T) {
+	name := strings.Repeat("é", 1<<19) // 1 MiB, two bytes a character
+	e := &entity.Entity{Type: "aws_cloudtrail", ID: `aws_cloudtrail.t["` + name + `"]`, Name: name, Scope: tfScope,
+		Origin: entity.Origin{File: "infra/prod/main.tf", Start: entity.Pos{Line: 1, Col: 1}, End: entity.Pos{Line: 5, Col: 1}}}
+	run := fixtureRun()
+	rule := run.Findings[8].Rule
+	for range 50 {
+		run.Findings = append(run.Findings,
+			&engine.Finding{Rule: rule, Result: engine.Fail, Underlying: engine.Fail, Entity: e, Message: "name is " + entity.Format(name)},
+			&engine.Finding{Rule: rule, Result: engine.Excluded, Underlying: engine.Fail, Entity: e,
+				Exclusion: &engine.Exclusion{Reason: name, Source: "infra/prod/main.tf:1 (vigil:ignore comment)"}})
+	}
+	cut := strings.Repeat("é", entity.MaxShown) + "… (1048576 bytes)"
+	for _, format := range Formats() {
+		t.Run(format, func(t *testing.T) {
+			out := write(t, format, run, Options{Tool: tool, ShowPass: true})
+			if len(out) > 2<<20 {
+				t.Errorf("%d bytes", len(out))
+			}
+			if !utf8.Valid(out) {
+				t.Error("not valid UTF-8: a character was cut")
+			}
+			if format != "compliance" && !bytes.Contains(out, []byte(cut)) && !bytes.Contains(out, []byte(strings.ReplaceAll(cut, "é", `\u00e9`))) {
+				t.Errorf("no value cut as %q…", cut[len(cut)-30:])
+			}
+		})
 	}
 }

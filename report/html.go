@@ -173,7 +173,7 @@ func htmlFindingOf(n int, f *engine.Finding) htmlFinding {
 	if e := f.Entity; e != nil {
 		hf.Type = e.Type
 		if e.Name != e.ID {
-			hf.Name = e.Name
+			hf.Name = entity.Shown(e.Name)
 		}
 		if len(e.Origin.API) > 0 && e.Origin.File == "" {
 			hf.Location = strings.TrimSpace(e.Region + " (" + strings.Join(e.Origin.API, ", ") + ")")

@@ -252,7 +252,7 @@ func jsonFindingOf(f *engine.Finding) jsonFinding {
 		Remediation: jsonRemediation(f.Remediation),
 	}
 	if e := f.Entity; e != nil {
-		jf.Entity = &jsonEntity{Type: e.Type, ID: e.ID, Name: e.Name, Scope: e.Scope, Region: e.Region, Origin: e.Origin}
+		jf.Entity = &jsonEntity{Type: e.Type, ID: entity.Shown(e.ID), Name: entity.Shown(e.Name), Scope: e.Scope, Region: e.Region, Origin: e.Origin}
 	}
 	if f.Exclusion != nil {
 		x := jsonExclusionOf(f.Exclusion)
@@ -262,7 +262,7 @@ func jsonFindingOf(f *engine.Finding) jsonFinding {
 }
 
 func jsonExclusionOf(x *engine.Exclusion) jsonExclusion {
-	jx := jsonExclusion{Reason: x.Reason, Source: x.Source}
+	jx := jsonExclusion{Reason: entity.Shown(x.Reason), Source: x.Source}
 	if !x.Expires.IsZero() {
 		jx.Expires = expiresText(x.Expires)
 	}

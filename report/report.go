@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"vigil/engine"
+	"vigil/entity"
 	"vigil/rules"
 )
 
@@ -245,14 +246,14 @@ func (c *Counts) add(r engine.Result) {
 // Total is the number of findings counted.
 func (c Counts) Total() int { return c.Pass + c.Fail + c.Unknown + c.Error + c.Excluded }
 
-// subject names what a finding is about: its entity's ID, or its scope for
-// a List<E> rule.
+// subject names what a finding is about, for display: its entity's ID, or
+// its scope for a List<E> rule, cut as entity.Shown says.
 func subject(f *engine.Finding) string {
 	if f.Entity != nil {
-		return f.Entity.ID
+		return entity.Shown(f.Entity.ID)
 	}
 	if f.Scope != "" {
-		return f.Scope
+		return entity.Shown(f.Scope)
 	}
 	return "(no entity)"
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"vigil/engine"
+	"vigil/entity"
 	"vigil/rules"
 )
 
@@ -380,7 +381,7 @@ func sarifResultOf(f *engine.Finding, ruleIndex int) sarifResult {
 	if x := f.Exclusion; x != nil || f.Result == engine.Excluded {
 		s := sarifSuppression{Kind: "external", Status: "accepted"}
 		if x != nil {
-			s.Justification = x.Reason
+			s.Justification = entity.Shown(x.Reason)
 			if strings.Contains(x.Source, "vigil:ignore") {
 				s.Kind = "inSource"
 			}
@@ -434,7 +435,7 @@ func sarifLocationOf(f *engine.Finding) (sarifLocation, bool) {
 		loc.PhysicalLocation = pl
 	}
 	if e.ID != "" {
-		loc.LogicalLocations = []sarifLogicalLocation{{Name: e.Name, FullyQualifiedName: e.ID, Kind: "resource"}}
+		loc.LogicalLocations = []sarifLogicalLocation{{Name: entity.Shown(e.Name), FullyQualifiedName: entity.Shown(e.ID), Kind: "resource"}}
 	}
 	return loc, loc.PhysicalLocation != nil || loc.LogicalLocations != nil
 }
@@ -458,7 +459,7 @@ func fileURI(path string) string {
 func findingHash(f *engine.Finding) string {
 	h := sha256.New()
 	for _, s := range []string{f.Rule.ID, findingScope(f), entityID(f)} {
-		h.Write([]byte(s))
+		io.WriteString(h, s)
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]

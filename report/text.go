@@ -16,6 +16,7 @@ import (
 	"github.com/jedib0t/go-pretty/v6/text"
 
 	"vigil/engine"
+	"vigil/entity"
 	"vigil/rules"
 )
 
@@ -44,9 +45,10 @@ const (
 	minEntityWidth  = 24
 )
 
-// maxCellRunes caps the text of one table cell: a message or entity ID
-// from a hostile or broken source can be megabytes long, which would make
-// the table unreadable. The JSON, CSV and SARIF formats keep the full text.
+// maxCellRunes caps the text of one table cell: a message made of many
+// values, each cut at entity.MaxShown characters, can still be long enough
+// to make the table unreadable. The JSON, CSV and SARIF formats keep the
+// whole message.
 const maxCellRunes = 2000
 
 func (textFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
@@ -267,7 +269,7 @@ func fitColumns(widths []int, width int) []boxColumn {
 
 // exclusionText describes an exclusion on one line.
 func exclusionText(x *engine.Exclusion) string {
-	s := cmp.Or(x.Reason, "no reason given")
+	s := cmp.Or(entity.Shown(x.Reason), "no reason given")
 	if !x.Expires.IsZero() {
 		s += " (until " + expiresText(x.Expires) + ")"
 	}
