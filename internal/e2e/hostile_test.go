@@ -27,6 +27,7 @@ import (
 //	env: NAME=value                added to the environment (repeatable)
 //	max-seconds: 10                wall-time limit (default 10)
 //	max-rss-mb: 1024               resident-memory limit (default 1024)
+//	max-output-mb: 8               size limit of stdout and of each file the run wrote (default none)
 //
 // Files the run writes (--output) go to a temporary directory named by
 // $OUT in args.
@@ -78,6 +79,11 @@ func TestHostileCorpus(t *testing.T) {
 				}
 				written[e.Name()] = data
 			}
+			for name, data := range written {
+				if c.maxOutput > 0 && int64(len(data)) > c.maxOutput {
+					t.Errorf("%s has %d bytes, limit %d MiB", name, len(data), c.maxOutput>>20)
+				}
+			}
 			for _, o := range c.outputs {
 				data, ok := written[o.name]
 				if !ok {
@@ -103,6 +109,7 @@ type hostileCase struct {
 	exit                   int
 	stderr, stdout, absent []string
 	outputs                []caseOutput
+	maxOutput              int64
 	env                    []string
 	limits                 limits
 }
@@ -153,6 +160,10 @@ func readCase(t *testing.T, file string) hostileCase {
 			var s int
 			s, err = strconv.Atoi(value)
 			c.limits.wall = time.Duration(s) * time.Second
+		case "max-output-mb":
+			var mb int64
+			mb, err = strconv.ParseInt(value, 10, 64)
+			c.maxOutput = mb << 20
 		case "max-rss-mb":
 			var mb int64
 			mb, err = strconv.ParseInt(value, 10, 64)
