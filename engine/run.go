@@ -89,6 +89,7 @@ func (p *Plan) Run(ctx context.Context, inv *entity.Inventory, now time.Time) (*
 	slices.SortStableFunc(run.Findings, compareFindings)
 	slices.SortStableFunc(run.NotApplicable, func(a, b *rules.Rule) int { return cmp.Compare(a.ID, b.ID) })
 	run.ExpiredExclusions = ex.expired()
+	redact(run, inv.Secrets)
 	return run, nil
 }
 

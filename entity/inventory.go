@@ -36,6 +36,10 @@ type Inventory struct {
 	Entities []*Entity
 	// Failures lists what could not be collected.
 	Failures []Failure
+	// Secrets holds the values the source learned are sensitive, which
+	// what is shown to people never contains (see Secrets). It is never
+	// written to the inventory JSON; nil when there are none.
+	Secrets *Secrets
 }
 
 // Scope is one AWS account, or one Terraform root module.
@@ -91,13 +95,19 @@ func (inv *Inventory) AddScope(s Scope) {
 	inv.Scopes = append(inv.Scopes, s)
 }
 
-// Merge appends the scopes, entities and failures of other to inv.
+// Merge appends the scopes, entities, failures and secrets of other to inv.
 func (inv *Inventory) Merge(other *Inventory) {
 	for _, s := range other.Scopes {
 		inv.AddScope(s)
 	}
 	inv.Entities = append(inv.Entities, other.Entities...)
 	inv.Failures = append(inv.Failures, other.Failures...)
+	if other.Secrets.Len() > 0 {
+		if inv.Secrets == nil {
+			inv.Secrets = &Secrets{}
+		}
+		inv.Secrets.AddAll(other.Secrets)
+	}
 	if inv.CollectedAt.IsZero() {
 		inv.CollectedAt = other.CollectedAt
 	}

@@ -79,8 +79,16 @@ func loadTerraform(in input, opts *inputOptions) (*entity.Inventory, error) {
 	loader := terraform.NewLoader(opts.terraform)
 	inv, diags := loader.Load(in.path)
 	if len(diags) > 0 && opts.diags != nil {
-		w := hcl.NewDiagnosticTextWriter(opts.diags, loader.Files(), 100, false)
+		// Rendered whole first, so that the input's sensitive values can be
+		// taken out of the snippets and messages.
+		var text bytes.Buffer
+		w := hcl.NewDiagnosticTextWriter(&text, loader.Files(), 100, false)
 		_ = w.WriteDiagnostics(diags)
+		var secrets *entity.Secrets
+		if inv != nil {
+			secrets = inv.Secrets
+		}
+		_, _ = io.WriteString(opts.diags, secrets.Redact(text.String()))
 	}
 	if inv != nil && opts.qualifyScopes {
 		qualifyScopes(inv, in.path)

@@ -15,6 +15,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	// The tests run the binary that cmd/vigil builds from this package.
+	// Importing it makes the go command see that they depend on vigil's
+	// code, so that a change to it reruns them rather than reusing a
+	// cached result.
+	_ "vigil/internal/cli"
 )
 
 // The binary these tests run, built once per test process.

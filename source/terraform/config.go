@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // moduleConfig is one directory of Terraform files, decoded but not
@@ -22,10 +23,12 @@ type moduleConfig struct {
 	variables map[string]*variableDecl
 	locals    map[string]*hcl.Attribute
 	outputs   map[string]*hcl.Attribute
-	resources []*resourceDecl
-	byKey     map[string]*resourceDecl
-	calls     []*callDecl
-	callNames map[string]*callDecl
+	// sensitiveOutputs names the outputs declared sensitive = true.
+	sensitiveOutputs map[string]bool
+	resources        []*resourceDecl
+	byKey            map[string]*resourceDecl
+	calls            []*callDecl
+	callNames        map[string]*callDecl
 	// comments holds the vigil:ignore comments of each file, by file name.
 	comments map[string][]suppressionComment
 	// varFiles are the variable files terraform would read were this the
@@ -47,7 +50,10 @@ type variableDecl struct {
 	name     string
 	def      hcl.Expression // nil when there is no default
 	typeExpr hcl.Expression // nil when there is no type
-	rng      hcl.Range
+	// sensitive is set by sensitive = true: the value is marked sensitive
+	// (see sensitiveMark) wherever it goes.
+	sensitive bool
+	rng       hcl.Range
 	// The type, worked out on first use by whichever root module's
 	// evaluation needs it first: see evaluation.varType.
 	typeOnce  sync.Once
@@ -102,8 +108,8 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "check", LabelNames: []string{"name"}},
 }}
 
-var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "default"}, {Name: "type"}}}
-var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "value"}}}
+var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "default"}, {Name: "type"}, {Name: "sensitive"}}}
+var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "value"}, {Name: "sensitive"}}}
 var metaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "count"}, {Name: "for_each"}}}
 
 // metaArguments are the arguments and blocks of resource and module blocks
@@ -160,6 +166,11 @@ func (m *moduleConfig) addFile(file *hcl.File) hcl.Diagnostics {
 			if a := c.Attributes["value"]; a != nil {
 				m.outputs[b.Labels[0]] = a
 			}
+			sensitive, d := sensitiveArgument(c)
+			diags = append(diags, d...)
+			if sensitive {
+				put(&m.sensitiveOutputs, b.Labels[0], true)
+			}
 		case "module":
 			diags = append(diags, m.addCall(b, rng)...)
 		case "resource", "data":
@@ -182,8 +193,33 @@ func (m *moduleConfig) addVariable(b *hcl.Block) hcl.Diagnostics {
 	if a := c.Attributes["type"]; a != nil {
 		v.typeExpr = a.Expr
 	}
+	var d hcl.Diagnostics
+	v.sensitive, d = sensitiveArgument(c)
 	m.variables[name] = v
-	return diags
+	return append(diags, d...)
+}
+
+// sensitiveArgument reads the sensitive argument of a variable or output
+// block. Terraform wants a literal bool; anything that is not true, a value
+// that does not evaluate without a context included, is reported and, to be
+// safe, taken as true.
+func sensitiveArgument(c *hcl.BodyContent) (bool, hcl.Diagnostics) {
+	a := c.Attributes["sensitive"]
+	if a == nil {
+		return false, nil
+	}
+	v, diags := a.Expr.Value(nil)
+	if !diags.HasErrors() {
+		if b, err := convert.Convert(v, cty.Bool); err == nil && b.IsKnown() && !b.IsNull() {
+			return b.True(), nil
+		}
+	}
+	return true, append(diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid sensitive argument",
+		Detail:   "The sensitive argument must be true or false; vigil treats the value as sensitive.",
+		Subject:  a.Expr.Range().Ptr(),
+	})
 }
 
 func (m *moduleConfig) addCall(b *hcl.Block, rng hcl.Range) hcl.Diagnostics {

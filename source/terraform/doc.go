@@ -71,6 +71,18 @@
 // --var-file files and plan JSON files, which the user names, are read
 // wherever they are.
 //
+// Sensitive values stay secret. The values of variables and outputs
+// declared sensitive = true, of sensitive(), and of the attributes a plan
+// marks in after_sensitive or sensitive_values (and a plan's sensitive
+// variables) carry a cty mark through evaluation, so that what is computed
+// from them is sensitive too. Rules evaluate them as any other value; their
+// strings and numbers are recorded in the inventory's Secrets, which vigil
+// redacts from entity IDs and names, findings, reports and diagnostics
+// (shown as "(sensitive)"). A function call that fails on a sensitive
+// argument is reported without the argument's value. nonsensitive() takes
+// the mark off, as the author asks, though a value once recorded stays
+// redacted.
+//
 // Unknown values travel through evaluation as cty unknowns. Two cty marks ride
 // along: one records why a value is unknown, the other which resource a value
 // was read from, so that "${aws_cloudwatch_log_group.x.arn}:*" still says which

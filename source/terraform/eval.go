@@ -196,6 +196,7 @@ func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir 
 	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, funcs: functions(root.dir, t.allowed), types: types}
 	ev.funcs[forElementsFunc] = ev.forElements()
 	ev.funcs["setproduct"] = ev.setProduct()
+	ev.funcs["sensitive"] = sensitiveFunc(t.secrets)
 	ev.ctx = baseContext.NewChild()
 	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
@@ -370,7 +371,8 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 		if constant {
 			ev.t.rememberConstant(expr, v, diags)
 		}
-		ev.report(ev.tooManyElements(outsideDiags(diags)))
+		hideSensitiveArguments(outsideDiags(diags))
+		ev.report(ev.tooManyElements(diags))
 		if diags.HasErrors() {
 			return unknownMaybeNull(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
 		}
@@ -434,6 +436,33 @@ func (ev *evaluation) stubUnknownFunctions(diags hcl.Diagnostics) bool {
 		}})
 	}
 	return added
+}
+
+// hideSensitiveArguments rewrites the diagnostic of a function call that
+// failed on a sensitive argument, so that it does not show the value: the
+// functions' errors quote their arguments ("cannot convert "s3cr3t" to
+// number"). The arguments are evaluated again to see their marks, which
+// costs something only when a call fails.
+func hideSensitiveArguments(diags hcl.Diagnostics) {
+	for _, d := range diags {
+		extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
+		if !ok || d.Expression == nil || d.EvalContext == nil {
+			continue
+		}
+		args := []hcl.Expression{d.Expression}
+		if call, ok := d.Expression.(*hclsyntax.FunctionCallExpr); ok {
+			args = make([]hcl.Expression, len(call.Args))
+			for i, a := range call.Args {
+				args[i] = a
+			}
+		}
+		for _, a := range args {
+			if v, _ := a.Value(d.EvalContext); isSensitive(v) {
+				d.Detail = fmt.Sprintf("The call to %s() failed on a sensitive argument; vigil does not show its value.", extra.CalledFunctionName())
+				break
+			}
+		}
+	}
 }
 
 func firstError(diags hcl.Diagnostics) string {
@@ -629,6 +658,9 @@ func (ev *evaluation) variable(mi *modInst, name string, traversals []hcl.Traver
 			Subject:  mi.call.rng.Ptr(),
 		}})
 		m.val = cty.UnknownVal(vt.ty).Mark(reasonMark(fmt.Sprintf("variable %s of module %s has no value", name, mi.call.name)))
+	}
+	if decl.sensitive {
+		m.val = markSensitive(m.val, ev.t.secrets)
 	}
 	ev.pop()
 	m.state = evaluated
@@ -1130,8 +1162,17 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 	return cs.insts
 }
 
+// output returns output name of mi, marked sensitive when it is declared
+// so (the memo then keeps the marked value).
 func (ev *evaluation) output(mi *modInst, name string) cty.Value {
-	return ev.memoized(mi, &mi.outputs, "output.", name, mi.cfg.outputs[name].Expr)
+	v := ev.memoized(mi, &mi.outputs, "output.", name, mi.cfg.outputs[name].Expr)
+	if mi.cfg.sensitiveOutputs[name] && !v.HasMark(sensitiveMark{}) {
+		v = markSensitive(v, ev.t.secrets)
+		if m := mi.outputs[name]; m != nil && m.state == evaluated {
+			m.val = v
+		}
+	}
+	return v
 }
 
 // put sets (*m)[k] to v, making the map on first use.

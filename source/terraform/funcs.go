@@ -28,6 +28,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"vigil/entity"
 )
 
 // baseFunctions are the Terraform functions that do not depend on a
@@ -64,7 +66,7 @@ var baseFunctions = map[string]function.Function{
 	"uuidv5": uuid.V5Func, "rsadecrypt": crypto.RsaDecryptFunc,
 	"base64sha256": base64HashFunc(sha256.New), "base64sha512": base64HashFunc(sha512.New),
 	"index":       indexFunc,
-	"issensitive": function.New(&function.Spec{Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true}}, Type: function.StaticReturnType(cty.Bool), Impl: func([]cty.Value, cty.Type) (cty.Value, error) { return cty.False, nil }}),
+	"issensitive": isSensitiveFunc, "nonsensitive": nonSensitiveFunc,
 
 	"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc,
 	"cidrsubnets": cidr.SubnetsFunc,
@@ -77,7 +79,6 @@ var baseFunctions = map[string]function.Function{
 	"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 
 	"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
-	"sensitive": identityFunc, "nonsensitive": identityFunc,
 
 	// Known only after apply, or different on every run.
 	"timestamp":     unknownResultFunc("timestamp() is known only when Terraform applies"),
@@ -85,6 +86,46 @@ var baseFunctions = map[string]function.Function{
 	"uuid":          unknownResultFunc("uuid() is random, known only after apply"),
 	"bcrypt":        unknownResultFunc("bcrypt() is salted at random, known only after apply"),
 }
+
+// anyMarkedValue is the parameter of the functions that look at marks.
+var anyMarkedValue = function.Parameter{
+	Name: "value", Type: cty.DynamicPseudoType,
+	AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true,
+}
+
+// sensitiveFunc is sensitive(): its argument, marked sensitive, with its
+// strings recorded in secrets. It is made for each input, so it is not a
+// base function.
+func sensitiveFunc(secrets *entity.Secrets) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{anyMarkedValue},
+		Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return markSensitive(args[0], secrets), nil
+		},
+	})
+}
+
+// nonSensitiveFunc is nonsensitive(): its argument without the sensitive
+// mark, as the author asks. Other marks stay.
+var nonSensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{anyMarkedValue},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, marks := args[0].Unmark()
+		delete(marks, sensitiveMark{})
+		return v.WithMarks(marks), nil
+	},
+})
+
+// isSensitiveFunc is issensitive().
+var isSensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{anyMarkedValue},
+	Type:   function.StaticReturnType(cty.Bool),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return cty.BoolVal(isSensitive(args[0])), nil
+	},
+})
 
 // baseContext holds baseFunctions; each root module's context is a child
 // of it, so the table is shared rather than copied.
@@ -333,12 +374,6 @@ func unknownResultFunc(reason string) function.Function {
 		},
 	})
 }
-
-var identityFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
-	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
-	Impl:   func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
-})
 
 // lengthFunc is Terraform's length: of a collection or of a string.
 var lengthFunc = function.New(&function.Spec{

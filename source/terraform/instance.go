@@ -30,12 +30,15 @@ type instance struct {
 	pending      bodyValues
 	origin       entity.Origin
 	suppressions []entity.Suppression
+	// secrets records the strings of the instance's sensitive values as
+	// they are converted; shared by the instances of one input.
+	secrets *entity.Secrets
 }
 
 func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs bodyValues) *instance {
 	d := rs.decl
 	in := &instance{
-		addr: ri.addr, managed: d.managed, typ: d.typ, name: d.name,
+		addr: ri.addr, managed: d.managed, typ: d.typ, name: d.name, secrets: ev.t.secrets,
 		origin: entity.Origin{
 			File:  d.rng.Filename,
 			Start: entity.Pos{Line: d.rng.Start.Line, Col: d.rng.Start.Column},
@@ -67,7 +70,7 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 // convert converts one evaluated attribute to an entity value, with the
 // addresses of the resources it was read from.
 func (in *instance) convert(a bodyValue) {
-	var c converter
+	c := converter{secrets: in.secrets}
 	in.attrs[a.name] = c.value(a.val, nil)
 	if len(c.refs) > 0 {
 		if in.refs == nil {
@@ -96,7 +99,7 @@ func (in *instance) attrRefs(name string) (any, []string) {
 	var v any
 	var refs []string
 	if val, ok := in.pending.get(name); ok {
-		var c converter
+		c := converter{secrets: in.secrets}
 		v = c.value(val, nil)
 		if len(c.refs) > 0 {
 			slices.Sort(c.refs)
@@ -139,9 +142,12 @@ func (in *instance) metricTransformations() ([]metricTransformation, *entity.Unk
 
 // readMetricTransformations reads metric_transformation blocks from their
 // evaluated value as converting it whole (converter.value) and reading the
-// result would. ok is false when v is not a known sequence: the caller
-// converts it then.
+// result would. ok is false when v is not a known sequence, or holds a
+// sensitive value: the caller converts it then.
 func readMetricTransformations(v cty.Value) (ts []metricTransformation, ok bool) {
+	if isSensitive(v) {
+		return nil, false
+	}
 	v, reasons := unmarkReasons(v, nil)
 	if !v.IsKnown() || v.IsNull() {
 		return nil, false

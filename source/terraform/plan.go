@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -40,6 +41,7 @@ func loadPlan(path string, data []byte, inv *entity.Inventory, types typeFilter)
 	r := newPlanReader(path, data, &plan)
 	instances := r.instances(plan.PlannedValues.RootModule)
 	inv.Entities = append(inv.Entities, entities(instances, ".", types)...)
+	redactEntities(inv, r.secrets)
 	return inv, append(diags, r.diags...)
 }
 
@@ -80,6 +82,10 @@ type planReader struct {
 	data    []byte
 	plan    *tfjson.Plan
 	unknown map[string]any // address → after_unknown
+	// sensitive holds each resource's after_sensitive, by address; secrets
+	// records the values it and sensitive_values mark.
+	sensitive map[string]any
+	secrets   *entity.Secrets
 	// modules lists every module instance path the plan mentions.
 	modules map[string]bool
 	// byModule indexes instance addresses by module path and "type.name".
@@ -94,7 +100,8 @@ type planReader struct {
 func newPlanReader(path string, data []byte, plan *tfjson.Plan) *planReader {
 	r := &planReader{
 		path: path, data: data, plan: plan,
-		unknown: map[string]any{}, modules: map[string]bool{"": true}, byModule: map[string]map[string][]string{},
+		unknown: map[string]any{}, sensitive: map[string]any{}, secrets: &entity.Secrets{},
+		modules: map[string]bool{"": true}, byModule: map[string]map[string][]string{},
 		resolved: map[string][]string{}, seen: map[string]bool{},
 	}
 	if i := bytes.Index(data, []byte(`"planned_values"`)); i >= 0 {
@@ -103,9 +110,69 @@ func newPlanReader(path string, data []byte, plan *tfjson.Plan) *planReader {
 	for _, rc := range plan.ResourceChanges {
 		if rc != nil && rc.Change != nil {
 			r.unknown[rc.Address] = rc.Change.AfterUnknown
+			r.sensitive[rc.Address] = rc.Change.AfterSensitive
 		}
 	}
+	r.addSensitiveVariables()
 	return r
+}
+
+// addSensitiveVariables records the values of the root module's variables
+// that the configuration declares sensitive: a plan holds them in the
+// clear.
+func (r *planReader) addSensitiveVariables() {
+	cfg := r.plan.Config
+	if cfg == nil || cfg.RootModule == nil {
+		return
+	}
+	for name, decl := range cfg.RootModule.Variables {
+		if v := r.plan.Variables[name]; decl != nil && decl.Sensitive && v != nil {
+			addSensitiveValues(v.Value, true, r.secrets)
+		}
+	}
+}
+
+// addSensitiveValues records in secrets the strings and numbers of v that
+// mask marks: mask is true for a value that is sensitive whole, or an object
+// or array of masks shaped as v is, as after_sensitive and sensitive_values
+// are.
+func addSensitiveValues(v, mask any, secrets *entity.Secrets) {
+	switch m := mask.(type) {
+	case bool:
+		if !m {
+			return
+		}
+		switch x := v.(type) {
+		case string:
+			secrets.Add(x)
+		case float64:
+			secrets.Add(strconv.FormatFloat(x, 'g', -1, 64))
+		case json.Number:
+			secrets.Add(x.String())
+		case map[string]any:
+			for _, e := range x {
+				addSensitiveValues(e, true, secrets)
+			}
+		case []any:
+			for _, e := range x {
+				addSensitiveValues(e, true, secrets)
+			}
+		}
+	case map[string]any:
+		if obj, ok := v.(map[string]any); ok {
+			for k, sub := range m {
+				addSensitiveValues(obj[k], sub, secrets)
+			}
+		}
+	case []any:
+		if list, ok := v.([]any); ok {
+			for i, sub := range m {
+				if i < len(list) {
+					addSensitiveValues(list[i], sub, secrets)
+				}
+			}
+		}
+	}
 }
 
 // collect gathers the resources of m and its children into out, and
@@ -160,6 +227,7 @@ func (r *planReader) instances(root *tfjson.StateModule) []*instance {
 		if err != nil || m == nil {
 			m = map[string]any{}
 		}
+		r.addSensitive(res, m)
 		cfg := r.configResource(module, res)
 		if cfg != nil {
 			in.refs = map[string][]string{}
@@ -188,6 +256,19 @@ func (r *planReader) instances(root *tfjson.StateModule) []*instance {
 		out = append(out, in)
 	}
 	return out
+}
+
+// addSensitive records the values of res, with attributes attrs, that the
+// plan marks sensitive: in the resource's sensitive_values, and in its
+// change's after_sensitive.
+func (r *planReader) addSensitive(res *tfjson.StateResource, attrs map[string]any) {
+	if len(res.SensitiveValues) > 0 {
+		var mask any
+		if err := json.Unmarshal(res.SensitiveValues, &mask); err == nil {
+			addSensitiveValues(attrs, mask, r.secrets)
+		}
+	}
+	addSensitiveValues(attrs, r.sensitive[res.Address], r.secrets)
 }
 
 // origin points at the resource's entry in planned_values.

@@ -41,6 +41,8 @@ type tree struct {
 	// jsonTemplates caches jsonForExpr (JSON expression →
 	// hcl.Expression or nil).
 	jsonTemplates sync.Map
+	// secrets records the sensitive values of every root module.
+	secrets *entity.Secrets
 	// allowed are the directories whose files the load may read: the
 	// tree and the allowed paths, then the local modules outside the
 	// tree it calls.
@@ -48,7 +50,7 @@ type tree struct {
 }
 
 func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory, hcl.Diagnostics) {
-	t := &tree{l: l, root: path, configs: map[string]*moduleConfig{}}
+	t := &tree{l: l, root: path, configs: map[string]*moduleConfig{}, secrets: &entity.Secrets{}}
 	t.allowed, t.diags = newAllowedRoots(path, l.opts.AllowPaths)
 	t.walk()
 	called := map[*moduleConfig]bool{}
@@ -127,6 +129,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		inv.Entities = append(inv.Entities, r.entities...)
 		inv.Failures = append(inv.Failures, expansionFailures(r.entities)...)
 	}
+	redactEntities(inv, t.secrets)
 	if len(t.order) == 0 && !t.diags.HasErrors() {
 		t.diags = append(t.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
@@ -135,6 +138,24 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		})
 	}
 	return inv, t.diags
+}
+
+// redactEntities gives inv the secrets an input recorded, and redacts them
+// from the entities' IDs and names, which are shown as they are: a trail
+// named after a sensitive variable is "(sensitive)", and so is the key of
+// a for_each over sensitive values in its address.
+func redactEntities(inv *entity.Inventory, secrets *entity.Secrets) {
+	if secrets.Len() == 0 {
+		return
+	}
+	if inv.Secrets == nil {
+		inv.Secrets = &entity.Secrets{}
+	}
+	inv.Secrets.AddAll(secrets)
+	for _, e := range inv.Entities {
+		e.ID = secrets.Redact(e.ID)
+		e.Name = secrets.Redact(e.Name)
+	}
 }
 
 // sortByPosition orders the diagnostics of an evaluation by where they

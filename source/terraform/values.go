@@ -18,6 +18,62 @@ type reasonMark string
 // value was read from ("module.trail.aws_cloudwatch_log_group.this").
 type refMark string
 
+// sensitiveMark is a cty mark on a value Terraform would not show: the
+// value of a variable or an output declared sensitive, of sensitive(), or
+// of an attribute a plan marks sensitive. Marks travel through expressions
+// and function calls, so what is computed from a sensitive value is
+// sensitive too. Rules read such values as any other; the strings in them
+// are recorded in the inventory's Secrets, which keeps them out of every
+// report and message.
+type sensitiveMark struct{}
+
+// markSensitive marks v sensitive and records its strings in secrets at
+// once, so that a diagnostic about it is redacted even if it never reaches
+// an entity.
+func markSensitive(v cty.Value, secrets *entity.Secrets) cty.Value {
+	addSecrets(v, secrets)
+	return v.Mark(sensitiveMark{})
+}
+
+// addSecrets records the known strings and numbers in v.
+func addSecrets(v cty.Value, secrets *entity.Secrets) {
+	v, _ = v.UnmarkDeep()
+	_ = cty.Walk(v, func(_ cty.Path, x cty.Value) (bool, error) {
+		if x.IsKnown() && !x.IsNull() {
+			addLeaf(x, secrets)
+		}
+		return true, nil
+	})
+}
+
+// addLeaf records v, if it is a known string or number, in secrets. Bools
+// are not recorded: redacting every "true" would leave nothing readable.
+func addLeaf(v cty.Value, secrets *entity.Secrets) {
+	switch v.Type() {
+	case cty.String:
+		secrets.Add(v.AsString())
+	case cty.Number:
+		secrets.Add(v.AsBigFloat().Text('g', -1))
+	}
+}
+
+// isSensitive reports whether v or a value in it is marked sensitive.
+func isSensitive(v cty.Value) bool {
+	if v.HasMark(sensitiveMark{}) {
+		return true
+	}
+	if !v.ContainsMarked() {
+		return false
+	}
+	_, pvm := v.UnmarkDeepWithPaths()
+	for _, p := range pvm {
+		if _, ok := p.Marks[sensitiveMark{}]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // unknownMaybeNull is a value of any type that may turn out null.
 func unknownMaybeNull(reason string) cty.Value {
 	return cty.DynamicVal.Mark(reasonMark(reason))
@@ -35,6 +91,11 @@ func convertTo(v cty.Value, ty cty.Type) (cty.Value, error) { return convert.Con
 // resources, so refs is a short list rather than a set.
 type converter struct {
 	refs []string
+	// secrets records the strings of the sensitive values converted; nil
+	// records nothing.
+	secrets *entity.Secrets
+	// sensitive is set while a sensitive value is converted.
+	sensitive bool
 }
 
 func (c *converter) addRef(addr string) {
@@ -53,6 +114,11 @@ func (c *converter) value(v cty.Value, reasons []string) any {
 				reasons = append(reasons[:len(reasons):len(reasons)], string(m))
 			case refMark:
 				c.addRef(string(m))
+			case sensitiveMark:
+				if !c.sensitive {
+					c.sensitive = true
+					defer func() { c.sensitive = false }()
+				}
 			}
 		}
 	}
@@ -69,10 +135,16 @@ func (c *converter) value(v cty.Value, reasons []string) any {
 	ty := v.Type()
 	switch {
 	case ty == cty.String:
+		if c.sensitive && c.secrets != nil {
+			c.secrets.Add(v.AsString())
+		}
 		return v.AsString()
 	case ty == cty.Bool:
 		return v.True()
 	case ty == cty.Number:
+		if c.sensitive && c.secrets != nil {
+			addLeaf(v, c.secrets)
+		}
 		f, _ := v.AsBigFloat().Float64()
 		return f
 	case ty.IsObjectType():

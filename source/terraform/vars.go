@@ -223,6 +223,9 @@ func (ev *evaluation) rootVariables(m *moduleConfig, s *variableSources, inDir m
 			vals[name] = cty.UnknownVal(vt.ty).Mark(reasonMark(fmt.Sprintf(
 				"variable %s has no value (no default, tfvars, --var or TF_VAR_%s)", name, name)))
 		}
+		if d.sensitive {
+			vals[name] = markSensitive(vals[name], ev.t.secrets)
+		}
 	}
 	return vals
 }

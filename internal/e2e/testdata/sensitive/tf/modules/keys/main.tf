@@ -1,0 +1,4 @@
+output "trail_name" {
+  value     = "MARKER-sensitive-module-output"
+  sensitive = true
+}
