@@ -444,3 +444,26 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestOutsidePathSensitive: a path outside the tree that is a sensitive
+// value is refused without showing it.
+func TestOutsidePathSensitive(t *testing.T) {
+	f := newBoundaryFixture(t)
+	tree := writeTree(t, map[string]string{"main.tf": `variable "p" {
+  default   = "` + filepath.Join(f.out, "secret.txt") + `"
+  sensitive = true
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+  value  = file(var.p)
+}
+`})
+	l := NewLoader(Options{})
+	inv, diags := l.Load(tree)
+	assertNoSecret(t, l, inv, diags)
+	got := describe(diags, tree)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "error main.tf:7,12-") || !strings.Contains(got[0], ": File outside the scanned tree: ") ||
+		strings.Contains(got[0], f.out) {
+		t.Errorf("diagnostics %q, want the refusal without the sensitive path", got)
+	}
+}
