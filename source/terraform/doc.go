@@ -66,8 +66,11 @@
 // .tf.json or variable file found in the tree that is a link leading
 // outside the allowed roots and its own directory is an error naming it,
 // and is not read; nor is a directory a local module's source reaches
-// through a link that leads out of the tree (a source's own "..", as
-// above, is followed). The walk of the tree follows no directory link.
+// through a link that leads out of the tree. A source's own "..", as
+// above, is followed within the git checkout that holds the tree (the
+// nearest directory with a .git), not beyond: another repository on the
+// machine is not opened to the configuration. The walk of the tree follows
+// no directory link.
 // --var-file files and plan JSON files, which the user names, are read
 // wherever they are.
 //

@@ -36,6 +36,10 @@ import (
 // while they are, on several goroutines.
 type allowedRoots struct {
 	dirs []string
+	// repo is the root of the version-control checkout that holds the
+	// scanned tree, resolved; "" when there is none. A local module
+	// outside the tree is loaded only from within it.
+	repo string
 }
 
 // newAllowedRoots returns the roots of a load of the directory tree, with
@@ -60,9 +64,27 @@ func newAllowedRoots(tree string, allow []string) (*allowedRoots, hcl.Diagnostic
 			})
 			continue
 		}
+		if i == 0 {
+			r.repo = checkoutRoot(real)
+		}
 		r.add(real)
 	}
 	return r, diags
+}
+
+// checkoutRoot returns the nearest directory that holds dir and a .git
+// entry (a directory, or the file of a worktree or submodule), or "".
+func checkoutRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
 }
 
 // add makes real, a resolved directory, a root, unless a root holds it.
@@ -246,7 +268,15 @@ func (r *allowedRoots) moduleDirOutside(parentDir, source, dir string) string {
 		return ""
 	}
 	if realParent, err := resolve(parentDir); err == nil && filepath.Join(realParent, filepath.FromSlash(source)) == real {
-		return "" // no link on the way
+		// No link on the way. A checkout's modules may be called from a
+		// root scanned on its own (envs/prod calling ../../modules/x), but
+		// a source that climbs out of the checkout would open the rest of
+		// the machine (another repository's terraform.tfvars) to the
+		// configuration's file functions.
+		if r.repo == "" || within(r.repo, real) {
+			return ""
+		}
+		return fmt.Sprintf("%s is outside the scanned tree and the repository that holds it (%s); vigil does not load it (use --allow-path DIR to allow a directory)", dir, shownPath(r.repo))
 	}
 	return fmt.Sprintf("%s leads through a symbolic link to %s, which is outside the scanned tree; vigil does not follow it (use --allow-path DIR to allow a directory)", dir, shownPath(real))
 }

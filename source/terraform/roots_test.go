@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -465,5 +466,48 @@ resource "aws_s3_bucket" "b" {
 	if len(got) != 1 || !strings.HasPrefix(got[0], "error main.tf:7,12-") || !strings.Contains(got[0], ": File outside the scanned tree: ") ||
 		strings.Contains(got[0], f.out) {
 		t.Errorf("diagnostics %q, want the refusal without the sensitive path", got)
+	}
+}
+
+// TestModulesStayInTheCheckout scans one root of a git checkout: a module
+// of the same checkout, reached by "..", loads; one reached by climbing
+// out of the checkout is refused, so that its directory does not become
+// readable by the configuration's file functions.
+func TestModulesStayInTheCheckout(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"other/secrets/main.tf":          `output "x" { value = 1 }`,
+		"other/secrets/terraform.tfvars": `password = "hunter2-other-repo"`,
+		"repo/.git/HEAD":                 "ref: refs/heads/main\n",
+		"repo/modules/x/main.tf":         `resource "aws_s3_bucket" "x" { bucket = "x" }`,
+		"repo/envs/prod/main.tf": `
+module "x" {
+  source = "../../modules/x"
+}
+module "out" {
+  source = "../../../other/secrets"
+}
+resource "aws_s3_bucket" "read" {
+  bucket = file("../../../other/secrets/terraform.tfvars")
+}
+`,
+	})
+	l := NewLoader(Options{})
+	inv, diags := l.Load(filepath.Join(dir, "repo/envs/prod"))
+	if e := find(t, inv, "aws_s3_bucket", "module.x.aws_s3_bucket.x"); e == nil {
+		t.Fatal("the checkout's own module was not loaded")
+	}
+	var summaries []string
+	for _, d := range diags {
+		summaries = append(summaries, d.Summary+": "+d.Detail)
+	}
+	got := strings.Join(summaries, "\n")
+	for _, want := range []string{"Module directory outside the scanned tree", "File outside the scanned tree"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, got)
+		}
+	}
+	read := attr(t, find(t, inv, "aws_s3_bucket", "aws_s3_bucket.read"), "bucket")
+	if strings.Contains(got, "hunter2") || strings.Contains(fmt.Sprint(read), "hunter2") {
+		t.Errorf("a file of another checkout was read: bucket = %v", read)
 	}
 }
