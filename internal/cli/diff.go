@@ -110,7 +110,7 @@ func diffFindings(old, new []*engine.Finding) (changes []findingChange, unchange
 
 func newDiffCmd(s *streams) *cobra.Command {
 	var format string
-	var ruleDirs, only, skip []string
+	var ruleDirs, only, skip, allowPaths []string
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "Show the findings that appeared, disappeared or changed between two scans",
@@ -128,10 +128,13 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 			if format != "text" && format != "json" {
 				return usageError("--format: want text or json, not %q", format)
 			}
+			if err := checkAllowPaths(allowPaths); err != nil {
+				return err
+			}
 			var invs [2]*entity.Inventory
 			for i, p := range args {
 				inv, err := loadInput(p, &inputOptions{
-					terraform: terraform.Options{Environ: os.Environ()},
+					terraform: terraform.Options{Environ: os.Environ(), AllowPaths: allowPaths},
 					diags:     s.err,
 				})
 				if err != nil {
@@ -176,6 +179,7 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 	f.StringArrayVar(&ruleDirs, "rules", nil, "directory of rule files to add to the catalog (repeatable)")
 	f.StringSliceVar(&only, "only", nil, "compare only these rule IDs or globs")
 	f.StringSliceVar(&skip, "skip", nil, "do not compare these rule IDs or globs")
+	addAllowPathFlag(cmd, &allowPaths)
 	return cmd
 }
 

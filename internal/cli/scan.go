@@ -38,7 +38,7 @@ type scanOptions struct {
 	softFail   bool
 	showPass   bool
 	// Terraform inputs.
-	varFiles, vars []string
+	varFiles, vars, allowPaths []string
 }
 
 var (
@@ -83,6 +83,13 @@ file:line:col and the rest of its module is still scanned. Either is also
 listed in the report, which is written in any case, and the rules on what
 a broken file declares report ERROR.
 
+Terraform code is a stranger's: file(), filebase64(), templatefile(),
+fileset() and fileexists(), and links among the .tf and .tfvars files,
+read only inside the INPUT directory, the local modules it calls and the
+--allow-path directories. Anything else (~/.aws/credentials,
+/proc/self/environ, a link that leads out) is an error, and is not read.
+--var-file files are read wherever they are.
+
 Exit status: 0 when no finding at or above --severity-threshold is FAIL or
 ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 (unless --soft-fail, which always exits 0 once the scan has run).`,
@@ -98,8 +105,12 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 			if err := o.check(); err != nil {
 				return err
 			}
+			if err := checkAllowPaths(o.allowPaths); err != nil {
+				return err
+			}
 			invs, failed, inputErrs := loadInputs(args, &inputOptions{
-				terraform:     terraform.Options{VarFiles: o.varFiles, Vars: o.vars, Environ: os.Environ(), Types: o.ruleTypes()},
+				terraform: terraform.Options{VarFiles: o.varFiles, Vars: o.vars, Environ: os.Environ(), Types: o.ruleTypes(),
+					AllowPaths: o.allowPaths},
 				diags:         s.err,
 				qualifyScopes: true,
 			})
@@ -131,6 +142,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.BoolVar(&o.showPass, "show-pass", false, "list PASS findings in the text report")
 	cmd.Flags().StringArrayVar(&o.varFiles, "var-file", nil, "Terraform variables file (.tfvars or .tfvars.json) for every Terraform input (repeatable)")
 	cmd.Flags().StringArrayVar(&o.vars, "var", nil, "Terraform variable NAME=VALUE for every Terraform input (repeatable; TF_VAR_NAME is read too)")
+	addAllowPathFlag(cmd, &o.allowPaths)
 	for _, sub := range scanSubcommands {
 		cmd.AddCommand(sub(s))
 	}
@@ -138,6 +150,26 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	scanOptionsOf[cmd] = o
 	scanOptionsMu.Unlock()
 	return cmd
+}
+
+// addAllowPathFlag adds --allow-path to a command that loads Terraform
+// inputs.
+func addAllowPathFlag(cmd *cobra.Command, paths *[]string) {
+	cmd.Flags().StringArrayVar(paths, "allow-path", nil, "let Terraform code read the files in `DIR` with file(), templatefile(), fileset() or a link, besides the scanned tree and the local modules it calls (repeatable; none by default)")
+}
+
+// checkAllowPaths checks that each --allow-path is a directory.
+func checkAllowPaths(paths []string) error {
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return usageError("--allow-path %s: %v", p, unwrapPathError(err))
+		}
+		if !st.IsDir() {
+			return usageError("--allow-path %s: not a directory", p)
+		}
+	}
+	return nil
 }
 
 // check validates the flags that do not need the inputs.

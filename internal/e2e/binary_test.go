@@ -88,9 +88,10 @@ var defaultLimits = limits{wall: 10 * time.Second, rss: 1 << 30}
 // environment, stopping it at lim.
 func runVigil(t testing.TB, dir string, env []string, lim limits, args ...string) run {
 	t.Helper()
+	bin := vigilBinary(t) // before the clock starts: building is not the run
 	ctx, cancel := context.WithTimeout(context.Background(), lim.wall)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, vigilBinary(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "NO_COLOR=1"}, env...)
 	var stdout, stderr bytes.Buffer

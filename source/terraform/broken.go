@@ -89,7 +89,7 @@ func describeErrors(diags hcl.Diagnostics) (hcl.Pos, string) {
 func isReadError(diags hcl.Diagnostics) bool {
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError {
-			return d.Summary == "Cannot read file" || d.Summary == "File too large"
+			return d.Summary == "Cannot read file" || d.Summary == "File too large" || d.Summary == outsideSummary
 		}
 	}
 	return false

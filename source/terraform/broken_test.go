@@ -216,3 +216,18 @@ func TestUnreadInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestLinkOutsideIsAFailure: a .tf file that links out of the scanned tree
+// is not read, and what it would declare is a failure.
+func TestLinkOutsideIsAFailure(t *testing.T) {
+	outside := writeTree(t, map[string]string{"trail.tf": "resource \"aws_cloudtrail\" \"out\" {\n  name = \"out\"\n}\n"})
+	dir := writeTree(t, map[string]string{"good.tf": "resource \"aws_cloudtrail\" \"good\" {\n  name = \"good\"\n}\n"})
+	if err := os.Symlink(filepath.Join(outside, "trail.tf"), filepath.Join(dir, "link.tf")); err != nil {
+		t.Skip(err)
+	}
+	inv, _ := Load(dir, Options{})
+	want := []string{"read * @. link.tf:1:1", "read CloudTrail.metricFilters @. link.tf:1:1", "read CloudTrail.hasSNSSubscriber @. link.tf:1:1"}
+	if diff := cmp.Diff(want, failureLines(inv.Failures, dir)); diff != "" {
+		t.Errorf("failures (-want +got):\n%s", diff)
+	}
+}

@@ -48,6 +48,32 @@
 // File functions and path.module resolve relative to the root module's
 // directory, where terraform runs.
 //
+// The scanned tree is the boundary of what a load reads: a configuration
+// is a stranger's, and the machine that runs the scan holds secrets
+// (~/.aws/credentials, the environment in /proc/self/environ). file(),
+// filebase64(), templatefile() (the template, and what its own functions
+// read), fileset() and fileexists() read only inside the allowed roots:
+// the directory given to Load, the directories of the local modules it
+// calls from outside it (envs/prod calling ../../modules/x, and that
+// module's file("${path.module}/x.json")), and Options.AllowPaths
+// (--allow-path). What terraform init installed under a root module's
+// .terraform/modules lies in the tree. A path is checked once its links
+// and ".." are resolved, so a link in the tree that leads out does not
+// escape, nor does ~, which leads to the home directory. A path outside
+// is an error, "File outside the scanned tree", that names the call and
+// where the path leads, never what the file holds, and the value is
+// Unknown; try() and can() do not fall back past it. Likewise a .tf,
+// .tf.json or variable file found in the tree that is a link leading
+// outside the allowed roots and its own directory is an error naming it,
+// and is not read; nor is a directory a local module's source reaches
+// through a link that leads out of the tree. A source's own "..", as
+// above, is followed within the git checkout that holds the tree (the
+// nearest directory with a .git), not beyond: another repository on the
+// machine is not opened to the configuration. The walk of the tree follows
+// no directory link.
+// --var-file files and plan JSON files, which the user names, are read
+// wherever they are.
+//
 // Sensitive values stay secret. The values of variables and outputs
 // declared sensitive = true, of sensitive(), and of the attributes a plan
 // marks in after_sensitive or sensitive_values (and a plan's sensitive

@@ -193,7 +193,7 @@ type callState struct {
 }
 
 func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue, types typeFilter) *evaluation {
-	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, funcs: functions(root.dir), types: types}
+	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, funcs: functions(root.dir, t.allowed), types: types}
 	ev.funcs[forElementsFunc] = ev.forElements()
 	ev.funcs["setproduct"] = ev.setProduct()
 	ev.funcs["sensitive"] = sensitiveFunc(t.secrets)
@@ -371,7 +371,7 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 		if constant {
 			ev.t.rememberConstant(expr, v, diags)
 		}
-		hideSensitiveArguments(diags)
+		hideSensitiveArguments(outsideDiags(diags))
 		ev.report(ev.tooManyElements(diags))
 		if diags.HasErrors() {
 			return unknownMaybeNull(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))

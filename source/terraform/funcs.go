@@ -132,15 +132,19 @@ var isSensitiveFunc = function.New(&function.Spec{
 var baseContext = &hcl.EvalContext{Functions: baseFunctions}
 
 // functions returns the functions that read files relative to dir, the root
-// module's directory, for a child context of baseContext.
-func functions(dir string) map[string]function.Function {
+// module's directory, and only within r, for a child context of
+// baseContext; with try and can, which must not fall back when a file
+// function reads outside r (see tryChecked).
+func functions(dir string, r *allowedRoots) map[string]function.Function {
 	fs := map[string]function.Function{
-		"file":       makeFileFunc(dir, false),
-		"filebase64": makeFileFunc(dir, true),
-		"fileexists": filesystem.MakeFileExistsFunc(dir),
-		"fileset":    makeFileSetFunc(dir),
+		"file":       makeFileFunc(dir, r, false),
+		"filebase64": makeFileFunc(dir, r, true),
+		"fileexists": makeFileExistsFunc(dir, r),
+		"fileset":    makeFileSetFunc(dir, r),
+		"try":        tryChecked,
+		"can":        canChecked,
 	}
-	fs["templatefile"] = makeTemplateFileFunc(dir, fs)
+	fs["templatefile"] = makeTemplateFileFunc(dir, r, fs)
 	return fs
 }
 
@@ -168,15 +172,20 @@ func boundedDecode(name string, f function.Function, tooDeep func(string) bool) 
 }
 
 // makeFileFunc is file, or filebase64 when encBase64 is set, as Terraform
-// has them, but reading as readFound does: a pipe, a device or a huge file
-// named in a configuration is an error, not a scan that never ends.
-func makeFileFunc(dir string, encBase64 bool) function.Function {
+// has them, but reading only within r, and as readFound does: a pipe, a
+// device or a huge file named in a configuration is an error, not a scan
+// that never ends.
+func makeFileFunc(dir string, r *allowedRoots, encBase64 bool) function.Function {
+	fname := "file"
+	if encBase64 {
+		fname = "filebase64"
+	}
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			name := args[0].AsString()
-			src, err := readFileArg(fileArg(dir, name))
+			src, err := readFileArg(r, fileCall(fname, name), fileArg(dir, name))
 			if err != nil {
 				return cty.UnknownVal(cty.String), err
 			}
@@ -195,12 +204,13 @@ func makeFileFunc(dir string, encBase64 bool) function.Function {
 // path whose path matches pattern (doublestar syntax), relative to path with
 // forward slashes. It looks at MaxFilesetEntries files and directories at
 // most, and does not descend deeper than a pattern without ** can reach.
-func makeFileSetFunc(dir string) function.Function {
+// path must lie within r, and so must the target of a link that matches.
+func makeFileSetFunc(dir string, r *allowedRoots) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "pattern", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.Set(cty.String)),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			matches, err := fileset(dir, args[0].AsString(), args[1].AsString())
+			matches, err := fileset(dir, r, args[0].AsString(), args[1].AsString())
 			if err != nil {
 				return cty.UnknownVal(cty.Set(cty.String)), err
 			}
@@ -219,9 +229,17 @@ func makeFileSetFunc(dir string) function.Function {
 // errFilesetLimit stops a fileset walk at MaxFilesetEntries.
 var errFilesetLimit = errors.New("fileset limit")
 
-func fileset(dir, base, pattern string) ([]string, error) {
+func fileset(dir string, r *allowedRoots, path, pattern string) ([]string, error) {
+	call := fileCall("fileset", path, pattern)
+	base := path
 	if !filepath.IsAbs(base) {
 		base = filepath.Join(dir, base)
+	}
+	// Walk where base leads, which lies within r: a link on the way is
+	// followed once, here, and no link below it is.
+	base, err := r.check(call+" lists", base)
+	if err != nil {
+		return nil, err
 	}
 	full := filepath.Join(base, pattern)
 	// Without **, a match has as many path elements as the pattern.
@@ -231,7 +249,7 @@ func fileset(dir, base, pattern string) ([]string, error) {
 	}
 	var matches []string
 	seen := 0
-	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == base {
 				return err
@@ -255,7 +273,13 @@ func fileset(dir, base, pattern string) ([]string, error) {
 			return nil
 		}
 		if !d.Type().IsRegular() {
-			st, err := os.Stat(p) // a link counts when it leads to a regular file
+			// A link counts when it leads to a regular file, within r.
+			if d.Type()&fs.ModeSymlink != 0 {
+				if err := r.checkLink(base, call+" finds "+filepath.ToSlash(rel)+", which", p); err != nil {
+					return err
+				}
+			}
+			st, err := os.Stat(p)
 			if err != nil || !st.Mode().IsRegular() {
 				return nil
 			}
@@ -263,13 +287,44 @@ func fileset(dir, base, pattern string) ([]string, error) {
 		matches = append(matches, filepath.ToSlash(rel))
 		return nil
 	})
+	var outside *outsideError
 	switch {
+	case errors.As(err, &outside):
+		return nil, err
 	case errors.Is(err, errFilesetLimit):
-		return nil, fmt.Errorf("fileset(%q, %q) would look at more than %d files and directories", base, pattern, MaxFilesetEntries)
+		return nil, fmt.Errorf("%s would look at more than %d files and directories", call, MaxFilesetEntries)
 	case err != nil:
 		return nil, fmt.Errorf("fileset: %v", err)
 	}
 	return matches, nil
+}
+
+// makeFileExistsFunc is fileexists as Terraform has it: whether a regular
+// file exists at the path, relative to dir; a path outside r is an error,
+// not an answer, which would tell what the machine that runs the scan
+// holds.
+func makeFileExistsFunc(dir string, r *allowedRoots) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			name := args[0].AsString()
+			p := fileArg(dir, name)
+			if _, err := r.check(fileCall("fileexists", name)+" looks at", p); err != nil {
+				return cty.UnknownVal(cty.Bool), err
+			}
+			st, err := os.Stat(p)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				return cty.False, nil
+			case err != nil:
+				return cty.UnknownVal(cty.Bool), fmt.Errorf("cannot look at %s: %v", p, unwrapPath(err))
+			case !st.Mode().IsRegular():
+				return cty.False, fmt.Errorf("%s is not a regular file, but %q", p, st.Mode().String())
+			}
+			return cty.True, nil
+		},
+	})
 }
 
 // fileArg is the file a file function's path argument names: relative to
@@ -287,8 +342,13 @@ func fileArg(dir, p string) string {
 }
 
 // readFileArg reads the file at p as readFound does, with its first
-// problem as the error.
-func readFileArg(p string) ([]byte, error) {
+// problem as the error; call is the function call that names it
+// (file("x.json")). A file outside r is not read: the error is an
+// *outsideError.
+func readFileArg(r *allowedRoots, call, p string) ([]byte, error) {
+	if _, err := r.check(call+" reads", p); err != nil {
+		return nil, err
+	}
 	src, diags := readFound(p)
 	if diags.HasErrors() {
 		return nil, errors.New(strings.TrimSuffix(diags[0].Detail, "."))
@@ -473,17 +533,18 @@ var (
 	anyTrueFunc = boolReduce("anytrue", false)
 )
 
-// makeTemplateFileFunc renders a template file from dir with the given
-// variables, using baseFunctions and funcs (except templatefile itself).
-func makeTemplateFileFunc(dir string, funcs map[string]function.Function) function.Function {
+// makeTemplateFileFunc renders a template file from dir, within r, with
+// the given variables, using baseFunctions and funcs (except templatefile
+// itself), which read only within r too.
+func makeTemplateFileFunc(dir string, r *allowedRoots, funcs map[string]function.Function) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := fileArg(dir, args[0].AsString())
-			src, err := readFileArg(p)
+			src, err := readFileArg(r, fileCall("templatefile", args[0].AsString()), p)
 			if err != nil {
-				return cty.NilVal, fmt.Errorf("templatefile: %v", err)
+				return cty.NilVal, fmt.Errorf("templatefile: %w", err)
 			}
 			if d := checkNesting(src, p, hcl.InitialPos, true); d != nil {
 				return cty.NilVal, fmt.Errorf("templatefile: %s", d.Detail)
@@ -510,6 +571,9 @@ func makeTemplateFileFunc(dir string, funcs map[string]function.Function) functi
 				}
 			}
 			out, diags := expr.Value(&hcl.EvalContext{Variables: vars, Functions: inner})
+			if d, err := outsideIn(diags); err != nil {
+				return cty.NilVal, fmt.Errorf("templatefile: at %s, %w", rangeString(*d.Subject), err)
+			}
 			if diags.HasErrors() {
 				return cty.NilVal, fmt.Errorf("templatefile: %s", diags.Error())
 			}

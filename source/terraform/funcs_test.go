@@ -39,7 +39,7 @@ func TestFilesetAsGoCtyFuncs(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ours, theirs := makeFileSetFunc(dir), filesystem.MakeFileSetFunc(dir)
+	ours, theirs := makeFileSetFunc(dir, rootsOf(t, dir)), filesystem.MakeFileSetFunc(dir)
 	for _, tc := range [][2]string{
 		{".", "*"}, {".", "*.json"}, {".", "**"}, {".", "**/*.json"}, {".", "sub/*.json"}, {".", "sub/**"},
 		{".", "*/*.json"}, {".", "{a,b}.*"}, {".", "?.txt"}, {".", "sub/deep/*"}, {".", "nomatch*"},
@@ -79,11 +79,11 @@ func TestFilesetLimit(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "top.json"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := fileset(dir, ".", "*.json"); err != nil || !slices.Equal(got, []string{"top.json"}) {
+	if got, err := fileset(dir, rootsOf(t, dir), ".", "*.json"); err != nil || !slices.Equal(got, []string{"top.json"}) {
 		t.Errorf(`fileset(".", "*.json") = %q, %v; want [top.json] without looking into many/`, got, err)
 	}
 	for _, pattern := range []string{"**/*.json", "many/*.json"} {
-		_, err := fileset(dir, ".", pattern)
+		_, err := fileset(dir, rootsOf(t, dir), ".", pattern)
 		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("would look at more than %d files and directories", MaxFilesetEntries)) {
 			t.Errorf("fileset(%q): %v, want the limit's error", pattern, err)
 		}

@@ -63,6 +63,11 @@ type Options struct {
 	// them. Every resource is still evaluated, so diagnostics and
 	// references are the same as with every type. Empty means every type.
 	Types []string
+	// AllowPaths (--allow-path) are directories whose files a
+	// configuration may read besides those of the scanned tree and the
+	// local modules it calls: file(), templatefile(), fileset() and the
+	// links among the tree's files read nothing outside them.
+	AllowPaths []string
 }
 
 // Loader reads Terraform inputs and keeps the files it parsed, so that

@@ -45,10 +45,15 @@ type tree struct {
 	jsonTemplates sync.Map
 	// secrets records the sensitive values of every root module.
 	secrets *entity.Secrets
+	// allowed are the directories whose files the load may read: the
+	// tree and the allowed paths, then the local modules outside the
+	// tree it calls.
+	allowed *allowedRoots
 }
 
 func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory, hcl.Diagnostics) {
 	t := &tree{l: l, root: path, configs: map[string]*moduleConfig{}, secrets: &entity.Secrets{}}
+	t.allowed, t.diags = newAllowedRoots(path, l.opts.AllowPaths)
 	t.walk()
 	called := map[*moduleConfig]bool{}
 	for i := 0; i < len(t.order); i++ { // t.order grows as calls leave the tree
@@ -57,6 +62,13 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 			t.resolveCall(m, c)
 			if c.child != nil {
 				called[c.child] = true
+			}
+		}
+	}
+	for _, m := range t.order {
+		if !t.inTree(m) { // resolveCall checked where it leads
+			if real, err := resolve(m.dir); err == nil {
+				t.allowed.add(real)
 			}
 		}
 	}
@@ -95,7 +107,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		m := roots[i]
 		dirVars := map[string]variableValue{}
 		for _, f := range m.varFiles {
-			file, diags := readVarFile(f, dirVars, readFound)
+			file, diags := readVarFile(f, dirVars, t.readVarFile)
 			results[i].diags = append(results[i].diags, diags...)
 			if diags.HasErrors() {
 				results[i].failures = append(results[i].failures, varFileFailures(newBrokenFile(f, nil, diags), m.rel)...)
@@ -329,7 +341,12 @@ func (t *tree) loadDirFiles(dir string) parsedDir {
 		n := e.Name()
 		if !e.IsDir() && (strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
 			pf := &parsedFile{name: filepath.Join(dir, n)}
-			parseFile(pf)
+			if d := t.linkOutside(dir, pf.name, e); d != nil {
+				pf.diags = hcl.Diagnostics{d}
+				pf.broken = newBrokenFile(pf.name, nil, pf.diags)
+			} else {
+				parseFile(pf)
+			}
 			pd.files = append(pd.files, pf)
 		}
 	}
@@ -393,6 +410,30 @@ func parseFile(pf *parsedFile) {
 	}
 }
 
+// linkOutside returns the diagnostic of the file name, the entry e of the
+// directory dir, when it is a link that leads outside the allowed roots
+// and dir; nil otherwise. A file that is not a link lies in dir, and dir
+// in the allowed roots: the walk follows no link, and resolveCall checks
+// the directories of modules.
+func (t *tree) linkOutside(dir, name string, e fs.DirEntry) *hcl.Diagnostic {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	return t.allowed.foundOutside(dir, name)
+}
+
+// readVarFile reads a variable file found in a root module's directory
+// (terraform.tfvars, *.auto.tfvars), as readFound does, unless it is a
+// link that leads outside the allowed roots and that directory.
+func (t *tree) readVarFile(path string) ([]byte, hcl.Diagnostics) {
+	if st, err := os.Lstat(path); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		if d := t.allowed.foundOutside(filepath.Dir(path), path); d != nil {
+			return nil, hcl.Diagnostics{d}
+		}
+	}
+	return readFound(path)
+}
+
 // resolveCall finds the module a call refers to.
 func (t *tree) resolveCall(parent *moduleConfig, c *callDecl) {
 	if c.source == "" {
@@ -421,6 +462,16 @@ func (t *tree) resolveCall(parent *moduleConfig, c *callDecl) {
 			Severity: hcl.DiagError,
 			Summary:  "Module directory not found",
 			Detail:   fmt.Sprintf("Module %q has source %q, but %s is not a directory.", c.name, c.source, dir),
+			Subject:  c.srcRng.Ptr(),
+		})
+		return
+	}
+	if why := t.allowed.moduleDirOutside(parent.dir, c.source, dir); why != "" {
+		c.unloaded = fmt.Sprintf("its directory %s is outside the scanned tree", dir)
+		t.diags = append(t.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Module directory outside the scanned tree",
+			Detail:   fmt.Sprintf("Module %q has source %q, but %s.", c.name, c.source, why),
 			Subject:  c.srcRng.Ptr(),
 		})
 		return
