@@ -102,14 +102,17 @@
 // may be null), configuration (references, followed through module
 // variables and outputs; not through locals, which plans do not describe)
 // and prior_state (data sources). Plans carry no comments, so no
-// suppressions.
+// suppressions. A plan is decoded as it is read, part by part, keeping only
+// those parts (not the before and after values of resource_changes, which
+// make up most of a plan), so that a plan of hundreds of megabytes can be
+// read; its errors name the line and column of the offending byte.
 //
 // Inline suppressions are comments on or above a block, or inside it:
 //
 //	# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-01-31 single-region by design
 //
 // Files are parsed, and root modules evaluated, on all cores. Limits on
-// hostile input are the constants MaxFileBytes, MaxInstances,
+// hostile input are the constants MaxFileBytes, MaxPlanBytes, MaxInstances,
 // MaxModuleDepth, MaxEvaluations, MaxForElements (the elements for
 // expressions and setproduct may go through: range() alone is capped at
 // 1,024 numbers by go-cty, as in Terraform, but for expressions nest),

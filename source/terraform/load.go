@@ -3,6 +3,7 @@ package terraform
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,13 +11,15 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"vigil/entity"
 )
 
 // Limits on hostile input. Each has a test that crosses it.
 const (
-	// MaxFileBytes is the largest .tf, .tf.json, .tfvars or plan file read.
+	// MaxFileBytes is the largest .tf, .tf.json or .tfvars file read (a
+	// plan may have MaxPlanBytes).
 	MaxFileBytes = 16 << 20
 	// MaxInstances is the largest count, or the most for_each elements, of one
 	// resource or module block.
@@ -134,44 +137,27 @@ func (l *Loader) Load(path string) (*entity.Inventory, hcl.Diagnostics) {
 		}})
 	}
 	if !st.IsDir() {
-		data, diags := readNamed(path)
-		if diags.HasErrors() {
-			return unreadInput(inv, path, entity.FailureRead, diags)
+		pf, diags := readPlan(path)
+		if pf == nil {
+			kind := entity.FailureParse
+			if isReadError(diags) {
+				kind = entity.FailureRead
+			}
+			return unreadInput(inv, path, kind, diags)
 		}
-		if !IsPlanJSON(data) {
-			return unreadInput(inv, path, entity.FailureParse, hcl.Diagnostics{{
-				Severity: hcl.DiagError,
-				Summary:  "Not a Terraform plan",
-				Detail:   fmt.Sprintf("%s is neither a directory of Terraform files nor the JSON of a plan (terraform show -json PLANFILE).", path),
-				Subject:  &hcl.Range{Filename: path, Start: hcl.InitialPos, End: hcl.InitialPos},
-			}})
-		}
-		inv, diags = loadPlan(path, data, inv, newTypeFilter(l.opts.Types))
-		if len(inv.Scopes) == 0 && diags.HasErrors() {
-			return unreadInput(inv, path, entity.FailureParse, diags)
-		}
-		return inv, diags
+		return loadPlan(path, pf, inv, newTypeFilter(l.opts.Types))
 	}
 	return l.loadTree(path, inv)
 }
 
 // IsPlanJSON reports whether data is the JSON of a Terraform plan, as
-// "terraform show -json PLANFILE" writes it.
+// "terraform show -json PLANFILE" writes it: a whole JSON object with a
+// format_version and planned_values, resource_changes or configuration.
 func IsPlanJSON(data []byte) bool {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return false
-	}
-	var head struct {
-		FormatVersion   *string          `json:"format_version"`
-		PlannedValues   *json.RawMessage `json:"planned_values"`
-		ResourceChanges *json.RawMessage `json:"resource_changes"`
-		Configuration   *json.RawMessage `json:"configuration"`
-	}
-	if json.Unmarshal(trimmed, &head) != nil {
-		return false
-	}
-	return head.FormatVersion != nil && (head.PlannedValues != nil || head.ResourceChanges != nil || head.Configuration != nil)
+	w := &planWalker{dec: json.NewDecoder(bytes.NewReader(data)), plan: &tfjson.Plan{}}
+	err := w.document()
+	var pe *planDecodeError
+	return err == nil || errors.As(err, &pe) && pe.version
 }
 
 // readNamed reads a file the user named (the plan given to Load, a

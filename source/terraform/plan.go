@@ -3,7 +3,6 @@ package terraform
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -19,14 +18,12 @@ import (
 // variables and outputs in a plan's configuration.
 const maxReferenceDepth = 64
 
-// loadPlan reads the JSON of a plan: planned_values gives the attributes,
-// resource_changes[].change.after_unknown which of them are known only after
-// apply, and configuration the references between resources.
-func loadPlan(path string, data []byte, inv *entity.Inventory, types typeFilter) (*entity.Inventory, hcl.Diagnostics) {
-	var plan tfjson.Plan
-	if err := json.Unmarshal(data, &plan); err != nil {
-		return inv, hcl.Diagnostics{planError(path, data, err)}
-	}
+// loadPlan builds the entities of a plan read by readPlan: planned_values
+// gives the attributes, resource_changes[].change.after_unknown which of
+// them are known only after apply, and configuration the references between
+// resources.
+func loadPlan(path string, pf *planFile, inv *entity.Inventory, types typeFilter) (*entity.Inventory, hcl.Diagnostics) {
+	plan := pf.plan
 	inv.Scopes = append(inv.Scopes, entity.Scope{Kind: entity.ScopeTerraformModule, ID: ".", Name: path})
 	var diags hcl.Diagnostics
 	if plan.PlannedValues == nil || plan.PlannedValues.RootModule == nil {
@@ -38,31 +35,11 @@ func loadPlan(path string, data []byte, inv *entity.Inventory, types typeFilter)
 		})
 		return inv, diags
 	}
-	r := newPlanReader(path, data, &plan)
+	r := newPlanReader(path, pf)
 	instances := r.instances(plan.PlannedValues.RootModule)
 	inv.Entities = append(inv.Entities, entities(instances, ".", types)...)
 	redactEntities(inv, r.secrets)
 	return inv, append(diags, r.diags...)
-}
-
-// planError turns a JSON decoding error into a diagnostic at its offset.
-func planError(path string, data []byte, err error) *hcl.Diagnostic {
-	offset := int64(0)
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		offset = syn.Offset
-	case errors.As(err, &typ):
-		offset = typ.Offset
-	}
-	pos := offsetPos(data, int(offset))
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Invalid plan JSON",
-		Detail:   fmt.Sprintf("%s could not be read as a Terraform plan: %s.", path, err),
-		Subject:  &hcl.Range{Filename: path, Start: pos, End: pos},
-	}
 }
 
 func offsetPos(data []byte, offset int) hcl.Pos {
@@ -79,9 +56,9 @@ func offsetPos(data []byte, offset int) hcl.Pos {
 
 type planReader struct {
 	path    string
-	data    []byte
 	plan    *tfjson.Plan
-	unknown map[string]any // address → after_unknown
+	origins map[string]hcl.Pos // see planFile
+	unknown map[string]any     // address → after_unknown
 	// sensitive holds each resource's after_sensitive, by address; secrets
 	// records the values it and sensitive_values mark.
 	sensitive map[string]any
@@ -91,21 +68,18 @@ type planReader struct {
 	// byModule indexes instance addresses by module path and "type.name".
 	byModule map[string]map[string][]string
 	diags    hcl.Diagnostics
-	start    int // offset of planned_values, where resource addresses are searched
 	// resolved memoises resolve by module and reference.
 	resolved map[string][]string
 	seen     map[string]bool // addresses collected
 }
 
-func newPlanReader(path string, data []byte, plan *tfjson.Plan) *planReader {
+func newPlanReader(path string, pf *planFile) *planReader {
+	plan := pf.plan
 	r := &planReader{
-		path: path, data: data, plan: plan,
+		path: path, plan: plan, origins: pf.origins,
 		unknown: map[string]any{}, sensitive: map[string]any{}, secrets: &entity.Secrets{},
 		modules: map[string]bool{"": true}, byModule: map[string]map[string][]string{},
 		resolved: map[string][]string{}, seen: map[string]bool{},
-	}
-	if i := bytes.Index(data, []byte(`"planned_values"`)); i >= 0 {
-		r.start = i
 	}
 	for _, rc := range plan.ResourceChanges {
 		if rc != nil && rc.Change != nil {
@@ -274,9 +248,7 @@ func (r *planReader) addSensitive(res *tfjson.StateResource, attrs map[string]an
 // origin points at the resource's entry in planned_values.
 func (r *planReader) origin(addr string) entity.Origin {
 	o := entity.Origin{File: r.path}
-	q, _ := json.Marshal(addr)
-	if i := bytes.Index(r.data[r.start:], q); i >= 0 {
-		p := offsetPos(r.data, r.start+i)
+	if p, ok := r.origins[addr]; ok {
 		o.Start = entity.Pos{Line: p.Line, Col: p.Column}
 		o.End = o.Start
 	}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -53,7 +54,7 @@ func TestPlanFormats(t *testing.T) {
 		{
 			name: "unsupported format version",
 			plan: `{"format_version":"2.0","planned_values":{}}`,
-			want: []string{`error plan.json:1,1-1: Invalid plan JSON: plan.json could not be read as a Terraform plan: unsupported plan format version: "2.0.0" does not satisfy ">= 0.1, < 2.0".`},
+			want: []string{`error plan.json:1,19-19: Invalid plan JSON: plan.json could not be read as a Terraform plan: unsupported plan format version: "2.0.0" does not satisfy ">= 0.1, < 2.0".`},
 		},
 		{
 			name: "wrong type",
@@ -188,4 +189,49 @@ func TestPlanDataSourceFromPriorState(t *testing.T) {
 	}
 	ct := find(t, inv, "CloudTrail", "aws_cloudtrail.org")
 	unknown(t, "metricFilters", ct.Attrs["metricFilters"], entity.UnknownMaybeNull, "read from data.aws_cloudwatch_log_group.org")
+}
+
+// TestPlanErrorPositions: every error of a plan's JSON is reported at the
+// line and column of the offending byte (for a type error, just after the
+// value, where encoding/json stops; inside an expression of the
+// configuration, which terraform-json decodes on its own, the start of the
+// configuration), whichever part of the plan it is in.
+func TestPlanErrorPositions(t *testing.T) {
+	const head = "{\"format_version\": \"1.2\",\n"
+	tests := []struct {
+		name, plan string
+		// want is "line,col: the error's text, in part".
+		want string
+	}{
+		{"syntax", head + " \"planned_values\": {\"root_module\": {\"resources\": [\n   {\"address\": \"a\",, }]}}}", "3,20: invalid character ','"},
+		{"cut short", head + " \"planned_values\": {\"root_module\": {\"resources\": [\n", "3,1: the JSON ends before the document does"},
+		{"type in a resource of a child module", head + " \"planned_values\": {\"root_module\": {\"child_modules\": [{\"resources\": [\n   {\"address\": \"a\", \"values\": 5}]}]}}}",
+			"3,32: cannot unmarshal number into Go struct field StateResource.planned_values.root_module.child_modules.resources.values of type map[string]interface {}"},
+		{"type in a resource change", head + " \"resource_changes\": [{\"address\": \"a\"},\n   {\"address\": \"b\", \"change\": {\"actions\": \"create\"}}]}",
+			"3,51: cannot unmarshal string into Go struct field .resource_changes.change.actions of type tfjson.Actions"},
+		{"type in the configuration", head + " \"configuration\": {\"root_module\":\n  {\"module_calls\": 7}}}", "3,21: cannot unmarshal number into Go struct field ConfigModule.configuration.root_module.module_calls"},
+		{"type in an expression", head + " \"configuration\": {\"root_module\": {\"resources\": [\n  {\"expressions\": {\"name\": {\"references\": 5}}}]}}}",
+			"2,19: cannot unmarshal number into Go struct field ConfigResource.configuration.root_module.resources.expressions.references"},
+		{"not an object", head + " \"planned_values\":\n   [1]}", "3,4: planned_values is an array, want an object"},
+		{"a version that is not a string", "{\"format_version\": 1.2,\n \"planned_values\": {}}", "1,23: cannot unmarshal number into Go struct field .format_version of type string"},
+		{"more data", head + " \"planned_values\": {}}\n {}", "3,2: the plan is followed by more data"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeTree(t, map[string]string{"plan.json": tt.plan})
+			inv, diags := Load(dir+"/plan.json", Options{})
+			if len(diags) != 1 || diags[0].Subject == nil {
+				t.Fatalf("diagnostics %v", describe(diags, dir))
+			}
+			d := diags[0]
+			got := fmt.Sprintf("%d,%d: %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Detail)
+			pos, text, _ := strings.Cut(tt.want, ": ")
+			if !strings.HasPrefix(got, pos+": ") || !strings.Contains(got, text) {
+				t.Errorf("got %s\nwant %s", got, tt.want)
+			}
+			if len(inv.Failures) != 1 || inv.Failures[0].Line != d.Subject.Start.Line || inv.Failures[0].Col != d.Subject.Start.Column {
+				t.Errorf("failures %+v, want one at the diagnostic's place", inv.Failures)
+			}
+		})
+	}
 }
