@@ -439,12 +439,9 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 	var filters []any
 	var uncertain []string
 	anySub := triFalse
-	for i, mf := range g.filters.list {
-		sum := g.filters.summary(i)
-		if !sum.read {
-			sum.logGroupName, sum.refs = mf.attrRefs("log_group_name")
-			sum.read = true
-		}
+	for _, i := range g.filterCandidates(lg, lgName) {
+		mf := g.filters.list[i]
+		sum := g.filterSummary(i)
 		v := sum.logGroupName
 		linked, other := false, false
 		for _, addr := range sum.refs {
@@ -477,6 +474,158 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 		return emptyList, anySub
 	}
 	return filters, anySub
+}
+
+// filterSummary returns the summary of the metric filter at position i,
+// reading its log_group_name on first use.
+func (g *graph) filterSummary(i int) *filterSummary {
+	sum := g.filters.summary(i)
+	if !sum.read {
+		sum.logGroupName, sum.refs = g.filters.list[i].attrRefs("log_group_name")
+		sum.read = true
+	}
+	return sum
+}
+
+// indexFrom is how many instances of a followed type a root module
+// declares before the normalisation indexes them: below it, looking at
+// each is cheaper than building an index. A monorepo with thousands of
+// trails in one root module would otherwise look at every filter for each
+// trail, and at every alarm for each filter. (A variable for the test that
+// compares both ways.)
+var indexFrom = 64
+
+// filterIndex narrows the metric filters a log group may have to those
+// that name it, or reference it, or whose log group is unknown.
+type filterIndex struct {
+	byName map[string][]int // by log_group_name, when a string
+	byRef  map[string][]int // by the address of each instance it is read from
+	// always are the filters whose log_group_name is unknown and read
+	// from no log group: they may be on any.
+	always []int
+}
+
+// filterCandidates returns the positions of the metric filters that may be
+// on the log group lg, named lgName, in order: all of them, or for a large
+// module those its filterIndex gives. metricFilters skips the others as it
+// would have.
+func (g *graph) filterCandidates(lg *instance, lgName any) []int {
+	n := len(g.filters.list)
+	if n < indexFrom {
+		return allPositions(n)
+	}
+	if g.filterIdx == nil {
+		idx := &filterIndex{byName: map[string][]int{}, byRef: map[string][]int{}}
+		for i := range n {
+			sum := g.filterSummary(i)
+			if s, ok := sum.logGroupName.(string); ok {
+				idx.byName[s] = append(idx.byName[s], i)
+			}
+			readsLogGroup := false
+			for _, addr := range sum.refs {
+				idx.byRef[addr] = append(idx.byRef[addr], i)
+				if ref := g.lookup(addr); ref != nil && ref.typ == "aws_cloudwatch_log_group" {
+					readsLogGroup = true
+				}
+			}
+			if entity.IsUnknown(sum.logGroupName) && !readsLogGroup {
+				idx.always = append(idx.always, i)
+			}
+		}
+		g.filterIdx = idx
+	}
+	var name []int
+	if s, ok := lgName.(string); ok {
+		name = g.filterIdx.byName[s]
+	}
+	return mergePositions(name, g.filterIdx.byRef[lg.addr], g.filterIdx.always)
+}
+
+// alarmIndex narrows the alarms on a metric to those that watch it by name
+// and namespace, or may.
+type alarmIndex struct {
+	byMetric map[[2]string][]int
+	// always are the alarms with a metric whose name or namespace is
+	// unknown: they may watch any.
+	always []int
+}
+
+// alarmCandidates returns the positions of the alarms that may watch the
+// metric name in namespace, in order: all of them, or for a large module
+// with a metric known by name and namespace those its alarmIndex gives.
+// metricAlarms skips the others as it would have.
+func (g *graph) alarmCandidates(name, namespace any) []int {
+	n := len(g.alarms.list)
+	sn, ok1 := name.(string)
+	sns, ok2 := namespace.(string)
+	if n < indexFrom || !ok1 || !ok2 {
+		return allPositions(n)
+	}
+	if g.alarmIdx == nil {
+		idx := &alarmIndex{byMetric: map[[2]string][]int{}}
+		for i := range n {
+			unknown := false
+			for _, m := range g.alarmSummary(i).metrics {
+				mn, ok1 := m[0].(string)
+				mns, ok2 := m[1].(string)
+				switch {
+				case ok1 && ok2:
+					if k := [2]string{mn, mns}; !slices.Contains(idx.byMetric[k], i) {
+						idx.byMetric[k] = append(idx.byMetric[k], i)
+					}
+				case entity.IsUnknown(m[0]) || entity.IsUnknown(m[1]):
+					unknown = true
+				}
+			}
+			if unknown {
+				idx.always = append(idx.always, i)
+			}
+		}
+		g.alarmIdx = idx
+	}
+	return mergePositions(g.alarmIdx.byMetric[[2]string{sn, sns}], g.alarmIdx.always)
+}
+
+// alarmSummary returns the summary of the alarm at position i, reading the
+// metrics it watches on first use.
+func (g *graph) alarmSummary(i int) *alarmSummary {
+	sum := g.alarms.summary(i)
+	if !sum.read {
+		sum.metrics, sum.read = alarmMetrics(g.alarms.list[i]), true
+	}
+	return sum
+}
+
+// smallPositions are 0 … 63, for the positions of a short list; they are
+// only read.
+var smallPositions = newPositions(64)
+
+// allPositions returns 0 … n-1, without allocating for a short list.
+func allPositions(n int) []int {
+	if n <= len(smallPositions) {
+		return smallPositions[:n]
+	}
+	return newPositions(n)
+}
+
+// newPositions returns a new list of 0 … n-1.
+func newPositions(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// mergePositions returns the positions of the sorted lists, sorted and
+// once each.
+func mergePositions(lists ...[]int) []int {
+	var out []int
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // metricFilter normalises the metric filter mf, whose log_group_name is
@@ -540,11 +689,9 @@ func alarmMetrics(al *instance) [][2]any {
 func (g *graph) metricAlarms(name, namespace any, filter string) (any, tri) {
 	var out []any
 	sub := triFalse
-	for i, al := range g.alarms.list {
-		sum := g.alarms.summary(i)
-		if !sum.read {
-			sum.metrics, sum.read = alarmMetrics(al), true
-		}
+	for _, i := range g.alarmCandidates(name, namespace) {
+		al := g.alarms.list[i]
+		sum := g.alarmSummary(i)
 		match := triFalse
 		for _, m := range sum.metrics {
 			match = match.or(sameString(m[0], name).and(sameString(m[1], namespace)))

@@ -317,6 +317,10 @@ type graph struct {
 	alarms        followed[alarmSummary]
 	topics        followed[topicSummary]
 	subscriptions followed[subscriptionSummary]
+	// filterIdx and alarmIdx index a large module's filters and alarms,
+	// on first use (see filterCandidates).
+	filterIdx *filterIndex
+	alarmIdx  *alarmIndex
 }
 
 // followed is the managed instances of one type, by address, and their

@@ -618,3 +618,91 @@ func BenchmarkNormalise(b *testing.B) {
 		}
 	}
 }
+
+// TestNormaliseIndexed: the indexes of a large module's metric filters and
+// alarms give the CloudTrail entities that looking at each gives, on every
+// input of TestNormaliseGolden and on a generated plan of many teams in one
+// root module.
+func TestNormaliseIndexed(t *testing.T) {
+	inputs := normaliseInputs(t)
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	f, err := os.Create(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writePlan(t, f, 8)
+	f.Close()
+	inputs["many teams"] = plan
+	// Alarms on metrics whose name or namespace is known only after
+	// apply, and filters on log groups that are.
+	inputs["unknown metrics"] = writeTree(t, map[string]string{"main.tf": `
+variable "metric" { type = string }
+variable "group" { type = string }
+resource "aws_cloudwatch_log_group" "trail" { name = "trail" }
+resource "aws_cloudtrail" "t" {
+  name                       = "t"
+  s3_bucket_name             = "b"
+  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.trail.arn}:*"
+}
+resource "aws_cloudwatch_log_metric_filter" "known" {
+  name           = "known"
+  pattern        = "{ $.eventName = CreateTrail }"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  metric_transformation {
+    name      = "Changes"
+    namespace = "CIS"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "unknown_group" {
+  name           = "unknown"
+  pattern        = "{ $.eventName = DeleteTrail }"
+  log_group_name = var.group
+  metric_transformation {
+    name      = "Deletes"
+    namespace = "CIS"
+    value     = "1"
+  }
+}
+resource "aws_sns_topic" "alarms" { name = "alarms" }
+resource "aws_sns_topic_subscription" "q" {
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "sqs"
+  endpoint  = "arn:aws:sqs:us-east-1:123456789012:q"
+}
+resource "aws_cloudwatch_metric_alarm" "unknown_name" {
+  alarm_name          = "unknown-name"
+  metric_name         = var.metric
+  namespace           = "CIS"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  threshold           = 1
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+resource "aws_cloudwatch_metric_alarm" "query" {
+  alarm_name          = "query"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  threshold           = 1
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  metric_query {
+    id = "m"
+    metric {
+      metric_name = "Changes"
+      namespace   = var.metric
+      period      = 300
+      stat        = "Sum"
+    }
+  }
+}
+`})
+	defer func(n int) { indexFrom = n }(indexFrom)
+	for name, path := range inputs {
+		indexFrom = 1 << 30
+		each := normalisedDump(t, path, nil)
+		indexFrom = 0
+		if indexed := normalisedDump(t, path, nil); indexed != each {
+			t.Errorf("%s: CloudTrail entities differ with the indexes:\n%s\n----\n%s", name, indexed, each)
+		}
+	}
+}
