@@ -247,6 +247,13 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 		if err != nil {
 			return nil, fmt.Errorf("list the enabled regions (pass --region to name them): %w", err)
 		}
+		if len(regions) == 0 {
+			// An account always has regions enabled: an empty answer
+			// (a broken endpoint or proxy) leaves every region unread,
+			// which must not read as an account without trails.
+			c.fail(entity.Failure{Type: TypeCloudTrail, Scope: account, Region: c.cfg.Region, Call: "ec2:DescribeRegions",
+				Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"})
+		}
 	}
 	sort.Strings(regions)
 	regions = slices.Compact(regions)

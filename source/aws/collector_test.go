@@ -505,3 +505,25 @@ func TestDimensionedMetricIsUnknown(t *testing.T) {
 		t.Errorf("%d DescribeAlarmsForMetric calls, want 3 (not for the dimensioned metric)", n)
 	}
 }
+
+// TestNoRegionsListedIsAFailure: an ec2:DescribeRegions answer that is
+// well-formed but lists no enabled region leaves every region unread; the
+// inventory records that as a failure to list the trails of the account,
+// which the engine turns into ERROR for every rule on trails, never a FAIL
+// for an account without trails.
+func TestNoRegionsListedIsAFailure(t *testing.T) {
+	w := scenarioWorld()
+	w.NoRegionsListed = true
+	inv, srv := collect(t, w, Options{})
+	want := []entity.Failure{{Type: "CloudTrail", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions",
+		Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"}}
+	if diff := cmp.Diff(want, inv.Failures); diff != "" {
+		t.Errorf("failures (-want +got):\n%s", diff)
+	}
+	if len(inv.Entities) != 0 || len(inv.Scopes) != 1 || len(inv.Scopes[0].Regions) != 0 {
+		t.Errorf("entities %d, scopes %+v", len(inv.Entities), inv.Scopes)
+	}
+	if n := srv.CallsByAction()["cloudtrail:DescribeTrails"]; n != 0 {
+		t.Errorf("%d DescribeTrails calls", n)
+	}
+}
