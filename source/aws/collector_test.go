@@ -3,6 +3,8 @@ package aws
 import (
 	"context"
 	"errors"
+	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -525,5 +527,35 @@ func TestNoRegionsListedIsAFailure(t *testing.T) {
 	}
 	if n := srv.CallsByAction()["cloudtrail:DescribeTrails"]; n != 0 {
 		t.Errorf("%d DescribeTrails calls", n)
+	}
+}
+
+// TestSDKLogsStayOffStderr: the SDK's default logger writes its warnings
+// (here about an answer's malformed Date header, which a hostile endpoint
+// chooses) raw to stderr. The collector's configuration drops them, and
+// the call's outcome is what vigil reports.
+func TestSDKLogsStayOffStderr(t *testing.T) {
+	w := scenarioWorld()
+	w.Faults = []awsfake.Fault{{Action: "cloudtrail:DescribeTrails", Date: "ALL CHECKS PASSED \u202e"},
+		{Action: "logs:DescribeMetricFilters", Date: "not a date"}}
+	r, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = pw
+	captured := make(chan []byte)
+	go func() {
+		data, _ := io.ReadAll(r)
+		captured <- data
+	}()
+	inv, _ := collect(t, w, Options{Regions: scannedRegions})
+	os.Stderr = stderr
+	pw.Close()
+	if out := <-captured; len(out) > 0 {
+		t.Errorf("stderr during collection: %q", out)
+	}
+	if len(inv.Failures) != 0 || len(inv.Entities) != 7 {
+		t.Errorf("%d entities, failures %v", len(inv.Entities), inv.Failures)
 	}
 }

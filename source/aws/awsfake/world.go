@@ -137,4 +137,7 @@ type Fault struct {
 	Delay time.Duration
 	// Times limits the fault to the first Times matching calls; 0 is always.
 	Times int
+	// Date, when set, is sent as the answer's Date header, which the SDK
+	// parses (and logs a warning about when it cannot).
+	Date string
 }
