@@ -428,8 +428,11 @@ func (w *contextWalker) node(n parse.Node, s lexState) lexState {
 		return s
 	case *parse.TemplateNode:
 		return w.call(n, s)
+	case *parse.CommentNode:
+		return s
 	}
-	return s // comments
+	w.fail(n, fmt.Sprintf("vigil cannot tell where %s pastes its values", n))
+	return s
 }
 
 // branches walks the two branches of an {{if}} or {{with}}.

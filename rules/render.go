@@ -184,11 +184,12 @@ func compileTemplate(t *template.Template, raw string, contexts map[*parse.Actio
 			text = append(text, n.Text...)
 		case *parse.ActionNode:
 			s, ok := simpleAction(n)
-			if !ok {
+			context, known := contexts[n]
+			if !ok || !known {
 				return nil, false
 			}
 			flush()
-			c.segments = append(c.segments, segment{slot: st.index(s), context: contexts[n], label: s.label()})
+			c.segments = append(c.segments, segment{slot: st.index(s), context: context, label: s.label()})
 		default:
 			return nil, false
 		}
