@@ -55,7 +55,10 @@
 //     Inside '...' only the ' is escaped; inside "..." the double quotes are
 //     closed around the single-quoted value ("a"'$(id)'"b" is one word).
 //     A value with a NUL, which no shell argument can hold, is replaced by
-//     "<name with a NUL character, not shown>".
+//     "<name with a NUL character, not shown>", and one that starts with a
+//     dash, which the command would read as an option however it is quoted
+//     (--endpoint-url=https://elsewhere), by "<name starting with a dash,
+//     not shown>": no AWS name starts with one.
 //   - terraform, inside a quoted string: an HCL string's content, with ",
 //     \, newlines and control characters escaped and "${" and "%{" doubled,
 //     so that it evaluates to the value itself. A value that is not UTF-8,

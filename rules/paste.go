@@ -66,9 +66,15 @@ func paste(c pasteContext, label, value string) string {
 	}
 	switch c {
 	case pasteShellWord, pasteShellSingle, pasteShellDouble:
-		// No shell argument can hold a NUL.
-		if strings.IndexByte(value, 0) >= 0 {
+		// No shell argument can hold a NUL. A word that starts with "-"
+		// is read as an option whichever way it is quoted
+		// ("--name --endpoint-url=https://x" would send the call
+		// elsewhere), and no AWS name starts with one.
+		switch {
+		case strings.IndexByte(value, 0) >= 0:
 			value = fmt.Sprintf("<%s with a NUL character, not shown>", label)
+		case strings.HasPrefix(value, "-"):
+			value = fmt.Sprintf("<%s starting with a dash, not shown>", label)
 		}
 		switch c {
 		case pasteShellWord:

@@ -42,6 +42,7 @@ var hostileNames = []string{
 	"#comment",
 	"!history",
 	"-rf",
+	"--endpoint-url=https://evil.example",
 	"a'b\"c`d$e\\f{g}h",
 	strings.Repeat("A", 1<<20),
 }
@@ -71,6 +72,8 @@ func wantShell(label, v string) string {
 		return fmt.Sprintf("<%s of %d bytes, not shown>", label, len(v))
 	case strings.IndexByte(v, 0) >= 0:
 		return fmt.Sprintf("<%s with a NUL character, not shown>", label)
+	case strings.HasPrefix(v, "-"):
+		return fmt.Sprintf("<%s starting with a dash, not shown>", label)
 	}
 	return v
 }
@@ -251,6 +254,7 @@ func TestPaste(t *testing.T) {
 		{pasteShellWord, "", "''"},
 		{pasteShellWord, "<region>", "'<region>'"},
 		{pasteShellWord, "nul\x00", "'<name with a NUL character, not shown>'"},
+		{pasteShellWord, "--endpoint-url=https://evil.example", "'<name starting with a dash, not shown>'"},
 		{pasteShellWord, long, fmt.Sprintf("'<name of %d bytes, not shown>'", len(long))},
 		{pasteShellSingle, "it's $(id)", `it'\''s $(id)`},
 		{pasteShellDouble, "audit", "audit"},
