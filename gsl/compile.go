@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"vigil/entity"
 )
@@ -1034,32 +1033,6 @@ func (c *compiler) callCond(n *Call) condFn {
 	}
 }
 
-// likeRegexp turns a like pattern into an anchored, case-insensitive
-// regular expression: % any run, _ one character, \% and \_ literal
-// (gsl-spec.md §7.21).
-func likeRegexp(p string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString(`(?is)\A`)
-	for i := 0; i < len(p); {
-		r, size := utf8.DecodeRuneInString(p[i:])
-		switch {
-		case r == '\\' && i+1 < len(p) && (p[i+1] == '%' || p[i+1] == '_'):
-			b.WriteString(regexp.QuoteMeta(p[i+1 : i+2]))
-			i += 2
-			continue
-		case r == '%':
-			b.WriteString(".*")
-		case r == '_':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(p[i : i+size]))
-		}
-		i += size
-	}
-	b.WriteString(`\z`)
-	return regexp.MustCompile(b.String())
-}
-
 // in compiles "x in (a, b)": a Kleene OR of equalities.
 func (c *compiler) in(n *In) condFn {
 	x := c.val(n.X)
@@ -1092,10 +1065,14 @@ func inValues(v any, vals []any) tri {
 	return out
 }
 
+// textMatcher is a compiled like pattern (likeMatcher) or regexMatch
+// expression (*regexp.Regexp).
+type textMatcher interface{ MatchString(string) bool }
+
 // textMatch applies a compiled like or regexMatch pattern to v: null and
 // values that are not scalars do not match, numbers and bools match by
 // their canonical text (gsl-spec.md §7.10).
-func textMatch(v any, re *regexp.Regexp) tri {
+func textMatch(v any, re textMatcher) tri {
 	switch v.(type) {
 	case *entity.Unknown:
 		return tUnknown
@@ -1113,7 +1090,7 @@ func textMatch(v any, re *regexp.Regexp) tri {
 // like compiles "x like 'p'" and "x unlike 'p'" (exactly "not like").
 func (c *compiler) like(n *Like) condFn {
 	x := c.val(n.X)
-	re := likeRegexp(n.Pattern.Value.(string))
+	re := compileLike(n.Pattern.Value.(string))
 	neg := n.Negated
 	fast := func(cur any, f frame) tri {
 		r := textMatch(x(cur, f), re)

@@ -92,5 +92,9 @@
 //
 // MaxSourceBytes bounds the rule text, MaxDepth the nesting of brackets,
 // parentheses and "not" (§7.25), and an internal limit the number of AST
-// nodes, so hostile input cannot exhaust the stack or memory.
+// nodes, so hostile input cannot exhaust the stack or memory. A like pattern
+// is matched in time linear in the value for its parts without _, and in
+// the value times the part's length / 64 for a part with _ (a 30 KB pattern
+// against a 1 MB value takes about a second at worst), never the pattern
+// times the value as a regular expression would.
 package gsl

@@ -217,7 +217,8 @@ func TestPrintableEscapesTerminalControls(t *testing.T) {
 		{"tab\there", `tab\there`},
 		{"c1\u009bcsi", `c1\u009bcsi`},
 		{"bidi\u202eevil", `bidi\u202eevil`},
-		{"bad\xffutf8", `bad\ufffdutf8`},
+		{"bad\xffutf8", `bad\xffutf8`},
+		{"real \ufffd", `real \ufffd`},
 		{"ünïcödé 名前", "ünïcödé 名前"},
 	}
 	for _, tc := range cases {

@@ -363,10 +363,7 @@ func TestPrintableFastPath(t *testing.T) {
 // fast path.
 func checkPrintable(t *testing.T, s string) {
 	t.Helper()
-	want := s
-	if strings.ContainsFunc(s, isUnsafe) {
-		want = escapeUnsafe(s)
-	}
+	want := entity.Printable(s, "\n")
 	if got := printable(s); got != want {
 		t.Fatalf("printable(%q) = %q, want %q", s, got, want)
 	}

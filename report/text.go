@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -435,11 +434,11 @@ func cell(s string) string {
 
 // printable makes text from findings safe to print on a terminal: control
 // characters (an entity name is attacker-controlled and could carry escape
-// sequences that rewrite the screen) are shown as Go escapes. Newlines are
-// kept, since table cells wrap on them.
+// sequences that rewrite the screen) and bytes that are not UTF-8 are shown
+// as Go escapes (entity.Printable). Newlines are kept, since table cells wrap
+// on them.
 func printable(s string) string {
-	// Most text is ASCII: check it eight bytes at a time, and the rest of
-	// the string rune by rune from the first byte that is not.
+	// Most text is printable ASCII: check it eight bytes at a time.
 	i := 0
 	for {
 		if i += printableRun(s[i:]); i == len(s) {
@@ -450,30 +449,7 @@ func printable(s string) string {
 		}
 		i++
 	}
-	if s[i] < utf8.RuneSelf || strings.ContainsFunc(s[i:], isUnsafe) {
-		return escapeUnsafe(s)
-	}
-	return s
-}
-
-// escapeUnsafe writes the characters of s that isUnsafe reports as Go
-// escapes.
-func escapeUnsafe(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if isUnsafe(r) {
-			q := fmt.Sprintf("%+q", string(r))
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func isUnsafe(r rune) bool {
-	return r != '\n' && (unicode.IsControl(r) || r == unicode.ReplacementChar ||
-		unicode.Is(unicode.Bidi_Control, r))
+	return entity.Printable(s, "\n")
 }
 
 // expiresText renders an expiry as a date, or as a full timestamp when it

@@ -39,6 +39,47 @@
 // in angle brackets, such as "<region>". Templates are parsed and tried when
 // the file is read, so a misspelt field is an error at its line and column.
 //
+// The values come from the scanned input, which strangers write, so each is
+// written for the place it is pasted in; rule authors write {{.Name}}, never
+// a quoting function. The field says the language: console is text for
+// people, cli is POSIX shell commands, terraform is Terraform configuration.
+// Within the text, vigil follows the quoting up to each value:
+//
+//   - console, and comments in the other two: the value on one line, with
+//     control characters, bidirectional controls and invalid UTF-8 shown as
+//     Go escapes (\n, \x1b, \u202e, \xff).
+//   - cli, outside quotes: one shell word. A value made only of letters,
+//     digits and _@%+=:,./- is left as it is ("--name audit"); any other in
+//     single quotes ("--name 'audit; curl x | sh'"), each ' in it written
+//     as the four characters ', \, ', '.
+//     Inside '...' only the ' is escaped; inside "..." the double quotes are
+//     closed around the single-quoted value ("a"'$(id)'"b" is one word).
+//     A value with a NUL, which no shell argument can hold, is replaced by
+//     "<name with a NUL character, not shown>", and one that starts with a
+//     dash, which the command would read as an option however it is quoted
+//     (--endpoint-url=https://elsewhere), by "<name starting with a dash,
+//     not shown>": no AWS name starts with one.
+//   - terraform, inside a quoted string: an HCL string's content, with ",
+//     \, newlines and control characters escaped and "${" and "%{" doubled,
+//     so that it evaluates to the value itself. A value that is not UTF-8,
+//     which an HCL string cannot hold, is replaced by "<name with invalid
+//     UTF-8, not shown>".
+//
+// A value pasted where it cannot be written safely is an error when the
+// file is read: in Terraform outside a quoted string or a # comment, or
+// inside a heredoc or a /* */ comment; in a shell command after a $( ... ),
+// `...`, ${...}, $'...' or a heredoc, which vigil does not follow, or right
+// after a backslash or a $. The branches of {{if}} and {{with}}, and the
+// body of {{range}}, must end in the quoting they start in. Write the
+// placeholders of a cli text quoted too ('<trail_name>'), so that the text
+// is valid shell as it is.
+//
+// A value longer than MaxPastedBytes (1,024 bytes) is not pasted at all but
+// replaced by a placeholder giving its length, "<name of 1048576 bytes, not
+// shown>", written for its place like any value: a huge Terraform local
+// used as a trail name would otherwise be copied into the fix of every
+// finding.
+//
 // # Catalog
 //
 // The catalog (Catalog) is embedded from catalog/<cloud>/<service>/<ID>.yaml.

@@ -172,7 +172,7 @@ func TestRender(t *testing.T) {
 	// A scope finding (List<E>) has no entity: names fall back to the
 	// scope and unknown values to placeholders.
 	got = r.Render(Target{Scope: entity.Scope{Kind: entity.ScopeAWSAccount, ID: "111122223333", Regions: []string{"us-east-1", "eu-west-1"}}})
-	if want := "aws cloudtrail update-trail --region <region> --name 111122223333 --is-multi-region-trail"; got.CLI != want {
+	if want := "aws cloudtrail update-trail --region '<region>' --name 111122223333 --is-multi-region-trail"; got.CLI != want {
 		t.Errorf("scope CLI\n got %q\nwant %q", got.CLI, want)
 	}
 	if !strings.Contains(got.Terraform, `log_group = "<cloudWatchLogsLogGroupArn>"`) {

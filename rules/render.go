@@ -12,11 +12,14 @@ import (
 // text/template is costly: reflection for each field, and a fresh copy of
 // kilobytes of mostly constant text each time. Nearly every template only
 // pastes target fields into text, so such templates are compiled at load
-// into segments (literal text, or a field) and rendered by concatenation,
-// and a rule's rendered texts are remembered per distinct set of field
-// values, so that findings with equal values share one set of strings.
-// Templates that do more (if, range, pipelines, variables, functions) are
-// executed by text/template as before.
+// into segments (literal text, or a field with the context it is pasted in)
+// and rendered by concatenation, and a rule's rendered texts are remembered
+// per distinct set of field values, so that findings with equal values
+// share one set of strings. Templates that do more (if, range, pipelines,
+// variables, functions) are executed by text/template as before, with
+// every printed value passed through paste (lex.go). Either way a value is
+// written by paste, so the rendering is a function of the field values
+// alone, which is what the memo needs.
 
 // Limits of the render memo of one rule.
 const (
@@ -30,7 +33,8 @@ const (
 	// maxMemoKeyBytes bounds the encoded field values of one rendering.
 	// Longer values (a huge attribute) are rendered but not kept: they are
 	// unlikely to repeat, and keeping them would let one input pin
-	// megabytes in the memo.
+	// megabytes in the memo. It is below MaxPastedBytes, so a value that
+	// paste replaces by a placeholder never reaches the memo.
 	maxMemoKeyBytes = 512
 )
 
@@ -56,6 +60,22 @@ type slot struct {
 	path, placeholder string
 }
 
+// label names the value in placeholders ("<name of 1048576 bytes, not
+// shown>").
+func (s slot) label() string {
+	switch s.field {
+	case fieldID:
+		return "id"
+	case fieldName:
+		return "name"
+	case fieldRegion:
+		return "region"
+	case fieldAccount:
+		return "account"
+	}
+	return s.path
+}
+
 // value is what Target's method of the same name returns, without
 // allocating for placeholders.
 func (s slot) value(t Target) string {
@@ -75,10 +95,13 @@ func (s slot) value(t Target) string {
 	return s.placeholder
 }
 
-// segment is literal text, or the value in a slot when slot >= 0.
+// segment is literal text, or the value in a slot when slot >= 0, pasted
+// in context with label.
 type segment struct {
-	text string
-	slot int
+	text    string
+	slot    int
+	context pasteContext
+	label   string
 }
 
 // compiledTemplate is a template reduced to segments.
@@ -91,23 +114,29 @@ type compiledTemplate struct {
 	isStatic bool
 }
 
-// fill renders the template with the rule's slot values, in one allocation
-// of exactly the output's size.
+// fill renders the template with the rule's slot values, each pasted for
+// its context, in one allocation of exactly the output's size.
 func (c *compiledTemplate) fill(values []string) string {
 	if c.isStatic {
 		return c.static
 	}
+	var inline [inlineValues]string
+	pasted := inline[:0]
 	n := c.literalBytes
 	for _, s := range c.segments {
 		if s.slot >= 0 {
-			n += len(values[s.slot])
+			v := paste(s.context, s.label, values[s.slot])
+			pasted = append(pasted, v)
+			n += len(v)
 		}
 	}
 	var b strings.Builder
 	b.Grow(n)
+	i := 0
 	for _, s := range c.segments {
 		if s.slot >= 0 {
-			b.WriteString(values[s.slot])
+			b.WriteString(pasted[i])
+			i++
 		} else {
 			b.WriteString(s.text)
 		}
@@ -133,10 +162,10 @@ func (st *slotTable) index(s slot) int {
 
 // compileTemplate reduces a parsed template to segments, or reports false
 // when it does anything but paste fields of the target (.ID, .Name,
-// .Region, .Account, .Attr "path") into text. raw is the template's source,
-// reused as the output of a template that reads nothing and changes
-// nothing.
-func compileTemplate(t *template.Template, raw string, st *slotTable) (*compiledTemplate, bool) {
+// .Region, .Account, .Attr "path") into text. contexts are where its
+// actions paste (templateContexts). raw is the template's source, reused
+// as the output of a template that reads nothing and changes nothing.
+func compileTemplate(t *template.Template, raw string, contexts map[*parse.ActionNode]pasteContext, st *slotTable) (*compiledTemplate, bool) {
 	if t == nil || t.Tree == nil || t.Tree.Root == nil {
 		return nil, false
 	}
@@ -155,11 +184,12 @@ func compileTemplate(t *template.Template, raw string, st *slotTable) (*compiled
 			text = append(text, n.Text...)
 		case *parse.ActionNode:
 			s, ok := simpleAction(n)
-			if !ok {
+			context, known := contexts[n]
+			if !ok || !known {
 				return nil, false
 			}
 			flush()
-			c.segments = append(c.segments, segment{slot: st.index(s)})
+			c.segments = append(c.segments, segment{slot: st.index(s), context: context, label: s.label()})
 		default:
 			return nil, false
 		}
@@ -283,12 +313,13 @@ func memoKey(buf *[maxMemoKeyBytes]byte, values []string) ([]byte, bool) {
 	return key, true
 }
 
-// compile prepares the fast forms of the parsed templates.
-func (rt *remediationTemplates) compile(raw Remediation) {
+// compile prepares the fast forms of the parsed templates, whose actions
+// paste in contexts.
+func (rt *remediationTemplates) compile(raw Remediation, contexts map[*parse.ActionNode]pasteContext) {
 	var st slotTable
-	rt.fastConsole, _ = compileTemplate(rt.console, raw.Console, &st)
-	rt.fastCLI, _ = compileTemplate(rt.cli, raw.CLI, &st)
-	rt.fastTerraform, _ = compileTemplate(rt.terraform, raw.Terraform, &st)
+	rt.fastConsole, _ = compileTemplate(rt.console, raw.Console, contexts, &st)
+	rt.fastCLI, _ = compileTemplate(rt.cli, raw.CLI, contexts, &st)
+	rt.fastTerraform, _ = compileTemplate(rt.terraform, raw.Terraform, contexts, &st)
 	rt.slots = st.slots
 }
 

@@ -43,6 +43,10 @@ func renderTargets() map[string]Target {
 				"nothing":                   nil,
 				"status":                    map[string]any{"isLogging": true, "latest": map[string]any{"code": "X"}},
 			}}},
+		"hostile entity": {Scope: entity.Scope{Kind: entity.ScopeAWSAccount, ID: "1111'22"}, Entity: &entity.Entity{Type: "CloudTrail",
+			ID: "arn:$(id)", Name: "audit; curl x | sh; echo\n\x1b[31m", Region: "${var.r} \"%{x}\"\\", Attrs: map[string]any{
+				"cloudWatchLogsLogGroupArn": "bad\xff\x00`id`", "tags": map[string]any{"team": strings.Repeat("x", MaxPastedBytes+1)},
+			}}},
 		"entity with empty ID":   {Scope: entity.Scope{Kind: entity.ScopeAWSAccount}, Entity: &entity.Entity{}},
 		"scope without regions":  {Scope: entity.Scope{Kind: entity.ScopeAWSAccount, ID: "111122223333"}},
 		"scope with one region":  {Scope: entity.Scope{Kind: entity.ScopeAWSAccount, ID: "111122223333", Name: "prod", Regions: []string{"ap-south-1"}}},
@@ -197,7 +201,7 @@ func TestRenderMemoSharesStrings(t *testing.T) {
 	if ra.CLI != rb.CLI || unsafe.StringData(ra.CLI) != unsafe.StringData(rb.CLI) {
 		t.Errorf("equal renderings do not share one string")
 	}
-	if !strings.Contains(ra.CLI, "--region <region>") || !strings.Contains(ra.CLI, "arn:aws:sns:<region>:<account>:") {
+	if !strings.Contains(ra.CLI, "--region '<region>'") || !strings.Contains(ra.CLI, "arn:aws:sns:<region>:<account>:") {
 		t.Errorf("cli %q", ra.CLI)
 	}
 	if n := testing.AllocsPerRun(100, func() { r.Render(b) }); n != 0 {
@@ -326,15 +330,22 @@ func FuzzRender(f *testing.F) {
 	}
 	targets := renderTargets()
 	f.Fuzz(func(t *testing.T, text string) {
-		r := &Rule{Remediation: Remediation{Console: text}}
-		rt, errs := parseTemplates(&parser{file: "rule.yaml"}, r, nil)
-		if len(errs) > 0 {
-			return
-		}
-		r.templates = rt
-		for name, target := range targets {
-			want := textTemplate(r, target)
-			diffRemediation(t, name, r.Render(target), want)
+		// Each field on its own: a text that is not valid in one language
+		// is still rendered in the others.
+		for _, r := range []*Rule{
+			{Remediation: Remediation{Console: text}},
+			{Remediation: Remediation{CLI: text}},
+			{Remediation: Remediation{Terraform: text}},
+		} {
+			rt, errs := parseTemplates(&parser{file: "rule.yaml"}, r, nil)
+			if len(errs) > 0 {
+				continue
+			}
+			r.templates = rt
+			for name, target := range targets {
+				want := textTemplate(r, target)
+				diffRemediation(t, name, r.Render(target), want)
+			}
 		}
 	})
 }

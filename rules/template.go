@@ -2,10 +2,12 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"go.yaml.in/yaml/v4"
 
@@ -23,7 +25,9 @@ import (
 //
 // A value that is not known renders as a placeholder in angle brackets
 // ("<region>", "<cloudWatchLogsLogGroupArn>"), so a rendered command still
-// reads as a command to complete.
+// reads as a command to complete. Every value, placeholders included, is
+// quoted or escaped for where the template pastes it (see the package
+// documentation).
 type Target struct {
 	Entity *entity.Entity
 	// Scope is the scope the finding is about; for an entity finding, the
@@ -138,17 +142,22 @@ type remediationTemplates struct {
 // ("template: cli:3:14: ...").
 var templateLine = regexp.MustCompile(`^template: [a-z]+:(\d+):(?:(\d+):)? ?`)
 
-// parseTemplates parses the remediation texts and renders each once for a
-// sample target, so that a misspelt field is a load error, not a failure
-// when a finding is rendered.
+// parseTemplates parses the remediation texts, finds where each of their
+// actions pastes a value (console text, a shell word, a quoted Terraform
+// string, ...; see lex.go), and renders each once for a sample target, so
+// that a misspelt field or a value pasted where it cannot be quoted is a
+// load error, not a failure when a finding is rendered.
 func parseTemplates(p *parser, r *Rule, nodes map[string]*yaml.Node) (*remediationTemplates, ErrorList) {
 	var errs ErrorList
 	sample := Target{Entity: &entity.Entity{ID: "id", Name: "name", Region: "region", Attrs: map[string]any{}},
 		Scope: entity.Scope{Kind: entity.ScopeAWSAccount, ID: "123456789012"}}
-	parse := func(name, text string) *template.Template {
-		t, err := template.New(name).Option("missingkey=error").Parse(text)
+	contexts := map[*parse.ActionNode]pasteContext{}
+	parseText := func(name, text string, lang language) *template.Template {
+		t, err := newTemplate(name, text)
 		if err == nil {
-			err = t.Execute(discard{}, sample)
+			var cs map[*parse.ActionNode]pasteContext
+			cs, err = templateContexts(t, lang)
+			maps.Copy(contexts, cs)
 		}
 		if err != nil {
 			errs = append(errs, p.templateError(nodes[name], name, err))
@@ -157,12 +166,28 @@ func parseTemplates(p *parser, r *Rule, nodes map[string]*yaml.Node) (*remediati
 		return t
 	}
 	t := &remediationTemplates{
-		console:   parse("console", r.Remediation.Console),
-		cli:       parse("cli", r.Remediation.CLI),
-		terraform: parse("terraform", r.Remediation.Terraform),
+		console:   parseText("console", r.Remediation.Console, langProse),
+		cli:       parseText("cli", r.Remediation.CLI, langShell),
+		terraform: parseText("terraform", r.Remediation.Terraform, langHCL),
 	}
-	t.compile(r.Remediation)
+	// The fast forms read the actions as written; text/template runs
+	// them with the calls to paste added.
+	t.compile(r.Remediation, contexts)
+	addPasteCalls(contexts)
+	for _, tt := range []*template.Template{t.console, t.cli, t.terraform} {
+		if tt == nil {
+			continue
+		}
+		if err := tt.Execute(discard{}, sample); err != nil {
+			errs = append(errs, p.templateError(nodes[tt.Name()], tt.Name(), err))
+		}
+	}
 	return t, errs
+}
+
+// newTemplate parses a remediation text.
+func newTemplate(name, text string) (*template.Template, error) {
+	return template.New(name).Funcs(pasteFuncs).Option("missingkey=error").Parse(text)
 }
 
 type discard struct{}

@@ -76,7 +76,7 @@ func collectAWS(s *streams, f *awsFlags) (*entity.Inventory, error) {
 	if err != nil {
 		return nil, err
 	}
-	progress := newProgressLine(s.err)
+	progress := newProgressLine(s.terminal)
 	opts.Progress = progress.update
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -143,7 +143,7 @@ permissions vigil needs. AWS_ENDPOINT_URL points vigil at an emulator.`,
 				return err
 			}
 			if output == "" || output == "-" {
-				if err := snapshot.Write(s.out, inv); err != nil {
+				if err := snapshot.Write(s.data, inv); err != nil {
 					return exitCode(ExitBadUsage, err)
 				}
 				return nil

@@ -161,7 +161,7 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 			}
 			changes, unchanged := diffFindings(runs[0].Findings, runs[1].Findings)
 			if format == "json" {
-				err = writeDiffJSON(s.out, changes, unchanged)
+				err = writeDiffJSON(s.data, changes, unchanged)
 			} else {
 				err = writeDiffText(s.out, args, invs, changes, unchanged)
 			}

@@ -105,7 +105,7 @@ func runEval(s *streams, src string, o evalOptions) error {
 	}
 	results := evaluate(prog, inv, now)
 	if o.format == "json" {
-		enc := json.NewEncoder(s.out)
+		enc := json.NewEncoder(s.data)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(results); err != nil {
 			return err

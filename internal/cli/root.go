@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"vigil/entity"
 )
 
 // Version is vigil's version, set at build time with
@@ -45,9 +47,35 @@ func usageError(format string, args ...any) error {
 }
 
 // streams are the standard streams a command reads and writes.
+//
+// Text that vigil prints for people (diagnostics with their source lines,
+// error messages, rule listings, eval results) often quotes its inputs, and
+// an input can hold terminal escape sequences, NULs or bidirectional
+// controls that would rewrite a terminal or a CI log ("ALL CHECKS PASSED" in
+// green from a .tf line). So out and err escape every such character
+// (entity.Printable, keeping newlines and tabs); everything written to them
+// is escaped once, wherever it comes from. Formats that escape on their own
+// and must reach the reader byte for byte (the reports, JSON, snapshots) are
+// written to data; the progress line, which draws on the terminal with
+// escape sequences of vigil's own, to terminal.
 type streams struct {
 	in       io.Reader
 	out, err io.Writer
+	// data is standard output unescaped; terminal is standard error
+	// unescaped.
+	data, terminal io.Writer
+}
+
+// newStreams wraps the process's standard streams; flush writes what the
+// escaping writers hold back (the bytes of a UTF-8 sequence cut at the end).
+func newStreams(stdin io.Reader, stdout, stderr io.Writer) (s *streams, flush func()) {
+	out := entity.NewPrintableWriter(stdout, "\n\t")
+	errw := entity.NewPrintableWriter(stderr, "\n\t")
+	s = &streams{in: stdin, out: out, err: errw, data: stdout, terminal: stderr}
+	return s, func() {
+		_ = out.Flush()
+		_ = errw.Flush()
+	}
 }
 
 // commands holds the constructors of the top-level commands; each command's
@@ -93,7 +121,8 @@ mapping.`,
 // Main runs vigil with the given arguments and streams and returns the exit
 // code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	s := &streams{in: stdin, out: stdout, err: stderr}
+	s, flush := newStreams(stdin, stdout, stderr)
+	defer flush()
 	root := newRoot(s)
 	root.SetArgs(args)
 	err := root.Execute()
@@ -103,12 +132,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(stderr, "vigil:", ee.err)
+			fmt.Fprintln(s.err, "vigil:", ee.err)
 		}
 		return ee.code
 	}
 	// Errors from cobra itself: unknown command or flag, wrong arguments.
-	fmt.Fprintln(stderr, "vigil:", err)
-	fmt.Fprintln(stderr, "Run 'vigil --help' for usage.")
+	fmt.Fprintln(s.err, "vigil:", err)
+	fmt.Fprintln(s.err, "Run 'vigil --help' for usage.")
 	return ExitBadUsage
 }

@@ -261,7 +261,7 @@ func (o *scanOptions) write(s *streams, run *engine.Run) error {
 	// Text tables wrap long messages at this width when the output is not
 	// a terminal (CI logs, files); on a terminal its own width is used.
 	opts := report.Options{Framework: o.framework, Tool: "vigil " + Version, ShowPass: o.showPass, Width: defaultTextWidth}
-	var out io.Writer = s.out
+	var out io.Writer = s.data
 	if o.output != "" {
 		f, err := os.Create(o.output)
 		if err != nil {
@@ -273,7 +273,7 @@ func (o *scanOptions) write(s *streams, run *engine.Run) error {
 		}
 		return f.Close()
 	}
-	if f, ok := s.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == "" {
+	if f, ok := s.data.(*os.File); ok && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == "" {
 		opts.Color = true
 		if width, _, err := term.GetSize(int(f.Fd())); err == nil {
 			opts.Width = width

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 	"golang.org/x/sync/errgroup"
 
 	"vigil/entity"
@@ -93,11 +94,17 @@ func (o *Options) withDefaults() {
 }
 
 // LoadConfig builds the SDK configuration for opts: the default credential
-// chain or the profile, an assumed role, the bounded standard retryer, and
-// the endpoint override. It does not call AWS.
+// chain or the profile, an assumed role, the bounded standard retryer, the
+// endpoint override, and no SDK logging. It does not call AWS.
 func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	opts.withDefaults()
 	loaders := []func(*config.LoadOptions) error{
+		// The SDK's default logger writes warnings raw to stderr, with
+		// text from the answers ("failed to parse response Date header
+		// value, got ..."). What matters of a call is its outcome, which
+		// vigil reports as a failure; the rest is dropped.
+		config.WithLogger(logging.Nop{}),
+		config.WithClientLogMode(0),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(so *retry.StandardOptions) {
 				so.MaxAttempts = opts.MaxAttempts
@@ -246,6 +253,13 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 		regions, err = c.enabledRegions(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list the enabled regions (pass --region to name them): %w", err)
+		}
+		if len(regions) == 0 {
+			// An account always has regions enabled: an empty answer
+			// (a broken endpoint or proxy) leaves every region unread,
+			// which must not read as an account without trails.
+			c.fail(entity.Failure{Type: TypeCloudTrail, Scope: account, Region: c.cfg.Region, Call: "ec2:DescribeRegions",
+				Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"})
 		}
 	}
 	sort.Strings(regions)

@@ -3,6 +3,8 @@ package aws
 import (
 	"context"
 	"errors"
+	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -503,5 +505,57 @@ func TestDimensionedMetricIsUnknown(t *testing.T) {
 	}
 	if n := srv.Calls()["cloudwatch:DescribeAlarmsForMetric@eu-west-1"]; n != 3 {
 		t.Errorf("%d DescribeAlarmsForMetric calls, want 3 (not for the dimensioned metric)", n)
+	}
+}
+
+// TestNoRegionsListedIsAFailure: an ec2:DescribeRegions answer that is
+// well-formed but lists no enabled region leaves every region unread; the
+// inventory records that as a failure to list the trails of the account,
+// which the engine turns into ERROR for every rule on trails, never a FAIL
+// for an account without trails.
+func TestNoRegionsListedIsAFailure(t *testing.T) {
+	w := scenarioWorld()
+	w.NoRegionsListed = true
+	inv, srv := collect(t, w, Options{})
+	want := []entity.Failure{{Type: "CloudTrail", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions",
+		Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"}}
+	if diff := cmp.Diff(want, inv.Failures); diff != "" {
+		t.Errorf("failures (-want +got):\n%s", diff)
+	}
+	if len(inv.Entities) != 0 || len(inv.Scopes) != 1 || len(inv.Scopes[0].Regions) != 0 {
+		t.Errorf("entities %d, scopes %+v", len(inv.Entities), inv.Scopes)
+	}
+	if n := srv.CallsByAction()["cloudtrail:DescribeTrails"]; n != 0 {
+		t.Errorf("%d DescribeTrails calls", n)
+	}
+}
+
+// TestSDKLogsStayOffStderr: the SDK's default logger writes its warnings
+// (here about an answer's malformed Date header, which a hostile endpoint
+// chooses) raw to stderr. The collector's configuration drops them, and
+// the call's outcome is what vigil reports.
+func TestSDKLogsStayOffStderr(t *testing.T) {
+	w := scenarioWorld()
+	w.Faults = []awsfake.Fault{{Action: "cloudtrail:DescribeTrails", Date: "ALL CHECKS PASSED \u202e"},
+		{Action: "logs:DescribeMetricFilters", Date: "not a date"}}
+	r, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = pw
+	captured := make(chan []byte)
+	go func() {
+		data, _ := io.ReadAll(r)
+		captured <- data
+	}()
+	inv, _ := collect(t, w, Options{Regions: scannedRegions})
+	os.Stderr = stderr
+	pw.Close()
+	if out := <-captured; len(out) > 0 {
+		t.Errorf("stderr during collection: %q", out)
+	}
+	if len(inv.Failures) != 0 || len(inv.Entities) != 7 {
+		t.Errorf("%d entities, failures %v", len(inv.Entities), inv.Failures)
 	}
 }

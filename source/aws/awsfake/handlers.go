@@ -58,6 +58,9 @@ func (s *Server) describeRegions(req *request) string {
 	var b strings.Builder
 	b.WriteString("<regionInfo>")
 	for _, r := range s.world.Regions {
+		if s.world.NoRegionsListed {
+			break
+		}
 		if !all && !r.Enabled() {
 			continue
 		}

@@ -129,6 +129,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		out, aerr = s.handle(req)
 		s.mu.Unlock()
 	}
+	if fault != nil && fault.Date != "" {
+		w.Header().Set("Date", fault.Date)
+	}
 	s.respond(w, req, out, aerr)
 }
 

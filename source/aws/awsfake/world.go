@@ -36,6 +36,10 @@ type World struct {
 	// EndlessPages makes every paginated call answer with a new next token
 	// forever (a hostile or broken endpoint).
 	EndlessPages bool
+	// NoRegionsListed makes ec2:DescribeRegions answer with an empty,
+	// well-formed list (a broken endpoint or proxy); the regions still
+	// answer every other call.
+	NoRegionsListed bool
 }
 
 // Region is one AWS region and its opt-in status.
@@ -133,4 +137,7 @@ type Fault struct {
 	Delay time.Duration
 	// Times limits the fault to the first Times matching calls; 0 is always.
 	Times int
+	// Date, when set, is sent as the answer's Date header, which the SDK
+	// parses (and logs a warning about when it cannot).
+	Date string
 }
