@@ -176,15 +176,3 @@ func compareDotted(a, b string) int {
 	}
 	return cmp.Or(cmp.Compare(len(as), len(bs)), strings.Compare(a, b))
 }
-
-// Matches reports whether the reference belongs to the framework a user
-// named: a case-insensitive match of the start of "framework version"
-// ("cis", "CIS AWS Foundations 3.0.0", "hipaa").
-func (f FrameworkRef) Matches(query string) bool {
-	q := strings.ToLower(strings.TrimSpace(query))
-	if q == "" {
-		return true
-	}
-	full := strings.ToLower(f.Framework + " " + f.Version)
-	return strings.HasPrefix(full, q) || strings.Contains(strings.ToLower(f.Framework), q)
-}

@@ -19,13 +19,15 @@ func TestRulesList(t *testing.T) {
 		controls string
 	}{
 		{"all", []string{"rules"}, ExitOK, nil, 36, ""},
-		{"severity high or above", []string{"rules", "--severity", "high"}, ExitOK,
+		{"severity high", []string{"rules", "--severity", "high"}, ExitOK,
 			[]string{"D9.AWS.MON.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03"}, 3, ""},
-		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low"}, ExitOK, nil, 33, ""},
+		// D9.AWS.MON.02 judges no CIS version right, D9.AWS.MON.13 not the
+		// route-table audit pattern of v3.0.0 (see engine's TestCISVersionMappings).
+		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low,medium,high"}, ExitOK, nil, 31, ""},
 		{"controls of one version", []string{"rules", "--framework", "cis aws foundations 6.0.0", "--severity", "high"}, ExitOK,
-			[]string{"D9.AWS.MON.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03"}, 3, "VIGIL.AWS.LOG.01  High      CloudTrail  6.0.0:4.1"},
+			[]string{"D9.AWS.MON.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03"}, 3, "VIGIL.AWS.LOG.01  High      CloudTrail  all,default     6.0.0:4.1"},
 		{"seed page framework", []string{"rules", "--framework", "gdpr"}, ExitOK, []string{"D9.AWS.MON.05"}, 1, ""},
-		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium", "--framework", ""}, ExitOK, nil, 30, ""},
+		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium,high", "--framework", ""}, ExitOK, nil, 30, ""},
 		{"no match", []string{"rules", "--framework", "FedRAMP"}, ExitFailed, nil, 0, ""},
 	}
 	for _, tt := range tests {
