@@ -197,6 +197,11 @@ func newScanAWSCmd(s *streams) *cobra.Command {
 			if err := o.check(); err != nil {
 				return err
 			}
+			// A rule, ruleset or framework that does not exist is said
+			// before the account is read, not after.
+			if _, err := o.selection(); err != nil {
+				return err
+			}
 			if _, err := f.options(); err != nil {
 				return err
 			}

@@ -184,6 +184,8 @@ func TestUsageErrorsPointToTheCommandsHelp(t *testing.T) {
 		{[]string{"scan", "--bogus", smallInv}, ExitBadUsage, "vigil scan"},
 		{[]string{"scan"}, ExitBadUsage, "vigil scan"},
 		{[]string{"scan", "aws", "--region", "US East"}, ExitBadUsage, "vigil scan aws"},
+		// Before any AWS call: no credentials are needed to say so.
+		{[]string{"scan", "aws", "--skip", "NOPE"}, ExitBadUsage, "vigil scan aws"},
 		{[]string{"rules", "show", "NOPE"}, ExitBadUsage, "vigil rules show"},
 		{[]string{"rules", "--severity", "severe"}, ExitBadUsage, "vigil rules"},
 		{[]string{"frobnicate"}, ExitBadUsage, "vigil"},
@@ -243,5 +245,19 @@ func TestVersionCommand(t *testing.T) {
 		if got := versionText(tc.info, tc.ok); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)
 		}
+	}
+}
+
+// TestRulesHelpListsTheRulesets, and only when asked: listing them loads
+// the catalog.
+func TestRulesHelpListsTheRulesets(t *testing.T) {
+	for _, args := range [][]string{{"rules", "--help"}, {"help", "rules"}} {
+		code, out, _ := run(t, "", args...)
+		if code != ExitOK || !strings.Contains(out, "  default     One rule per concern") || !strings.Contains(out, "  cloudguard  The CloudGuard-compatible rules") {
+			t.Errorf("%v: exit %d:\n%s", args, code, out)
+		}
+	}
+	if _, out, _ := run(t, "", "rules", "show", "--help"); strings.Contains(out, "One rule per concern") {
+		t.Errorf("rules show --help lists the rulesets:\n%s", out)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -25,16 +26,9 @@ func newRulesCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the rules vigil runs, show one, or import CloudGuard rulesets",
-		Long: `List the rules of the embedded catalog and of --rules directories, with the
-rulesets that hold them. A scan runs the "default" ruleset unless --ruleset
-names others:
-
-` + rulesetHelp() + `
---ruleset lists the rules of those rulesets (and of --rules directories,
-which every ruleset runs). --framework keeps the rules mapped to a framework:
-a case-insensitive prefix of "framework version", e.g. "cis" (every version
-of every CIS framework), "CIS AWS Foundations 3.0.0", "hipaa". --severity
-keeps the rules of the severities it lists.`,
+		// Long is set when the help is shown (rulesHelp): listing the
+		// rulesets loads the catalog, which no other command should wait
+		// for.
 		Example: `  vigil rules --ruleset default
   vigil rules --framework "CIS AWS Foundations 5.0.0" --severity medium,high
   vigil rules show D9.AWS.MON.05
@@ -111,8 +105,31 @@ keeps the rules of the severities it lists.`,
 	cmd.Flags().StringVar(&framework, "framework", "", "list only rules mapped to this framework (a prefix of \"framework version\")")
 	cmd.Flags().StringSliceVar(&sel.severities, "severity", nil, "list only rules of these severities (comma-separated: MEDIUM,HIGH)")
 	cmd.AddCommand(newRulesShowCmd(s, &sel.ruleDirs), newRulesImportCmd(s))
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if c == cmd {
+			c.Long = fmt.Sprintf(rulesLong, rulesetHelp())
+		}
+		help(c, args)
+	})
 	return cmd
 }
+
+// rulesLong is the long help of "vigil rules", with the list of rulesets
+// for %s.
+const rulesLong = `List the rules of the embedded catalog and of --rules directories, with the
+rulesets that hold them. A scan runs the "default" ruleset unless --ruleset
+names others:
+
+%s
+--ruleset lists the rules of those rulesets (and of --rules directories,
+which every ruleset runs). --framework keeps the rules mapped to a framework:
+a case-insensitive prefix of "framework version", e.g. "cis" (every version
+of every CIS framework), "CIS AWS Foundations 3.0.0", "hipaa". --severity
+keeps the rules of the severities it lists.`
+
+// errNoRules is what a listing that matches nothing reports.
+var errNoRules = errors.New("no rule matches")
 
 // rulesetHelp lists the embedded rulesets for the help text.
 func rulesetHelp() string {

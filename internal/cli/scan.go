@@ -164,7 +164,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.BoolVar(&o.softFail, "soft-fail", false, "exit 0 even when findings fail or inputs could not be read")
 	f.BoolVar(&o.showPass, "show-pass", false, "list PASS findings in the text report")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only errors on stderr: no progress, warnings or notes (the report is unchanged)")
-	f.BoolVar(&o.compact, "compact", false, "a compact text report: one line per finding")
+	f.BoolVar(&o.compact, "compact", false, "a compact text report, in 80 columns")
 	f.BoolVar(&o.noColor, "no-color", false, "no colour in the text report, even on a terminal (NO_COLOR is read too)")
 	cmd.Flags().StringArrayVar(&o.varFiles, "var-file", nil, "Terraform variables file (.tfvars or .tfvars.json) for every Terraform input (repeatable)")
 	cmd.Flags().StringArrayVar(&o.vars, "var", nil, "Terraform variable NAME=VALUE for every Terraform input (repeatable; TF_VAR_NAME is read too)")
@@ -249,12 +249,11 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory) error {
 	if err != nil {
 		return exitCode(ExitBadUsage, err)
 	}
-	for _, x := range run.ExpiredExclusions {
-		if o.quiet {
-			break
+	if !o.quiet {
+		for _, x := range run.ExpiredExclusions {
+			fmt.Fprintf(s.err, "vigil: exclusion %s expired on %s and no longer applies (%s)\n",
+				x.Source, x.Expires.Format(time.DateOnly), x.Reason)
 		}
-		fmt.Fprintf(s.err, "vigil: exclusion %s expired on %s and no longer applies (%s)\n",
-			x.Source, x.Expires.Format(time.DateOnly), x.Reason)
 	}
 	if err := o.write(s, run, sel.framework); err != nil {
 		return exitCode(ExitBadUsage, err)

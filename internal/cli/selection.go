@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -237,6 +236,3 @@ func loadRuleDirs(dirs []string) ([]*rules.Rule, error) {
 	}
 	return rules.Merge(sets...)
 }
-
-// errNoRules is what a listing that matches nothing reports.
-var errNoRules = errors.New("no rule matches")
