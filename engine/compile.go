@@ -24,6 +24,13 @@ type Options struct {
 	// saves about a third of the cost of explaining and most of the
 	// memory findings hold.
 	NoTraces bool
+	// Twins maps a rule on a normalised entity (CloudTrail) to its twin on
+	// the native Terraform type (aws_cloudtrail), which checks the same
+	// concern (rules.Twin). Terraform code gives both entities of a trail
+	// the same ID: where the twin has a finding on an entity of a scope, the
+	// rule's own finding on that entity is left out, so that the trail is
+	// reported once.
+	Twins map[string]string
 }
 
 // Plan is a set of compiled rules, ready to run on many inventories. It is

@@ -24,6 +24,11 @@
 //     finding for that scope, even one with no E, so that missing entities
 //     never read as a clean account; the entities that were listed keep
 //     their own results.
+//   - A rule with a Terraform twin (Options.Twins: VIGIL.AWS.LOG.02 on the
+//     normalised CloudTrail, D9.TF.AWS.LOG.03 on aws_cloudtrail) reports
+//     nothing on an entity its twin has a finding on: Terraform code gives
+//     both entities of a trail the same ID, so the trail is reported once,
+//     by the rule that judges the code as written.
 //   - Rules with no finding at all are listed in Run.NotApplicable.
 //   - Exclusions (exclusion files, see ExclusionRule, and inline vigil:ignore
 //     suppressions on entities) turn a finding into EXCLUDED, keeping its

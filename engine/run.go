@@ -76,9 +76,10 @@ func (p *Plan) Run(ctx context.Context, inv *entity.Inventory, now time.Time) (*
 		}
 	}
 
+	p.yieldToTwins(results)
 	run := &Run{Started: now, Scopes: idx.scopes, NotRelevant: map[string]int{}, Failures: inv.Failures}
 	for i, res := range results {
-		if len(res.findings) == 0 {
+		if len(res.findings) == 0 && !res.yielded {
 			run.NotApplicable = append(run.NotApplicable, p.rules[i].rule)
 		}
 		if res.notRelevant > 0 {
@@ -91,6 +92,42 @@ func (p *Plan) Run(ctx context.Context, inv *entity.Inventory, now time.Time) (*
 	run.ExpiredExclusions = ex.expired()
 	redact(run, inv.Secrets)
 	return run, nil
+}
+
+// yieldToTwins leaves out the findings of each rule that has a Terraform
+// twin (Options.Twins) on the entities the twin has a finding on. A rule
+// whose findings all went to its twin is not reported as not applicable.
+func (p *Plan) yieldToTwins(results []ruleResult) {
+	if len(p.opts.Twins) == 0 {
+		return
+	}
+	index := make(map[string]int, len(p.rules))
+	for i, c := range p.rules {
+		index[c.rule.ID] = i
+	}
+	type on struct{ scope, entity string }
+	for live, tf := range p.opts.Twins {
+		li, ok1 := index[live]
+		ti, ok2 := index[tf]
+		if !ok1 || !ok2 {
+			continue
+		}
+		covered := map[on]bool{}
+		for _, f := range results[ti].findings {
+			if f.Entity != nil {
+				covered[on{f.Scope, f.Entity.ID}] = true
+			}
+		}
+		if len(covered) == 0 {
+			continue
+		}
+		res := &results[li]
+		n := len(res.findings)
+		res.findings = slices.DeleteFunc(res.findings, func(f *Finding) bool {
+			return f.Entity != nil && covered[on{f.Scope, f.Entity.ID}]
+		})
+		res.yielded = res.yielded || len(res.findings) < n
+	}
 }
 
 func compareFindings(a, b *Finding) int {
@@ -269,6 +306,8 @@ func (p *Plan) parts(idx *index) []*part {
 type ruleResult struct {
 	findings    []*Finding
 	notRelevant int
+	// yielded is set when some findings were left to the rule's twin.
+	yielded bool
 }
 
 // outcomeStats counts a rule's results so far, to choose between

@@ -1,8 +1,13 @@
 package engine
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
+	"vigil/entity"
+	"vigil/filterpattern"
+	"vigil/rules"
 	"vigil/source/terraform"
 )
 
@@ -41,4 +46,57 @@ func TestSeedRulesOnExampleTerraform(t *testing.T) {
 		// needs confirmation, which code cannot show.
 		{"D9.AWS.MON.05 " + m + "-", Unknown, "needs confirmation"},
 	})
+}
+
+// TestTwinsReportATrailOnce runs a live rule and its Terraform twin
+// (Options.Twins) on the example code and the example inventory: on a
+// trail in code only the Terraform rule reports, on a live trail the live
+// rule, and nothing else changes.
+func TestTwinsReportATrailOnce(t *testing.T) {
+	rs, err := rules.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair := []*rules.Rule{rules.Find(rs, "VIGIL.AWS.LOG.02"), rules.Find(rs, "D9.TF.AWS.LOG.03"), rules.Find(rs, "VIGIL.AWS.LOG.01")}
+	code, diags := terraform.Load("../examples/terraform", terraform.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	live := loadInventory(t, "../examples/aws-inventory.json")
+	count := func(run *Run) map[string]int {
+		n := map[string]int{}
+		for _, f := range run.Findings {
+			n[f.Rule.ID]++
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		name  string
+		twins map[string]string
+		inv   *entity.Inventory
+		want  map[string]int
+	}{
+		{"code, without twins", nil, code, map[string]int{"VIGIL.AWS.LOG.02": 3, "D9.TF.AWS.LOG.03": 3, "VIGIL.AWS.LOG.01": 1}},
+		{"code, with twins", map[string]string{"VIGIL.AWS.LOG.02": "D9.TF.AWS.LOG.03"}, code, map[string]int{"D9.TF.AWS.LOG.03": 3, "VIGIL.AWS.LOG.01": 1}},
+		{"live, with twins", map[string]string{"VIGIL.AWS.LOG.02": "D9.TF.AWS.LOG.03"}, live, map[string]int{"VIGIL.AWS.LOG.02": 5, "VIGIL.AWS.LOG.01": 4}},
+	} {
+		p, err := Compile(pair, Options{Patterns: filterpattern.NewCache(), Twins: tc.twins})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := runOn(t, p, tc.inv)
+		if got := count(run); !maps.Equal(got, tc.want) {
+			t.Errorf("%s: findings per rule %v, want %v", tc.name, got, tc.want)
+		}
+		var na []string
+		for _, r := range run.NotApplicable {
+			na = append(na, r.ID)
+		}
+		// A rule that left every finding to its twin is not "not
+		// applicable"; one with no entity at all is.
+		wantNA := map[string][]string{"live, with twins": {"D9.TF.AWS.LOG.03"}}[tc.name]
+		if !slices.Equal(na, wantNA) {
+			t.Errorf("%s: not applicable %v, want %v", tc.name, na, wantNA)
+		}
+	}
 }

@@ -299,7 +299,7 @@ func nonNil[T any](s []T) []T {
 func jsonFrameworkRefs(refs []rules.FrameworkRef) []jsonFrameworkRef {
 	out := make([]jsonFrameworkRef, len(refs))
 	for i, ref := range refs {
-		out[i] = jsonFrameworkRef(ref)
+		out[i] = jsonFrameworkRef{Framework: ref.Framework, Version: ref.Version, Control: ref.Control}
 	}
 	return out
 }

@@ -35,6 +35,9 @@ type Options struct {
 	// ShowPass makes the text format list PASS findings too; by default its
 	// table shows only findings that need attention.
 	ShowPass bool
+	// Compact asks the text format for its compact layout, one line per
+	// finding ("vigil scan --compact").
+	Compact bool
 }
 
 // Writer renders a run in one format.

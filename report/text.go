@@ -300,17 +300,38 @@ func (tw *textWriter) summary(v *view) {
 	if v.framework != nil {
 		return // the compliance view follows
 	}
-	cs := v.compliances()
-	if len(cs) == 0 {
+	tw.score(v)
+}
+
+// score sums the run up in one line when no framework was selected: the
+// share of rules that hold everywhere they were evaluated (a rule with any
+// FAIL, ERROR or UNKNOWN finding does not), and how to see a framework's
+// controls.
+func (tw *textWriter) score(v *view) {
+	byRule := map[string]*Counts{}
+	for _, f := range v.findings {
+		c := byRule[f.Rule.ID]
+		if c == nil {
+			c = &Counts{}
+			byRule[f.Rule.ID] = c
+		}
+		c.add(f.Result)
+	}
+	passing, evaluated := 0, 0
+	for _, c := range byRule {
+		switch st := statusOf(*c); {
+		case st == ControlPass:
+			passing++
+			evaluated++
+		case st.evaluated():
+			evaluated++
+		}
+	}
+	if evaluated == 0 {
 		return
 	}
-	tw.printf("\nFrameworks (controls; ERROR and UNKNOWN never count as passing)\n")
-	ft := tw.newTable()
-	ft.AppendHeader(table.Row{"FRAMEWORK", "CONTROLS", "PASS", "FAIL", "ERROR/UNKNOWN", "NOT EVALUATED", "SCORE"})
-	for _, c := range cs {
-		ft.AppendRow(table.Row{printable(c.Framework), len(c.Controls), c.Passing, c.Failing, c.Incomplete, c.NotEvaluated, c.percent()})
-	}
-	tw.render(ft)
+	tw.printf("\nScore: %d of %d rules pass (%d%%); --framework NAME shows a framework's controls.\n",
+		passing, evaluated, passing*100/evaluated)
 }
 
 // notes lists what the tables leave out: rules with nothing to check,

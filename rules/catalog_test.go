@@ -15,6 +15,12 @@ var seedLogic = map[string]string{
 	"D9.TF.AWS.LOG.01": "aws_cloudtrail should have is_multi_region_trail=true",
 }
 
+// noCISMapping lists the catalog rules that map to no CIS version, and why.
+var noCISMapping = map[string]string{
+	"D9.AWS.MON.02": "its published pattern is the only one it accepts, while CIS v1.2.0 asks for the IAMUser " +
+		"form and v1.4.0 onwards accept both forms: it would fail accounts that follow the benchmark",
+}
+
 func TestCatalogRulesAreComplete(t *testing.T) {
 	rs, err := Catalog()
 	if err != nil {
@@ -61,7 +67,11 @@ func TestCatalogRulesAreComplete(t *testing.T) {
 					cis++
 				}
 			}
-			if cis == 0 {
+			if why, ok := noCISMapping[r.ID]; ok {
+				if cis > 0 {
+					t.Errorf("maps to CIS AWS Foundations, although %s", why)
+				}
+			} else if cis == 0 {
 				t.Errorf("no CIS AWS Foundations mapping")
 			}
 			if want, ok := seedLogic[r.ID]; ok && r.Logic != want {

@@ -115,18 +115,20 @@ func escapeTemplate(s string) string {
 
 // ruleYAML is the field order of a written rule file.
 type ruleYAML struct {
-	ID          string           `yaml:"id"`
-	Title       string           `yaml:"title"`
-	Severity    string           `yaml:"severity"`
-	Entity      string           `yaml:"entity"`
-	Logic       string           `yaml:"logic"`
-	Category    string           `yaml:"category,omitempty"`
-	Description string           `yaml:"description,omitempty"`
-	Rationale   string           `yaml:"rationale,omitempty"`
-	Impact      string           `yaml:"impact,omitempty"`
-	Remediation *remediationYAML `yaml:"remediation,omitempty"`
-	References  []string         `yaml:"references,omitempty"`
-	Frameworks  []frameworkYAML  `yaml:"frameworks,omitempty"`
+	ID          string            `yaml:"id"`
+	Title       string            `yaml:"title"`
+	Severity    string            `yaml:"severity"`
+	Concern     string            `yaml:"concern,omitempty"`
+	Entity      string            `yaml:"entity"`
+	Logic       string            `yaml:"logic"`
+	Variants    map[string]string `yaml:"variants,omitempty"`
+	Category    string            `yaml:"category,omitempty"`
+	Description string            `yaml:"description,omitempty"`
+	Rationale   string            `yaml:"rationale,omitempty"`
+	Impact      string            `yaml:"impact,omitempty"`
+	Remediation *remediationYAML  `yaml:"remediation,omitempty"`
+	References  []string          `yaml:"references,omitempty"`
+	Frameworks  []frameworkYAML   `yaml:"frameworks,omitempty"`
 }
 
 type remediationYAML struct {
@@ -139,14 +141,21 @@ type frameworkYAML struct {
 	Framework string `yaml:"framework"`
 	Version   string `yaml:"version,omitempty"`
 	Control   string `yaml:"control,omitempty"`
+	Variant   string `yaml:"variant,omitempty"`
 }
 
 // Marshal writes a rule in the rule file format. The result parses back to
 // the same rule.
 func Marshal(r *Rule) ([]byte, error) {
-	y := ruleYAML{ID: r.ID, Title: r.Title, Severity: r.Severity.String(), Entity: r.Entity, Logic: r.Logic,
-		Category: r.Category, Description: r.Description, Rationale: r.Rationale, Impact: r.Impact,
+	y := ruleYAML{ID: r.ID, Title: r.Title, Severity: r.Severity.String(), Concern: r.Concern, Entity: r.Entity,
+		Logic: r.Logic, Category: r.Category, Description: r.Description, Rationale: r.Rationale, Impact: r.Impact,
 		References: r.References}
+	for name, v := range r.Variants {
+		if y.Variants == nil {
+			y.Variants = map[string]string{}
+		}
+		y.Variants[name] = v.Logic
+	}
 	if r.Remediation != (Remediation{}) {
 		y.Remediation = &remediationYAML{Console: r.Remediation.Console, CLI: r.Remediation.CLI, Terraform: r.Remediation.Terraform}
 	}

@@ -10,15 +10,17 @@
 //	id           required  stable identifier: letters, digits, '.', '_', '-' ("D9.AWS.MON.05")
 //	title        required  one line
 //	severity     required  Informational, Low, Medium, High or Critical (any case)
+//	concern                what is checked, whatever the logic ("cloudtrail-all-regions"; see Rulesets)
 //	entity       required  the entity type the logic is about; must match the logic's target
 //	logic        required  the GSL rule ("CloudTrail should have isMultiRegionTrail=true")
+//	variants               other logic for some framework versions (see Framework versions)
 //	category               a grouping for display ("Logging", "Monitoring")
 //	description            what is checked
 //	rationale              why it matters
 //	impact                 what fixing it costs or changes
 //	remediation            a mapping of console, cli and terraform texts (templates, see below)
 //	references             a list of URLs
-//	frameworks             a list of {framework, version, control}
+//	frameworks             a list of {framework, version, control, variant}
 //
 // Unknown fields, duplicate fields and values of the wrong kind are errors
 // that name the file, line and column ("rule.yaml:3:1: field "sevrity" is
@@ -29,6 +31,74 @@
 // name "CIS AWS Foundations", one of the versions in CISVersions and a
 // recommendation number as control ("4.5"). Other frameworks are free text;
 // version and control may be left out.
+//
+// # Framework versions
+//
+// A control may be judged differently by two versions of a framework: the
+// metric filter a CIS monitoring control asks for changed between benchmark
+// versions. A rule then carries logic variants, named texts of logic, and
+// each framework reference judged with a variant names it:
+//
+//	logic: |-
+//	  List<CloudTrail> should have ... isFilterPatternEqual('<the latest pattern>') ...
+//	variants:
+//	  cis-1.2.0: |-
+//	    List<CloudTrail> should have ... isFilterPatternEqual('<v1.2.0 pattern>') ...
+//	frameworks:
+//	  - framework: "CIS AWS Foundations"
+//	    version: "1.2.0"
+//	    control: "3.1"
+//	    variant: cis-1.2.0
+//
+// A scan for one framework version (vigil scan --framework) judges the rule
+// with that version's logic; a scan without --framework with the rule's own
+// logic, which vigil's catalog writes for the latest version. Either way
+// the rule maps only to the versions judged with the logic it ran, so that
+// a compliance view never reports a control as judged by another version's
+// pattern (ForFramework). Every variant must be named by a reference, and
+// every variant a reference names must exist.
+//
+// The catalog's monitoring rules accept, for each CIS version they map to,
+// the audit and the remediation pattern of that version, compared as
+// filter patterns (spacing and quoting do not matter). The CIS texts of
+// v1.0.0, v1.1.0 and v1.3.0 are not at hand: a control is mapped to them
+// only where v1.2.0 and v1.4.0 agree on its pattern. The published D9 rules
+// keep their published logic and map only to the versions it judges right.
+//
+// # Rulesets
+//
+// A ruleset is a named selection of rules, one YAML file under rulesets/
+// (embedded, see Rulesets):
+//
+//	name         required  the file's name without .yaml
+//	description            what the ruleset is for
+//	rules        required  rule IDs or globs ("VIGIL.AWS.*")
+//	twins                  a list of {live, terraform}: rule pairs with one concern
+//
+// A scan runs the default ruleset unless told otherwise (vigil scan
+// --ruleset NAME, repeatable; --only runs the rules it names whichever
+// ruleset holds them; rules of --rules directories join any ruleset).
+//
+//   - default: one rule per concern. vigil's own rules (VIGIL.AWS.*) where
+//     they are stricter than the published ones: they follow the CIS audit
+//     procedure, on live accounts and on Terraform code alike through the
+//     normalised CloudTrail entity. A published Terraform rule (D9.TF.*) is
+//     added only where the normalised rule cannot judge the code:
+//     VIGIL.AWS.LOG.02 needs a CloudWatch Logs delivery within a day, which
+//     code cannot show (UNKNOWN for ever), so D9.TF.AWS.LOG.03 judges the
+//     code as written, and the two are twins.
+//   - cloudguard: the published CloudGuard rules (D9.*) with their logic, as
+//     CloudGuard's own rulesets run them: D9.AWS.* on accounts, D9.TF.* on
+//     code, with their pairs as twins.
+//   - all: every rule; several rules report the same concern.
+//
+// The concern field names what a rule checks. Within a ruleset other than
+// all, no two rules share a concern, except twins: a rule on the normalised
+// entity (CloudTrail) and one on the native Terraform type (aws_cloudtrail)
+// that check the same thing. Terraform code gives both entities of a trail
+// the same ID; where the Terraform twin reports on a trail, the live rule's
+// finding on it is left out (engine.Options.Twins), so a trail is reported
+// once per concern, and on a live account the live rule reports alone.
 //
 // # Remediation templates
 //

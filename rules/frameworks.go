@@ -1,10 +1,12 @@
 package rules
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -48,14 +50,129 @@ func (f FrameworkRef) String() string {
 		func(s string) bool { return s == "" }), " ")
 }
 
-// Matches reports whether the reference belongs to the framework a user
-// named: a case-insensitive match of the start of "framework version"
-// ("cis", "CIS AWS Foundations 3.0.0", "hipaa").
-func (f FrameworkRef) Matches(query string) bool {
-	q := strings.ToLower(strings.TrimSpace(query))
-	if q == "" {
-		return true
+// FrameworkVersion is one version of a compliance framework, as rules map
+// to it ("CIS AWS Foundations" "3.0.0"; Version is empty for a framework
+// without versions).
+type FrameworkVersion struct {
+	Name, Version string
+}
+
+// Of returns the framework version a reference belongs to.
+func (f FrameworkRef) Of() FrameworkVersion {
+	return FrameworkVersion{Name: f.Framework, Version: f.Version}
+}
+
+// String renders the version as users write it: "CIS AWS Foundations
+// v3.0.0"; a version that does not start with a digit is not prefixed with
+// "v" ("NIST 800-53 Rev 5").
+func (k FrameworkVersion) String() string {
+	switch {
+	case k.Version == "":
+		return k.Name
+	case k.Version[0] >= '0' && k.Version[0] <= '9':
+		return k.Name + " v" + k.Version
 	}
-	full := strings.ToLower(f.Framework + " " + f.Version)
-	return strings.HasPrefix(full, q) || strings.Contains(strings.ToLower(f.Framework), q)
+	return k.Name + " " + k.Version
+}
+
+// names are the spellings a user may give the version, lower-case: "cis
+// aws foundations v3.0.0" and "cis aws foundations 3.0.0".
+func (k FrameworkVersion) names() []string {
+	full := strings.ToLower(k.String())
+	if k.Version == "" {
+		return []string{full}
+	}
+	return []string{full, strings.ToLower(k.Name + " " + k.Version)}
+}
+
+// FrameworkVersions returns the framework versions the rules map to, sorted
+// by name and version.
+func FrameworkVersions(rs []*Rule) []FrameworkVersion {
+	seen := map[FrameworkVersion]bool{}
+	var out []FrameworkVersion
+	for _, r := range rs {
+		for _, ref := range r.Frameworks {
+			if k := ref.Of(); !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b FrameworkVersion) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return compareDotted(a.Version, b.Version)
+	})
+	return out
+}
+
+// MatchFrameworks returns the versions among known that query names. Case
+// and runs of spaces do not matter, and the version may be written with or
+// without "v". A query that names one version exactly ("CIS AWS
+// Foundations 3.0.0", "hipaa") matches that one; otherwise it matches
+// every version whose name it begins ("cis" matches every version of "CIS
+// AWS Foundations" and of "CIS Controls", "cis aws foundations 3" only
+// v3.0.0). An empty query matches nothing.
+func MatchFrameworks(query string, known []FrameworkVersion) []FrameworkVersion {
+	q := strings.ToLower(strings.Join(strings.Fields(query), " "))
+	if q == "" {
+		return nil
+	}
+	var prefixed []FrameworkVersion
+	for _, k := range known {
+		names := k.names()
+		if slices.Contains(names, q) {
+			return []FrameworkVersion{k}
+		}
+		if slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, q) }) {
+			prefixed = append(prefixed, k)
+		}
+	}
+	return prefixed
+}
+
+// ResolveFramework returns the one version among known that query names
+// (see MatchFrameworks). A query that names none, or several, is an error
+// that lists the candidates.
+func ResolveFramework(query string, known []FrameworkVersion) (FrameworkVersion, error) {
+	matches := MatchFrameworks(query, known)
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		if len(known) == 0 {
+			return FrameworkVersion{}, fmt.Errorf("unknown framework %q: no rule maps to any framework", query)
+		}
+		return FrameworkVersion{}, fmt.Errorf("unknown framework %q (the rules map to %s)", query, quoteVersions(known))
+	}
+	return FrameworkVersion{}, fmt.Errorf("framework %q is ambiguous: it could be %s; name one", query, quoteVersions(matches))
+}
+
+func quoteVersions(ks []FrameworkVersion) string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = fmt.Sprintf("%q", k.String())
+	}
+	return strings.Join(out, ", ")
+}
+
+// compareDotted orders dotted versions ("1.10.0" after "1.2.0"): numeric
+// parts compare as numbers, other parts as text.
+func compareDotted(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		an, aerr := strconv.Atoi(as[i])
+		bn, berr := strconv.Atoi(bs[i])
+		var c int
+		if aerr == nil && berr == nil {
+			c = cmp.Compare(an, bn)
+		} else {
+			c = strings.Compare(as[i], bs[i])
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return cmp.Or(cmp.Compare(len(as), len(bs)), strings.Compare(a, b))
 }

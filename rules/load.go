@@ -27,14 +27,22 @@ const (
 
 // fieldNames are the top-level fields of a rule file, in the order the
 // schema documents them.
-var fieldNames = []string{"id", "title", "severity", "entity", "logic", "category", "description",
-	"rationale", "impact", "remediation", "references", "frameworks"}
+var fieldNames = []string{"id", "title", "severity", "concern", "entity", "logic", "variants", "category",
+	"description", "rationale", "impact", "remediation", "references", "frameworks"}
 
 var requiredFields = []string{"id", "title", "severity", "entity", "logic"}
 
 var remediationFields = []string{"console", "cli", "terraform"}
 
-var frameworkFields = []string{"framework", "version", "control"}
+var frameworkFields = []string{"framework", "version", "control", "variant"}
+
+// concernPattern is what a concern may be: lower-case words joined by
+// hyphens ("cloudtrail-all-regions").
+var concernPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// variantPattern is what a variant name may be: lower-case words and
+// version numbers joined by hyphens ("cis-1.4.0").
+var variantPattern = regexp.MustCompile(`^[a-z0-9]+([.-][a-z0-9]+)*$`)
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
@@ -73,6 +81,8 @@ type parser struct {
 	file  string
 	lines [][]byte
 	errs  ErrorList
+	// ruleset is set when the file is a ruleset, not a rule.
+	ruleset bool
 }
 
 func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
@@ -120,6 +130,13 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 				p.errorf(val, "severity", "%v", err)
 			}
 			r.Severity = sev
+		case "concern":
+			r.Concern = p.str(val, "concern")
+			if r.Concern != "" && !concernPattern.MatchString(r.Concern) {
+				p.errorf(val, "concern", "concern %q is not lower-case words joined by hyphens (\"cloudtrail-all-regions\")", r.Concern)
+			}
+		case "variants":
+			r.Variants = p.variants(val)
 		case "entity":
 			r.Entity = p.str(val, "entity")
 		case "logic":
@@ -160,6 +177,7 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 			p.errorf(seen["entity"], "entity", "entity %q does not match the logic, which is about %q", r.Entity, target)
 		}
 	}
+	p.checkVariants(r, seen["variants"], seen["frameworks"])
 	if len(p.errs) == 0 {
 		t, errs := parseTemplates(p, r, remediationNodes)
 		p.errs = append(p.errs, errs...)
@@ -181,7 +199,7 @@ func (p *parser) fields(m *yaml.Node, prefix string, names []string) func(yield 
 				continue
 			}
 			if !slices.Contains(names, key.Value) {
-				msg := fmt.Sprintf("field %q is not a %sfield", prefix+key.Value, what(prefix))
+				msg := fmt.Sprintf("field %q is not a %sfield", prefix+key.Value, p.what(prefix))
 				if s := Suggest(key.Value, names); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				} else {
@@ -202,12 +220,18 @@ func (p *parser) fields(m *yaml.Node, prefix string, names []string) func(yield 
 	}
 }
 
-func what(prefix string) string {
+// what names the kind of field a prefix is for, in errors.
+func (p *parser) what(prefix string) string {
 	switch prefix {
 	case "":
+		if p.ruleset {
+			return "ruleset "
+		}
 		return "rule "
 	case "remediation.":
 		return "remediation "
+	case "twins.":
+		return "twin "
 	}
 	return "framework "
 }
@@ -277,6 +301,8 @@ func (p *parser) frameworks(n *yaml.Node) []FrameworkRef {
 				f.Version = s
 			case "control":
 				f.Control = s
+			case "variant":
+				f.Variant = s
 			}
 		}
 		if err := f.Validate(); err != nil {
@@ -286,6 +312,78 @@ func (p *parser) frameworks(n *yaml.Node) []FrameworkRef {
 		out = append(out, f)
 	}
 	return out
+}
+
+// variants reads the variants field: a mapping of variant names to logic
+// texts.
+func (p *parser) variants(n *yaml.Node) map[string]*Variant {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "variants", "field \"variants\" must be a mapping of variant names to logic, found %s", kindName(n))
+		return nil
+	}
+	out := map[string]*Variant{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i], n.Content[i+1]
+		name := p.str(key, "variants")
+		if name == "" {
+			continue
+		}
+		if !variantPattern.MatchString(name) {
+			p.errorf(key, "variants", "variant name %q is not lower-case words and numbers joined by hyphens (\"cis-1.4.0\")", name)
+			continue
+		}
+		if out[name] != nil {
+			p.errorf(key, "variants", "variant %q is given twice", name)
+			continue
+		}
+		v := &Variant{Logic: strings.TrimSpace(p.str(val, "variants."+name))}
+		v.LogicLine, v.LogicCol = p.contentStart(val)
+		if v.Logic == "" {
+			p.errorf(val, "variants."+name, "the logic of variant %q is empty", name)
+		}
+		out[name] = v
+	}
+	return out
+}
+
+// checkVariants checks that the rule's variants fit it: each is about the
+// rule's entity, each is named by some framework reference, and every
+// reference names a variant that exists.
+func (p *parser) checkVariants(r *Rule, variantsKey, frameworksKey *yaml.Node) {
+	used := map[string]bool{}
+	for _, f := range r.Frameworks {
+		if f.Variant == "" {
+			continue
+		}
+		used[f.Variant] = true
+		if r.Variants[f.Variant] == nil {
+			names := make([]string, 0, len(r.Variants))
+			for name := range r.Variants {
+				names = append(names, name)
+			}
+			msg := fmt.Sprintf("%s is judged with variant %q, which the rule does not define", f, f.Variant)
+			if s := Suggest(f.Variant, names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			p.errorf(frameworksKey, "frameworks", "%s", msg)
+		}
+	}
+	names := make([]string, 0, len(r.Variants))
+	for name := range r.Variants {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		v := r.Variants[name]
+		if !used[name] {
+			p.errorf(variantsKey, "variants", "variant %q is named by no framework reference", name)
+		}
+		if r.Entity != "" && v.Logic != "" {
+			if target := logicTarget(v.Logic); target != "" && target != r.Entity {
+				p.errorf(variantsKey, "variants", "variant %q is about %q, not the rule's entity %q", name, target, r.Entity)
+			}
+		}
+	}
 }
 
 // contentStart returns where a scalar's text begins in the file: the node's

@@ -45,7 +45,7 @@ func TestParseGoodRule(t *testing.T) {
 	if r.Logic != "CloudTrail should have isMultiRegionTrail=true" || r.LogicLine != 5 || r.LogicCol != 8 {
 		t.Errorf("logic %q at %d:%d", r.Logic, r.LogicLine, r.LogicCol)
 	}
-	want := []FrameworkRef{{CISAWSFoundations, "3.0.0", "3.1"}, {"HIPAA", "", ""}}
+	want := []FrameworkRef{{Framework: CISAWSFoundations, Version: "3.0.0", Control: "3.1"}, {Framework: "HIPAA"}}
 	if len(r.Frameworks) != 2 || r.Frameworks[0] != want[0] || r.Frameworks[1] != want[1] {
 		t.Errorf("frameworks %+v", r.Frameworks)
 	}
@@ -253,5 +253,99 @@ func TestLoadFSRejectsTooManyFiles(t *testing.T) {
 	_, err := LoadFS(fsys, "r", "r")
 	if err == nil || !strings.Contains(err.Error(), "more than 10000 rule files") {
 		t.Errorf("got %v", err)
+	}
+}
+
+const variantRule = `id: TEST.MON.01
+title: t
+severity: medium
+concern: monitor-things
+entity: CloudTrail
+logic: CloudTrail should have isMultiRegionTrail=true
+variants:
+  old: |-
+    CloudTrail should have isLogging=true
+frameworks:
+  - framework: "CIS AWS Foundations"
+    version: "1.2.0"
+    control: "3.1"
+    variant: old
+  - framework: "CIS AWS Foundations"
+    version: "7.0.0"
+    control: "5.1"
+  - framework: "HIPAA"
+`
+
+func TestRuleVariants(t *testing.T) {
+	r, err := Parse("v.yaml", []byte(variantRule))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Concern != "monitor-things" || len(r.Variants) != 1 || r.Variants["old"].Logic != "CloudTrail should have isLogging=true" ||
+		r.Variants["old"].LogicLine != 9 || r.Variants["old"].LogicCol != 5 {
+		t.Fatalf("got concern %q, variants %+v", r.Concern, r.Variants["old"])
+	}
+	refs := func(r *Rule) string {
+		var out []string
+		for _, f := range r.Frameworks {
+			out = append(out, f.String())
+		}
+		return strings.Join(out, "; ")
+	}
+	old := r.ForFramework(CISAWSFoundations, "1.2.0")
+	if old.Logic != "CloudTrail should have isLogging=true" || old.LogicLine != 9 || old.Variants != nil ||
+		refs(old) != "CIS AWS Foundations 1.2.0 3.1" {
+		t.Errorf("judged for 1.2.0: %q at %d, %s", old.Logic, old.LogicLine, refs(old))
+	}
+	for _, fw := range [][2]string{{CISAWSFoundations, "7.0.0"}, {"", ""}, {"HIPAA", ""}, {"PCI-DSS", "4.0"}} {
+		own := r.ForFramework(fw[0], fw[1])
+		if own.Logic != r.Logic || own.LogicLine != 6 || refs(own) != "CIS AWS Foundations 7.0.0 5.1; HIPAA" {
+			t.Errorf("judged for %v: %q at %d, %s", fw, own.Logic, own.LogicLine, refs(own))
+		}
+	}
+	if r.ForFramework(CISAWSFoundations, "1.2.0").ID != r.ID || r.Logic != "CloudTrail should have isMultiRegionTrail=true" {
+		t.Errorf("ForFramework changed the rule")
+	}
+	plain := &Rule{ID: "X", Logic: "CloudTrail should have a=1"}
+	if plain.ForFramework(CISAWSFoundations, "1.2.0") != plain {
+		t.Errorf("a rule without variants is not returned as it is")
+	}
+
+	back, err := Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse("again.yaml", back)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, back)
+	}
+	if again.Variants["old"].Logic != r.Variants["old"].Logic || again.Frameworks[0].Variant != "old" || again.Concern != r.Concern {
+		t.Errorf("round trip lost the variants:\n%s", back)
+	}
+}
+
+func TestRuleVariantErrors(t *testing.T) {
+	tests := []struct {
+		name, from, to, want string
+	}{
+		{"unknown variant", "    variant: old\n", "    variant: olf\n", `is judged with variant "olf", which the rule does not define (did you mean "old"?)`},
+		{"unused variant", "    variant: old\n", "", `variant "old" is named by no framework reference`},
+		{"variant about another entity", "    CloudTrail should have isLogging=true", "    aws_cloudtrail should have enable_logging=true",
+			`variant "old" is about "aws_cloudtrail", not the rule's entity "CloudTrail"`},
+		{"empty variant", "    CloudTrail should have isLogging=true", "    ", `the logic of variant "old" is empty`},
+		{"bad variant name", "  old: |-", "  Old Logic: |-", `variant name "Old Logic" is not lower-case words`},
+		{"bad concern", "concern: monitor-things", "concern: Monitor things", `concern "Monitor things" is not lower-case words joined by hyphens`},
+		{"variants not a mapping", "variants:\n  old: |-\n    CloudTrail should have isLogging=true\n", "variants: old\n",
+			`field "variants" must be a mapping of variant names to logic, found a str`},
+	}
+	for _, tt := range tests {
+		src := strings.Replace(variantRule, tt.from, tt.to, 1)
+		if src == variantRule {
+			t.Fatalf("%s: the replacement changed nothing", tt.name)
+		}
+		_, err := Parse("v.yaml", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
+		}
 	}
 }

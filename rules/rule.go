@@ -44,12 +44,21 @@ type Rule struct {
 	// ID is the rule's stable identifier ("D9.AWS.MON.05", "VIGIL.AWS.LOG.01").
 	ID    string
 	Title string
+	// Concern names what the rule checks, independently of how
+	// ("cloudtrail-all-regions"): rules with the same concern report the
+	// same problem, so a ruleset holds one of them (see Ruleset).
+	Concern string
 	// Severity is the risk level.
 	Severity Severity
 	// Entity is the entity type the logic is about, for display ("CloudTrail").
 	Entity string
 	// Logic is the GSL rule text.
 	Logic string
+	// Variants are other logic texts, by name, for framework versions whose
+	// control the rule judges differently (a CIS version with another
+	// metric filter pattern); a FrameworkRef names the variant it is judged
+	// with. See ForFramework.
+	Variants map[string]*Variant
 	// Category groups rules for display ("Logging", "Monitoring").
 	Category    string
 	Description string
@@ -75,6 +84,14 @@ type Rule struct {
 	templates *remediationTemplates
 }
 
+// Variant is a rule's logic for some framework versions.
+type Variant struct {
+	Logic string
+	// LogicLine and LogicCol locate the logic text in the rule file, as
+	// Rule.LogicLine and Rule.LogicCol do.
+	LogicLine, LogicCol int
+}
+
 // Remediation is how to fix a failing entity, in each form a reader may use.
 // Empty forms are left out of reports.
 type Remediation struct {
@@ -91,6 +108,9 @@ type FrameworkRef struct {
 	Version string
 	// Control is the control's identifier in that version ("3.5").
 	Control string
+	// Variant names the rule's logic variant this control is judged with;
+	// empty for the rule's own logic.
+	Variant string
 }
 
 // LogicPos turns a position in the rule's logic text (1-based line and
@@ -100,4 +120,35 @@ func (r *Rule) LogicPos(line, col int) (fileLine, fileCol int) {
 		return line, col
 	}
 	return r.LogicLine + line - 1, r.LogicCol + col - 1
+}
+
+// ForFramework returns the rule as it is judged for one framework version:
+// with the logic variant its references to that version name, and mapped
+// only to the references judged with that logic. With an empty framework,
+// or for a version the rule does not map to, it is the rule's own logic
+// and the references without a variant. A rule without variants is
+// returned as it is. The returned rule shares everything else with r.
+func (r *Rule) ForFramework(framework, version string) *Rule {
+	if len(r.Variants) == 0 {
+		return r
+	}
+	variant := ""
+	for _, ref := range r.Frameworks {
+		if framework != "" && ref.Framework == framework && ref.Version == version {
+			variant = ref.Variant
+			break
+		}
+	}
+	out := *r
+	out.Frameworks = nil
+	for _, ref := range r.Frameworks {
+		if ref.Variant == variant {
+			out.Frameworks = append(out.Frameworks, ref)
+		}
+	}
+	if v := r.Variants[variant]; v != nil {
+		out.Logic, out.LogicLine, out.LogicCol = v.Logic, v.LogicLine, v.LogicCol
+	}
+	out.Variants = nil
+	return &out
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"vigil/entity"
@@ -34,6 +35,9 @@ type awsFlags struct {
 	allRegions                   bool
 	maxAttempts                  int
 	callTimeout                  time.Duration
+	// flags are the command's flags, to tell a --max-attempts given from
+	// its default.
+	flags *pflag.FlagSet
 }
 
 func (f *awsFlags) register(cmd *cobra.Command) {
@@ -43,7 +47,8 @@ func (f *awsFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.externalID, "external-id", "", "external ID to pass when assuming --role-arn")
 	fl.StringArrayVar(&f.regions, "region", nil, "region to scan (repeatable; default: every region enabled for the account)")
 	fl.BoolVar(&f.allRegions, "all-regions", false, "scan every region enabled for the account (ec2:DescribeRegions)")
-	fl.IntVar(&f.maxAttempts, "max-attempts", awssource.DefaultMaxAttempts, "attempts per AWS call before it is reported as failed (throttling, 5xx)")
+	fl.IntVar(&f.maxAttempts, "max-attempts", 0, fmt.Sprintf("attempts per AWS call before it is reported as failed (throttling, 5xx; default: AWS_MAX_ATTEMPTS or the profile's max_attempts, else %d)", awssource.DefaultMaxAttempts))
+	f.flags = fl
 	fl.DurationVar(&f.callTimeout, "call-timeout", awssource.DefaultCallTimeout, "time limit of one AWS call, retries included")
 }
 
@@ -54,7 +59,7 @@ func (f *awsFlags) options() (awssource.Options, error) {
 	if f.externalID != "" && f.roleARN == "" {
 		return awssource.Options{}, usageError("--external-id needs --role-arn")
 	}
-	if f.maxAttempts < 1 {
+	if f.maxAttempts < 0 || f.flags != nil && f.flags.Changed("max-attempts") && f.maxAttempts < 1 {
 		return awssource.Options{}, usageError("--max-attempts must be at least 1")
 	}
 	if f.callTimeout <= 0 {
@@ -70,13 +75,15 @@ func (f *awsFlags) options() (awssource.Options, error) {
 }
 
 // collectAWS reads the account, with a progress line on stderr when it is
-// a terminal, and reports on stderr what could not be collected.
-func collectAWS(s *streams, f *awsFlags) (*entity.Inventory, error) {
+// a terminal, and reports on stderr what could not be collected; quiet
+// leaves both out.
+func collectAWS(s *streams, f *awsFlags, quiet bool) (*entity.Inventory, error) {
 	opts, err := f.options()
 	if err != nil {
 		return nil, err
 	}
 	progress := newProgressLine(s.terminal)
+	progress.on = progress.on && !quiet
 	opts.Progress = progress.update
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -85,7 +92,7 @@ func collectAWS(s *streams, f *awsFlags) (*entity.Inventory, error) {
 	if err != nil {
 		return nil, exitCode(ExitBadUsage, fmt.Errorf("collect aws: %w", err))
 	}
-	if n := len(inv.Failures); n > 0 {
+	if n := len(inv.Failures); n > 0 && !quiet {
 		fmt.Fprintf(s.err, "vigil: %d item(s) could not be collected; rules that need them report ERROR:\n", n)
 		for _, fl := range inv.Failures {
 			what := fl.Type
@@ -107,7 +114,7 @@ func newCollectCmd(s *streams) *cobra.Command {
 		Short: "Record an inventory of a live account for offline scans",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError("collect needs a source; see 'vigil collect --help'")
+			return usageError("collect needs a source")
 		},
 	}
 	cmd.AddCommand(newCollectAWSCmd(s))
@@ -117,6 +124,7 @@ func newCollectCmd(s *streams) *cobra.Command {
 func newCollectAWSCmd(s *streams) *cobra.Command {
 	var f awsFlags
 	var output string
+	var quiet bool
 	cmd := &cobra.Command{
 		Use:   "aws",
 		Short: "Read CloudTrail and its monitoring chain from a live AWS account into a snapshot",
@@ -138,7 +146,7 @@ permissions vigil needs. AWS_ENDPOINT_URL points vigil at an emulator.`,
 			if _, err := f.options(); err != nil {
 				return err
 			}
-			inv, err := collectAWS(s, &f)
+			inv, err := collectAWS(s, &f, quiet)
 			if err != nil {
 				return err
 			}
@@ -151,12 +159,15 @@ permissions vigil needs. AWS_ENDPOINT_URL points vigil at an emulator.`,
 			if err := snapshot.Save(output, inv); err != nil {
 				return exitCode(ExitBadUsage, err)
 			}
-			fmt.Fprintf(s.err, "vigil: wrote %d trail(s) of account %s to %s\n", len(inv.Entities), scopeIDs(inv), output)
+			if !quiet {
+				fmt.Fprintf(s.err, "vigil: wrote %d trail(s) of account %s to %s\n", len(inv.Entities), scopeIDs(inv), output)
+			}
 			return nil
 		},
 	}
 	f.register(cmd)
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the snapshot to this file (default: standard output)")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only errors on stderr: no progress, no list of what could not be collected")
 	return cmd
 }
 
@@ -186,10 +197,15 @@ func newScanAWSCmd(s *streams) *cobra.Command {
 			if err := o.check(); err != nil {
 				return err
 			}
+			// A rule, ruleset or framework that does not exist is said
+			// before the account is read, not after.
+			if _, err := o.selection(); err != nil {
+				return err
+			}
 			if _, err := f.options(); err != nil {
 				return err
 			}
-			inv, err := collectAWS(s, &f)
+			inv, err := collectAWS(s, &f, o.quiet)
 			if err != nil {
 				return err
 			}

@@ -24,7 +24,7 @@ func TestScanAWSWithNoRegionsListedIsError(t *testing.T) {
 	} {
 		t.Setenv(k, v)
 	}
-	code, stdout, stderr := run(t, "", "scan", "aws", "--format", "json")
+	code, stdout, stderr := run(t, "", "scan", "aws", "--ruleset", "all", "--format", "json")
 	if code != ExitFailed {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}

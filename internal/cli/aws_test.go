@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -63,8 +64,9 @@ func TestCollectThenScanEqualsScanAWS(t *testing.T) {
 		t.Fatalf("snapshot does not load: %v", err)
 	}
 
-	replayCode, replayed, _ := jsonFindings(t, snap)
-	liveCode, live, liveErr := jsonFindings(t, append([]string{"aws"}, regionFlags...)...)
+	// Every rule, the published ones among them.
+	replayCode, replayed, _ := jsonFindings(t, "--ruleset", "all", snap)
+	liveCode, live, liveErr := jsonFindings(t, append([]string{"--ruleset", "all", "aws"}, regionFlags...)...)
 	if diff := cmp.Diff(replayed, live); diff != "" {
 		t.Errorf("scan SNAPSHOT vs scan aws (-replayed +live):\n%s", diff)
 	}
@@ -193,5 +195,55 @@ func TestCollectAWSProfile(t *testing.T) {
 	code, _, stderr = run(t, "", "collect", "aws", "--profile", "missing", "--region", "us-east-1")
 	if code != ExitBadUsage || !strings.Contains(stderr, "missing") {
 		t.Errorf("missing profile: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestAWSMaxAttemptsFromTheEnvironment: against an endpoint that is down,
+// AWS_MAX_ATTEMPTS bounds the attempts as it does for the AWS CLI, and
+// --max-attempts wins over it.
+func TestAWSMaxAttemptsFromTheEnvironment(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		args []string
+		want string
+	}{
+		{"2", nil, "gave up after 2 attempts"},
+		{"2", []string{"--max-attempts", "3"}, "gave up after 3 attempts"},
+		{"", []string{"--max-attempts", "1"}, "sts:GetCallerIdentity"},
+	} {
+		srv := fakeAWS(t)
+		srv.Close() // the endpoint is dead: every attempt is refused
+		t.Setenv("AWS_MAX_ATTEMPTS", tc.env)
+		start := time.Now()
+		code, _, stderr := run(t, "", append([]string{"collect", "aws", "--region", "us-east-1"}, tc.args...)...)
+		if code != ExitBadUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("AWS_MAX_ATTEMPTS=%q %v: exit %d, stderr %q, want %q", tc.env, tc.args, code, stderr, tc.want)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("AWS_MAX_ATTEMPTS=%q %v: took %v", tc.env, tc.args, d)
+		}
+	}
+}
+
+// TestAWSWithoutCredentials says what vigil tried and what to do.
+func TestAWSWithoutCredentials(t *testing.T) {
+	fakeAWS(t)
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_WEB_IDENTITY_TOKEN_FILE",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	code, _, stderr := run(t, "", "scan", "aws", "--region", "us-east-1")
+	if code != ExitBadUsage {
+		t.Errorf("exit %d", code)
+	}
+	for _, want := range []string{"vigil: collect aws: no AWS credentials found. vigil looked where the AWS CLI does",
+		"--profile NAME or set AWS_PROFILE", "aws sso login --profile NAME", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "IMDS") {
+		t.Errorf("the SDK's chain of failures shows through:\n%s", stderr)
 	}
 }

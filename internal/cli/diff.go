@@ -110,7 +110,8 @@ func diffFindings(old, new []*engine.Finding) (changes []findingChange, unchange
 
 func newDiffCmd(s *streams) *cobra.Command {
 	var format string
-	var ruleDirs, only, skip, allowPaths []string
+	var sel ruleSelection
+	var allowPaths []string
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "Show the findings that appeared, disappeared or changed between two scans",
@@ -128,6 +129,10 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 			if format != "text" && format != "json" {
 				return usageError("--format: want text or json, not %q", format)
 			}
+			chosen, err := sel.resolve("")
+			if err != nil {
+				return err
+			}
 			if err := checkAllowPaths(allowPaths); err != nil {
 				return err
 			}
@@ -142,14 +147,7 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 				}
 				invs[i] = inv
 			}
-			rs, err := loadRules(ruleDirs)
-			if err != nil {
-				return exitCode(ExitBadUsage, err)
-			}
-			if rs, err = selectRules(rs, only, skip); err != nil {
-				return exitCode(ExitBadUsage, err)
-			}
-			plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache()})
+			plan, err := engine.Compile(chosen.rules, engine.Options{Patterns: filterpattern.NewCache(), Twins: chosen.twins})
 			if err != nil {
 				return exitCode(ExitBadUsage, err)
 			}
@@ -176,10 +174,9 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&format, "format", "f", "text", "output format: text or json")
-	f.StringArrayVar(&ruleDirs, "rules", nil, "directory of rule files to add to the catalog (repeatable)")
-	f.StringSliceVar(&only, "only", nil, "compare only these rule IDs or globs")
-	f.StringSliceVar(&skip, "skip", nil, "do not compare these rule IDs or globs")
+	sel.addFlags(f)
 	addAllowPathFlag(cmd, &allowPaths)
+	addFlagAliases(cmd)
 	return cmd
 }
 

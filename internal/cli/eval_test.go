@@ -150,13 +150,13 @@ func TestEvalBadInput(t *testing.T) {
 		args  []string
 		want  string
 	}{
-		{"no input", "", []string{"eval", ruleLog01}, "vigil: no input: give the entities with --input FILE\n"},
+		{"no input", "", []string{"eval", ruleLog01}, "vigil: no input: give the entities with --input FILE\nRun 'vigil eval --help' for usage.\n"},
 		{"missing file", "", []string{"eval", ruleLog01, "-i", "testdata/eval/nope.json"}, "vigil: open testdata/eval/nope.json: no such file or directory\n"},
 		{"bad JSON", `[{"a": }]`, []string{"eval", ruleLog01, "-i", "-"}, "vigil: <stdin>: 1:8: invalid character '}' looking for beginning of value\n"},
 		{"not JSON", "hello", []string{"eval", ruleLog01, "-i", "-"}, "vigil: <stdin>: want a vigil inventory (a JSON object) or a JSON array of attribute objects\n"},
 		{"not objects", "[1]", []string{"eval", ruleLog01, "-i", "-"}, "vigil: <stdin>: [0]: want an object of attributes, found number\n"},
-		{"bad format", "", []string{"eval", ruleLog01, "-i", evalTrails, "--format", "xml"}, "vigil: unknown --format \"xml\": want text or json\n"},
-		{"bad now", "", []string{"eval", ruleLog01, "-i", evalTrails, "--now", "yesterday"}, "vigil: --now \"yesterday\" is not an RFC 3339 time such as 2026-11-22T10:00:00Z\n"},
+		{"bad format", "", []string{"eval", ruleLog01, "-i", evalTrails, "--format", "xml"}, "vigil: unknown --format \"xml\": want text or json\nRun 'vigil eval --help' for usage.\n"},
+		{"bad now", "", []string{"eval", ruleLog01, "-i", evalTrails, "--now", "yesterday"}, "vigil: --now \"yesterday\" is not an RFC 3339 time such as 2026-11-22T10:00:00Z\nRun 'vigil eval --help' for usage.\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

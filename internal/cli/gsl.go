@@ -57,36 +57,47 @@ func runLint(s *streams, path string) error {
 		r = f
 	}
 	patterns := filterpattern.NewCache()
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLintLineBytes)
+	br := bufio.NewReaderSize(r, 64<<10)
 	var rules, errs, warns, offset int
-	for lineNo := 1; sc.Scan(); lineNo++ {
-		line := sc.Text()
+	for lineNo := 1; ; lineNo++ {
+		line, size, tooLong, err := readLintLine(br, maxLintLineBytes)
+		if err != nil && err != io.EOF {
+			return exitCode(ExitBadUsage, fmt.Errorf("%s:%d: %w", name, lineNo, err))
+		}
+		if size == 0 && err == io.EOF {
+			break
+		}
 		base := gsl.Pos{Offset: offset, Line: lineNo, Col: 1}
-		offset += len(line) + 1
-		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		rules++
-		p, err := gsl.Compile(line, gsl.WithPatterns(patterns))
-		if err != nil {
-			l := gsl.AsList(err)
-			if l == nil {
-				return exitCode(ExitBadUsage, fmt.Errorf("%s:%d: %w", name, lineNo, err))
+		offset += size + 1
+		if tooLong {
+			// A rule is at most gsl.MaxSourceBytes long: the line is
+			// reported and skipped, and the next lines are still read.
+			fmt.Fprintf(s.out, "%s:%d:1: the line is more than %d bytes long, longer than a rule may be; it is not checked\n",
+				name, lineNo, gsl.MaxSourceBytes)
+			rules++
+			errs++
+		} else if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			rules++
+			p, cerr := gsl.Compile(line, gsl.WithPatterns(patterns))
+			if cerr != nil {
+				l := gsl.AsList(cerr)
+				if l == nil {
+					return exitCode(ExitBadUsage, fmt.Errorf("%s:%d: %w", name, lineNo, cerr))
+				}
+				for _, d := range l {
+					fmt.Fprintln(s.out, d.RenderAt(name, base))
+					errs++
+				}
+			} else {
+				for _, w := range p.Warnings() {
+					fmt.Fprintln(s.out, strings.Replace(w.RenderAt(name, base), ": ", ": warning: ", 1))
+					warns++
+				}
 			}
-			for _, d := range l {
-				fmt.Fprintln(s.out, d.RenderAt(name, base))
-				errs++
-			}
-			continue
 		}
-		for _, w := range p.Warnings() {
-			fmt.Fprintln(s.out, strings.Replace(w.RenderAt(name, base), ": ", ": warning: ", 1))
-			warns++
+		if err == io.EOF {
+			break
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return exitCode(ExitBadUsage, fmt.Errorf("%s: %w", name, err))
 	}
 	fmt.Fprintf(s.err, "%s: %d %s, %d %s, %d %s\n", name, rules, lintPlural(rules, "rule", "rules"),
 		errs, lintPlural(errs, "error", "errors"), warns, lintPlural(warns, "warning", "warnings"))
@@ -94,6 +105,42 @@ func runLint(s *streams, path string) error {
 		return exitCode(ExitBadUsage, nil)
 	}
 	return nil
+}
+
+// readLintLine reads one line of br, without its end ("\n" or "\r\n"). A
+// line longer than limit bytes is read to its end but not kept: tooLong is
+// set, so that a huge line costs no memory. size is how many bytes the line
+// takes before its "\n" (a "\r" included). err is io.EOF for the last
+// line.
+func readLintLine(br *bufio.Reader, limit int) (line string, size int, tooLong bool, err error) {
+	var b []byte
+	for {
+		chunk, rerr := br.ReadSlice('\n')
+		size += len(chunk)
+		if !tooLong {
+			if len(b)+len(chunk) > limit+2 { // room for "\r\n"
+				tooLong, b = true, nil
+			} else {
+				b = append(b, chunk...)
+			}
+		}
+		if rerr == bufio.ErrBufferFull {
+			continue
+		}
+		if rerr == nil {
+			size--
+			if !tooLong {
+				b = b[:len(b)-1]
+			}
+		}
+		if !tooLong && len(b) > 0 && b[len(b)-1] == '\r' {
+			b = b[:len(b)-1]
+		}
+		if len(b) > limit {
+			tooLong, b = true, nil
+		}
+		return string(b), size, tooLong, rerr
+	}
 }
 
 func lintPlural(n int, one, many string) string {

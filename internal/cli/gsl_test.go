@@ -44,8 +44,21 @@ func TestGSLLintBadUsage(t *testing.T) {
 	if code, _, _ := run(t, "", "gsl", "lint"); code != ExitBadUsage {
 		t.Errorf("no file: code %d", code)
 	}
-	long := "X should have a = '" + strings.Repeat("x", 70000) + "'\n"
-	if code, _, stderr := run(t, long, "gsl", "lint", "-"); code != ExitBadUsage || !strings.Contains(stderr, "token too long") {
-		t.Errorf("long line: code %d %q", code, stderr)
+}
+
+// TestGSLLintLongLine: a line longer than a rule may be is reported with
+// its position, and the lines after it are still checked; a line of
+// exactly the limit is checked.
+func TestGSLLintLongLine(t *testing.T) {
+	long := "X should have a = '" + strings.Repeat("x", 70000) + "'"
+	stdin := "CloudTrail should have isMultiRegionTrail=true\r\n" + long + "\n" + long + "\r\nCloudTrail should have (a\n" +
+		strings.Repeat("y", 65536) + "\nCloudTrail should have isLogging=true"
+	code, out, stderr := run(t, stdin, "gsl", "lint", "-")
+	want := "<stdin>:2:1: the line is more than 65536 bytes long, longer than a rule may be; it is not checked\n" +
+		"<stdin>:3:1: the line is more than 65536 bytes long, longer than a rule may be; it is not checked\n" +
+		"<stdin>:4:26: expected ')' to close the '(' at 4:24, found end of rule\n"
+	if code != ExitBadUsage || !strings.HasPrefix(out, want) || strings.Contains(stderr, "token too long") ||
+		stderr != "<stdin>: 6 rules, 3 errors, 0 warnings\n" {
+		t.Errorf("code %d\nstdout:\n%.600s\nstderr: %q", code, out, stderr)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -46,6 +47,8 @@ type inputOptions struct {
 	// diags receives Terraform diagnostics (errors and warnings) rendered
 	// with their source snippet.
 	diags io.Writer
+	// quiet leaves warnings out of diags: only errors are written.
+	quiet bool
 	// qualifyScopes names Terraform root modules by their path ("infra/prod")
 	// rather than relative to the input ("."), so that several inputs in
 	// one scan do not share a scope. "vigil diff" leaves it off, so the
@@ -78,12 +81,16 @@ func isTerraformDir(in input) bool { return in.info.IsDir() }
 func loadTerraform(in input, opts *inputOptions) (*entity.Inventory, error) {
 	loader := terraform.NewLoader(opts.terraform)
 	inv, diags := loader.Load(in.path)
-	if len(diags) > 0 && opts.diags != nil {
+	shown := diags
+	if opts.quiet {
+		shown = slices.DeleteFunc(slices.Clone(diags), func(d *hcl.Diagnostic) bool { return d.Severity != hcl.DiagError })
+	}
+	if len(shown) > 0 && opts.diags != nil {
 		// Rendered whole first, so that the input's sensitive values can be
 		// taken out of the snippets and messages.
 		var text bytes.Buffer
 		w := hcl.NewDiagnosticTextWriter(&text, loader.Files(), 100, false)
-		_ = w.WriteDiagnostics(diags)
+		_ = w.WriteDiagnostics(shown)
 		var secrets *entity.Secrets
 		if inv != nil {
 			secrets = inv.Secrets

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +28,10 @@ const (
 type exitError struct {
 	code int
 	err  error
+	// usage is set for a misuse of the command (a flag, an argument), as
+	// opposed to an input that could not be read: vigil then points to the
+	// command's help.
+	usage bool
 }
 
 func (e *exitError) Error() string {
@@ -41,9 +47,52 @@ func (e *exitError) Unwrap() error { return e.err }
 // is printed first.
 func exitCode(code int, err error) error { return &exitError{code: code, err: err} }
 
-// usageError makes vigil print err and exit 2.
+// usageError makes vigil print err, point to the command's help, and exit
+// 2.
 func usageError(format string, args ...any) error {
-	return &exitError{code: ExitBadUsage, err: fmt.Errorf(format, args...)}
+	return &exitError{code: ExitBadUsage, err: fmt.Errorf(format, args...), usage: true}
+}
+
+// versionText is what "vigil version" and "vigil --version" print: the
+// version, and the commit the binary was built from when Go recorded it
+// ("go build" in a git checkout does; "go run" and tests do not).
+func versionText(info *debug.BuildInfo, ok bool) string {
+	text := "vigil " + Version
+	if !ok {
+		return text + "\n"
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	commit := "commit unknown: built without version control information"
+	if rev := settings["vcs.revision"]; rev != "" {
+		commit = "commit " + rev
+		if t := settings["vcs.time"]; t != "" {
+			commit += ", " + t
+		}
+		if settings["vcs.modified"] == "true" {
+			commit += ", with local changes"
+		}
+	}
+	if info.GoVersion != "" {
+		commit += "; " + info.GoVersion
+	}
+	return text + " (" + commit + ")\n"
+}
+
+func init() { register(newVersionCmd) }
+
+func newVersionCmd(s *streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print vigil's version and the commit it was built from",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprint(s.out, versionText(debug.ReadBuildInfo()))
+			return nil
+		},
+	}
 }
 
 // streams are the standard streams a command reads and writes.
@@ -109,6 +158,7 @@ mapping.`,
 			return cmd.Help()
 		},
 	}
+	root.SetVersionTemplate(versionText(debug.ReadBuildInfo()))
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
@@ -125,19 +175,53 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer flush()
 	root := newRoot(s)
 	root.SetArgs(args)
-	err := root.Execute()
+	if cmd, err := unknownCommandForHelp(root, args); err != nil {
+		fmt.Fprintln(s.err, "vigil:", err)
+		fmt.Fprintf(s.err, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		return ExitBadUsage
+	}
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return ExitOK
+	}
+	if cmd == nil {
+		cmd = root
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
 			fmt.Fprintln(s.err, "vigil:", ee.err)
 		}
+		if ee.usage {
+			fmt.Fprintf(s.err, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
 		return ee.code
 	}
 	// Errors from cobra itself: unknown command or flag, wrong arguments.
 	fmt.Fprintln(s.err, "vigil:", err)
-	fmt.Fprintln(s.err, "Run 'vigil --help' for usage.")
+	fmt.Fprintf(s.err, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	return ExitBadUsage
+}
+
+// unknownCommandForHelp finds what cobra lets through when help is asked
+// for: "vigil merge --help" would print vigil's own help and exit 0,
+// although there is no command merge. When args ask for help and name a
+// command that does not exist, it returns the command they were looked up
+// in and the error that command's arguments give.
+func unknownCommandForHelp(root *cobra.Command, args []string) (*cobra.Command, error) {
+	if !slices.ContainsFunc(args, func(a string) bool { return a == "--help" || a == "-h" }) {
+		return nil, nil
+	}
+	cmd, rest, err := root.Find(args)
+	if err != nil {
+		return root, err
+	}
+	cmd.InitDefaultHelpFlag()
+	if err := cmd.ParseFlags(rest); err != nil {
+		return nil, nil // cobra reports it
+	}
+	if err := cmd.ValidateArgs(cmd.Flags().Args()); err != nil && cmd.HasSubCommands() {
+		return cmd, err
+	}
+	return nil, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,72 +21,152 @@ import (
 func init() { register(newRulesCmd) }
 
 func newRulesCmd(s *streams) *cobra.Command {
-	var framework, severity string
-	var ruleDirs []string
+	var framework string
+	var sel ruleSelection
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the rules vigil runs, show one, or import CloudGuard rulesets",
-		Long: `List the rules of the embedded catalog and of --rules directories.
---framework keeps the rules mapped to a framework (a case-insensitive prefix
-of "framework version", e.g. "cis", "CIS AWS Foundations 3.0.0", "hipaa");
---severity keeps the rules at that severity or above.`,
-		Example: `  vigil rules --framework "CIS AWS Foundations 5.0.0" --severity medium
+		// Long is set when the help is shown (rulesHelp): listing the
+		// rulesets loads the catalog, which no other command should wait
+		// for.
+		Example: `  vigil rules --ruleset default
+  vigil rules --framework "CIS AWS Foundations 5.0.0" --severity medium,high
   vigil rules show D9.AWS.MON.05
   vigil rules import ruleset.json -o my-rules/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var min rules.Severity
-			if severity != "" {
-				var err error
-				if min, err = rules.ParseSeverity(severity); err != nil {
-					return usageError("--severity: %v", err)
-				}
+			if err := sel.check(); err != nil {
+				return err
 			}
-			rs, err := loadRules(ruleDirs)
+			sevs, _ := sel.severitySet()
+			catalog, err := rules.Catalog()
 			if err != nil {
 				return exitCode(ExitBadUsage, err)
 			}
+			user, err := loadRuleDirs(sel.ruleDirs)
+			if err != nil {
+				return exitCode(ExitBadUsage, err)
+			}
+			all, err := rules.Merge(catalog, user)
+			if err != nil {
+				return exitCode(ExitBadUsage, err)
+			}
+			sets, err := rules.Rulesets()
+			if err != nil {
+				return exitCode(ExitBadUsage, err)
+			}
+			var only []*rules.Ruleset
+			if len(sel.rulesets) > 0 {
+				if only, err = sel.chosenRulesets(); err != nil {
+					return err
+				}
+			}
+			var versions []rules.FrameworkVersion
+			if framework != "" {
+				known := rules.FrameworkVersions(all)
+				if versions = rules.MatchFrameworks(framework, known); len(versions) == 0 {
+					_, err := rules.ResolveFramework(framework, known)
+					return exitCode(ExitFailed, err)
+				}
+			}
 			tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
 			if framework != "" {
-				fmt.Fprintln(tw, "ID\tSEVERITY\tENTITY\tCONTROLS\tTITLE")
+				fmt.Fprintln(tw, "ID\tSEVERITY\tENTITY\tRULESETS\tCONTROLS\tTITLE")
 			} else {
-				fmt.Fprintln(tw, "ID\tSEVERITY\tENTITY\tTITLE")
+				fmt.Fprintln(tw, "ID\tSEVERITY\tENTITY\tRULESETS\tTITLE")
 			}
 			n := 0
-			for _, r := range rs {
-				if r.Severity < min {
+			for _, r := range all {
+				isUser := rules.Find(catalog, r.ID) == nil
+				if sevs != nil && !sevs[r.Severity] ||
+					only != nil && !isUser && !slices.ContainsFunc(only, func(rs *rules.Ruleset) bool { return rs.Holds(r.ID) }) {
 					continue
 				}
+				held := rulesetsOf(sets, r.ID, isUser)
 				if framework == "" {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Entity, r.Title)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Entity, held, r.Title)
 					n++
 					continue
 				}
-				if controls := controlsOf(r, framework); controls != "" {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Entity, controls, r.Title)
+				if controls := controlsOf(r, versions); controls != "" {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Entity, held, controls, r.Title)
 					n++
 				}
 			}
 			if n == 0 {
-				return exitCode(ExitFailed, errors.New("no rule matches"))
+				return exitCode(ExitFailed, errNoRules)
 			}
 			return tw.Flush()
 		},
 	}
-	cmd.PersistentFlags().StringArrayVar(&ruleDirs, "rules", nil, "directory of rule files to add to the catalog (repeatable)")
-	cmd.Flags().StringVar(&framework, "framework", "", "list only rules mapped to this framework")
-	cmd.Flags().StringVar(&severity, "severity", "", "list only rules at this severity or above")
-	cmd.AddCommand(newRulesShowCmd(s, &ruleDirs), newRulesImportCmd(s))
+	f := cmd.PersistentFlags()
+	f.StringArrayVar(&sel.ruleDirs, "rules", nil, "directory of rule files to add to the catalog (repeatable)")
+	cmd.Flags().StringSliceVar(&sel.rulesets, "ruleset", nil, "list only the rules of these rulesets (comma-separated or repeated)")
+	cmd.Flags().StringVar(&framework, "framework", "", "list only rules mapped to this framework (a prefix of \"framework version\")")
+	cmd.Flags().StringSliceVar(&sel.severities, "severity", nil, "list only rules of these severities (comma-separated: MEDIUM,HIGH)")
+	cmd.AddCommand(newRulesShowCmd(s, &sel.ruleDirs), newRulesImportCmd(s))
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if c == cmd {
+			c.Long = fmt.Sprintf(rulesLong, rulesetHelp())
+		}
+		help(c, args)
+	})
 	return cmd
 }
 
-// controlsOf lists the rule's controls in the frameworks that match, as
+// rulesLong is the long help of "vigil rules", with the list of rulesets
+// for %s.
+const rulesLong = `List the rules of the embedded catalog and of --rules directories, with the
+rulesets that hold them. A scan runs the "default" ruleset unless --ruleset
+names others:
+
+%s
+--ruleset lists the rules of those rulesets (and of --rules directories,
+which every ruleset runs). --framework keeps the rules mapped to a framework:
+a case-insensitive prefix of "framework version", e.g. "cis" (every version
+of every CIS framework), "CIS AWS Foundations 3.0.0", "hipaa". --severity
+keeps the rules of the severities it lists.`
+
+// errNoRules is what a listing that matches nothing reports.
+var errNoRules = errors.New("no rule matches")
+
+// rulesetHelp lists the embedded rulesets for the help text.
+func rulesetHelp() string {
+	sets, err := rules.Rulesets()
+	if err != nil {
+		return "  (the embedded rulesets are broken: " + err.Error() + ")\n"
+	}
+	var b strings.Builder
+	for _, s := range sets {
+		first, _, _ := strings.Cut(s.Description, "\n")
+		fmt.Fprintf(&b, "  %-11s %s\n", s.Name, strings.TrimSpace(first))
+	}
+	return b.String()
+}
+
+// rulesetsOf names the rulesets that hold a rule, "+" for a user's rule,
+// which every ruleset runs.
+func rulesetsOf(sets []*rules.Ruleset, id string, isUser bool) string {
+	if isUser {
+		return "+ (--rules)"
+	}
+	var names []string
+	for _, s := range sets {
+		if s.Holds(id) {
+			names = append(names, s.Name)
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// controlsOf lists the rule's controls in the framework versions given, as
 // "1.2.0:3.5,1.4.0:4.5" ("-" for a framework without control ids), or ""
-// when the rule maps to none.
-func controlsOf(r *rules.Rule, framework string) string {
+// when the rule maps to none of them.
+func controlsOf(r *rules.Rule, versions []rules.FrameworkVersion) string {
 	var out []string
 	for _, f := range r.Frameworks {
-		if !f.Matches(framework) {
+		if !slices.Contains(versions, f.Of()) {
 			continue
 		}
 		switch {
@@ -106,7 +187,15 @@ func newRulesShowCmd(s *streams, ruleDirs *[]string) *cobra.Command {
 		Short: "Show a rule: its logic, description, remediation and frameworks",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rs, err := loadRules(*ruleDirs)
+			catalog, err := rules.Catalog()
+			if err != nil {
+				return exitCode(ExitBadUsage, err)
+			}
+			user, err := loadRuleDirs(*ruleDirs)
+			if err != nil {
+				return exitCode(ExitBadUsage, err)
+			}
+			rs, err := rules.Merge(catalog, user)
 			if err != nil {
 				return exitCode(ExitBadUsage, err)
 			}
@@ -135,12 +224,33 @@ func showRule(w io.Writer, r *rules.Rule) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Severity:\t%s\n", r.Severity)
 	fmt.Fprintf(tw, "Entity:\t%s\n", r.Entity)
+	if r.Concern != "" {
+		fmt.Fprintf(tw, "Concern:\t%s\n", r.Concern)
+	}
+	if sets, err := rules.Rulesets(); err == nil {
+		if held := rulesetsOf(sets, r.ID, false); held != "" {
+			fmt.Fprintf(tw, "Rulesets:\t%s\n", held)
+		}
+	}
 	if r.Category != "" {
 		fmt.Fprintf(tw, "Category:\t%s\n", r.Category)
 	}
 	fmt.Fprintf(tw, "Source:\t%s\n", r.File)
 	tw.Flush()
-	section(w, "Logic", r.Logic)
+	if len(r.Variants) == 0 {
+		section(w, "Logic", r.Logic)
+	} else {
+		section(w, "Logic (without --framework, and for the versions not named below)", r.Logic)
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.Variants)) {
+		var versions []string
+		for _, f := range r.Frameworks {
+			if f.Variant == name {
+				versions = append(versions, strings.TrimSpace(f.Framework+" "+f.Version))
+			}
+		}
+		section(w, "Logic for "+strings.Join(versions, ", "), r.Variants[name].Logic)
+	}
 	section(w, "Description", r.Description)
 	section(w, "Rationale", r.Rationale)
 	section(w, "Impact", r.Impact)
@@ -156,7 +266,11 @@ func showRule(w io.Writer, r *rules.Rule) {
 		var b strings.Builder
 		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 		for _, f := range r.Frameworks {
-			fmt.Fprintf(tw, "- %s\t%s\t%s\n", f.Framework, f.Version, f.Control)
+			judged := ""
+			if f.Variant != "" {
+				judged = "(judged with logic " + f.Variant + ")"
+			}
+			fmt.Fprintf(tw, "- %s\t%s\t%s\t%s\n", f.Framework, f.Version, f.Control, judged)
 		}
 		tw.Flush()
 		section(w, "Frameworks", strings.TrimRight(b.String(), "\n"))

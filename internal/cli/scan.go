@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -28,17 +26,22 @@ func init() { register(newScanCmd) }
 // scanOptions are the flags of "vigil scan", shared by its subcommands
 // ("vigil scan aws"), which get them with scanOptionsFor.
 type scanOptions struct {
+	ruleSelection
 	format     string
 	output     string
 	threshold  string
-	ruleDirs   []string
 	exclusions []string
-	only, skip []string
 	framework  string
 	softFail   bool
 	showPass   bool
+	// quiet leaves out of stderr what is not an error: progress, warnings
+	// and notes. compact and noColor are passed to the report.
+	quiet, compact, noColor bool
 	// Terraform inputs.
 	varFiles, vars, allowPaths []string
+
+	// chosen is the resolved rule selection, once resolved.
+	chosen *selected
 }
 
 var (
@@ -62,13 +65,26 @@ func scanOptionsFor(cmd *cobra.Command) *scanOptions {
 	return &scanOptions{format: "text", threshold: "informational"}
 }
 
+// selection resolves the rules the scan runs, once.
+func (o *scanOptions) selection() (*selected, error) {
+	if o.chosen == nil {
+		sel, err := o.resolve(o.framework)
+		if err != nil {
+			return nil, err
+		}
+		o.chosen = sel
+	}
+	return o.chosen, nil
+}
+
 func newScanCmd(s *streams) *cobra.Command {
 	o := &scanOptions{}
 	cmd := &cobra.Command{
 		Use:   "scan [flags] INPUT...",
-		Short: "Run the rule catalog on Terraform code, plan JSON or recorded inventories",
-		Long: `Run the rule catalog (and the rules of --rules directories) on each INPUT, and
-report the findings. An INPUT is recognised by its content:
+		Short: "Run a ruleset on Terraform code, plan JSON or recorded inventories",
+		Long: `Run the rules of a ruleset (--ruleset; "default" unless named: one rule per
+concern, see 'vigil rules --help') and of --rules directories on each INPUT,
+and report the findings. An INPUT is recognised by its content:
 
   a directory         Terraform code: every root module in the tree, with its
                       local modules, variables (defaults, terraform.tfvars,
@@ -96,22 +112,29 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 		Example: `  vigil scan examples/terraform examples/aws-inventory.json
   vigil scan --var-file prod.tfvars infra/
   vigil scan --format sarif --output vigil.sarif snapshot.json
+  vigil scan --ruleset cloudguard --severity HIGH,CRITICAL snapshot.json
+  vigil scan --framework 'CIS AWS Foundations 3' --format compliance snapshot.json
   vigil scan --only 'D9.AWS.MON.*' --severity-threshold medium snapshot.json`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageError("scan needs at least one INPUT (a Terraform directory, a plan JSON or an inventory JSON); see 'vigil scan --help'")
+				return usageError("scan needs at least one INPUT (a Terraform directory, a plan JSON or an inventory JSON)")
 			}
 			if err := o.check(); err != nil {
+				return err
+			}
+			sel, err := o.selection()
+			if err != nil {
 				return err
 			}
 			if err := checkAllowPaths(o.allowPaths); err != nil {
 				return err
 			}
 			invs, failed, inputErrs := loadInputs(args, &inputOptions{
-				terraform: terraform.Options{VarFiles: o.varFiles, Vars: o.vars, Environ: os.Environ(), Types: o.ruleTypes(),
-					AllowPaths: o.allowPaths},
+				terraform: terraform.Options{VarFiles: o.varFiles, Vars: o.vars, Environ: os.Environ(), Types: ruleTypes(sel.rules),
+					AllowPaths: o.allowPaths, RuleIDs: sel.known},
 				diags:         s.err,
+				quiet:         o.quiet,
 				qualifyScopes: true,
 			})
 			for _, err := range inputErrs {
@@ -119,7 +142,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 			}
 			// The report is written even when no input could be read:
 			// it says which could not.
-			err := o.runEach(s, invs, failed)
+			err = o.runEach(s, invs, failed)
 			if len(inputErrs) > 0 && !o.softFail {
 				var ee *exitError
 				if err == nil || errors.As(err, &ee) && ee.err == nil {
@@ -133,19 +156,21 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.StringVarP(&o.format, "format", "f", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.threshold, "severity-threshold", "informational", "lowest rule severity whose FAIL or ERROR findings make vigil exit 1")
-	f.StringArrayVar(&o.ruleDirs, "rules", nil, "directory of rule files to add to the catalog (repeatable)")
+	o.ruleSelection.addFlags(f)
 	f.StringArrayVar(&o.exclusions, "exclusions", nil, "exclusion file (YAML list of {rules, entity, where, accounts, reason, expires}; see examples/exclusions.yaml; repeatable)")
-	f.StringSliceVar(&o.only, "only", nil, "run only these rule IDs or globs (comma-separated or repeated)")
-	f.StringSliceVar(&o.skip, "skip", nil, "do not run these rule IDs or globs")
-	f.StringVar(&o.framework, "framework", "", `report only rules mapped to this framework version ("CIS AWS Foundations 3.0.0")`)
+	f.StringVar(&o.framework, "framework", "", `report only rules mapped to this framework version, judged as that version asks ("CIS AWS Foundations 3.0.0"; a prefix that names one version is enough)`)
 	f.BoolVar(&o.softFail, "soft-fail", false, "exit 0 even when findings fail or inputs could not be read")
 	f.BoolVar(&o.showPass, "show-pass", false, "list PASS findings in the text report")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only errors on stderr: no progress, warnings or notes (the report is unchanged)")
+	f.BoolVar(&o.compact, "compact", false, "a compact text report, in 80 columns")
+	f.BoolVar(&o.noColor, "no-color", false, "no colour in the text report, even on a terminal (NO_COLOR is read too)")
 	cmd.Flags().StringArrayVar(&o.varFiles, "var-file", nil, "Terraform variables file (.tfvars or .tfvars.json) for every Terraform input (repeatable)")
 	cmd.Flags().StringArrayVar(&o.vars, "var", nil, "Terraform variable NAME=VALUE for every Terraform input (repeatable; TF_VAR_NAME is read too)")
 	addAllowPathFlag(cmd, &o.allowPaths)
 	for _, sub := range scanSubcommands {
 		cmd.AddCommand(sub(s))
 	}
+	addFlagAliases(cmd)
 	scanOptionsMu.Lock()
 	scanOptionsOf[cmd] = o
 	scanOptionsMu.Unlock()
@@ -180,12 +205,7 @@ func (o *scanOptions) check() error {
 	if _, err := rules.ParseSeverity(o.threshold); err != nil {
 		return usageError("--severity-threshold: %v", err)
 	}
-	for _, g := range append(slices.Clone(o.only), o.skip...) {
-		if _, err := path.Match(g, ""); err != nil {
-			return usageError("bad rule glob %q", g)
-		}
-	}
-	return nil
+	return o.ruleSelection.check()
 }
 
 // run is the scan pipeline on one inventory: load and select rules, compile,
@@ -203,13 +223,9 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 		return err
 	}
 	threshold, _ := rules.ParseSeverity(o.threshold)
-	rs, err := loadRules(o.ruleDirs)
+	sel, err := o.selection()
 	if err != nil {
-		return exitCode(ExitBadUsage, err)
-	}
-	rs, err = selectRules(rs, o.only, o.skip)
-	if err != nil {
-		return exitCode(ExitBadUsage, err)
+		return err
 	}
 	var excl []*engine.ExclusionRule
 	for _, file := range o.exclusions {
@@ -223,8 +239,8 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 		}
 		excl = append(excl, more...)
 	}
-	plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache(), Exclusions: excl,
-		NoTraces: !report.ShowsTraces(o.format)})
+	plan, err := engine.Compile(sel.rules, engine.Options{Patterns: filterpattern.NewCache(), Exclusions: excl,
+		NoTraces: !report.ShowsTraces(o.format), Twins: sel.twins})
 	if err != nil {
 		return exitCode(ExitBadUsage, err)
 	}
@@ -235,11 +251,13 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 		}
 	}
 	run.Failures = append(run.Failures, failed...)
-	for _, x := range run.ExpiredExclusions {
-		fmt.Fprintf(s.err, "vigil: exclusion %s expired on %s and no longer applies (%s)\n",
-			x.Source, x.Expires.Format(time.DateOnly), x.Reason)
+	if !o.quiet {
+		for _, x := range run.ExpiredExclusions {
+			fmt.Fprintf(s.err, "vigil: exclusion %s expired on %s and no longer applies (%s)\n",
+				x.Source, x.Expires.Format(time.DateOnly), x.Reason)
+		}
 	}
-	if err := o.write(s, run); err != nil {
+	if err := o.write(s, run, sel.framework); err != nil {
 		return exitCode(ExitBadUsage, err)
 	}
 	if o.softFail {
@@ -256,46 +274,52 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 // defaultTextWidth is the width of text reports written to a file or pipe.
 const defaultTextWidth = 200
 
-func (o *scanOptions) write(s *streams, run *engine.Run) error {
+func (o *scanOptions) write(s *streams, run *engine.Run, fw *rules.FrameworkVersion) error {
 	w, _ := report.Lookup(o.format)
-	// Text tables wrap long messages at this width when the output is not
-	// a terminal (CI logs, files); on a terminal its own width is used.
-	opts := report.Options{Framework: o.framework, Tool: "vigil " + Version, ShowPass: o.showPass, Width: defaultTextWidth}
-	var out io.Writer = s.data
 	if o.output != "" {
 		f, err := os.Create(o.output)
 		if err != nil {
 			return err
 		}
-		if err := w.Write(f, run, opts); err != nil {
+		if err := w.Write(f, run, o.reportOptions(fw, false, 0)); err != nil {
 			f.Close()
 			return err
 		}
 		return f.Close()
 	}
-	if f, ok := s.data.(*os.File); ok && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == "" {
-		opts.Color = true
-		if width, _, err := term.GetSize(int(f.Fd())); err == nil {
+	terminal, width := false, 0
+	if f, ok := s.data.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		terminal = true
+		if tw, _, err := term.GetSize(int(f.Fd())); err == nil {
+			width = tw
+		}
+	}
+	return w.Write(s.data, run, o.reportOptions(fw, terminal, width))
+}
+
+// reportOptions are the options of the report: terminal says whether it
+// goes to a terminal, width is the terminal's width (0 when not known).
+func (o *scanOptions) reportOptions(fw *rules.FrameworkVersion, terminal bool, width int) report.Options {
+	// Text tables wrap long messages at this width when the output is not
+	// a terminal (CI logs, files); on a terminal its own width is used.
+	opts := report.Options{Tool: "vigil " + Version, ShowPass: o.showPass, Width: defaultTextWidth, Compact: o.compact}
+	if fw != nil {
+		opts.Framework = fw.String()
+	}
+	if terminal {
+		opts.Color = os.Getenv("NO_COLOR") == "" && !o.noColor
+		if width > 0 {
 			opts.Width = width
 		}
 	}
-	return w.Write(out, run, opts)
+	return opts
 }
 
-// ruleTypes returns the entity types of the rules the scan runs, so that
-// the Terraform loader builds entities of those types alone. It returns nil
-// (every type) when the rules cannot be loaded, which runEach then reports.
-// A rule's entity is required, and engine.Compile checks that it is the
-// type the rule's logic is about.
-func (o *scanOptions) ruleTypes() []string {
-	rs, err := loadRules(o.ruleDirs)
-	if err != nil {
-		return nil
-	}
-	rs, err = selectRules(rs, o.only, o.skip)
-	if err != nil {
-		return nil
-	}
+// ruleTypes returns the entity types of the rules a scan runs, so that the
+// Terraform loader builds entities of those types alone. A rule's entity is
+// required, and engine.Compile checks that it is the type the rule's logic
+// is about.
+func ruleTypes(rs []*rules.Rule) []string {
 	var types []string
 	for _, r := range rs {
 		if r.Entity == "" {
@@ -306,59 +330,4 @@ func (o *scanOptions) ruleTypes() []string {
 		}
 	}
 	return types
-}
-
-// loadRules returns the catalog plus the rules of each directory.
-func loadRules(dirs []string) ([]*rules.Rule, error) {
-	catalog, err := rules.Catalog()
-	if err != nil {
-		return nil, fmt.Errorf("the embedded catalog is broken: %w", err)
-	}
-	sets := [][]*rules.Rule{catalog}
-	for _, dir := range dirs {
-		info, err := os.Stat(dir)
-		if err != nil {
-			return nil, fmt.Errorf("--rules %s: %w", dir, unwrapPathError(err))
-		}
-		if !info.IsDir() {
-			return nil, fmt.Errorf("--rules %s: not a directory", dir)
-		}
-		rs, err := rules.LoadFS(os.DirFS(dir), ".", dir)
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, rs)
-	}
-	return rules.Merge(sets...)
-}
-
-// selectRules keeps the rules that match a pattern of only (all when only
-// is empty) and none of skip. A pattern of only that matches no rule is an
-// error, so that a typo does not silently run nothing.
-func selectRules(rs []*rules.Rule, only, skip []string) ([]*rules.Rule, error) {
-	matches := func(patterns []string, id string) bool {
-		return slices.ContainsFunc(patterns, func(p string) bool {
-			ok, _ := path.Match(p, id)
-			return ok
-		})
-	}
-	for _, p := range only {
-		if !slices.ContainsFunc(rs, func(r *rules.Rule) bool { return matches([]string{p}, r.ID) }) {
-			return nil, fmt.Errorf("--only %s: no rule has this ID", p)
-		}
-	}
-	var out []*rules.Rule
-	for _, r := range rs {
-		if len(only) > 0 && !matches(only, r.ID) {
-			continue
-		}
-		if matches(skip, r.ID) {
-			continue
-		}
-		out = append(out, r)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no rule left to run after --only and --skip")
-	}
-	return out, nil
 }

@@ -133,15 +133,19 @@ func TestScanUserRulesAndExclusions(t *testing.T) {
 // pipeline in every format.
 func TestScanExample(t *testing.T) {
 	for _, format := range []string{"text", "json", "sarif", "junit", "csv", "html"} {
-		t.Run(format, func(t *testing.T) {
-			code, out, stderr := run(t, "", "scan", "--format", format, exampleInv)
-			if code != ExitFailed || stderr != "" || len(out) < 1000 {
-				t.Errorf("exit %d, %d bytes out, stderr %q", code, len(out), stderr)
-			}
-			if !strings.Contains(out, "D9.AWS.MON.05") {
-				t.Errorf("%s report lacks D9.AWS.MON.05", format)
-			}
-		})
+		// The default ruleset runs vigil's rules; cloudguard the published
+		// ones.
+		for ruleset, rule := range map[string]string{"default": "VIGIL.AWS.MON.05", "cloudguard": "D9.AWS.MON.05"} {
+			t.Run(format+"/"+ruleset, func(t *testing.T) {
+				code, out, stderr := run(t, "", "scan", "--ruleset", ruleset, "--format", format, exampleInv)
+				if code != ExitFailed || stderr != "" || len(out) < 1000 {
+					t.Errorf("exit %d, %d bytes out, stderr %q", code, len(out), stderr)
+				}
+				if !strings.Contains(out, rule) {
+					t.Errorf("%s report lacks %s", format, rule)
+				}
+			})
+		}
 	}
 }
 

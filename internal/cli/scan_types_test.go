@@ -29,16 +29,29 @@ func TestScanTerraformBuildsWhatRulesRead(t *testing.T) {
 func TestScanRuleTypes(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		o    scanOptions
+		sel  ruleSelection
 		want []string
 	}{
-		{"native and normalised", scanOptions{ruleDirs: []string{"testdata/scan/native-rules"}, only: []string{"TEAM.S3.01", "D9.AWS.LOG.01"}}, []string{"CloudTrail", "aws_s3_bucket"}},
-		{"one type", scanOptions{only: []string{"D9.TF.AWS.LOG.01"}}, []string{"aws_cloudtrail"}},
-		// Rules that do not load: every type, and runEach reports why.
-		{"bad rules", scanOptions{ruleDirs: []string{"testdata/scan/bad-rules"}}, nil},
-		{"unknown rule", scanOptions{only: []string{"NO.SUCH.RULE"}}, nil},
+		{"native and normalised", ruleSelection{ruleDirs: []string{"testdata/scan/native-rules"}, only: []string{"TEAM.S3.01", "D9.AWS.LOG.01"}}, []string{"CloudTrail", "aws_s3_bucket"}},
+		{"one type", ruleSelection{only: []string{"D9.TF.AWS.LOG.01"}}, []string{"aws_cloudtrail"}},
+		{"default ruleset", ruleSelection{}, []string{"CloudTrail", "aws_cloudtrail"}},
+		// Rules that do not load: the scan stops before reading inputs,
+		// and says why.
+		{"bad rules", ruleSelection{ruleDirs: []string{"testdata/scan/bad-rules"}}, nil},
+		{"unknown rule", ruleSelection{only: []string{"NO.SUCH.RULE"}}, nil},
 	} {
-		got := tc.o.ruleTypes()
+		chosen, err := tc.sel.resolve("")
+		if tc.want == nil {
+			if err == nil {
+				t.Errorf("%s: no error", tc.name)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		got := ruleTypes(chosen.rules)
 		slices.Sort(got)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)

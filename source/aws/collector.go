@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -60,9 +61,14 @@ type Options struct {
 	Endpoint string
 	// Credentials replaces the default chain (tests).
 	Credentials aws.CredentialsProvider
-	// MaxAttempts, MaxBackoff, CallTimeout and Concurrency default to the
-	// Default constants when zero.
+	// MaxAttempts bounds the attempts of each call, the first included.
+	// When zero, the SDK's settings decide (AWS_MAX_ATTEMPTS, or the
+	// profile's max_attempts), and DefaultMaxAttempts when they say
+	// nothing. The retry mode is the SDK's too (AWS_RETRY_MODE or the
+	// profile's retry_mode: standard, or adaptive).
 	MaxAttempts int
+	// MaxBackoff, CallTimeout and Concurrency default to the Default
+	// constants when zero.
 	MaxBackoff  time.Duration
 	CallTimeout time.Duration
 	Concurrency int
@@ -76,9 +82,6 @@ type Options struct {
 }
 
 func (o *Options) withDefaults() {
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = DefaultMaxAttempts
-	}
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = DefaultMaxBackoff
 	}
@@ -94,8 +97,11 @@ func (o *Options) withDefaults() {
 }
 
 // LoadConfig builds the SDK configuration for opts: the default credential
-// chain or the profile, an assumed role, the bounded standard retryer, the
-// endpoint override, and no SDK logging. It does not call AWS.
+// chain or the profile, an assumed role, a bounded retryer, the endpoint
+// override, and no SDK logging. The SDK's own settings (AWS_REGION,
+// AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, AWS_ENDPOINT_URL, the profile's
+// settings) apply as they do for the AWS CLI; opts.MaxAttempts, when set,
+// wins over AWS_MAX_ATTEMPTS. It does not call AWS.
 func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	opts.withDefaults()
 	loaders := []func(*config.LoadOptions) error{
@@ -105,16 +111,8 @@ func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		// vigil reports as a failure; the rest is dropped.
 		config.WithLogger(logging.Nop{}),
 		config.WithClientLogMode(0),
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(so *retry.StandardOptions) {
-				so.MaxAttempts = opts.MaxAttempts
-				so.MaxBackoff = opts.MaxBackoff
-				// The attempt bound and backoff are the limit; the
-				// client-side retry quota would otherwise fail calls of a
-				// large scan that a throttled region slows down.
-				so.RateLimiter = ratelimit.None
-			})
-		}),
+		// No config.WithRetryer: given a retryer, the SDK no longer reads
+		// AWS_MAX_ATTEMPTS and AWS_RETRY_MODE, which vigil honours below.
 	}
 	if opts.Profile != "" {
 		loaders = append(loaders, config.WithSharedConfigProfile(opts.Profile))
@@ -129,6 +127,10 @@ func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	cfg.Retryer = retryer(opts, cfg.RetryMaxAttempts, cfg.RetryMode)
+	// The retryer carries both settings; left here, each client would
+	// wrap it again with the environment's attempts, over the flag's.
+	cfg.RetryMaxAttempts, cfg.RetryMode = 0, ""
 	if cfg.Region == "" {
 		cfg.Region = firstOr(opts.Regions, "us-east-1")
 	}
@@ -143,6 +145,29 @@ func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		cfg.Credentials = aws.NewCredentialsCache(provider)
 	}
 	return cfg, nil
+}
+
+// retryer returns the retryer of every client: AWS_RETRY_MODE's mode
+// (standard unless it says adaptive) with opts.MaxAttempts attempts, or the
+// SDK setting's (sdkAttempts), or DefaultMaxAttempts; and opts.MaxBackoff.
+func retryer(opts Options, sdkAttempts int, mode aws.RetryMode) func() aws.Retryer {
+	attempts := cmp.Or(opts.MaxAttempts, sdkAttempts, DefaultMaxAttempts)
+	standard := func(so *retry.StandardOptions) {
+		so.MaxAttempts = attempts
+		so.MaxBackoff = opts.MaxBackoff
+		// The attempt bound and backoff are the limit; the client-side
+		// retry quota would otherwise fail calls of a large scan that a
+		// throttled region slows down.
+		so.RateLimiter = ratelimit.None
+	}
+	if mode == aws.RetryModeAdaptive {
+		return func() aws.Retryer {
+			return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
+				ao.StandardOptions = append(ao.StandardOptions, standard)
+			})
+		}
+	}
+	return func() aws.Retryer { return retry.NewStandard(standard) }
 }
 
 func firstOr(list []string, def string) string {
@@ -243,6 +268,9 @@ func (c *Collector) fail(fs ...entity.Failure) {
 // enrichment. See the package documentation.
 func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 	started := c.opts.Now().UTC()
+	if err := c.checkCredentials(ctx); err != nil {
+		return nil, err
+	}
 	account, err := c.callerAccount(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("identify the account: %w", err)

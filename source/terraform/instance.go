@@ -61,7 +61,7 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 			}
 		}
 	}
-	sups, diags := suppressionsFor(mi.cfg.comments[d.rng.Filename], d.rng)
+	sups, diags := suppressionsFor(mi.cfg.comments[d.rng.Filename], d.rng, ev.t.l.opts.RuleIDs)
 	ev.report(diags)
 	in.suppressions = sups
 	return in

@@ -71,6 +71,9 @@ type Options struct {
 	// local modules it calls: file(), templatefile(), fileset() and the
 	// links among the tree's files read nothing outside them.
 	AllowPaths []string
+	// RuleIDs, when not empty, are the rule IDs a vigil:ignore comment may
+	// name: a comment naming another is a warning and suppresses nothing.
+	RuleIDs []string
 }
 
 // Loader reads Terraform inputs and keeps the files it parsed, so that

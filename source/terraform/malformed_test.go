@@ -347,7 +347,7 @@ resource "aws_s3_bucket" "b" {
 		{
 			name:     "invalid suppression date",
 			files:    map[string]string{"main.tf": "# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-13-01 later\nresource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n}\n"},
-			want:     []string{`warning main.tf:1,1-1: Invalid vigil:ignore comment: The comment at main.tf:1 is ignored because its expiry "2027-13-01" is not a date YYYY-MM-DD. Write # vigil:ignore:RULE_ID[:exp:YYYY-MM-DD] reason.`},
+			want:     []string{`warning main.tf:1,1-53: Invalid vigil:ignore comment: The comment at main.tf:1 is ignored because its expiry "2027-13-01" is not a date YYYY-MM-DD. Write # vigil:ignore:RULE_ID[:exp:YYYY-MM-DD] reason.`},
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
 		{

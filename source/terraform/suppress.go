@@ -3,9 +3,11 @@ package terraform
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
@@ -17,6 +19,9 @@ const suppressionPrefix = "vigil:ignore:"
 // suppressionComment is one vigil:ignore comment, with the line it is on.
 type suppressionComment struct {
 	line int
+	// rng is the comment's range in its file, what its diagnostics point
+	// at.
+	rng hcl.Range
 	// alone is true when nothing but the comment is on its line, so that it
 	// applies to the block or attribute below it.
 	alone bool
@@ -49,6 +54,13 @@ func suppressionComments(src []byte, filename string) []suppressionComment {
 		}
 		c := parseSuppression(strings.TrimSpace(text[i+len(suppressionPrefix):]))
 		c.line = tok.Range.Start.Line
+		c.rng = tok.Range
+		if tok.Type == hclsyntax.TokenComment && bytes.HasSuffix(tok.Bytes, []byte("\n")) {
+			// A line comment's token holds its newline: point at the
+			// comment's own line only.
+			c.rng.End = hcl.Pos{Line: c.line, Column: tok.Range.Start.Column + len(bytes.TrimRight(tok.Bytes, "\r\n")),
+				Byte: tok.Range.Start.Byte + len(bytes.TrimRight(tok.Bytes, "\r\n"))}
+		}
 		c.alone = lastLine != c.line
 		c.s.Source = fmt.Sprintf("%s:%d", filename, c.line)
 		out = append(out, c)
@@ -77,8 +89,9 @@ func parseSuppression(text string) suppressionComment {
 
 // suppressionsFor returns the suppressions that apply to a block spanning
 // rng: comments inside it, on its first line, or in the run of comment lines
-// right above it. Malformed comments are reported instead.
-func suppressionsFor(comments []suppressionComment, rng hcl.Range) ([]entity.Suppression, hcl.Diagnostics) {
+// right above it. Malformed comments, and comments naming a rule that is not
+// one of ruleIDs (when given), are reported instead.
+func suppressionsFor(comments []suppressionComment, rng hcl.Range, ruleIDs []string) ([]entity.Suppression, hcl.Diagnostics) {
 	var out []entity.Suppression
 	var diags hcl.Diagnostics
 	above := rng.Start.Line - 1
@@ -97,7 +110,20 @@ func suppressionsFor(comments []suppressionComment, rng hcl.Range) ([]entity.Sup
 				Severity: hcl.DiagWarning,
 				Summary:  "Invalid vigil:ignore comment",
 				Detail:   fmt.Sprintf("The comment at %s is ignored because %s. Write # vigil:ignore:RULE_ID[:exp:YYYY-MM-DD] reason.", c.s.Source, c.err),
-				Subject:  &hcl.Range{Filename: rng.Filename, Start: hcl.Pos{Line: c.line, Column: 1}, End: hcl.Pos{Line: c.line, Column: 1}},
+				Subject:  c.rng.Ptr(),
+			})
+			continue
+		}
+		if len(ruleIDs) > 0 && !slices.Contains(ruleIDs, c.s.Rule) {
+			detail := fmt.Sprintf("The comment at %s names the rule %q, which vigil does not have, so it suppresses nothing.", c.s.Source, c.s.Rule)
+			if near := nearestRuleID(c.s.Rule, ruleIDs); near != "" {
+				detail += fmt.Sprintf(" Did you mean %s?", near)
+			}
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Unknown rule in vigil:ignore comment",
+				Detail:   detail + " 'vigil rules' lists the rules.",
+				Subject:  c.rng.Ptr(),
 			})
 			continue
 		}
@@ -108,4 +134,16 @@ func suppressionsFor(comments []suppressionComment, rng hcl.Range) ([]entity.Sup
 		out[i], out[j] = out[j], out[i]
 	}
 	return out, diags
+}
+
+// nearestRuleID returns the rule ID closest to a misspelt one, or "" when
+// none is close (at most two edits, case aside).
+func nearestRuleID(id string, ids []string) string {
+	best, bestDist := "", 3
+	for _, c := range ids {
+		if d := levenshtein.Distance(strings.ToLower(id), strings.ToLower(c), nil); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
 }

@@ -1,9 +1,11 @@
 package terraform
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
 
 	"vigil/entity"
 )
@@ -73,5 +75,60 @@ func TestParseSuppression(t *testing.T) {
 		if diff := cmp.Diff(want, got, cmp.AllowUnexported(suppressionComment{})); diff != "" {
 			t.Errorf("parseSuppression(%q) (-want +got):\n%s", text, diff)
 		}
+	}
+}
+
+// TestSuppressionWarnings: a vigil:ignore comment that cannot apply is a
+// warning that shows the comment's own line, and an ignore naming a rule
+// vigil does not have (Options.RuleIDs) is one too, and suppresses nothing.
+func TestSuppressionWarnings(t *testing.T) {
+	files := map[string]string{"main.tf": `variable "x" {
+  default = 1
+}
+
+# vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-13-45 not a date
+resource "aws_cloudtrail" "a" {
+  name = "a"
+}
+
+# vigil:ignore:D9.TF.AWS.LOG.1 a typo
+resource "aws_cloudtrail" "b" {
+  name = "b" # vigil:ignore:NOPE.RULE no such rule
+}
+
+resource "aws_cloudtrail" "c" { # vigil:ignore:D9.TF.AWS.LOG.03 known
+  name = "c"
+}
+`}
+	dir := writeTree(t, files)
+	l := NewLoader(Options{RuleIDs: []string{"D9.TF.AWS.LOG.01", "D9.TF.AWS.LOG.03"}})
+	inv, diags := l.Load(dir)
+	var text strings.Builder
+	if err := hcl.NewDiagnosticTextWriter(&text, l.Files(), 200, false).WriteDiagnostics(diags); err != nil {
+		t.Fatal(err)
+	}
+	out := text.String()
+	for _, want := range []string{
+		"Warning: Invalid vigil:ignore comment\n\n  on " + dir + "/main.tf line 5:\n   5: # vigil:ignore:D9.TF.AWS.LOG.01:exp:2027-13-45 not a date\n",
+		"Warning: Unknown rule in vigil:ignore comment\n\n  on " + dir + "/main.tf line 10:\n  10: # vigil:ignore:D9.TF.AWS.LOG.1 a typo\n",
+		`names the rule "D9.TF.AWS.LOG.1", which vigil does not have, so it suppresses nothing. Did you mean D9.TF.AWS.LOG.01?`,
+		"  on " + dir + "/main.tf line 12, in resource \"aws_cloudtrail\" \"b\":\n  12:   name = \"b\" # vigil:ignore:NOPE.RULE no such rule\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `in variable "x"`) || strings.Count(out, "Warning:") != 3 {
+		t.Errorf("diagnostics:\n%s", out)
+	}
+	for id, n := range map[string]int{"aws_cloudtrail.a": 0, "aws_cloudtrail.b": 0, "aws_cloudtrail.c": 1} {
+		if got := len(find(t, inv, "aws_cloudtrail", id).Suppressions); got != n {
+			t.Errorf("%s: %d suppressions, want %d", id, got, n)
+		}
+	}
+	// Without RuleIDs, any rule may be named.
+	inv = load(t, dir, Options{})
+	if got := len(find(t, inv, "aws_cloudtrail", "aws_cloudtrail.b").Suppressions); got != 2 {
+		t.Errorf("without RuleIDs: %d suppressions on b, want 2", got)
 	}
 }
