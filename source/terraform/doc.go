@@ -113,7 +113,9 @@
 //
 // Files are parsed, and root modules evaluated, on all cores. Limits on
 // hostile input are the constants MaxFileBytes, MaxPlanBytes, MaxInstances,
-// MaxModuleDepth, MaxEvaluations, MaxForElements (the elements for
+// MaxModuleDepth, MaxModuleInstances (the module instances the calls of
+// one root module may create, down its whole tree: count and for_each
+// multiply), MaxEvaluations, MaxForElements (the elements for
 // expressions and setproduct may go through: range() alone is capped at
 // 1,024 numbers by go-cty, as in Terraform, but for expressions nest),
 // MaxPadding (the padding format, formatlist and indent may add),
@@ -122,7 +124,10 @@
 // parser would otherwise recurse until the program dies, and how deeply a
 // value may nest) and MaxEvalDepth (how deeply evaluations may nest,
 // through expressions and the values they read). A value past a limit is
-// an Unknown that says so, with an error naming file:line:col. Only
+// an Unknown that says so, with an error naming file:line:col; a module
+// call past MaxModuleDepth or MaxModuleInstances creates no instances, and
+// its outputs are Unknown. Each such error is given once, not for every
+// instance of a module. Only
 // regular files are read, in the tree and by file(), filebase64() and
 // templatefile(): a named pipe or a device is an error, never a read that
 // blocks or never ends. For expressions in templatefile() templates and in

@@ -56,6 +56,11 @@ type evaluation struct {
 	// through, against MaxForElements.
 	elements         int
 	elementsReported bool
+	// moduleInstances counts the module instances created, against
+	// MaxModuleInstances; modulesReported is set once running out is
+	// reported.
+	moduleInstances int
+	modulesReported bool
 	// types says which resource instances become instances in out.
 	types typeFilter
 	out   []*instance
@@ -188,8 +193,11 @@ type callState struct {
 	state memoState
 	mode  expansion
 	why   string
-	keys  []string
-	insts []*modInst
+	// stopped is set when a limit kept the call from being expanded:
+	// its outputs are then values vigil did not compute.
+	stopped bool
+	keys    []string
+	insts   []*modInst
 }
 
 func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue, types typeFilter) *evaluation {
@@ -284,7 +292,7 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 				Subject:  expr.Range().Ptr(),
 			}})
 		}
-		return unknownMaybeNull("evaluation nested too deeply")
+		return notComputed("evaluation nested too deeply")
 	}
 	ev.depth++
 	v := ev.evalExpr(expr, fr, iters)
@@ -304,7 +312,7 @@ func (ev *evaluation) evalExpr(expr hcl.Expression, fr *frame, iters map[string]
 				Subject:  expr.Range().Ptr(),
 			}})
 		}
-		return unknownMaybeNull("evaluation stopped: the configuration is too large")
+		return notComputed("evaluation stopped: the configuration is too large")
 	}
 	switch e := expr.(type) {
 	case *hclsyntax.LiteralValueExpr:
@@ -323,7 +331,7 @@ func (ev *evaluation) evalExpr(expr hcl.Expression, fr *frame, iters map[string]
 		if v, diags, ok := ev.traverse(e.Traversal, fr, iters); ok {
 			ev.report(diags)
 			if diags.HasErrors() {
-				return unknownMaybeNull(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
+				return notComputed(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
 			}
 			return v
 		}
@@ -374,11 +382,11 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 		hideSensitiveArguments(outsideDiags(diags))
 		ev.report(ev.tooManyElements(diags))
 		if diags.HasErrors() {
-			return unknownMaybeNull(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
+			return notComputed(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
 		}
 		return v
 	}
-	return unknownMaybeNull(fmt.Sprintf("the expression at %s calls too many unsupported functions", rangeString(expr.Range())))
+	return notComputed(fmt.Sprintf("the expression at %s calls too many unsupported functions", rangeString(expr.Range())))
 }
 
 // constantValue is what tree.constants holds for an expression that
@@ -524,7 +532,7 @@ func (ev *evaluation) cycle(step evalStep, subject *hcl.Range) cty.Value {
 		Detail:   fmt.Sprintf("%s depends on itself: %s. Break the cycle; Terraform rejects it too.", what, strings.Join(chain, " → ")),
 		Subject:  subject,
 	}})
-	return unknownMaybeNull(what + " depends on itself")
+	return notComputed(what + " depends on itself")
 }
 
 // tooDeep reports whether v nests deeper than MaxNesting: each evaluation
@@ -546,7 +554,7 @@ func (ev *evaluation) deepValue(what string, rng hcl.Range) cty.Value {
 			Subject:  rng.Ptr(),
 		}})
 	}
-	return unknownMaybeNull("the value of " + what + " nests too deeply")
+	return notComputed("the value of " + what + " nests too deeply")
 }
 
 // typeDepth returns how deeply collections and structures nest in t, or
@@ -720,10 +728,10 @@ func (ev *evaluation) expand(rs *resState) []*resInst {
 func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what string) (expansion, string, []string, []frame) {
 	switch {
 	case count != nil:
-		v, _ := ev.eval(count, &mi.plain, nil).Unmark()
+		marked := ev.eval(count, &mi.plain, nil)
+		v, _ := marked.Unmark()
 		if !v.IsKnown() {
-			why := fmt.Sprintf("the count of %s is known only after apply", what)
-			ev.warnExpansion(what, count.Range())
+			why := ev.unknownInstances("count", what, marked, count.Range())
 			return unknownExpansion, why, unknownKeys, []frame{{mi: mi, countIdx: unknownSet(cty.Number, why)}}
 		}
 		n, err := convertTo(v, cty.Number)
@@ -763,11 +771,11 @@ func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what
 		}
 		return counted, "", keys, frames
 	case forEach != nil:
-		v, marks := ev.eval(forEach, &mi.plain, nil).Unmark()
+		marked := ev.eval(forEach, &mi.plain, nil)
+		v, marks := marked.Unmark()
 		// The cheap tests first: IsWhollyKnown walks the whole value.
 		if (!v.IsKnown() || !v.Type().IsMapType() && !v.Type().IsObjectType()) && !v.IsWhollyKnown() {
-			why := fmt.Sprintf("the for_each of %s is known only after apply", what)
-			ev.warnExpansion(what, forEach.Range())
+			why := ev.unknownInstances("for_each", what, marked, forEach.Range())
 			return unknownExpansion, why, unknownKeys, []frame{{mi: mi, eachKey: unknownSet(cty.String, why), eachVal: unknownMaybeNull(why)}}
 		}
 		ty := v.Type()
@@ -803,13 +811,30 @@ func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what
 	return single, "", singleKeys, []frame{{mi: mi}}
 }
 
-func (ev *evaluation) warnExpansion(what string, rng hcl.Range) {
+// unknownInstances warns that how many instances what has is unknown,
+// since its argument arg (count or for_each), whose value is v, is, and
+// returns why, for the values of the representative instance. An
+// argument vigil did not compute (a limit or an error stopped it) says
+// so, rather than that it is known only after apply. The warning names
+// what without instance keys: the same for every instance of the module
+// it is in, it is given once.
+func (ev *evaluation) unknownInstances(arg, what string, v cty.Value, rng hcl.Range) string {
+	if reason, stopped := stopReason(v); stopped {
+		ev.report(hcl.Diagnostics{{
+			Severity: hcl.DiagWarning,
+			Summary:  "Instances not computed",
+			Detail:   fmt.Sprintf("How many instances of %s exist is unknown: vigil did not compute its %s (%s); it checks one representative instance, addressed [*].", withoutKeys(what), arg, reason),
+			Subject:  rng.Ptr(),
+		}})
+		return fmt.Sprintf("the %s of %s was not computed: %s", arg, what, reason)
+	}
 	ev.report(hcl.Diagnostics{{
 		Severity: hcl.DiagWarning,
 		Summary:  "Instances known only after apply",
-		Detail:   fmt.Sprintf("How many instances of %s exist depends on values known only after apply; vigil checks one representative instance, addressed [*].", what),
+		Detail:   fmt.Sprintf("How many instances of %s exist depends on values known only after apply; vigil checks one representative instance, addressed [*].", withoutKeys(what)),
 		Subject:  rng.Ptr(),
 	}})
+	return fmt.Sprintf("the %s of %s is known only after apply", arg, what)
 }
 
 func (ev *evaluation) tooMany(what string, n int, rng hcl.Range) {
@@ -1139,27 +1164,82 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 	}
 	base := mi.prefix() + "module." + d.name
 	if mi.depth+1 > MaxModuleDepth {
+		// Without the instance keys, the same for every instance of the
+		// calls above: reported once.
 		ev.report(hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Modules nested too deeply",
-			Detail:   fmt.Sprintf("%s is nested %d modules deep; vigil follows at most %d. A module that calls itself never ends.", base, mi.depth+1, MaxModuleDepth),
+			Detail:   fmt.Sprintf("%s is nested %d modules deep; vigil follows at most %d. A module that calls itself never ends.", withoutKeys(base), mi.depth+1, MaxModuleDepth),
 			Subject:  d.srcRng.Ptr(),
 		}})
-		cs.state = evaluated
-		cs.why = "modules nested too deeply"
-		cs.mode = unknownExpansion
+		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
+		cs.why = fmt.Sprintf("the outputs of %s are unknown: modules nested more than %d deep", base, MaxModuleDepth)
 		return nil
 	}
 	cs.state = inProgress
 	ev.push(evalStep{what: base})
 	mode, why, keys, frames := ev.expansion(mi, d.count, d.forEach, base)
 	ev.pop()
+	// Checked before the instances are made: a call that would go past
+	// the budget makes none.
+	if len(keys) > MaxModuleInstances-ev.moduleInstances {
+		ev.tooManyModules(d)
+		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
+		cs.why = fmt.Sprintf("the outputs of %s are unknown: the module calls of this root module would create more than %d module instances", base, MaxModuleInstances)
+		return nil
+	}
+	ev.moduleInstances += len(keys)
 	cs.mode, cs.why, cs.keys = mode, why, keys
 	for i, k := range keys {
 		cs.insts = append(cs.insts, ev.newModInst(d.child, base+k, d, &frames[i], mi.depth+1))
 	}
 	cs.state = evaluated
 	return cs.insts
+}
+
+// tooManyModules reports, once per root module, that the module call d
+// would create more module instances than MaxModuleInstances allows: once
+// the budget is spent, every call after it fails the same way.
+func (ev *evaluation) tooManyModules(d *callDecl) {
+	if ev.modulesReported {
+		return
+	}
+	ev.modulesReported = true
+	ev.report(hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Too many module instances",
+		Detail:   fmt.Sprintf("The module calls of the root module in %s would create more than %d module instances; vigil stops here: the outputs of this call, and of the calls it did not expand, are unknown, and their resources are not checked.", ev.root.dir, MaxModuleInstances),
+		Subject:  d.rng.Ptr(),
+	}})
+}
+
+// withoutKeys returns addr without its instance keys ("module.a[0]" and
+// `module.a["k"]` are both "module.a"), for a diagnostic that is the same
+// for every instance.
+func withoutKeys(addr string) string {
+	if !strings.Contains(addr, "[") {
+		return addr
+	}
+	var b strings.Builder
+	depth, quoted := 0, false
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		switch {
+		case quoted && c == '\\':
+			i++ // an escaped character of a quoted key
+		case quoted:
+			quoted = c != '"'
+		case c == '"' && depth > 0:
+			quoted = true
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // output returns output name of mi, marked sensitive when it is declared

@@ -26,6 +26,14 @@ const (
 	MaxInstances = 10_000
 	// MaxModuleDepth is how deep local module calls may nest.
 	MaxModuleDepth = 32
+	// MaxModuleInstances is how many module instances the module calls of
+	// one root module, with those of its modules, may create: count and
+	// for_each multiply down the tree (a module that calls itself with
+	// count = 2 asks for 2^32 instances within MaxModuleDepth). A root
+	// module with 10,000 module instances, each with its resources, is a
+	// state far larger than Terraform users run: its plans would take
+	// hours, and HashiCorp's guidance is to split states long before.
+	MaxModuleInstances = 10_000
 	// MaxEvaluations is how many expressions one root module may evaluate,
 	// with its modules; nested dynamic blocks and module fan-out multiply.
 	MaxEvaluations = 1_000_000

@@ -435,7 +435,7 @@ func (ev *evaluation) undeclared(what, name string, subject *hcl.Range) cty.Valu
 		Detail:   fmt.Sprintf("No %s named %q is declared in this module.", what, name),
 		Subject:  subject,
 	}})
-	return unknownMaybeNull(fmt.Sprintf("%s %q is not declared", what, name))
+	return notComputed(fmt.Sprintf("%s %q is not declared", what, name))
 }
 
 func (ev *evaluation) varObject(fr *frame, w *wants, traversals []hcl.Traversal) cty.Value {
@@ -537,12 +537,12 @@ func (ev *evaluation) buildResourceValue(mi *modInst, rs *resState, w *wants) (c
 	key := rs.decl.key
 	insts := ev.expand(rs)
 	if rs.state != evaluated {
-		return unknownMaybeNull(mi.prefix() + key + " depends on itself"), false
+		return notComputed(mi.prefix() + key + " depends on itself"), false
 	}
 	for _, ri := range insts {
 		ev.instanceAttrs(ri, rs.decl)
 		if ri.state != evaluated {
-			return unknownMaybeNull(ri.addr + " depends on itself"), false
+			return notComputed(ri.addr + " depends on itself"), false
 		}
 	}
 	switch rs.mode {
@@ -574,7 +574,7 @@ func (ev *evaluation) buildResourceValue(mi *modInst, rs *resState, w *wants) (c
 func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty.Value {
 	attrs := ev.instanceAttrs(ri, d)
 	if attrs == nil && ri.state != evaluated {
-		return unknownMaybeNull(ri.addr + " depends on itself")
+		return notComputed(ri.addr + " depends on itself")
 	}
 	// The object as a whole carries the address: whatever is read from it
 	// carries it too. A reference that names the attributes it reads gets
@@ -629,6 +629,9 @@ func (ev *evaluation) moduleValue(mi *modInst, name string, w *wants, traversals
 		why := cs.why
 		if why == "" {
 			why = "module " + name + " could not be expanded"
+		}
+		if cs.stopped {
+			return notComputed(why)
 		}
 		return unknownMaybeNull(why)
 	}
