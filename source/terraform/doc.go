@@ -122,8 +122,14 @@
 // MaxFilesetEntries (what one fileset() call may look at), MaxNesting (how
 // deeply a file or template may nest, checked before HCL parses it, whose
 // parser would otherwise recurse until the program dies, and how deeply a
-// value may nest) and MaxEvalDepth (how deeply evaluations may nest,
-// through expressions and the values they read). A value past a limit is
+// value may nest), MaxEvalDepth (how deeply evaluations may nest,
+// through expressions and the values they read), MaxValueBytes (the
+// largest value a template, a function call or a decoded JSON or YAML
+// text may build: "${local.a}${local.a}" doubles, and YAML aliases
+// expand) and MaxBuiltBytes (what all the values the evaluation of a scan
+// builds may take, shared by its root modules). Values are checked where
+// they are combined, before they are built when their size can be told
+// from what they are built of (see budget.go). A value past a limit is
 // an Unknown that says so, with an error naming file:line:col; a module
 // call past MaxModuleDepth or MaxModuleInstances creates no instances, and
 // its outputs are Unknown. Each such error is given once, not for every

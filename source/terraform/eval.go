@@ -61,6 +61,18 @@ type evaluation struct {
 	// reported.
 	moduleInstances int
 	modulesReported bool
+	// unspent counts bytes built not yet added to the tree's budget
+	// (see spend); budgetSpent is set once the budget is spent, and
+	// budgetReported once that is reported.
+	unspent        int64
+	budgetSpent    bool
+	budgetReported bool
+	// templates holds, by directive number, the bytes of the string of
+	// the %{for} directive being built (see template).
+	templates map[int64]int64
+	// sizedJoined is set once the sized functions are in funcs, for
+	// templatefile (see withSizedFunctions).
+	sizedJoined bool
 	// types says which resource instances become instances in out.
 	types typeFilter
 	out   []*instance
@@ -202,10 +214,20 @@ type callState struct {
 
 func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue, types typeFilter) *evaluation {
 	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, funcs: functions(root.dir, t.allowed), types: types}
-	ev.funcs[forElementsFunc] = ev.forElements()
 	ev.funcs["setproduct"] = ev.setProduct()
 	ev.funcs["sensitive"] = sensitiveFunc(t.secrets)
-	ev.ctx = baseContext.NewChild()
+	for _, name := range []string{"setproduct", "file", "filebase64", "fileset", "templatefile"} {
+		if f, ok := ev.funcs[name]; ok {
+			ev.funcs[name] = sized(f, builders[name], false, &t.budget)
+		}
+	}
+	if f, ok := ev.funcs["templatefile"]; ok {
+		ev.funcs["templatefile"] = ev.withSizedFunctions(f)
+	}
+	ev.funcs[forElementsFunc] = ev.forElements()
+	ev.funcs[templateFunc] = ev.template()
+	ev.funcs[splatFunc] = ev.splat()
+	ev.ctx = t.sizedContext().NewChild()
 	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
 	return ev
@@ -213,6 +235,7 @@ func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir 
 
 func (ev *evaluation) run() []*instance {
 	ev.emit(ev.newModInst(ev.root, "", nil, nil, 0))
+	ev.flushSpent()
 	return ev.out
 }
 
@@ -323,7 +346,13 @@ func (ev *evaluation) evalExpr(expr hcl.Expression, fr *frame, iters map[string]
 		if v, ok := ev.simpleTemplate(e, fr, iters); ok {
 			return v
 		}
+		if isSimpleTemplate(e) {
+			return ev.evalWithContext(ev.t.boundedCopy(e), fr, iters)
+		}
 	case *hclsyntax.IndexExpr, *hclsyntax.RelativeTraversalExpr, *hclsyntax.TupleConsExpr, *hclsyntax.ObjectConsExpr:
+		if !ev.spendSource(expr) {
+			return notComputed(budgetSpentReason)
+		}
 		if v, ok := ev.plainValue(expr, fr, iters); ok {
 			return v
 		}
@@ -370,6 +399,9 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 			return c.(constantValue).val
 		}
 	}
+	if !ev.spendSource(expr) {
+		return notComputed(budgetSpentReason)
+	}
 	for range maxUnknownFunctionRetries {
 		ctx := ev.context(fr, iters, traversals)
 		v, diags := expr.Value(ctx)
@@ -380,7 +412,7 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 			ev.t.rememberConstant(expr, v, diags)
 		}
 		hideSensitiveArguments(outsideDiags(diags))
-		ev.report(ev.tooManyElements(diags))
+		ev.report(ev.limitDiags(diags))
 		if diags.HasErrors() {
 			return notComputed(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
 		}

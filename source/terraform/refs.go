@@ -20,6 +20,8 @@ import (
 // evaluation context, as HCL would: an unknown part makes the string an
 // unknown that is not null, and marks carry over. ok is false for anything
 // else, including a null or non-string part, which the general path reports.
+// A string larger than MaxValueBytes, or past the budget, is reported and
+// Unknown, as the general path would make it (see templateFunc).
 func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters map[string]cty.Value) (cty.Value, bool) {
 	if e.IsStringLiteral() {
 		// A quoted string with no interpolation: its one part is the value.
@@ -34,7 +36,11 @@ func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters
 	strs, marks := partBuf[:0], markBuf[:0]
 	size := 0
 	unknown := false
-	for _, part := range e.Parts {
+	parts := e.Parts
+	if len(parts) == 1 && isCall(parts[0], templateFunc) {
+		parts = parts[0].(*hclsyntax.FunctionCallExpr).Args[1:] // joined by templateFunc for HCL
+	}
+	for _, part := range parts {
 		var v cty.Value
 		switch p := part.(type) {
 		case *hclsyntax.LiteralValueExpr:
@@ -79,6 +85,10 @@ func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters
 	case 1:
 		str = strs[0]
 	default:
+		if err := ev.build(int64(size)); err != nil {
+			summary := ev.reportBuild(err, e.SrcRange)
+			return notComputed(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(e.SrcRange), summary)), true
+		}
 		var b strings.Builder
 		b.Grow(size)
 		for _, s := range strs {

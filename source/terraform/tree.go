@@ -49,6 +49,14 @@ type tree struct {
 	// tree and the allowed paths, then the local modules outside the
 	// tree it calls.
 	allowed *allowedRoots
+	// budget counts the bytes the evaluation of every root module
+	// builds, against MaxBuiltBytes; sized holds the base functions that
+	// build values, charging it (see sizedContext).
+	budget    valueBudget
+	sizedOnce sync.Once
+	sized     *hcl.EvalContext
+	// boundedCopies caches boundedCopy (template → bounded copy).
+	boundedCopies sync.Map
 }
 
 func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory, hcl.Diagnostics) {
