@@ -52,6 +52,9 @@ type limitCase struct {
 	unknown string
 	// trails bounds how many trails the hostile root module has.
 	trails int
+	// failures lists the collection failures of the inventory, as
+	// "type scope entity: error".
+	failures []string
 }
 
 // run checks that the case stops at its limit with one error naming
@@ -92,6 +95,13 @@ func (tt limitCase) run(t *testing.T) {
 	if trails > max(tt.trails, 1) {
 		t.Errorf("%d trails in the hostile root module", trails)
 	}
+	var failures []string
+	for _, f := range inv.Failures {
+		failures = append(failures, fmt.Sprintf("%s %s %s: %s", f.Type, f.Scope, f.Entity, f.Error))
+	}
+	if diff := cmp.Diff(tt.failures, failures); diff != "" {
+		t.Errorf("failures (-want +got):\n%s", diff)
+	}
 }
 
 // TestModuleInstanceLimit runs the module calls that asked for 2^32 and
@@ -120,6 +130,12 @@ func TestModuleInstanceLimit(t *testing.T) {
 			},
 			unknown: "would create more than 10000 module instances",
 			trails:  MaxModuleInstances + 1,
+			// A List<CloudTrail> rule must not pass on the trails built:
+			// the modules not expanded have more.
+			failures: []string{
+				"aws_cloudtrail hostile module.loop" + strings.Repeat(".module.x[0]", 31) + ".module.x: the resources of module.loop" + strings.Repeat(".module.x[0]", 31) + ".module.x were not expanded: modules nested more than 32 deep",
+				"CloudTrail hostile module.loop" + strings.Repeat(".module.x[0]", 31) + ".module.x: the resources of module.loop" + strings.Repeat(".module.x[0]", 31) + ".module.x were not expanded: modules nested more than 32 deep",
+			},
 		},
 		{
 			// The literal count = 100 is not "known only after apply".
@@ -128,6 +144,10 @@ func TestModuleInstanceLimit(t *testing.T) {
 			want:    []string{"error hostile/m3/main.tf:1,1-4,2: " + tooMany},
 			unknown: "are unknown: the module calls of this root module would create more than 10000 module instances",
 			trails:  MaxModuleInstances + 1,
+			failures: []string{
+				"aws_cloudtrail hostile module.a[0].module.b[0].module.b[97].module.b: the resources of module.a[0].module.b[0].module.b[97].module.b were not expanded: the module calls of this root module would create more than 10000 module instances",
+				"CloudTrail hostile module.a[0].module.b[0].module.b[97].module.b: the resources of module.a[0].module.b[0].module.b[97].module.b were not expanded: the module calls of this root module would create more than 10000 module instances",
+			},
 		},
 	}
 	for _, tt := range tests {

@@ -131,9 +131,11 @@
 // they are combined, before they are built when their size can be told
 // from what they are built of (see budget.go). A value past a limit is
 // an Unknown that says so, with an error naming file:line:col; a module
-// call past MaxModuleDepth or MaxModuleInstances creates no instances, and
-// its outputs are Unknown. Each such error is given once, not for every
-// instance of a module. Only
+// call past MaxModuleDepth or MaxModuleInstances creates no instances,
+// its outputs are Unknown, and the inventory records a Failure for each
+// resource type its modules declare (and CloudTrail, for aws_cloudtrail),
+// so that a List<E> rule cannot pass on the instances that were created.
+// Each such error is given once, not for every instance of a module. Only
 // regular files are read, in the tree and by file(), filebase64() and
 // templatefile(): a named pipe or a device is an error, never a read that
 // blocks or never ends. For expressions in templatefile() templates and in

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"vigil/entity"
 )
 
 // maxUnknownFunctionRetries bounds how often one expression is re-evaluated
@@ -61,6 +63,12 @@ type evaluation struct {
 	// reported.
 	moduleInstances int
 	modulesReported bool
+	// unexpanded holds, for each type of resource declared in the
+	// modules of calls a limit kept from being expanded, the first such
+	// call (see unexpandedFailures); unexpandedSeen, the modules looked
+	// through.
+	unexpanded     map[string]unexpandedCall
+	unexpandedSeen map[*moduleConfig]bool
 	// unspent counts bytes built not yet added to the tree's budget
 	// (see spend); budgetSpent is set once the budget is spent, and
 	// budgetReported once that is reported.
@@ -1205,7 +1213,9 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 			Subject:  d.srcRng.Ptr(),
 		}})
 		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
-		cs.why = fmt.Sprintf("the outputs of %s are unknown: modules nested more than %d deep", base, MaxModuleDepth)
+		limit := fmt.Sprintf("modules nested more than %d deep", MaxModuleDepth)
+		cs.why = fmt.Sprintf("the outputs of %s are unknown: %s", base, limit)
+		ev.notExpanded(cs, base, limit)
 		return nil
 	}
 	cs.state = inProgress
@@ -1217,7 +1227,9 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 	if len(keys) > MaxModuleInstances-ev.moduleInstances {
 		ev.tooManyModules(d)
 		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
-		cs.why = fmt.Sprintf("the outputs of %s are unknown: the module calls of this root module would create more than %d module instances", base, MaxModuleInstances)
+		limit := fmt.Sprintf("the module calls of this root module would create more than %d module instances", MaxModuleInstances)
+		cs.why = fmt.Sprintf("the outputs of %s are unknown: %s", base, limit)
+		ev.notExpanded(cs, base, limit)
 		return nil
 	}
 	ev.moduleInstances += len(keys)
@@ -1243,6 +1255,59 @@ func (ev *evaluation) tooManyModules(d *callDecl) {
 		Detail:   fmt.Sprintf("The module calls of the root module in %s would create more than %d module instances; vigil stops here: the outputs of this call, and of the calls it did not expand, are unknown, and their resources are not checked.", ev.root.dir, MaxModuleInstances),
 		Subject:  d.rng.Ptr(),
 	}})
+}
+
+// unexpandedCall is a module call a limit kept from being expanded.
+type unexpandedCall struct {
+	addr string    // module.a[0].module.b
+	why  string    // the limit
+	rng  hcl.Range // the call
+}
+
+// notExpanded records the resource types declared in the module of cs,
+// and in those it calls, which a limit (why) kept from being expanded at
+// address addr.
+func (ev *evaluation) notExpanded(cs *callState, addr, why string) {
+	call := unexpandedCall{addr, why, cs.decl.rng}
+	var walk func(cfg *moduleConfig)
+	walk = func(cfg *moduleConfig) {
+		if cfg == nil || ev.unexpandedSeen[cfg] {
+			return
+		}
+		put(&ev.unexpandedSeen, cfg, true)
+		for _, r := range cfg.resources {
+			if _, ok := ev.unexpanded[r.typ]; r.managed && !ok {
+				put(&ev.unexpanded, r.typ, call)
+			}
+		}
+		for _, c := range cfg.calls {
+			walk(c.child)
+		}
+	}
+	walk(cs.decl.child)
+}
+
+// unexpandedFailures returns, for the root module scope, a collection
+// failure for each resource type (and CloudTrail, for aws_cloudtrail)
+// that modules a limit kept from being expanded declare: a List<E> rule
+// must not pass on a list that may lack some. Each names the call where
+// expansion stopped as its entity, which no entity is, so that the rules
+// about each entity that was built are unaffected.
+func (ev *evaluation) unexpandedFailures(scope string) []entity.Failure {
+	out := make([]entity.Failure, 0, len(ev.unexpanded))
+	add := func(typ string, c unexpandedCall) {
+		out = append(out, entity.Failure{
+			Type: typ, Scope: scope, Entity: c.addr, Call: rangeString(c.rng),
+			Error: fmt.Sprintf("the resources of %s were not expanded: %s", c.addr, c.why),
+		})
+	}
+	for _, typ := range sortedKeys(ev.unexpanded) {
+		add(typ, ev.unexpanded[typ])
+		if typ == "aws_cloudtrail" {
+			add("CloudTrail", ev.unexpanded[typ])
+		}
+	}
+	return out
 }
 
 // withoutKeys returns addr without its instance keys ("module.a[0]" and

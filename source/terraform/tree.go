@@ -129,6 +129,7 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		sortByPosition(ev.diags)
 		results[i].diags = append(results[i].diags, ev.diags...)
 		results[i].entities = entities(instances, m.rel, types)
+		results[i].failures = append(results[i].failures, ev.unexpandedFailures(m.rel)...)
 		if !called[m] {
 			// Nothing reads this module's syntax trees any more but the
 			// rendering of diagnostics that name its files.
