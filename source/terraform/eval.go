@@ -419,7 +419,7 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 		if constant {
 			ev.t.rememberConstant(expr, v, diags)
 		}
-		hideSensitiveArguments(outsideDiags(diags))
+		hideSensitiveArguments(outsideDiags(diags), ev.t.secrets)
 		ev.report(ev.limitDiags(diags))
 		if diags.HasErrors() {
 			return notComputed(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
@@ -491,10 +491,19 @@ func (ev *evaluation) stubUnknownFunctions(diags hcl.Diagnostics) bool {
 // functions' errors quote their arguments ("cannot convert "s3cr3t" to
 // number"). The arguments are evaluated again to see their marks, which
 // costs something only when a call fails.
-func hideSensitiveArguments(diags hcl.Diagnostics) {
+//
+// Only an input with sensitive values can fail on one (marking a value
+// records it in secrets), and vigil's own functions (vigil/...) fail on
+// limits, not on values: these are not looked at, so that an expression
+// that fails in a loop a hundred thousand times is not evaluated again as
+// often.
+func hideSensitiveArguments(diags hcl.Diagnostics, secrets *entity.Secrets) {
+	if secrets.Len() == 0 {
+		return
+	}
 	for _, d := range diags {
 		extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
-		if !ok || d.Expression == nil || d.EvalContext == nil {
+		if !ok || d.Expression == nil || d.EvalContext == nil || strings.HasPrefix(extra.CalledFunctionName(), "vigil/") {
 			continue
 		}
 		args := []hcl.Expression{d.Expression}

@@ -40,8 +40,11 @@ const (
 	// MaxForElements is how many elements the for expressions and
 	// setproduct calls of one root module, with its modules, may go
 	// through; a for expression nested in another counts each time it
-	// runs. range() makes at most 1,024 numbers, as in Terraform.
-	MaxForElements = 1_000_000
+	// runs. range() makes at most 1,024 numbers, as in Terraform. HCL
+	// spends 10 to 25 µs on an element whose value is a template, so a
+	// million took 10 to 25 s: a hostile file must not hold a CI job
+	// that long.
+	MaxForElements = 100_000
 	// MaxPadding is the widest width or precision a format or formatlist
 	// verb may ask for, and the most spaces indent may add: "%200000000s"
 	// would build a 200 MB string in one call.

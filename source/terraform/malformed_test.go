@@ -304,7 +304,7 @@ resource "aws_s3_bucket" "b" {
 }
 `},
 			want: []string{
-				`error main.tf:2,68-79: Too many elements: The for expressions and setproduct calls of this root module would go through more than 1000000 elements; vigil stops there and treats the value as unknown.`,
+				`error main.tf:2,68-79: Too many elements: The for expressions and setproduct calls of this root module would go through more than 100000 elements; vigil stops there and treats the value as unknown.`,
 			},
 			entities: []string{"aws_s3_bucket.b"},
 		},
@@ -315,23 +315,22 @@ resource "aws_s3_bucket" "b" {
 }
 `},
 			want: []string{
-				`error main.tf:2,23-34: Too many elements: The for expressions and setproduct calls of this root module would go through more than 1000000 elements; vigil stops there and treats the value as unknown.`,
+				`error main.tf:2,23-34: Too many elements: The for expressions and setproduct calls of this root module would go through more than 100000 elements; vigil stops there and treats the value as unknown.`,
 			},
 			entities: []string{"aws_s3_bucket.b"},
 		},
 		{
 			name: "for expression in a JSON string beyond the limit",
-			// Nested fors go through a million elements, and the for
-			// around them goes past. (A list of a million strings, which
-			// would take one for, is larger than MaxValueBytes.)
+			// Nested fors go through MaxForElements elements, and the for
+			// around them goes past.
 			files: map[string]string{"main.tf.json": `{"resource": {"aws_s3_bucket": {"b": {
-  "tags": {"n": "${length([for c in [for i in range(1000) : length([for j in range(999)         : j])] : c])}"}
+  "tags": {"n": "${length([for c in [for i in range(100)  : length([for j in range(999)         : j])] : c])}"}
 }}}}
 `},
 			// A string nested in a JSON object has no position of its own:
 			// it is placed at the start of the object.
 			want: []string{
-				`error main.tf.json:2,31-97: Too many elements: The for expressions and setproduct calls of this root module would go through more than 1000000 elements; vigil stops there and treats the value as unknown.`,
+				`error main.tf.json:2,31-97: Too many elements: The for expressions and setproduct calls of this root module would go through more than 100000 elements; vigil stops there and treats the value as unknown.`,
 			},
 			entities: []string{"aws_s3_bucket.b"},
 		},
