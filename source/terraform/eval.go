@@ -24,6 +24,23 @@ var unknownString = cty.UnknownVal(cty.String).RefineNotNull()
 // created: a reference to one is an Unknown that will certainly be set.
 var alwaysSetAttributes = map[string]bool{"arn": true, "id": true}
 
+// sameAsArgument lists, by resource type, the computed attributes that
+// the AWS provider documents as equal to one of the resource's arguments:
+// a reference to one reads that argument's value, when the configuration
+// sets it, instead of an Unknown. CIS modules pass a metric filter's id
+// to its alarm's metric_name, which only this makes a known chain. Each
+// entry is checked against the provider's documentation and code (the
+// resource's d.SetId): aws_cloudwatch_log_metric_filter's id is its name,
+// aws_cloudwatch_log_group's its name, and aws_cloudwatch_metric_alarm's
+// its alarm_name. Left out: aws_cloudtrail, whose id was its name and is
+// its ARN in later provider versions, and aws_sns_topic and
+// aws_sns_topic_subscription, whose id is their ARN, itself known only
+// after apply.
+var sameAsArgument = map[string]map[string]string{
+	"aws_cloudwatch_log_metric_filter": {"id": "name"},
+	"aws_cloudwatch_log_group":         {"id": "name"},
+	"aws_cloudwatch_metric_alarm":      {"id": "alarm_name"},
+}
 // evaluation evaluates one root module and the local modules it calls.
 // Everything is evaluated lazily and at most once: a reference to a local,
 // a variable, a module output or a resource evaluates it on first use.

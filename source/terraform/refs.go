@@ -597,6 +597,12 @@ func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty
 		if _, ok := obj[name]; ok {
 			return
 		}
+		if arg, ok := sameAsArgument[d.typ][name]; ok {
+			if v, set := attrs.get(arg); set && !v.IsNull() {
+				obj[name] = v
+				return
+			}
+		}
 		if alwaysSetAttributes[name] {
 			obj[name] = unknownString.Mark(reasonMark("known after apply: " + ri.addr + "." + name))
 			return
