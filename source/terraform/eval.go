@@ -41,6 +41,7 @@ var sameAsArgument = map[string]map[string]string{
 	"aws_cloudwatch_log_group":         {"id": "name"},
 	"aws_cloudwatch_metric_alarm":      {"id": "alarm_name"},
 }
+
 // evaluation evaluates one root module and the local modules it calls.
 // Everything is evaluated lazily and at most once: a reference to a local,
 // a variable, a module output or a resource evaluates it on first use.
@@ -76,6 +77,9 @@ type evaluation struct {
 	// types says which resource instances become instances in out.
 	types typeFilter
 	out   []*instance
+	// installed are the modules terraform init installed for the root
+	// module, by key (see installed.go).
+	installed map[string]*installedCall
 }
 
 type memoState uint8
@@ -97,6 +101,7 @@ type modInst struct {
 	cfg       *moduleConfig
 	path      string // "" for the root, `module.a`, `module.a["k"].module.b`
 	pre       string // path + "." (prefix of addresses), "" for the root
+	key       string // the path as modules.json keys it: "", "a", "a.b"
 	call      *callDecl
 	callFrame *frame // the caller's frame, where the call's inputs evaluate
 	depth     int
@@ -217,6 +222,7 @@ func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir 
 	ev.ctx = baseContext.NewChild()
 	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
+	ev.installed = t.installed[root]
 	return ev
 }
 
@@ -233,6 +239,9 @@ func (ev *evaluation) newModInst(cfg *moduleConfig, path string, call *callDecl,
 	// The maps are made on first write: most module instances use few
 	// of them, and a root module with its calls makes many instances.
 	mi := &modInst{cfg: cfg, path: path, pre: pre, call: call, callFrame: callFrame, depth: depth}
+	if call != nil && callFrame != nil {
+		mi.key = joinKey(callFrame.mi.key, call.name)
+	}
 	mi.plain.mi = mi
 	return mi
 }
@@ -1150,7 +1159,8 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 		return nil
 	}
 	d := cs.decl
-	if d.child == nil {
+	child, _ := ev.callee(mi, d)
+	if child == nil {
 		cs.state = evaluated
 		return nil
 	}
@@ -1173,10 +1183,23 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 	ev.pop()
 	cs.mode, cs.why, cs.keys = mode, why, keys
 	for i, k := range keys {
-		cs.insts = append(cs.insts, ev.newModInst(d.child, base+k, d, &frames[i], mi.depth+1))
+		cs.insts = append(cs.insts, ev.newModInst(child, base+k, d, &frames[i], mi.depth+1))
 	}
 	cs.state = evaluated
 	return cs.insts
+}
+
+// callee returns the module the call d of module instance mi calls: a
+// local module, or the one terraform init installed for the root module;
+// nil when it is not loaded, and then why.
+func (ev *evaluation) callee(mi *modInst, d *callDecl) (*moduleConfig, string) {
+	if d.child != nil || d.isLocal() || d.source == "" {
+		return d.child, d.unloaded
+	}
+	if in := ev.installed[joinKey(mi.key, d.name)]; in != nil {
+		return in.cfg, in.why
+	}
+	return nil, d.unloaded
 }
 
 // output returns output name of mi, marked sensitive when it is declared

@@ -166,9 +166,9 @@ resource "aws_cloudtrail" "t" {
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
 		{
-			name:  "registry module is not downloaded",
+			name:  "registry module not installed",
 			files: map[string]string{"main.tf": "module \"trail\" {\n  source  = \"cloudposse/cloudtrail/aws\"\n  version = \"0.24.0\"\n}\n"},
-			want:  []string{`warning main.tf:2,13-40: Module not loaded: Module "trail" comes from "cloudposse/cloudtrail/aws", which vigil does not download; its outputs are unknown and the resources it creates are not checked.`},
+			want:  []string{`warning main.tf:2,13-40: Module not installed: Module "trail" (source "cloudposse/cloudtrail/aws") is not installed: there is no .terraform/modules/modules.json. vigil does not download modules: run terraform init to install it. Until then its outputs are unknown and the resources it creates are not checked.`},
 		},
 		{
 			name:  "undeclared variable",

@@ -627,8 +627,8 @@ func (ev *evaluation) moduleValue(mi *modInst, name string, w *wants, traversals
 	if cs == nil {
 		return ev.undeclared("module call", name, subjectFor(traversals, "module", name))
 	}
-	if cs.decl.child == nil {
-		return unknownMaybeNull(fmt.Sprintf("the outputs of module %s are unknown: %s", name, cs.decl.unloaded))
+	if child, why := ev.callee(mi, cs.decl); child == nil {
+		return unknownMaybeNull(fmt.Sprintf("the outputs of module %s are unknown: %s", name, why))
 	}
 	insts := ev.expandCall(cs, mi)
 	if cs.mode == unknownExpansion || cs.state != evaluated {
