@@ -80,6 +80,9 @@ type evaluation struct {
 	// installed are the modules terraform init installed for the root
 	// module, by key (see installed.go).
 	installed map[string]*installedCall
+	// undeclaredDiags holds the diagnostic of each name a module
+	// references but does not declare (see undeclared).
+	undeclaredDiags map[string]*hcl.Diagnostic
 }
 
 type memoState uint8
@@ -612,7 +615,7 @@ func (ev *evaluation) pop()               { ev.stack = ev.stack[:len(ev.stack)-1
 func (ev *evaluation) local(mi *modInst, name string, traversals []hcl.Traversal) cty.Value {
 	a, ok := mi.cfg.locals[name]
 	if !ok {
-		return ev.undeclared("local value", name, subjectFor(traversals, "local", name))
+		return ev.undeclared(mi.cfg, "local value", name, subjectFor(traversals, "local", name))
 	}
 	return ev.memoized(mi, &mi.locals, "local.", name, a.Expr)
 }
@@ -648,7 +651,7 @@ func (ev *evaluation) memoized(mi *modInst, memos *map[string]*memo, kind, name 
 func (ev *evaluation) variable(mi *modInst, name string, traversals []hcl.Traversal) cty.Value {
 	decl, ok := mi.cfg.variables[name]
 	if !ok {
-		return ev.undeclared("input variable", name, subjectFor(traversals, "var", name))
+		return ev.undeclared(mi.cfg, "input variable", name, subjectFor(traversals, "var", name))
 	}
 	if mi.call == nil {
 		return ev.rootVals[name]

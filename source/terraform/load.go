@@ -76,6 +76,11 @@ type Options struct {
 	// RuleIDs, when not empty, are the rule IDs a vigil:ignore comment may
 	// name: a comment naming another is a warning and suppresses nothing.
 	RuleIDs []string
+	// Strict makes a reference to what a module does not declare (a
+	// resource, a variable, a local value, a module call, a data source)
+	// an error; without it, it is a warning, once per name, and its value
+	// is Unknown.
+	Strict bool
 }
 
 // Loader reads Terraform inputs and keeps the files it parsed, so that
