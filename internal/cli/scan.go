@@ -245,17 +245,9 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 	if err != nil {
 		return err
 	}
-	var excl []*engine.ExclusionRule
-	for _, file := range o.exclusions {
-		data, err := readLimited(file)
-		if err != nil {
-			return exitCode(ExitBadUsage, fmt.Errorf("%s: %w", file, unwrapPathError(err)))
-		}
-		more, err := engine.ParseExclusions(file, data)
-		if err != nil {
-			return exitCode(ExitBadUsage, err)
-		}
-		excl = append(excl, more...)
+	excl, err := loadExclusions(o.exclusions)
+	if err != nil {
+		return err
 	}
 	plan, err := engine.Compile(sel.rules, engine.Options{Patterns: filterpattern.NewCache(), Exclusions: excl,
 		NoTraces: !report.ShowsTraces(o.format), Twins: sel.twins})
@@ -287,6 +279,24 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 		}
 	}
 	return nil
+}
+
+// loadExclusions reads the exclusion files (--exclusions); an error is a
+// usage error.
+func loadExclusions(files []string) ([]*engine.ExclusionRule, error) {
+	var excl []*engine.ExclusionRule
+	for _, file := range files {
+		data, err := readLimited(file)
+		if err != nil {
+			return nil, exitCode(ExitBadUsage, fmt.Errorf("%s: %w", file, unwrapPathError(err)))
+		}
+		more, err := engine.ParseExclusions(file, data)
+		if err != nil {
+			return nil, exitCode(ExitBadUsage, err)
+		}
+		excl = append(excl, more...)
+	}
+	return excl, nil
 }
 
 // defaultTextWidth is the width of text reports written to a file or pipe.
