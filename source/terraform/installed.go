@@ -66,18 +66,51 @@ func joinKey(parent, name string) string {
 // call that is not local, from the calls of root and of the modules it
 // calls, and loads it; t.installed[root] holds the result by key. A call
 // whose module is not installed is reported once, with what to do.
+//
+// The walk follows the keys the manifest lists: below a key under which
+// it lists nothing, each call that is not local is reported once and the
+// paths to it are not gone through (a module that calls itself twice has
+// 2^MaxModuleDepth of them).
 func (t *tree) installModules(root *moduleConfig) {
-	var manifest map[string]manifestEntry
-	var noManifest string // why there is no manifest, for the message of each call
 	calls := map[string]*installedCall{}
 	put(&t.installed, root, calls)
+	if !t.callsRemote(root) {
+		return
+	}
+	manifest, noManifest := t.readManifest(root)
+	// listed holds each key the manifest lists a module under: its keys
+	// and their prefixes.
+	listed := map[string]bool{"": true}
+	for k := range manifest {
+		for p := k; !listed[p]; {
+			listed[p] = true
+			i := strings.LastIndexByte(p, '.')
+			if i < 0 {
+				break
+			}
+			p = p[:i]
+		}
+	}
+	reported := map[*callDecl]bool{}
+	missing := func(c *callDecl, key string) {
+		if !reported[c] {
+			reported[c] = true
+			t.notInstalled(root, c, key, noManifest)
+		}
+	}
 	visited := 0
 	var visit func(cfg *moduleConfig, key string, depth int)
 	visit = func(cfg *moduleConfig, key string, depth int) {
 		if depth > MaxModuleDepth || !t.callsRemote(cfg) {
 			return // evaluation reports the depth
 		}
-		for _, c := range cfg.calls {
+		if !listed[key] {
+			t.eachRemoteCall(cfg, key, map[*moduleConfig]bool{}, missing)
+			return
+		}
+		// The calls that are not local first, so that a call is reported
+		// under its shortest key, not under that of a way back to it.
+		for _, c := range remoteFirst(cfg.calls) {
 			if visited++; visited > maxModuleKeys {
 				if visited == maxModuleKeys+1 {
 					t.diags = append(t.diags, &hcl.Diagnostic{
@@ -90,21 +123,57 @@ func (t *tree) installModules(root *moduleConfig) {
 				return
 			}
 			k := joinKey(key, c.name)
-			child := c.child
-			if !c.isLocal() && c.source != "" {
-				if manifest == nil && noManifest == "" {
-					manifest, noManifest = t.readManifest(root)
+			switch {
+			case c.isLocal():
+				if c.child != nil {
+					visit(c.child, k, depth+1)
 				}
-				in := t.installedModule(root, c, k, manifest, noManifest)
+			case c.source == "":
+			case manifest[k].Key == "":
+				missing(c, k)
+			default:
+				in := t.installedModule(root, c, k, manifest[k])
 				calls[k] = in
-				child = in.cfg
-			}
-			if child != nil {
-				visit(child, k, depth+1)
+				if in.cfg != nil {
+					visit(in.cfg, k, depth+1)
+				}
 			}
 		}
 	}
 	visit(root, "", 0)
+}
+
+// eachRemoteCall calls fn with each call that is not local of cfg, whose
+// key is key, and of the local modules it calls, once per module (seen
+// holds those done), with the key it is first found under.
+func (t *tree) eachRemoteCall(cfg *moduleConfig, key string, seen map[*moduleConfig]bool, fn func(c *callDecl, key string)) {
+	if seen[cfg] {
+		return
+	}
+	seen[cfg] = true
+	for _, c := range remoteFirst(cfg.calls) {
+		switch {
+		case c.isLocal():
+			if c.child != nil {
+				t.eachRemoteCall(c.child, joinKey(key, c.name), seen, fn)
+			}
+		case c.source != "":
+			fn(c, joinKey(key, c.name))
+		}
+	}
+}
+
+// remoteFirst returns calls, those that are not local first.
+func remoteFirst(calls []*callDecl) []*callDecl {
+	out := make([]*callDecl, 0, len(calls))
+	for _, local := range []bool{false, true} {
+		for _, c := range calls {
+			if c.isLocal() == local {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // callsRemote reports whether cfg, or a local module it calls, has a call
@@ -147,28 +216,39 @@ func (t *tree) remoteIn(cfg *moduleConfig, seen map[*moduleConfig]bool) (r, cut 
 	return r, cut && !r
 }
 
-// installedModule returns the module installed for the call c, whose key
-// is key, of the root module root, loading it; manifest is root's
-// modules.json by key, nil when there is none, and then noManifest says
-// why. A module that is not installed, or cannot be loaded, is reported.
-func (t *tree) installedModule(root *moduleConfig, c *callDecl, key string, manifest map[string]manifestEntry, noManifest string) *installedCall {
+// initHint says how to install the modules of the root module root.
+func (t *tree) initHint(root *moduleConfig) string {
+	if root.rel == "." && t.root == root.dir {
+		return "run terraform init to install it"
+	}
+	return fmt.Sprintf("run terraform init in %s to install it", shownPath(root.dir))
+}
+
+// notInstalled reports that the module of the call c, whose key is key, of
+// the root module root is not installed: its manifest does not list it,
+// or there is none (noManifest says why).
+func (t *tree) notInstalled(root *moduleConfig, c *callDecl, key, noManifest string) {
+	where := noManifest
+	if where == "" {
+		where = fmt.Sprintf("%s lists no module %q", filepath.Join(root.dir, manifestPath), key)
+	}
+	t.diags = append(t.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Module not installed",
+		Detail: fmt.Sprintf("Module %q (source %q) is not installed: %s. vigil does not download modules: %s. Until then its outputs are unknown and the resources it creates are not checked.",
+			key, c.source, where, t.initHint(root)),
+		Subject: c.srcRng.Ptr(),
+	})
+}
+
+// installedModule returns the module the manifest entry e says is
+// installed for the call c, whose key is key, of the root module root,
+// loading it. A module that cannot be loaded is reported.
+func (t *tree) installedModule(root *moduleConfig, c *callDecl, key string, e manifestEntry) *installedCall {
+	init := t.initHint(root)
 	notLoaded := func(summary, detail, why string, sev hcl.DiagnosticSeverity) *installedCall {
 		t.diags = append(t.diags, &hcl.Diagnostic{Severity: sev, Summary: summary, Detail: detail, Subject: c.srcRng.Ptr()})
 		return &installedCall{why: why}
-	}
-	init := fmt.Sprintf("run terraform init in %s to install it", shownPath(root.dir))
-	if root.rel == "." && t.root == root.dir {
-		init = "run terraform init to install it"
-	}
-	e, ok := manifest[key]
-	if !ok {
-		where := noManifest
-		if where == "" {
-			where = fmt.Sprintf("%s lists no module %q", filepath.Join(root.dir, manifestPath), key)
-		}
-		return notLoaded("Module not installed",
-			fmt.Sprintf("Module %q (source %q) is not installed: %s. vigil does not download modules: %s. Until then its outputs are unknown and the resources it creates are not checked.", key, c.source, where, init),
-			fmt.Sprintf("module %s is not installed (%s)", key, init), hcl.DiagWarning)
 	}
 	if filepath.IsAbs(e.Dir) || e.Dir == "" {
 		return notLoaded("Invalid module manifest",

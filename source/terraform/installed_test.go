@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -285,5 +286,52 @@ func TestSingleFile(t *testing.T) {
 	}
 	if diff := cmp.Diff([]entity.Scope{{Kind: entity.ScopeTerraformModule, ID: ".", Name: dir}}, inv.Scopes); diff != "" {
 		t.Errorf("scopes (-want +got):\n%s", diff)
+	}
+}
+
+// TestInstalledModulesOfASelfCallingModule: a module that calls itself
+// twice and a registry module has 2^MaxModuleDepth paths to the registry
+// call; the walk follows only the keys the manifest lists, and a call
+// that is not installed is one warning, under its shortest key.
+func TestInstalledModulesOfASelfCallingModule(t *testing.T) {
+	self := "module \"x\" {\n  source = \"./\"\n  count  = 0\n}\nmodule \"y\" {\n  source = \"./\"\n  count  = 0\n}\nmodule \"remote\" {\n  source = \"acme/thing/aws\"\n}\n"
+	for _, tc := range []struct {
+		name, manifest string
+		want           []string
+	}{
+		{"no manifest", "", []string{`warning main.tf:10,12-28: Module not installed: Module "remote" (source "acme/thing/aws") is not installed: ` +
+			`there is no .terraform/modules/modules.json. vigil does not download modules: run terraform init to install it. ` +
+			`Until then its outputs are unknown and the resources it creates are not checked.`}},
+		{"some installed", `{"Modules":[{"Key":"remote","Source":"acme/thing/aws","Dir":".terraform/modules/remote"},` +
+			`{"Key":"x.x.remote","Source":"acme/thing/aws","Dir":".terraform/modules/remote"}]}`, []string{
+			// "x.remote" is not listed: the call is reported there, once.
+			`warning main.tf:10,12-28: Module not installed: Module "x.remote" (source "acme/thing/aws") is not installed: ` +
+				`.terraform/modules/modules.json lists no module "x.remote". vigil does not download modules: run terraform init to install it. ` +
+				`Until then its outputs are unknown and the resources it creates are not checked.`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"main.tf": self, ".terraform/modules/remote/main.tf": "resource \"aws_cloudtrail\" \"r\" {\n  name = \"r\"\n}\n"}
+			if tc.manifest != "" {
+				files[".terraform/modules/modules.json"] = tc.manifest
+			}
+			dir := writeTree(t, files)
+			start := time.Now()
+			inv, diags := Load(dir, Options{})
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("took %v", took)
+			}
+			if diff := cmp.Diff(tc.want, describe(diags, dir)); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s", diff)
+			}
+			var ids []string
+			for _, e := range inv.Entities {
+				if e.Type == "aws_cloudtrail" {
+					ids = append(ids, e.ID)
+				}
+			}
+			if want := map[bool][]string{true: {"module.remote.aws_cloudtrail.r"}}[tc.manifest != ""]; !slices.Equal(ids, want) {
+				t.Errorf("entities %v, want %v", ids, want)
+			}
+		})
 	}
 }
