@@ -144,16 +144,29 @@
 //
 // Files are parsed, and root modules evaluated, on all cores. Limits on
 // hostile input are the constants MaxFileBytes, MaxPlanBytes, MaxInstances,
-// MaxModuleDepth, MaxEvaluations, MaxForElements (the elements for
+// MaxModuleDepth, MaxModuleInstances (the module instances the calls of
+// one root module may create, down its whole tree: count and for_each
+// multiply), MaxEvaluations, MaxForElements (the elements for
 // expressions and setproduct may go through: range() alone is capped at
 // 1,024 numbers by go-cty, as in Terraform, but for expressions nest),
 // MaxPadding (the padding format, formatlist and indent may add),
 // MaxFilesetEntries (what one fileset() call may look at), MaxNesting (how
 // deeply a file or template may nest, checked before HCL parses it, whose
 // parser would otherwise recurse until the program dies, and how deeply a
-// value may nest) and MaxEvalDepth (how deeply evaluations may nest,
-// through expressions and the values they read). A value past a limit is
-// an Unknown that says so, with an error naming file:line:col. Only
+// value may nest), MaxEvalDepth (how deeply evaluations may nest,
+// through expressions and the values they read), MaxValueBytes (the
+// largest value a template, a function call or a decoded JSON or YAML
+// text may build: "${local.a}${local.a}" doubles, and YAML aliases
+// expand) and MaxBuiltBytes (what all the values the evaluation of a scan
+// builds may take, shared by its root modules). Values are checked where
+// they are combined, before they are built when their size can be told
+// from what they are built of (see budget.go). A value past a limit is
+// an Unknown that says so, with an error naming file:line:col; a module
+// call past MaxModuleDepth or MaxModuleInstances creates no instances,
+// its outputs are Unknown, and the inventory records a Failure for each
+// resource type its modules declare (and CloudTrail, for aws_cloudtrail),
+// so that a List<E> rule cannot pass on the instances that were created.
+// Each such error is given once, not for every instance of a module. Only
 // regular files are read, in the tree and by file(), filebase64() and
 // templatefile(): a named pipe or a device is an error, never a read that
 // blocks or never ends. For expressions in templatefile() templates and in

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"vigil/entity"
 )
 
 // maxUnknownFunctionRetries bounds how often one expression is re-evaluated
@@ -74,6 +76,29 @@ type evaluation struct {
 	// through, against MaxForElements.
 	elements         int
 	elementsReported bool
+	// moduleInstances counts the module instances created, against
+	// MaxModuleInstances; modulesReported is set once running out is
+	// reported.
+	moduleInstances int
+	modulesReported bool
+	// unexpanded holds, for each type of resource declared in the
+	// modules of calls a limit kept from being expanded, the first such
+	// call (see unexpandedFailures); unexpandedSeen, the modules looked
+	// through.
+	unexpanded     map[string]unexpandedCall
+	unexpandedSeen map[*moduleConfig]bool
+	// unspent counts bytes built not yet added to the tree's budget
+	// (see spend); budgetSpent is set once the budget is spent, and
+	// budgetReported once that is reported.
+	unspent        int64
+	budgetSpent    bool
+	budgetReported bool
+	// templates holds, by directive number, the bytes of the string of
+	// the %{for} directive being built (see template).
+	templates map[int64]int64
+	// sizedJoined is set once the sized functions are in funcs, for
+	// templatefile (see withSizedFunctions).
+	sizedJoined bool
 	// types says which resource instances become instances in out.
 	types typeFilter
 	out   []*instance
@@ -213,16 +238,29 @@ type callState struct {
 	state memoState
 	mode  expansion
 	why   string
-	keys  []string
-	insts []*modInst
+	// stopped is set when a limit kept the call from being expanded:
+	// its outputs are then values vigil did not compute.
+	stopped bool
+	keys    []string
+	insts   []*modInst
 }
 
 func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir map[string]variableValue, types typeFilter) *evaluation {
 	ev := &evaluation{t: t, root: root, seen: map[string]bool{}, funcs: functions(root.dir, t.allowed), types: types}
-	ev.funcs[forElementsFunc] = ev.forElements()
 	ev.funcs["setproduct"] = ev.setProduct()
 	ev.funcs["sensitive"] = sensitiveFunc(t.secrets)
-	ev.ctx = baseContext.NewChild()
+	for _, name := range []string{"setproduct", "file", "filebase64", "fileset", "templatefile"} {
+		if f, ok := ev.funcs[name]; ok {
+			ev.funcs[name] = sized(f, builders[name], false, &t.budget)
+		}
+	}
+	if f, ok := ev.funcs["templatefile"]; ok {
+		ev.funcs["templatefile"] = ev.withSizedFunctions(f)
+	}
+	ev.funcs[forElementsFunc] = ev.forElements()
+	ev.funcs[templateFunc] = ev.template()
+	ev.funcs[splatFunc] = ev.splat()
+	ev.ctx = t.sizedContext().NewChild()
 	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
 	ev.installed = t.installed[root]
@@ -231,6 +269,7 @@ func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir 
 
 func (ev *evaluation) run() []*instance {
 	ev.emit(ev.newModInst(ev.root, "", nil, nil, 0))
+	ev.flushSpent()
 	return ev.out
 }
 
@@ -313,7 +352,7 @@ func (ev *evaluation) eval(expr hcl.Expression, fr *frame, iters map[string]cty.
 				Subject:  expr.Range().Ptr(),
 			}})
 		}
-		return unknownMaybeNull("evaluation nested too deeply")
+		return notComputed("evaluation nested too deeply")
 	}
 	ev.depth++
 	v := ev.evalExpr(expr, fr, iters)
@@ -333,7 +372,7 @@ func (ev *evaluation) evalExpr(expr hcl.Expression, fr *frame, iters map[string]
 				Subject:  expr.Range().Ptr(),
 			}})
 		}
-		return unknownMaybeNull("evaluation stopped: the configuration is too large")
+		return notComputed("evaluation stopped: the configuration is too large")
 	}
 	switch e := expr.(type) {
 	case *hclsyntax.LiteralValueExpr:
@@ -344,7 +383,13 @@ func (ev *evaluation) evalExpr(expr hcl.Expression, fr *frame, iters map[string]
 		if v, ok := ev.simpleTemplate(e, fr, iters); ok {
 			return v
 		}
+		if isSimpleTemplate(e) {
+			return ev.evalWithContext(ev.t.boundedCopy(e), fr, iters)
+		}
 	case *hclsyntax.IndexExpr, *hclsyntax.RelativeTraversalExpr, *hclsyntax.TupleConsExpr, *hclsyntax.ObjectConsExpr:
+		if !ev.spendSource(expr) {
+			return notComputed(budgetSpentReason)
+		}
 		if v, ok := ev.plainValue(expr, fr, iters); ok {
 			return v
 		}
@@ -352,7 +397,7 @@ func (ev *evaluation) evalExpr(expr hcl.Expression, fr *frame, iters map[string]
 		if v, diags, ok := ev.traverse(e.Traversal, fr, iters); ok {
 			ev.report(diags)
 			if diags.HasErrors() {
-				return unknownMaybeNull(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
+				return notComputed(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
 			}
 			return v
 		}
@@ -391,6 +436,9 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 			return c.(constantValue).val
 		}
 	}
+	if !ev.spendSource(expr) {
+		return notComputed(budgetSpentReason)
+	}
 	for range maxUnknownFunctionRetries {
 		ctx := ev.context(fr, iters, traversals)
 		v, diags := expr.Value(ctx)
@@ -401,13 +449,13 @@ func (ev *evaluation) evalWithContext(expr hcl.Expression, fr *frame, iters map[
 			ev.t.rememberConstant(expr, v, diags)
 		}
 		hideSensitiveArguments(outsideDiags(diags))
-		ev.report(ev.tooManyElements(diags))
+		ev.report(ev.limitDiags(diags))
 		if diags.HasErrors() {
-			return unknownMaybeNull(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
+			return notComputed(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(expr.Range()), firstError(diags)))
 		}
 		return v
 	}
-	return unknownMaybeNull(fmt.Sprintf("the expression at %s calls too many unsupported functions", rangeString(expr.Range())))
+	return notComputed(fmt.Sprintf("the expression at %s calls too many unsupported functions", rangeString(expr.Range())))
 }
 
 // constantValue is what tree.constants holds for an expression that
@@ -553,7 +601,7 @@ func (ev *evaluation) cycle(step evalStep, subject *hcl.Range) cty.Value {
 		Detail:   fmt.Sprintf("%s depends on itself: %s. Break the cycle; Terraform rejects it too.", what, strings.Join(chain, " → ")),
 		Subject:  subject,
 	}})
-	return unknownMaybeNull(what + " depends on itself")
+	return notComputed(what + " depends on itself")
 }
 
 // tooDeep reports whether v nests deeper than MaxNesting: each evaluation
@@ -575,7 +623,7 @@ func (ev *evaluation) deepValue(what string, rng hcl.Range) cty.Value {
 			Subject:  rng.Ptr(),
 		}})
 	}
-	return unknownMaybeNull("the value of " + what + " nests too deeply")
+	return notComputed("the value of " + what + " nests too deeply")
 }
 
 // typeDepth returns how deeply collections and structures nest in t, or
@@ -749,10 +797,10 @@ func (ev *evaluation) expand(rs *resState) []*resInst {
 func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what string) (expansion, string, []string, []frame) {
 	switch {
 	case count != nil:
-		v, _ := ev.eval(count, &mi.plain, nil).Unmark()
+		marked := ev.eval(count, &mi.plain, nil)
+		v, _ := marked.Unmark()
 		if !v.IsKnown() {
-			why := fmt.Sprintf("the count of %s is known only after apply", what)
-			ev.warnExpansion(what, count.Range())
+			why := ev.unknownInstances("count", what, marked, count.Range())
 			return unknownExpansion, why, unknownKeys, []frame{{mi: mi, countIdx: unknownSet(cty.Number, why)}}
 		}
 		n, err := convertTo(v, cty.Number)
@@ -792,11 +840,11 @@ func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what
 		}
 		return counted, "", keys, frames
 	case forEach != nil:
-		v, marks := ev.eval(forEach, &mi.plain, nil).Unmark()
+		marked := ev.eval(forEach, &mi.plain, nil)
+		v, marks := marked.Unmark()
 		// The cheap tests first: IsWhollyKnown walks the whole value.
 		if (!v.IsKnown() || !v.Type().IsMapType() && !v.Type().IsObjectType()) && !v.IsWhollyKnown() {
-			why := fmt.Sprintf("the for_each of %s is known only after apply", what)
-			ev.warnExpansion(what, forEach.Range())
+			why := ev.unknownInstances("for_each", what, marked, forEach.Range())
 			return unknownExpansion, why, unknownKeys, []frame{{mi: mi, eachKey: unknownSet(cty.String, why), eachVal: unknownMaybeNull(why)}}
 		}
 		ty := v.Type()
@@ -832,13 +880,30 @@ func (ev *evaluation) expansion(mi *modInst, count, forEach hcl.Expression, what
 	return single, "", singleKeys, []frame{{mi: mi}}
 }
 
-func (ev *evaluation) warnExpansion(what string, rng hcl.Range) {
+// unknownInstances warns that how many instances what has is unknown,
+// since its argument arg (count or for_each), whose value is v, is, and
+// returns why, for the values of the representative instance. An
+// argument vigil did not compute (a limit or an error stopped it) says
+// so, rather than that it is known only after apply. The warning names
+// what without instance keys: the same for every instance of the module
+// it is in, it is given once.
+func (ev *evaluation) unknownInstances(arg, what string, v cty.Value, rng hcl.Range) string {
+	if reason, stopped := stopReason(v); stopped {
+		ev.report(hcl.Diagnostics{{
+			Severity: hcl.DiagWarning,
+			Summary:  "Instances not computed",
+			Detail:   fmt.Sprintf("How many instances of %s exist is unknown: vigil did not compute its %s (%s); it checks one representative instance, addressed [*].", withoutKeys(what), arg, reason),
+			Subject:  rng.Ptr(),
+		}})
+		return fmt.Sprintf("the %s of %s was not computed: %s", arg, what, reason)
+	}
 	ev.report(hcl.Diagnostics{{
 		Severity: hcl.DiagWarning,
 		Summary:  "Instances known only after apply",
-		Detail:   fmt.Sprintf("How many instances of %s exist depends on values known only after apply; vigil checks one representative instance, addressed [*].", what),
+		Detail:   fmt.Sprintf("How many instances of %s exist depends on values known only after apply; vigil checks one representative instance, addressed [*].", withoutKeys(what)),
 		Subject:  rng.Ptr(),
 	}})
+	return fmt.Sprintf("the %s of %s is known only after apply", arg, what)
 }
 
 func (ev *evaluation) tooMany(what string, n int, rng hcl.Range) {
@@ -1169,21 +1234,35 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 	}
 	base := mi.prefix() + "module." + d.name
 	if mi.depth+1 > MaxModuleDepth {
+		// Without the instance keys, the same for every instance of the
+		// calls above: reported once.
 		ev.report(hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Modules nested too deeply",
-			Detail:   fmt.Sprintf("%s is nested %d modules deep; vigil follows at most %d. A module that calls itself never ends.", base, mi.depth+1, MaxModuleDepth),
+			Detail:   fmt.Sprintf("%s is nested %d modules deep; vigil follows at most %d. A module that calls itself never ends.", withoutKeys(base), mi.depth+1, MaxModuleDepth),
 			Subject:  d.srcRng.Ptr(),
 		}})
-		cs.state = evaluated
-		cs.why = "modules nested too deeply"
-		cs.mode = unknownExpansion
+		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
+		limit := fmt.Sprintf("modules nested more than %d deep", MaxModuleDepth)
+		cs.why = fmt.Sprintf("the outputs of %s are unknown: %s", base, limit)
+		ev.notExpanded(cs, base, limit)
 		return nil
 	}
 	cs.state = inProgress
 	ev.push(evalStep{what: base})
 	mode, why, keys, frames := ev.expansion(mi, d.count, d.forEach, base)
 	ev.pop()
+	// Checked before the instances are made: a call that would go past
+	// the budget makes none.
+	if len(keys) > MaxModuleInstances-ev.moduleInstances {
+		ev.tooManyModules(d)
+		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
+		limit := fmt.Sprintf("the module calls of this root module would create more than %d module instances", MaxModuleInstances)
+		cs.why = fmt.Sprintf("the outputs of %s are unknown: %s", base, limit)
+		ev.notExpanded(cs, base, limit)
+		return nil
+	}
+	ev.moduleInstances += len(keys)
 	cs.mode, cs.why, cs.keys = mode, why, keys
 	for i, k := range keys {
 		cs.insts = append(cs.insts, ev.newModInst(child, base+k, d, &frames[i], mi.depth+1))
@@ -1203,6 +1282,104 @@ func (ev *evaluation) callee(mi *modInst, d *callDecl) (*moduleConfig, string) {
 		return in.cfg, in.why
 	}
 	return nil, d.unloaded
+}
+
+// tooManyModules reports, once per root module, that the module call d
+// would create more module instances than MaxModuleInstances allows: once
+// the budget is spent, every call after it fails the same way.
+func (ev *evaluation) tooManyModules(d *callDecl) {
+	if ev.modulesReported {
+		return
+	}
+	ev.modulesReported = true
+	ev.report(hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Too many module instances",
+		Detail:   fmt.Sprintf("The module calls of the root module in %s would create more than %d module instances; vigil stops here: the outputs of this call, and of the calls it did not expand, are unknown, and their resources are not checked.", ev.root.dir, MaxModuleInstances),
+		Subject:  d.rng.Ptr(),
+	}})
+}
+
+// unexpandedCall is a module call a limit kept from being expanded.
+type unexpandedCall struct {
+	addr string    // module.a[0].module.b
+	why  string    // the limit
+	rng  hcl.Range // the call
+}
+
+// notExpanded records the resource types declared in the module of cs,
+// and in those it calls, which a limit (why) kept from being expanded at
+// address addr.
+func (ev *evaluation) notExpanded(cs *callState, addr, why string) {
+	call := unexpandedCall{addr, why, cs.decl.rng}
+	var walk func(cfg *moduleConfig)
+	walk = func(cfg *moduleConfig) {
+		if cfg == nil || ev.unexpandedSeen[cfg] {
+			return
+		}
+		put(&ev.unexpandedSeen, cfg, true)
+		for _, r := range cfg.resources {
+			if _, ok := ev.unexpanded[r.typ]; r.managed && !ok {
+				put(&ev.unexpanded, r.typ, call)
+			}
+		}
+		for _, c := range cfg.calls {
+			walk(c.child)
+		}
+	}
+	walk(cs.decl.child)
+}
+
+// unexpandedFailures returns, for the root module scope, a collection
+// failure for each resource type (and CloudTrail, for aws_cloudtrail)
+// that modules a limit kept from being expanded declare: a List<E> rule
+// must not pass on a list that may lack some. Each names the call where
+// expansion stopped as its entity, which no entity is, so that the rules
+// about each entity that was built are unaffected.
+func (ev *evaluation) unexpandedFailures(scope string) []entity.Failure {
+	out := make([]entity.Failure, 0, len(ev.unexpanded))
+	add := func(typ string, c unexpandedCall) {
+		out = append(out, entity.Failure{
+			Type: typ, Scope: scope, Entity: c.addr, Call: rangeString(c.rng),
+			Error: fmt.Sprintf("the resources of %s were not expanded: %s", c.addr, c.why),
+		})
+	}
+	for _, typ := range sortedKeys(ev.unexpanded) {
+		add(typ, ev.unexpanded[typ])
+		if typ == "aws_cloudtrail" {
+			add("CloudTrail", ev.unexpanded[typ])
+		}
+	}
+	return out
+}
+
+// withoutKeys returns addr without its instance keys ("module.a[0]" and
+// `module.a["k"]` are both "module.a"), for a diagnostic that is the same
+// for every instance.
+func withoutKeys(addr string) string {
+	if !strings.Contains(addr, "[") {
+		return addr
+	}
+	var b strings.Builder
+	depth, quoted := 0, false
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		switch {
+		case quoted && c == '\\':
+			i++ // an escaped character of a quoted key
+		case quoted:
+			quoted = c != '"'
+		case c == '"' && depth > 0:
+			quoted = true
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // output returns output name of mi, marked sensitive when it is declared

@@ -7,10 +7,12 @@ package terraform
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -20,45 +22,209 @@ import (
 )
 
 // forElementsFunc is the function every for expression's collection is
-// passed through (see boundForExprs): it charges the collection's elements
-// to the evaluation's budget. The namespace keeps it apart from
-// Terraform's functions.
-const forElementsFunc = "vigil::for_elements"
+// passed through (see boundForExprs), with the bytes of the expressions
+// evaluated for each element and, for a %{for} directive, its template
+// number: it charges the collection's elements to the evaluation's
+// budget, MaxForElements, and what evaluating the expressions for each
+// copies to MaxBuiltBytes, and starts the directive's string. The slash,
+// which no function name in HCL source can have, keeps it apart from
+// Terraform's functions, and out of reach of the configuration.
+const forElementsFunc = "vigil/for_elements"
 
-// boundForExprs makes every for expression under node pass its collection
-// through forElementsFunc, so that evaluating it charges its elements to
-// MaxForElements. It changes node in place, once, before any evaluation.
-func boundForExprs(node hclsyntax.Node) {
+// templateNumbers numbers the %{for} directives, for templateFunc.
+var templateNumbers atomic.Int64
+
+// boundForExprs rewrites the expressions under node that build values
+// HCL does not let vigil see being built, so that evaluating them checks
+// and charges what they build (see budget.go):
+//
+//   - every for expression passes its collection through
+//     forElementsFunc;
+//   - every splat expression passes its source through splatFunc;
+//   - every template with an interpolation or a directive has its parts
+//     joined by templateFunc, which checks the string before building
+//     it; the bodies of a %{for} directive add up to its string.
+//
+// It changes node in place, once, before any evaluation, and reports
+// whether it changed anything.
+func boundForExprs(node hclsyntax.Node) bool {
+	changed := false
 	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
-		f, ok := n.(*hclsyntax.ForExpr)
-		if !ok {
-			return nil
-		}
-		if call, ok := f.CollExpr.(*hclsyntax.FunctionCallExpr); ok && call.Name == forElementsFunc {
-			return nil
-		}
-		rng := f.CollExpr.Range()
-		f.CollExpr = &hclsyntax.FunctionCallExpr{
-			Name: forElementsFunc, Args: []hclsyntax.Expression{f.CollExpr},
-			NameRange: rng, OpenParenRange: rng, CloseParenRange: rng,
+		switch e := n.(type) {
+		case *hclsyntax.ForExpr:
+			if !isCall(e.CollExpr, forElementsFunc) {
+				boundFor(e, 0)
+				changed = true
+			}
+		case *hclsyntax.SplatExpr:
+			if !isCall(e.Source, splatFunc) {
+				e.Source = wrapExpr(splatFunc, e.Source, exprBytes(e.Each))
+				changed = true
+			}
+		case *hclsyntax.TemplateJoinExpr:
+			// The for expression of a %{for} directive starts the
+			// string its bodies add up to, and each body is checked
+			// with what the bodies before it built. (The parser makes
+			// each body a template; the bodies are visited next.)
+			if f, ok := e.Tuple.(*hclsyntax.ForExpr); ok && !isCall(f.CollExpr, forElementsFunc) {
+				id := templateNumbers.Add(1)
+				boundFor(f, id)
+				if body, ok := f.ValExpr.(*hclsyntax.TemplateExpr); ok {
+					joinTemplate(body, id)
+				}
+				changed = true
+			}
+		case *hclsyntax.TemplateExpr:
+			if hasInterpolation(e) {
+				joinTemplate(e, 0)
+				changed = true
+			}
 		}
 		return nil
 	})
+	return changed
 }
 
-// boundFileForExprs bounds the for expressions of a parsed .tf file, src,
-// but for those of variable blocks: their defaults are evaluated without
-// functions, as Terraform does.
+// boundFor passes the collection of e through forElementsFunc, with the
+// bytes of what e evaluates for each element and the number of the
+// %{for} directive e is the for expression of, or 0.
+func boundFor(e *hclsyntax.ForExpr, template int64) {
+	body := exprBytes(e.KeyExpr) + exprBytes(e.ValExpr) + exprBytes(e.CondExpr)
+	e.CollExpr = wrapExpr(forElementsFunc, e.CollExpr, body, template)
+}
+
+// hasInterpolation reports whether e has a part that is not a literal,
+// and is not joined by templateFunc already.
+func hasInterpolation(e *hclsyntax.TemplateExpr) bool {
+	if len(e.Parts) == 1 && isCall(e.Parts[0], templateFunc) {
+		return false
+	}
+	for _, p := range e.Parts {
+		if _, ok := p.(*hclsyntax.LiteralValueExpr); !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// joinTemplate makes the parts of e the arguments of one call of
+// templateFunc, e's one part, which joins them as HCL would, after the
+// first argument: the number of the %{for} directive e is the body of,
+// or 0. One call for the whole template, rather than one for each part,
+// keeps what the check costs in a for expression small.
+func joinTemplate(e *hclsyntax.TemplateExpr, directive int64) {
+	if len(e.Parts) == 1 && isCall(e.Parts[0], templateFunc) {
+		return
+	}
+	rng := e.SrcRange
+	call := &hclsyntax.FunctionCallExpr{
+		Name:      templateFunc,
+		Args:      []hclsyntax.Expression{&hclsyntax.LiteralValueExpr{Val: cty.StringVal(strconv.FormatInt(directive, 10)), SrcRange: rng}},
+		NameRange: rng, OpenParenRange: rng, CloseParenRange: rng,
+	}
+	call.Args = append(call.Args, e.Parts...)
+	e.Parts = []hclsyntax.Expression{call}
+}
+
+// wrapExpr returns a call of the function name on expr and the numbers
+// args, which stands where expr stood: diagnostics point at expr.
+func wrapExpr(name string, expr hclsyntax.Expression, args ...int64) *hclsyntax.FunctionCallExpr {
+	rng := expr.Range()
+	call := &hclsyntax.FunctionCallExpr{
+		Name: name, Args: []hclsyntax.Expression{expr},
+		NameRange: rng, OpenParenRange: rng, CloseParenRange: rng,
+	}
+	for _, a := range args {
+		call.Args = append(call.Args, &hclsyntax.LiteralValueExpr{Val: cty.NumberIntVal(a), SrcRange: rng})
+	}
+	return call
+}
+
+// isCall reports whether expr calls the function name.
+func isCall(expr hclsyntax.Expression, name string) bool {
+	call, ok := expr.(*hclsyntax.FunctionCallExpr)
+	return ok && call.Name == name
+}
+
+// exprBytes returns the bytes of expr's source, 0 for none.
+func exprBytes(expr hclsyntax.Expression) int64 {
+	if expr == nil {
+		return 0
+	}
+	r := expr.Range()
+	return int64(r.End.Byte - r.Start.Byte)
+}
+
+// boundFileForExprs bounds the expressions of a parsed .tf file, src,
+// (see boundForExprs) but for those of variable blocks: their defaults
+// are evaluated without functions, as Terraform does.
 func boundFileForExprs(f *hcl.File, src []byte) {
 	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok || !hasForKeyword(src) {
+	if !ok || !mayBuild(src) {
 		return
 	}
 	for _, b := range body.Blocks {
 		if b.Type != "variable" {
-			boundForExprs(b)
+			boundBodyExprs(b.Body, src)
 		}
 	}
+}
+
+// boundBodyExprs bounds the expressions of body, and of the blocks in
+// it, whose source in src may need it: most need not, and are not
+// walked. Nor is an argument that is a template of literals and plain
+// references ("${var.name}-logs"), the most common: simpleTemplate
+// evaluates it, and checks the string itself; a bounded copy is made for
+// HCL should it not (see boundedCopy).
+func boundBodyExprs(body *hclsyntax.Body, src []byte) {
+	for _, a := range body.Attributes {
+		r := a.Expr.Range()
+		if r.Start.Byte >= 0 && r.Start.Byte <= r.End.Byte && r.End.Byte <= len(src) && mayBuild(src[r.Start.Byte:r.End.Byte]) && !isSimpleTemplate(a.Expr) {
+			boundForExprs(a.Expr)
+		}
+	}
+	for _, b := range body.Blocks {
+		boundBodyExprs(b.Body, src)
+	}
+}
+
+// boundedCopy returns a copy of e, a template boundFileForExprs left as
+// it is, bounded, for HCL to evaluate: the template is shared by the
+// root modules evaluated in parallel, and some may be reading it.
+func (t *tree) boundedCopy(e *hclsyntax.TemplateExpr) hcl.Expression {
+	if c, ok := t.boundedCopies.Load(e); ok {
+		return c.(hcl.Expression)
+	}
+	c := &hclsyntax.TemplateExpr{Parts: slices.Clone(e.Parts), SrcRange: e.SrcRange}
+	joinTemplate(c, 0)
+	actual, _ := t.boundedCopies.LoadOrStore(e, c)
+	return actual.(hcl.Expression)
+}
+
+// isSimpleTemplate reports whether expr is a template of literals and
+// plain references alone.
+func isSimpleTemplate(expr hclsyntax.Expression) bool {
+	e, ok := expr.(*hclsyntax.TemplateExpr)
+	if !ok {
+		return false
+	}
+	for _, p := range e.Parts {
+		switch p.(type) {
+		case *hclsyntax.LiteralValueExpr, *hclsyntax.ScopeTraversalExpr:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// mayBuild reports whether src may hold an expression boundForExprs
+// rewrites: a for expression, a template with interpolations or
+// directives, or a splat. Most expressions do not, and need no walk of
+// their syntax tree.
+func mayBuild(src []byte) bool {
+	return hasForKeyword(src) || bytes.Contains(src, []byte("${")) || bytes.Contains(src, []byte("%{")) ||
+		bytes.Contains(src, []byte("[*]")) || bytes.Contains(src, []byte(".*"))
 }
 
 // hasForKeyword reports whether src may hold a for expression: whether
@@ -121,17 +287,25 @@ func (ev *evaluation) charge(n int) error {
 // argument as it is, once its elements are charged.
 func (ev *evaluation) forElements() function.Function {
 	return function.New(&function.Spec{
-		Params: []function.Parameter{{
-			Name: "collection", Type: cty.DynamicPseudoType,
-			AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true,
-		}},
+		Params: []function.Parameter{
+			{Name: "collection", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true},
+			{Name: "body", Type: cty.Number},
+			{Name: "template", Type: cty.Number},
+		},
 		Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			v, _ := args[0].Unmark()
-			if v.IsKnown() && !v.IsNull() && v.CanIterateElements() {
-				if err := ev.charge(v.LengthInt()); err != nil {
-					return cty.NilVal, err
-				}
+			if id, _ := args[2].AsBigFloat().Int64(); id != 0 {
+				put(&ev.templates, id, 0)
+			}
+			n := knownLength(args[0])
+			if n == 0 {
+				return args[0], nil
+			}
+			if err := ev.charge(int(n)); err != nil {
+				return cty.NilVal, err
+			}
+			if err := ev.chargeElements(n, args[1]); err != nil {
+				return cty.NilVal, err
 			}
 			return args[0], nil
 		},
@@ -170,32 +344,11 @@ func (ev *evaluation) setProduct() function.Function {
 	})
 }
 
-// tooManyElements returns diags to report, with the diagnostic of a call
-// that went over MaxForElements saying so plainly, pointing at the
-// collection of the for expression or at the setproduct call. Only the
-// first of a root module is kept: once the budget is spent, every for
-// expression after it fails the same way.
-func (ev *evaluation) tooManyElements(diags hcl.Diagnostics) hcl.Diagnostics {
-	out := diags[:0:0]
-	for _, d := range diags {
-		var err errTooManyElements
-		if extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d); ok && errors.As(extra.FunctionCallError(), &err) {
-			if ev.elementsReported {
-				continue
-			}
-			ev.elementsReported = true
-			d.Summary = "Too many elements"
-			d.Detail = strings.ToUpper(err.Error()[:1]) + err.Error()[1:] + "."
-		}
-		out = append(out, d)
-	}
-	return out
-}
-
-// jsonForExpr returns, for a JSON value with a for expression in one of
-// its strings ("${[for s in var.subnets : s.id]}"), the same value in
-// native syntax, its strings parsed as templates as HCL parses them on each
-// evaluation, with its for expressions bounded; nil for any other
+// jsonForExpr returns, for a JSON value with a for expression, a splat or
+// a template that builds a string in one of its strings
+// ("${[for s in var.subnets : s.id]}", "${var.a}-${var.b}"), the same
+// value in native syntax, its strings parsed as templates as HCL parses
+// them on each evaluation, bounded (see boundForExprs); nil for any other
 // expression. Results are cached: modules are evaluated many times.
 //
 // A string nested in a JSON array or object is placed at the start of the
@@ -208,8 +361,7 @@ func (t *tree) jsonForExpr(expr hcl.Expression) hcl.Expression {
 	var out hcl.Expression
 	v, diags := expr.Value(nil) // the JSON value as written
 	if !diags.HasErrors() && mentionsFor(v) {
-		if native, ok := jsonAsSyntax(v, expr.Range()); ok && hasForExpr(native) {
-			boundForExprs(native)
+		if native, ok := jsonAsSyntax(v, expr.Range()); ok && boundForExprs(native) {
 			out = native
 		}
 	}
@@ -217,7 +369,8 @@ func (t *tree) jsonForExpr(expr hcl.Expression) hcl.Expression {
 	return out
 }
 
-// mentionsFor reports whether a string or key of v contains "for".
+// mentionsFor reports whether a string or key of v contains "for", an
+// interpolation or directive, or a splat: whether it may need bounding.
 func mentionsFor(v cty.Value) bool {
 	if !v.IsKnown() || v.IsNull() {
 		return false
@@ -225,10 +378,10 @@ func mentionsFor(v cty.Value) bool {
 	ty := v.Type()
 	switch {
 	case ty == cty.String:
-		return strings.Contains(v.AsString(), "for")
+		return mayBuild([]byte(v.AsString()))
 	case ty.IsObjectType():
 		for name := range ty.AttributeTypes() {
-			if strings.Contains(name, "for") || mentionsFor(v.GetAttr(name)) {
+			if mayBuild([]byte(name)) || mentionsFor(v.GetAttr(name)) {
 				return true
 			}
 		}
@@ -292,17 +445,6 @@ func jsonTemplate(src string, rng hcl.Range) (hclsyntax.Expression, bool) {
 	start := hcl.Pos{Line: rng.Start.Line, Column: rng.Start.Column + 1, Byte: rng.Start.Byte + 1}
 	expr, diags := hclsyntax.ParseTemplate([]byte(src), rng.Filename, start)
 	return expr, !diags.HasErrors()
-}
-
-func hasForExpr(node hclsyntax.Node) bool {
-	found := false
-	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
-		if _, ok := n.(*hclsyntax.ForExpr); ok {
-			found = true
-		}
-		return nil
-	})
-	return found
 }
 
 // boundPadding returns f, checking first with padding that its arguments

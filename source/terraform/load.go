@@ -28,6 +28,14 @@ const (
 	MaxInstances = 10_000
 	// MaxModuleDepth is how deep local module calls may nest.
 	MaxModuleDepth = 32
+	// MaxModuleInstances is how many module instances the module calls of
+	// one root module, with those of its modules, may create: count and
+	// for_each multiply down the tree (a module that calls itself with
+	// count = 2 asks for 2^32 instances within MaxModuleDepth). A root
+	// module with 10,000 module instances, each with its resources, is a
+	// state far larger than Terraform users run: its plans would take
+	// hours, and HashiCorp's guidance is to split states long before.
+	MaxModuleInstances = 10_000
 	// MaxEvaluations is how many expressions one root module may evaluate,
 	// with its modules; nested dynamic blocks and module fan-out multiply.
 	MaxEvaluations = 1_000_000
@@ -53,6 +61,19 @@ const (
 	// expression within it, and the values it reads within it (local.a
 	// reading local.b reading local.c, and so on).
 	MaxEvalDepth = 1_000
+	// MaxValueBytes is the largest value one template, function call or
+	// decoded document may build: the bytes of its strings, and 32 for
+	// each element and scalar (about what go-cty spends on one). The
+	// largest file vigil reads fits. A string that doubles forty times
+	// ("${local.l0}${local.l0}") would need a terabyte.
+	MaxValueBytes = 16 << 20
+	// MaxBuiltBytes is how much all the values the evaluation of one
+	// scan builds may take, counted as MaxValueBytes counts and with the
+	// bytes of each expression evaluated (whose literals evaluation
+	// copies), shared by the root modules, which are evaluated in
+	// parallel. Values are counted when built, even if they are soon
+	// let go: what is counted bounds what is held.
+	MaxBuiltBytes = 512 << 20
 )
 
 // Options are the inputs that come from the command line rather than the

@@ -348,10 +348,11 @@ resource "aws_s3_bucket" "b" {
 		},
 		{
 			name: "for expression in a JSON string beyond the limit",
-			// A million one-character strings, cheaper to make than to
-			// go through nested fors.
+			// Nested fors go through a million elements, and the for
+			// around them goes past. (A list of a million strings, which
+			// would take one for, is larger than MaxValueBytes.)
 			files: map[string]string{"main.tf.json": `{"resource": {"aws_s3_bucket": {"b": {
-  "tags": {"n": "${length([for c in split(\"\", join(\"\", [for i in range(1000) : format(\"%1001s\", \"\")])) : c])}"}
+  "tags": {"n": "${length([for c in [for i in range(1000) : length([for j in range(999)         : j])] : c])}"}
 }}}}
 `},
 			// A string nested in a JSON object has no position of its own:

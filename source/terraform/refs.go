@@ -20,6 +20,8 @@ import (
 // evaluation context, as HCL would: an unknown part makes the string an
 // unknown that is not null, and marks carry over. ok is false for anything
 // else, including a null or non-string part, which the general path reports.
+// A string larger than MaxValueBytes, or past the budget, is reported and
+// Unknown, as the general path would make it (see templateFunc).
 func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters map[string]cty.Value) (cty.Value, bool) {
 	if e.IsStringLiteral() {
 		// A quoted string with no interpolation: its one part is the value.
@@ -34,7 +36,11 @@ func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters
 	strs, marks := partBuf[:0], markBuf[:0]
 	size := 0
 	unknown := false
-	for _, part := range e.Parts {
+	parts := e.Parts
+	if len(parts) == 1 && isCall(parts[0], templateFunc) {
+		parts = parts[0].(*hclsyntax.FunctionCallExpr).Args[1:] // joined by templateFunc for HCL
+	}
+	for _, part := range parts {
 		var v cty.Value
 		switch p := part.(type) {
 		case *hclsyntax.LiteralValueExpr:
@@ -79,6 +85,10 @@ func (ev *evaluation) simpleTemplate(e *hclsyntax.TemplateExpr, fr *frame, iters
 	case 1:
 		str = strs[0]
 	default:
+		if err := ev.build(int64(size)); err != nil {
+			summary := ev.reportBuild(err, e.SrcRange)
+			return notComputed(fmt.Sprintf("the expression at %s could not be evaluated: %s", rangeString(e.SrcRange), summary)), true
+		}
 		var b strings.Builder
 		b.Grow(size)
 		for _, s := range strs {
@@ -455,7 +465,7 @@ func (ev *evaluation) undeclared(cfg *moduleConfig, what, name string, subject *
 		put(&ev.undeclaredDiags, key, d)
 		ev.diags = append(ev.diags, d)
 	}
-	return unknownMaybeNull(fmt.Sprintf("%s %q is not declared", what, name))
+	return notComputed(fmt.Sprintf("%s %q is not declared", what, name))
 }
 
 // before reports whether a starts before b: in an earlier file, or
@@ -566,12 +576,12 @@ func (ev *evaluation) buildResourceValue(mi *modInst, rs *resState, w *wants) (c
 	key := rs.decl.key
 	insts := ev.expand(rs)
 	if rs.state != evaluated {
-		return unknownMaybeNull(mi.prefix() + key + " depends on itself"), false
+		return notComputed(mi.prefix() + key + " depends on itself"), false
 	}
 	for _, ri := range insts {
 		ev.instanceAttrs(ri, rs.decl)
 		if ri.state != evaluated {
-			return unknownMaybeNull(ri.addr + " depends on itself"), false
+			return notComputed(ri.addr + " depends on itself"), false
 		}
 	}
 	switch rs.mode {
@@ -603,7 +613,7 @@ func (ev *evaluation) buildResourceValue(mi *modInst, rs *resState, w *wants) (c
 func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty.Value {
 	attrs := ev.instanceAttrs(ri, d)
 	if attrs == nil && ri.state != evaluated {
-		return unknownMaybeNull(ri.addr + " depends on itself")
+		return notComputed(ri.addr + " depends on itself")
 	}
 	// The object as a whole carries the address: whatever is read from it
 	// carries it too. A reference that names the attributes it reads gets
@@ -664,6 +674,9 @@ func (ev *evaluation) moduleValue(mi *modInst, name string, w *wants, traversals
 		why := cs.why
 		if why == "" {
 			why = "module " + name + " could not be expanded"
+		}
+		if cs.stopped {
+			return notComputed(why)
 		}
 		return unknownMaybeNull(why)
 	}

@@ -345,10 +345,11 @@ func unwrapPath(err error) error {
 }
 
 // tryChecked and canChecked are try and can, but an argument that fails
-// because it reads a file outside the roots fails the call, with that
-// error: falling back to the next argument would give a value that
-// Terraform, which reads the file, may not give. The call's value is then
-// unknown.
+// because it reads a file outside the roots, or goes past a limit on what
+// evaluation builds (see diagsLimit), fails the call, with that error:
+// falling back to the next argument would give a value that Terraform,
+// which reads the file or builds the value, may not give. The call's
+// value is then unknown.
 var (
 	tryChecked = function.New(&function.Spec{
 		VarParam: tryfunc.TryFunc.VarParam(),
@@ -366,9 +367,11 @@ var (
 		Type:   function.StaticReturnType(cty.Bool),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			v, diags := customdecode.ExpressionClosureFromVal(args[0]).Value()
-			switch err := outsideRoots(diags); {
-			case err != nil:
-				return cty.UnknownVal(cty.Bool), err
+			switch {
+			case outsideRoots(diags) != nil:
+				return cty.UnknownVal(cty.Bool), outsideRoots(diags)
+			case diagsLimit(diags) != nil:
+				return cty.UnknownVal(cty.Bool), diagsLimit(diags)
 			case diags.HasErrors():
 				return cty.False, nil
 			case !v.IsWhollyKnown():
@@ -380,11 +383,15 @@ var (
 )
 
 // tryValue is what try gives, as hcl's tryfunc computes it, or the
-// outsideError of an argument that read outside the roots.
+// outsideError of an argument that read outside the roots, or the limit
+// an argument went past.
 func tryValue(args []cty.Value) (cty.Value, error) {
 	for _, arg := range args {
 		v, diags := customdecode.ExpressionClosureFromVal(arg).Value()
 		if err := outsideRoots(diags); err != nil {
+			return cty.NilVal, err
+		}
+		if err := diagsLimit(diags); err != nil {
 			return cty.NilVal, err
 		}
 		if diags.HasErrors() {

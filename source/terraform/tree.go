@@ -58,6 +58,14 @@ type tree struct {
 	// installed.go); remote remembers which modules make such calls.
 	installed map[*moduleConfig]map[string]*installedCall
 	remote    map[*moduleConfig]bool
+	// budget counts the bytes the evaluation of every root module
+	// builds, against MaxBuiltBytes; sized holds the base functions that
+	// build values, charging it (see sizedContext).
+	budget    valueBudget
+	sizedOnce sync.Once
+	sized     *hcl.EvalContext
+	// boundedCopies caches boundedCopy (template → bounded copy).
+	boundedCopies sync.Map
 }
 
 // loadTree loads the directory tree path; or, when file is not "", the
@@ -131,6 +139,7 @@ func (l *Loader) loadTree(path, file string, inv *entity.Inventory) (*entity.Inv
 		sortByPosition(ev.diags)
 		results[i].diags = append(results[i].diags, ev.diags...)
 		results[i].entities = entities(instances, m.rel, types)
+		results[i].failures = append(results[i].failures, ev.unexpandedFailures(m.rel)...)
 		if !called[m] {
 			// Nothing reads this module's syntax trees any more but the
 			// rendering of diagnostics that name its files.

@@ -74,9 +74,36 @@ func isSensitive(v cty.Value) bool {
 	return false
 }
 
+// stopMark is a cty mark on a value vigil did not compute, because a
+// limit or an error stopped it: unlike a value known only after apply,
+// which Terraform would know once it applies.
+type stopMark struct{}
+
 // unknownMaybeNull is a value of any type that may turn out null.
 func unknownMaybeNull(reason string) cty.Value {
 	return cty.DynamicVal.Mark(reasonMark(reason))
+}
+
+// notComputed is the Unknown that stands for a value vigil did not
+// compute, with the reason.
+func notComputed(reason string) cty.Value {
+	return cty.DynamicVal.WithMarks(cty.NewValueMarks(reasonMark(reason), stopMark{}))
+}
+
+// stopReason returns why v, or a value in it, was not computed, if it
+// was not: the reasons it carries, joined.
+func stopReason(v cty.Value) (string, bool) {
+	_, marks := v.UnmarkDeep()
+	if _, stopped := marks[stopMark{}]; !stopped {
+		return "", false
+	}
+	var reasons []string
+	for m := range marks {
+		if r, ok := m.(reasonMark); ok {
+			reasons = append(reasons, string(r))
+		}
+	}
+	return joinReasons(reasons), true
 }
 
 // unknownSet is a value of type ty that will certainly be set.

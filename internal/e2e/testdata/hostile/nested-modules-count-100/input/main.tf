@@ -1,0 +1,4 @@
+module "a" {
+  source = "./m1"
+  count  = 100
+}
