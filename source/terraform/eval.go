@@ -1245,7 +1245,7 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
 		limit := fmt.Sprintf("modules nested more than %d deep", MaxModuleDepth)
 		cs.why = fmt.Sprintf("the outputs of %s are unknown: %s", base, limit)
-		ev.notExpanded(cs, base, limit)
+		ev.notExpanded(mi, cs, base, limit)
 		return nil
 	}
 	cs.state = inProgress
@@ -1259,7 +1259,7 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
 		limit := fmt.Sprintf("the module calls of this root module would create more than %d module instances", MaxModuleInstances)
 		cs.why = fmt.Sprintf("the outputs of %s are unknown: %s", base, limit)
-		ev.notExpanded(cs, base, limit)
+		ev.notExpanded(mi, cs, base, limit)
 		return nil
 	}
 	ev.moduleInstances += len(keys)
@@ -1307,10 +1307,10 @@ type unexpandedCall struct {
 	rng  hcl.Range // the call
 }
 
-// notExpanded records the resource types declared in the module of cs,
-// and in those it calls, which a limit (why) kept from being expanded at
-// address addr.
-func (ev *evaluation) notExpanded(cs *callState, addr, why string) {
+// notExpanded records the resource types declared in the module of cs, a
+// call of mi, and in those it calls, local or installed (see installed.go),
+// which a limit (why) kept from being expanded at address addr.
+func (ev *evaluation) notExpanded(mi *modInst, cs *callState, addr, why string) {
 	call := unexpandedCall{addr, why, cs.decl.rng}
 	var walk func(cfg *moduleConfig)
 	walk = func(cfg *moduleConfig) {
@@ -1327,7 +1327,16 @@ func (ev *evaluation) notExpanded(cs *callState, addr, why string) {
 			walk(c.child)
 		}
 	}
-	walk(cs.decl.child)
+	child, _ := ev.callee(mi, cs.decl)
+	walk(child)
+	// The modules installed for calls below this one, whichever way
+	// leads to them.
+	below := joinKey(mi.key, cs.decl.name) + "."
+	for _, k := range sortedKeys(ev.installed) {
+		if strings.HasPrefix(k, below) {
+			walk(ev.installed[k].cfg)
+		}
+	}
 }
 
 // unexpandedFailures returns, for the root module scope, a collection

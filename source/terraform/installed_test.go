@@ -335,3 +335,32 @@ func TestInstalledModulesOfASelfCallingModule(t *testing.T) {
 		})
 	}
 }
+
+// TestInstalledModulesNotExpanded: a call of an installed module that a
+// limit keeps from being expanded leaves failures for the resource types
+// of that module and of those installed below it, so that a List rule
+// cannot pass on what they would have created.
+func TestInstalledModulesNotExpanded(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"main.tf": "module \"trails\" {\n  source = \"acme/trails/aws\"\n  count  = 100\n}\n",
+		".terraform/modules/modules.json": `{"Modules":[{"Key":"trails","Source":"registry.terraform.io/acme/trails/aws","Dir":".terraform/modules/trails"},` +
+			`{"Key":"trails.inner","Source":"registry.terraform.io/acme/inner/aws","Dir":".terraform/modules/trails.inner"},` +
+			`{"Key":"trails.inner.leaf","Source":"registry.terraform.io/acme/leaf/aws","Dir":".terraform/modules/trails.inner.leaf"}]}`,
+		".terraform/modules/trails/main.tf":            "module \"inner\" {\n  source = \"acme/inner/aws\"\n  count  = 101\n}\n",
+		".terraform/modules/trails.inner/main.tf":      "resource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n}\nmodule \"leaf\" {\n  source = \"acme/leaf/aws\"\n}\n",
+		".terraform/modules/trails.inner.leaf/main.tf": "resource \"aws_sns_topic\" \"alerts\" {\n  name = \"alerts\"\n}\n",
+	})
+	inv, diags := Load(dir, Options{})
+	if !strings.Contains(diags.Error(), "Too many module instances") {
+		t.Fatalf("diagnostics: %s", diags.Error())
+	}
+	types := map[string]bool{}
+	for _, f := range inv.Failures {
+		types[f.Type] = true
+	}
+	for _, typ := range []string{"aws_cloudtrail", "CloudTrail", "aws_sns_topic"} {
+		if !types[typ] {
+			t.Errorf("no failure for %s: %v", typ, inv.Failures)
+		}
+	}
+}
