@@ -31,6 +31,16 @@ type Options struct {
 	// rule's own finding on that entity is left out, so that the trail is
 	// reported once.
 	Twins map[string]string
+	// Queries accepts a rule whose logic is a query (a target with no
+	// "should", gsl-spec.md §7.31): an entity it selects passes, one it
+	// does not is not relevant. vigil eval runs queries so.
+	Queries bool
+	// NotRelevant gives each entity (or scope) that a rule's where clause
+	// filters out a finding of result NotRelevant, with the explanation,
+	// besides counting it; a rule whose findings are all NotRelevant is
+	// still not applicable. For vigil eval, which lists every entity;
+	// reports expect no such findings.
+	NotRelevant bool
 }
 
 // Plan is a set of compiled rules, ready to run on many inventories. It is
@@ -50,8 +60,8 @@ type compiledRule struct {
 	// reads holds the top-level attribute names the rule reads (of the
 	// entity, or of each item for List<E>), to match collection failures.
 	reads map[string]bool
-	// noTraces is Options.NoTraces.
-	noTraces bool
+	// noTraces is Options.NoTraces, notRelevant Options.NotRelevant.
+	noTraces, notRelevant bool
 }
 
 // Compile compiles every rule once. Its error lists every rule that does not
@@ -72,13 +82,14 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 			errs = append(errs, logicErrors(r, err)...)
 			continue
 		}
-		c := &compiledRule{rule: r, prog: prog, target: prog.Target(), reads: map[string]bool{}, noTraces: opts.NoTraces}
+		c := &compiledRule{rule: r, prog: prog, target: prog.Target(), reads: map[string]bool{}, noTraces: opts.NoTraces,
+			notRelevant: opts.NotRelevant}
 		if r.Entity != "" && c.target.Entity != r.Entity {
 			errs = append(errs, &rules.Error{File: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
 				Msg: "the logic is about " + c.target.Entity + " but the rule's entity is " + r.Entity})
 			continue
 		}
-		if prog.IsQuery() {
+		if prog.IsQuery() && !opts.Queries {
 			errs = append(errs, &rules.Error{File: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
 				Msg: "the logic is a query (it has no \"should\"), not a rule"})
 			continue

@@ -20,6 +20,10 @@ const (
 	// Excluded is reported instead of the underlying result when an exclusion
 	// or suppression comment matched; Finding.Underlying keeps that result.
 	Excluded Result = "EXCLUDED"
+	// NotRelevant is the result of an entity a rule's where clause filters
+	// out. Findings have it only with Options.NotRelevant: otherwise such
+	// entities are only counted (Run.NotRelevant).
+	NotRelevant Result = "NOT_RELEVANT"
 )
 
 // Finding is one result of one rule on one entity or scope.
@@ -40,6 +44,10 @@ type Finding struct {
 	Message string
 	// Trace lists the explanation's lines in full, outermost first.
 	Trace []string
+	// Unknowns lists the unknown values that decided the result, each
+	// with why it is unknown ("cloud_watch_logs_role_arn: unknown (maybe
+	// null: ...)"); empty when none did.
+	Unknowns []string
 	// Remediation is the rule's remediation rendered for this entity; empty
 	// for PASS findings, which need no fix.
 	Remediation rules.Remediation

@@ -7,7 +7,8 @@ import (
 )
 
 // redact removes the inventory's sensitive values from everything a run
-// shows: the findings' messages, traces and fixes, and the failures. Rules
+// shows: the findings' messages, traces, unknowns and fixes, and the
+// failures. Rules
 // were evaluated on the values themselves; only what people read changes.
 // An inventory without secrets costs nothing.
 func redact(run *Run, secrets *entity.Secrets) {
@@ -20,6 +21,10 @@ func redact(run *Run, secrets *entity.Secrets) {
 			// Trace lines may be shared with other findings: redact a copy.
 			f.Trace = slices.Clone(f.Trace)
 			secrets.RedactAll(f.Trace)
+		}
+		if len(f.Unknowns) > 0 {
+			f.Unknowns = slices.Clone(f.Unknowns)
+			secrets.RedactAll(f.Unknowns)
 		}
 		f.Remediation.Console = secrets.Redact(f.Remediation.Console)
 		f.Remediation.CLI = secrets.Redact(f.Remediation.CLI)

@@ -52,3 +52,40 @@ func TestSensitiveValuesAreEvaluatedButNotShown(t *testing.T) {
 		t.Error("redaction changed the inventory's own failure")
 	}
 }
+
+// TestSensitiveUnknownReasonsAreNotShown: the unknowns a finding lists
+// (Finding.Unknowns), in the condition or in the where clause, are
+// redacted like its message; an entity the where clause filters out has a
+// finding with Options.NotRelevant.
+func TestSensitiveUnknownReasonsAreNotShown(t *testing.T) {
+	const secret = "s3cr3t-token-91c2"
+	inv := &entity.Inventory{
+		Scopes: []entity.Scope{{Kind: entity.ScopeTerraformModule, ID: "."}},
+		Entities: []*entity.Entity{
+			{Type: "CloudTrail", ID: "a", Scope: ".", Attrs: map[string]any{"kmsKeyId": entity.NewUnknown(entity.UnknownMaybeNull, "read from "+secret)}},
+			{Type: "CloudTrail", ID: "b", Scope: ".", Attrs: map[string]any{"isMultiRegionTrail": entity.NewUnknown(entity.UnknownMaybeNull, "copied from "+secret)}},
+			{Type: "CloudTrail", ID: "c", Scope: ".", Attrs: map[string]any{"isMultiRegionTrail": true}},
+		},
+		Secrets: &entity.Secrets{},
+	}
+	inv.Secrets.Add(secret)
+	p, err := Compile([]*rules.Rule{{ID: "T.1", Severity: rules.Low, Entity: "CloudTrail",
+		Logic: "CloudTrail where isMultiRegionTrail isEmpty() should have kmsKeyId='other'"}}, Options{NotRelevant: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := runOn(t, p, inv)
+	var results []string
+	for _, f := range run.Findings {
+		results = append(results, f.Entity.ID+" "+string(f.Result))
+		if len(f.Unknowns) == 0 && f.Result == Unknown {
+			t.Errorf("%s: no unknowns", f.Entity.ID)
+		}
+		if shown := f.Message + strings.Join(f.Trace, "\n") + strings.Join(f.Unknowns, "\n"); strings.Contains(shown, secret) {
+			t.Errorf("%s shows the secret:\n%s", f.Entity.ID, shown)
+		}
+	}
+	if got := strings.Join(results, ", "); got != "a UNKNOWN, b UNKNOWN, c NOT_RELEVANT" {
+		t.Errorf("results %s", got)
+	}
+}

@@ -79,7 +79,7 @@ func (p *Plan) Run(ctx context.Context, inv *entity.Inventory, now time.Time) (*
 	p.yieldToTwins(results)
 	run := &Run{Started: now, Scopes: idx.scopes, NotRelevant: map[string]int{}, Failures: inv.Failures}
 	for i, res := range results {
-		if len(res.findings) == 0 && !res.yielded {
+		if !res.applicable() && !res.yielded {
 			run.NotApplicable = append(run.NotApplicable, p.rules[i].rule)
 		}
 		if res.notRelevant > 0 {
@@ -310,6 +310,12 @@ type ruleResult struct {
 	yielded bool
 }
 
+// applicable reports whether the rule had a relevant entity: a finding
+// whose result is not NotRelevant (see Options.NotRelevant).
+func (r *ruleResult) applicable() bool {
+	return slices.ContainsFunc(r.findings, func(f *Finding) bool { return f.Result != NotRelevant })
+}
+
 // outcomeStats counts a rule's results so far, to choose between
 // evaluating first and explaining at once (see evalOrExplain): those of
 // one part, and those of the rule's parts done before it started.
@@ -398,6 +404,9 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 		out, expl := c.evalOrExplain(stats, ie.attrs, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
+			if c.notRelevant {
+				res.findings = append(res.findings, c.notRelevantFinding(e, scope, expl, ie.attrs, now))
+			}
 			continue
 		}
 		res.findings = append(res.findings, c.evaluated(ex, e, scope, out, expl, ie.attrs, now))
@@ -428,6 +437,9 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 		out, expl := c.evalOrExplain(stats, root, now)
 		if out.Outcome == gsl.NotRelevant {
 			res.notRelevant++
+			if c.notRelevant {
+				res.findings = append(res.findings, c.notRelevantFinding(nil, scope, expl, root, now))
+			}
 			continue
 		}
 		f := c.evaluated(ex, nil, scope, out, expl, root, now)
@@ -583,7 +595,25 @@ func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Sc
 	if result == Error && msg == "" && out.Err != nil {
 		msg = out.Err.Error()
 	}
-	return c.finding(ex, e, scope, result, msg, expl.Lines)
+	f := c.finding(ex, e, scope, result, msg, expl.Lines)
+	f.Unknowns = expl.Unknowns
+	return f
+}
+
+// notRelevantFinding is the finding of an entity (nil for a scope) the
+// rule's where clause filters out, with its explanation (see
+// Options.NotRelevant); expl, when not nil, is the explanation of root
+// already made. No exclusion applies to it, and it needs no fix.
+func (c *compiledRule) notRelevantFinding(e *entity.Entity, scope entity.Scope, expl *gsl.Explanation, root any, now time.Time) *Finding {
+	if expl == nil {
+		expl = c.explain(root, now)
+	}
+	f := &Finding{Rule: c.rule, Result: NotRelevant, Underlying: NotRelevant, Entity: e, Scope: scope.ID,
+		Message: expl.Summary, Trace: expl.Lines, Unknowns: expl.Unknowns}
+	if e != nil && f.Scope == "" {
+		f.Scope = e.Scope
+	}
+	return f
 }
 
 // eval evaluates the rule on root. A panic in the evaluator (a bug) becomes

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -98,5 +100,55 @@ func TestTwinsReportATrailOnce(t *testing.T) {
 		if !slices.Equal(na, wantNA) {
 			t.Errorf("%s: not applicable %v, want %v", tc.name, na, wantNA)
 		}
+	}
+}
+
+// TestTrailAWSRejects: VIGIL.TF.AWS.LOG.01 fails a multi-region trail that
+// leaves out global service events, which CloudTrail refuses at apply;
+// the argument left out is its default, true; a regional trail is not
+// relevant; and a trail whose region setting is not known is UNKNOWN.
+func TestTrailAWSRejects(t *testing.T) {
+	dir := t.TempDir()
+	src := `variable "multi_region" {
+  type = bool
+}
+resource "aws_cloudtrail" "rejected" {
+  name                          = "rejected"
+  s3_bucket_name                = "logs"
+  is_multi_region_trail         = true
+  include_global_service_events = false
+}
+resource "aws_cloudtrail" "default_events" {
+  name                  = "default-events"
+  s3_bucket_name        = "logs"
+  is_multi_region_trail = true
+}
+resource "aws_cloudtrail" "regional" {
+  name                          = "regional"
+  s3_bucket_name                = "logs"
+  include_global_service_events = false
+}
+resource "aws_cloudtrail" "unknown" {
+  name                          = "unknown"
+  s3_bucket_name                = "logs"
+  is_multi_region_trail         = var.multi_region
+  include_global_service_events = false
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inv, diags := terraform.Load(dir, terraform.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	run := runOn(t, catalogPlan(t), inv)
+	checkFindings(t, run, []string{"VIGIL.TF.AWS.LOG.01"}, []want{
+		{"VIGIL.TF.AWS.LOG.01 . rejected", Fail, "include_global_service_events is false"},
+		{"VIGIL.TF.AWS.LOG.01 . default-events", Pass, ""},
+		{"VIGIL.TF.AWS.LOG.01 . unknown", Unknown, "multi_region has no value"},
+	})
+	if run.NotRelevant["VIGIL.TF.AWS.LOG.01"] != 1 {
+		t.Errorf("not relevant %v, want the regional trail", run.NotRelevant)
 	}
 }

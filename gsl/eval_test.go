@@ -420,6 +420,34 @@ func TestNotImplementedWarns(t *testing.T) {
 	}
 }
 
+// TestEntityCheckWarns: WithEntityCheck's message about the rule's entity
+// type is a warning at the type, and the rule still compiles.
+func TestEntityCheckWarns(t *testing.T) {
+	check := func(entity string) string {
+		if entity == "CloudTrail" {
+			return ""
+		}
+		return "not " + entity
+	}
+	for src, want := range map[string]string{
+		"CloudTrail should have x=1":      "",
+		"List<CloudTral> should have x=1": "1:1: not CloudTral", // the target, List<...> included
+		"  CloudTral where x=1":           "1:3: not CloudTral",
+	} {
+		p, err := Compile(src, WithEntityCheck(check))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		var got string
+		if w := p.Warnings(); len(w) > 0 {
+			got = w.Error()
+		}
+		if got != want {
+			t.Errorf("%s: warnings %q, want %q", src, got, want)
+		}
+	}
+}
+
 // TestPatternFunctionsNeedPatterns: without WithPatterns the filter-pattern
 // functions do not compile; with it, a rule whose own pattern does not
 // parse is an error pointing into the literal.

@@ -67,6 +67,8 @@ type PatternFuncs interface {
 // config holds the options of Compile.
 type config struct {
 	patterns PatternFuncs
+	// entities checks the rule's entity type (see WithEntityCheck).
+	entities func(entity string) string
 }
 
 // Option configures Compile.
@@ -75,6 +77,15 @@ type Option func(*config)
 // WithPatterns supplies the filter-pattern functions. Without it, a rule
 // that uses isFilterPatternEqual or filterPatternCovers does not compile.
 func WithPatterns(p PatternFuncs) Option { return func(c *config) { c.patterns = p } }
+
+// WithEntityCheck supplies a check of the rule's entity type: the
+// language knows no entity types, its user does. check returns "" for a
+// type it knows, or else why not ("entity type "CloudTral" is not one
+// vigil models (did you mean "CloudTrail"?)"), which becomes a warning at
+// the type (Program.Warnings): the rule still compiles.
+func WithEntityCheck(check func(entity string) string) Option {
+	return func(c *config) { c.entities = check }
+}
 
 // Program is a compiled rule, ready to be evaluated against many entities.
 // It is safe for concurrent use.
@@ -111,6 +122,11 @@ func Compile(src string, opts ...Option) (*Program, error) {
 	}
 	c := &compiler{src: src, cfg: cfg, list: r.List, texts: new(sync.Map), conds: map[Expr]condFn{}}
 	p := &Program{src: src, rule: r}
+	if cfg.entities != nil {
+		if msg := cfg.entities(r.Entity); msg != "" {
+			c.warnf(r.EntitySpan, "%s", msg)
+		}
+	}
 	if r.Where != nil {
 		p.where = c.cond(r.Where)
 		p.whereTexts = clauseTextsOf("where " + shortString(r.Where))

@@ -48,7 +48,13 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // Parse reads one rule file. name is the file name used in errors. Every
 // problem found is reported, each with its line, column and field.
-func Parse(name string, data []byte) (*Rule, error) {
+func Parse(name string, data []byte) (*Rule, error) { return parseRule(name, data, false) }
+
+// parseRule is Parse; loading is set for a file vigil loads to run (LoadFS),
+// whose entity type must be one vigil models (CheckEntity): a rule on
+// another applies to nothing. A file only converted (ImportCloudGuard) may
+// be about another cloud's types.
+func parseRule(name string, data []byte, loading bool) (*Rule, error) {
 	if len(data) > MaxRuleFileBytes {
 		return nil, &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", len(data), MaxRuleFileBytes)}
 	}
@@ -56,7 +62,7 @@ func Parse(name string, data []byte) (*Rule, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlError(name, err)
 	}
-	p := &parser{file: name, lines: bytes.Split(data, []byte("\n"))}
+	p := &parser{file: name, lines: bytes.Split(data, []byte("\n")), loading: loading}
 	r := p.rule(&doc)
 	if len(p.errs) > 0 {
 		return nil, p.errs
@@ -83,6 +89,8 @@ type parser struct {
 	errs  ErrorList
 	// ruleset is set when the file is a ruleset, not a rule.
 	ruleset bool
+	// loading is set for a rule file vigil loads to run (see parseRule).
+	loading bool
 }
 
 func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
@@ -139,6 +147,9 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 			r.Variants = p.variants(val)
 		case "entity":
 			r.Entity = p.str(val, "entity")
+			if msg := CheckEntity(r.Entity); p.loading && r.Entity != "" && msg != "" {
+				p.errorf(val, "entity", "%s", msg)
+			}
 		case "logic":
 			r.Logic = strings.TrimSpace(p.str(val, "logic"))
 			r.LogicLine, r.LogicCol = p.contentStart(val)
@@ -521,7 +532,7 @@ func LoadFS(fsys fs.FS, dir, prefix string) ([]*Rule, error) {
 	for _, f := range files {
 		if f.bad == nil {
 			g.Go(func() error {
-				f.rule, f.err = Parse(f.name, f.data)
+				f.rule, f.err = parseRule(f.name, f.data, true)
 				return nil
 			})
 		}

@@ -349,3 +349,41 @@ func TestRuleVariantErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckEntity: vigil models its normalised types and every Terraform
+// resource type; another type is named, with the closest vigil models.
+func TestCheckEntity(t *testing.T) {
+	for typ, want := range map[string]string{
+		"CloudTrail":              "",
+		"aws_cloudtrail":          "",
+		"aws_s3_bucket":           "",
+		"azurerm_storage_account": "",
+		"CloudTral":               `entity type "CloudTral" is not one vigil models (did you mean "CloudTrail"?)`,
+		"cloudtrail":              `entity type "cloudtrail" is not one vigil models (did you mean "CloudTrail"?)`,
+		"Aws_cloudtrail":          `entity type "Aws_cloudtrail" is not one vigil models (did you mean "aws_cloudtrail"?)`,
+		"VirtualMachine":          `entity type "VirtualMachine" is not one vigil models: it models CloudTrail, and Terraform resources by their type (aws_cloudtrail); the rule applies to nothing vigil reads`,
+	} {
+		if got := CheckEntity(typ); got != want {
+			t.Errorf("CheckEntity(%q) = %q, want %q", typ, got, want)
+		}
+		// A typo is one with a suggestion; another cloud's type is not.
+		if want, got := strings.Contains(want, "did you mean"), EntityTypo(typ) != ""; got != want {
+			t.Errorf("EntityTypo(%q) = %q", typ, EntityTypo(typ))
+		}
+	}
+}
+
+// TestLoadFSRejectsUnmodelledEntity: a rule file vigil loads to run must be
+// about a type it models, an error at the entity's position; the same file
+// converted (Parse, as ImportCloudGuard does) is fine.
+func TestLoadFSRejectsUnmodelledEntity(t *testing.T) {
+	typo := strings.ReplaceAll(goodRule, "CloudTrail", "CloudTral")
+	_, err := LoadFS(fstest.MapFS{"r/typo.yaml": &fstest.MapFile{Data: []byte(typo)}}, "r", "rules")
+	want := `rules/typo.yaml:4:9: entity: entity type "CloudTral" is not one vigil models (did you mean "CloudTrail"?)`
+	if err == nil || err.Error() != want {
+		t.Errorf("LoadFS: %v, want %s", err, want)
+	}
+	if _, err := Parse("typo.yaml", []byte(typo)); err != nil {
+		t.Errorf("Parse: %v", err)
+	}
+}

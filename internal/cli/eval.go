@@ -2,18 +2,22 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"vigil/engine"
 	"vigil/entity"
 	"vigil/filterpattern"
 	"vigil/gsl"
+	"vigil/rules"
 )
 
 func init() { register(newEvalCmd) }
@@ -27,19 +31,28 @@ type evalResult struct {
 	// Entity is the entity's ID; for a List<E> rule, the scope's ID.
 	Entity string `json:"entity"`
 	Scope  string `json:"scope"`
-	// Result is PASS, FAIL, UNKNOWN, ERROR or NOT_RELEVANT; for a query,
-	// SELECTED, NOT_SELECTED, UNKNOWN or ERROR.
+	// Result is PASS, FAIL, UNKNOWN, ERROR, EXCLUDED or NOT_RELEVANT; for
+	// a query, SELECTED, NOT_SELECTED, UNKNOWN or ERROR.
 	Result   string   `json:"result"`
 	Summary  string   `json:"summary"`
 	Trace    []string `json:"trace"`
 	Unknowns []string `json:"unknowns"`
+	// Underlying and Exclusion are set for EXCLUDED: the result the rule
+	// gave, and the exclusion that matched (its reason and source).
+	Underlying string `json:"underlying,omitempty"`
+	Exclusion  string `json:"exclusion,omitempty"`
 }
 
 type evalOptions struct {
-	inputs []string
-	format string
-	now    string
+	inputs     []string
+	format     string
+	now        string
+	id         string
+	exclusions []string
 }
+
+// evalRuleID is the ID of the rule vigil eval runs unless --id names one.
+const evalRuleID = "EVAL"
 
 func newEvalCmd(s *streams) *cobra.Command {
 	var o evalOptions
@@ -50,19 +63,30 @@ func newEvalCmd(s *streams) *cobra.Command {
 of one or more files, and print a result per entity, or per scope for a
 List<E> rule, with the explanation of every result that is not PASS.
 
+The rule runs as "vigil scan" runs a rule, with the same results: data the
+input lists as not collected makes a result ERROR, and a List<E> rule is not
+applicable to a scope that has no E unless that scope is an account (a live
+account with no trail has none; Terraform code is not the whole account).
+Each entity a where clause filters out is listed as NOT_RELEVANT.
+
 An input is a vigil inventory (JSON with "vigil_inventory") or a bare JSON
 array of attribute objects, each of which becomes an entity of the rule's
 type, named #0, #1, ... in input order. Unknown values are written
 {"$unknown": "set"} or {"$unknown": "maybe-null"}. "-" reads standard input.
 
+An entity type close to one vigil models, but not one (a typo:
+"CloudTral"), is a warning that names the type it models.
+
 "Now" for date functions is --now, else the inventory's collected_at, else
 the current time.
 
-Exit codes: 0 every relevant result is PASS (or the query ran), 1 any FAIL,
-UNKNOWN or ERROR, 2 bad usage, a rule that does not compile, or bad input.`,
+Exit codes: 0 every relevant result is PASS or EXCLUDED (or the query ran),
+1 any FAIL, UNKNOWN or ERROR, 2 bad usage, a rule that does not compile, or
+bad input.`,
 		Example: `  vigil eval 'CloudTrail should have isMultiRegionTrail=true' --input trails.json
   vigil eval 'aws_cloudtrail should not have (cloud_watch_logs_role_arn isEmpty() or cloud_watch_logs_group_arn isEmpty())' --input plan-inventory.json --format json
-  vigil eval "CloudTrail where region='us-east-1'" --input snapshot.json`,
+  vigil eval "CloudTrail where region='us-east-1'" --input snapshot.json
+  vigil eval --id TEAM.LOG.01 --exclusions exclusions.yaml 'CloudTrail should have logFileValidationEnabled=true' -i snapshot.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.inputs = append(o.inputs, args[1:]...)
@@ -72,6 +96,8 @@ UNKNOWN or ERROR, 2 bad usage, a rule that does not compile, or bad input.`,
 	cmd.Flags().StringArrayVarP(&o.inputs, "input", "i", nil, "inventory or attribute-list JSON file (repeatable; - for stdin)")
 	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
 	cmd.Flags().StringVar(&o.now, "now", "", "the time date functions compare with, RFC 3339 (default: the inventory's collected_at, else now)")
+	cmd.Flags().StringVar(&o.id, "id", evalRuleID, "the rule's ID, which vigil:ignore comments and --exclusions entries name")
+	cmd.Flags().StringArrayVar(&o.exclusions, "exclusions", nil, "exclusion file, as for vigil scan (repeatable)")
 	return cmd
 }
 
@@ -82,7 +108,8 @@ func runEval(s *streams, src string, o evalOptions) error {
 	if len(o.inputs) == 0 {
 		return usageError("no input: give the entities with --input FILE")
 	}
-	prog, err := gsl.Compile(src, gsl.WithPatterns(filterpattern.NewCache()))
+	patterns := filterpattern.NewCache()
+	prog, err := gsl.Compile(src, gsl.WithPatterns(patterns), gsl.WithEntityCheck(rules.EntityTypo))
 	if err != nil {
 		if l := gsl.AsList(err); l != nil {
 			fmt.Fprintln(s.err, l.Render("rule"))
@@ -90,7 +117,11 @@ func runEval(s *streams, src string, o evalOptions) error {
 		}
 		return exitCode(ExitBadUsage, err)
 	}
-	inv, err := loadEvalInputs(s, o.inputs, prog.Target().Entity)
+	for _, w := range prog.Warnings() {
+		fmt.Fprintln(s.err, strings.Replace(w.Render("rule"), ": ", ": warning: ", 1))
+	}
+	target := prog.Target()
+	inv, err := loadEvalInputs(s, o.inputs, target.Entity)
 	if err != nil {
 		return exitCode(ExitBadUsage, err)
 	}
@@ -103,7 +134,22 @@ func runEval(s *streams, src string, o evalOptions) error {
 	case !inv.CollectedAt.IsZero():
 		now = inv.CollectedAt
 	}
-	results := evaluate(prog, inv, now)
+	excl, err := loadExclusions(o.exclusions)
+	if err != nil {
+		return err
+	}
+	// The one rule runs through the engine, as vigil scan runs its
+	// rules: the same results, missing data and List<E> on empty scopes.
+	rule := &rules.Rule{ID: o.id, Title: "vigil eval", Severity: rules.Informational, Entity: target.Entity, Logic: src}
+	plan, err := engine.Compile([]*rules.Rule{rule}, engine.Options{Patterns: patterns, Exclusions: excl, Queries: true, NotRelevant: true})
+	if err != nil {
+		return exitCode(ExitBadUsage, err)
+	}
+	run, err := plan.Run(context.Background(), inv, now)
+	if err != nil {
+		return exitCode(ExitBadUsage, err)
+	}
+	results := evalResults(run, inv, target, prog.IsQuery())
 	if o.format == "json" {
 		enc := json.NewEncoder(s.data)
 		enc.SetIndent("", "  ")
@@ -118,7 +164,7 @@ func runEval(s *streams, src string, o evalOptions) error {
 		counts[r.Result]++
 	}
 	if len(results) == 0 {
-		fmt.Fprintf(s.err, "not applicable: the input has no %s entities\n", prog.Target().Entity)
+		fmt.Fprintf(s.err, "not applicable: the input has no %s entities%s\n", target.Entity, notApplicableWhy(inv, target))
 		return nil
 	}
 	fmt.Fprintln(s.err, countLine(counts, len(results)))
@@ -128,9 +174,21 @@ func runEval(s *streams, src string, o evalOptions) error {
 	return nil
 }
 
+// notApplicableWhy says, for a List<E> rule that had no result, why its
+// scopes without E were not evaluated.
+func notApplicableWhy(inv *entity.Inventory, t gsl.Target) string {
+	if !t.List || len(inv.OfType(t.Entity)) > 0 {
+		return ""
+	}
+	if rules.CheckEntity(t.Entity) == "" && !slices.Contains(rules.ModelledTypes(), t.Entity) { // a Terraform type
+		return fmt.Sprintf(" (%s is a Terraform resource type, which no account scope has)", t.Entity)
+	}
+	return ""
+}
+
 func countLine(counts map[string]int, n int) string {
 	var parts []string
-	for _, k := range []string{"PASS", "FAIL", "UNKNOWN", "ERROR", "NOT_RELEVANT", "SELECTED", "NOT_SELECTED"} {
+	for _, k := range []string{"PASS", "FAIL", "UNKNOWN", "ERROR", "EXCLUDED", "NOT_RELEVANT", "SELECTED", "NOT_SELECTED"} {
 		if counts[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 		}
@@ -191,130 +249,62 @@ func readEvalInput(s *streams, path string) ([]byte, string, error) {
 	return data, name, nil
 }
 
-// evaluate runs the program on every entity of its type (or every scope,
-// for List<E>), in input order.
-func evaluate(p *gsl.Program, inv *entity.Inventory, now time.Time) []evalResult {
-	t := p.Target()
-	var out []evalResult
-	if !t.List {
-		for _, e := range inv.OfType(t.Entity) {
-			r := evalResult{Entity: e.ID, Scope: e.Scope}
-			if f := missingData(inv, p, t.Entity, e.Scope, e.Region, e.ID); f != nil {
-				r.fromMissing(f)
-			} else {
-				r.fromProgram(p, e.Attrs, now)
-			}
-			out = append(out, r)
-		}
-		// Entities that could not even be listed are results too: never
-		// let missing data read as nothing to report.
-		for i := range inv.Failures {
-			f := &inv.Failures[i]
-			if f.Type == t.Entity && f.Attr == "" && f.Entity == "" {
-				r := evalResult{Entity: "(all " + f.Type + " in " + strings.TrimSpace(f.Scope+" "+f.Region) + ")", Scope: f.Scope}
-				r.fromMissing(f)
-				out = append(out, r)
-			}
-		}
-		return out
+// evalResults lists the findings of the run of the one rule in input
+// order: the entities' in the order of the inventory, then those about a
+// whole scope (a List<E> rule's, or the ERROR of a scope whose entities
+// could not all be listed) in the order of the scopes.
+func evalResults(run *engine.Run, inv *entity.Inventory, target gsl.Target, query bool) []evalResult {
+	entityAt := make(map[*entity.Entity]int, len(inv.Entities))
+	for i, e := range inv.Entities {
+		entityAt[e] = i
 	}
-	for _, sc := range scopesOf(inv) {
-		var items []any
-		for _, e := range inv.OfType(t.Entity) {
-			if e.Scope == sc.ID {
-				items = append(items, e.Attrs)
+	scopeAt := map[string]int{}
+	for i, sc := range run.Scopes {
+		scopeAt[sc.ID] = i
+	}
+	findings := slices.Clone(run.Findings)
+	slices.SortStableFunc(findings, func(a, b *engine.Finding) int {
+		switch {
+		case a.Entity != nil && b.Entity != nil:
+			return entityAt[a.Entity] - entityAt[b.Entity]
+		case a.Entity != nil:
+			return -1
+		case b.Entity != nil:
+			return 1
+		}
+		return scopeAt[a.Scope] - scopeAt[b.Scope]
+	})
+	out := make([]evalResult, 0, len(findings))
+	for _, f := range findings {
+		r := evalResult{Entity: f.Scope, Scope: f.Scope, Result: string(f.Result), Summary: f.Message,
+			Trace: f.Trace, Unknowns: f.Unknowns}
+		switch {
+		case f.Entity != nil:
+			r.Entity = f.Entity.ID
+		case !target.List:
+			r.Entity = "(all " + target.Entity + " in " + f.Scope + ")"
+		}
+		if f.Result == engine.Excluded {
+			r.Underlying = string(f.Underlying)
+			r.Exclusion = f.Exclusion.Reason + " (" + f.Exclusion.Source + ")"
+		}
+		if query {
+			switch f.Result {
+			case engine.Pass:
+				r.Result = "SELECTED"
+			case engine.NotRelevant:
+				r.Result, r.Summary, r.Trace, r.Unknowns = "NOT_SELECTED", "", nil, nil
 			}
 		}
-		r := evalResult{Entity: sc.ID, Scope: sc.ID}
-		switch {
-		case missingData(inv, p, t.Entity, sc.ID, "", "") != nil:
-			r.fromMissing(missingData(inv, p, t.Entity, sc.ID, "", ""))
-		case len(items) == 0 && sc.Kind == entity.ScopeTerraformModule:
-			// gsl-spec.md §7.29: code is not the whole account.
-			r.Result = gsl.NotRelevant.String()
-			r.Summary = fmt.Sprintf("not applicable: this Terraform root module declares no %s", t.Entity)
-		default:
-			if items == nil {
-				items = []any{}
-			}
-			r.fromProgram(p, map[string]any{"items": items}, now)
+		if r.Trace == nil {
+			r.Trace = []string{}
+		}
+		if r.Unknowns == nil {
+			r.Unknowns = []string{}
 		}
 		out = append(out, r)
 	}
 	return out
-}
-
-// scopesOf lists the inventory's scopes, then those only its entities name.
-func scopesOf(inv *entity.Inventory) []entity.Scope {
-	out := append([]entity.Scope(nil), inv.Scopes...)
-	seen := map[string]bool{}
-	for _, s := range out {
-		seen[s.ID] = true
-	}
-	for _, e := range inv.Entities {
-		if !seen[e.Scope] {
-			seen[e.Scope] = true
-			out = append(out, entity.Scope{ID: e.Scope})
-		}
-	}
-	return out
-}
-
-// missingData returns a collection failure that the rule's result would
-// depend on: one for the entity type in this scope and region (or for this
-// entity) whose attribute the rule reads, or that lost whole entities.
-func missingData(inv *entity.Inventory, p *gsl.Program, typ, scope, region, id string) *entity.Failure {
-	for i := range inv.Failures {
-		f := &inv.Failures[i]
-		if f.Type != typ || (f.Scope != "" && f.Scope != scope) || (f.Region != "" && region != "" && f.Region != region) ||
-			(f.Entity != "" && id != "" && f.Entity != id) {
-			continue
-		}
-		if f.Attr == "" {
-			return f
-		}
-		for _, path := range p.Paths() {
-			if top, _, _ := strings.Cut(path, "."); top == f.Attr {
-				return f
-			}
-		}
-	}
-	return nil
-}
-
-func (r *evalResult) fromMissing(f *entity.Failure) {
-	r.Result = gsl.Error.String()
-	what := f.Type
-	if f.Attr != "" {
-		what += "." + f.Attr
-	}
-	r.Summary = "data not collected: " + what + ": " + f.String()
-	r.Trace, r.Unknowns = []string{}, []string{}
-}
-
-func (r *evalResult) fromProgram(p *gsl.Program, root any, now time.Time) {
-	res := p.Eval(root, now)
-	r.Result = res.Outcome.String()
-	r.Trace, r.Unknowns = []string{}, []string{}
-	if p.IsQuery() {
-		switch res.Outcome {
-		case gsl.Pass:
-			r.Result = "SELECTED"
-			return
-		case gsl.NotRelevant:
-			r.Result = "NOT_SELECTED"
-			return
-		}
-	}
-	if res.Outcome == gsl.Pass {
-		return
-	}
-	ex := p.Explain(root, now)
-	r.Summary = ex.Summary
-	r.Trace = ex.Lines
-	if ex.Unknowns != nil {
-		r.Unknowns = ex.Unknowns
-	}
 }
 
 // writeEvalText prints one line per result, "FAIL  <id>  <summary>", and
@@ -328,6 +318,9 @@ func writeEvalText(w io.Writer, results []evalResult, query bool) {
 		line := fmt.Sprintf("%-12s  %s", r.Result, r.Entity)
 		if r.Summary != "" {
 			line += "  " + r.Summary
+		}
+		if r.Result == "EXCLUDED" {
+			line += fmt.Sprintf(" (%s, excluded: %s)", r.Underlying, r.Exclusion)
 		}
 		fmt.Fprintln(w, line)
 		if r.Result == "PASS" || r.Result == "SELECTED" || r.Result == "NOT_RELEVANT" {

@@ -71,14 +71,15 @@ func TestEvalJSON(t *testing.T) {
 // TestEvalListRule: a List<E> rule is evaluated per scope of an inventory,
 // with the real filter-pattern functions; an account with no trail fails
 // (gsl-spec.md §7.29); a collection failure the rule depends on is ERROR,
-// never PASS; "now" defaults to the inventory's collected_at.
+// never PASS; "now" defaults to the inventory's collected_at. The messages
+// are vigil scan's.
 func TestEvalListRule(t *testing.T) {
 	code, out, _ := run(t, "", "eval", ruleMON05, "--input", evalInventory)
 	want := `PASS          111122223333
-FAIL          444455556666  items with [...]: 0 of 0 elements match
+FAIL          444455556666  the account has no CloudTrail; items with [...]: 0 of 0 elements match
     should have items with [...]: false
       items with [...]: 0 of 0 elements match
-ERROR         777788889999  data not collected: CloudTrail.metricFilters: logs:DescribeMetricFilters in eu-west-1: AccessDeniedException: not authorized
+ERROR         777788889999  CloudTrail.metricFilters was not collected: logs:DescribeMetricFilters in eu-west-1: AccessDeniedException: not authorized
 `
 	if code != ExitFailed || out != want {
 		t.Errorf("code %d\n%s\nwant\n%s", code, out, want)
@@ -181,8 +182,64 @@ func TestEvalListingFailure(t *testing.T) {
 	inv := `{"vigil_inventory": 1, "scopes": [{"kind": "aws-account", "id": "111122223333"}], "entities": [],
 	 "failures": [{"type": "CloudTrail", "scope": "111122223333", "region": "us-east-1", "call": "cloudtrail:DescribeTrails", "error": "AccessDenied"}]}`
 	code, out, _ := run(t, inv, "eval", ruleLog01, "-i", "-")
-	want := "ERROR         (all CloudTrail in 111122223333 us-east-1)  data not collected: CloudTrail: cloudtrail:DescribeTrails in us-east-1: AccessDenied\n"
+	want := "ERROR         (all CloudTrail in 111122223333)  the CloudTrail list was not collected: cloudtrail:DescribeTrails in us-east-1: AccessDenied\n"
 	if code != ExitFailed || out != want {
 		t.Errorf("code %d\n%q\nwant\n%q", code, out, want)
+	}
+}
+
+// TestEvalFailureInAnotherRegion (issue 15): a collection failure that
+// names a trail, in another region than the trail's (its log group's),
+// is ERROR for that trail, as vigil scan says; eval gave FAIL.
+func TestEvalFailureInAnotherRegion(t *testing.T) {
+	code, out, _ := run(t, "", "eval", "CloudTrail should have metricFilters length() > 0", "-i", "testdata/eval/region-failure.json")
+	want := "ERROR         arn:aws:cloudtrail:us-east-1:111122223333:trail/main  CloudTrail.metricFilters was not collected: " +
+		"logs:DescribeMetricFilters in eu-west-1: AccessDeniedException: the trail's log group lives in eu-west-1\n"
+	if code != ExitFailed || out != want {
+		t.Errorf("code %d\n%s\nwant\n%s", code, out, want)
+	}
+}
+
+// TestEvalNativeListOnAccounts (issue 15): List<aws_cloudtrail> on account
+// scopes, which never have Terraform resources, is not applicable, as
+// vigil scan says; eval gave FAIL for each account.
+func TestEvalNativeListOnAccounts(t *testing.T) {
+	code, out, stderr := run(t, "", "eval", "List<aws_cloudtrail> should have items length() > 0", "-i", evalInventory)
+	if code != ExitOK || out != "" ||
+		stderr != "not applicable: the input has no aws_cloudtrail entities (aws_cloudtrail is a Terraform resource type, which no account scope has)\n" {
+		t.Errorf("code %d out %q stderr %q", code, out, stderr)
+	}
+}
+
+// TestEvalUnmodelledEntity (issue 15): a typo in the entity type is a
+// warning with the type vigil models closest, not a silent "not
+// applicable".
+func TestEvalUnmodelledEntity(t *testing.T) {
+	code, out, stderr := run(t, "", "eval", "CloudTral should have isMultiRegionTrail=true", "-i", evalInventory)
+	want := `rule:1:1: warning: entity type "CloudTral" is not one vigil models (did you mean "CloudTrail"?)
+ | CloudTral should have isMultiRegionTrail=true
+ | ^
+not applicable: the input has no CloudTral entities
+`
+	if code != ExitOK || out != "" || stderr != want {
+		t.Errorf("code %d out %q stderr:\n%s", code, out, stderr)
+	}
+}
+
+// TestEvalExclusions: --id names the rule, so that the inventory's
+// vigil:ignore suppressions and --exclusions entries apply as in vigil
+// scan; an excluded result keeps what the rule gave.
+func TestEvalExclusions(t *testing.T) {
+	inv := `{"vigil_inventory": 1, "scopes": [{"kind": "aws-account", "id": "111122223333"}], "entities": [
+	 {"type": "CloudTrail", "id": "t", "name": "t", "scope": "111122223333", "attrs": {"isMultiRegionTrail": false},
+	  "suppressions": [{"rule": "TEAM.LOG.09", "reason": "regional by design", "source": "main.tf:3"}]}]}`
+	code, out, _ := run(t, inv, "eval", "--id", "TEAM.LOG.09", ruleLog01, "-i", "-")
+	want := "EXCLUDED      t  isMultiRegionTrail is false, expected true (FAIL, excluded: regional by design (main.tf:3 (vigil:ignore comment)))\n" +
+		"    should have isMultiRegionTrail = true: false\n      isMultiRegionTrail is false, expected true\n"
+	if code != ExitOK || out != want {
+		t.Errorf("code %d\n%s\nwant\n%s", code, out, want)
+	}
+	if code, out, _ := run(t, inv, "eval", ruleLog01, "-i", "-"); code != ExitFailed || !strings.HasPrefix(out, "FAIL") {
+		t.Errorf("without --id: code %d\n%s", code, out)
 	}
 }

@@ -62,3 +62,19 @@ func TestGSLLintLongLine(t *testing.T) {
 		t.Errorf("code %d\nstdout:\n%.600s\nstderr: %q", code, out, stderr)
 	}
 }
+
+// TestGSLLintEntityTypo (issue 15): an entity type close to one vigil
+// models is a warning that names it; rules for other clouds (CloudGuard
+// publishes Azure and GCP rules) lint clean.
+func TestGSLLintEntityTypo(t *testing.T) {
+	stdin := "CloudTral should have isMultiRegionTrail=true\nList<aws_cloudtral> should have items length() > 0\n" +
+		"VirtualMachine should have isEncrypted=true\nStorageAccount should have supportsHttpsTrafficOnly=true\n"
+	code, out, stderr := run(t, stdin, "gsl", "lint", "-")
+	want := `<stdin>:1:1: warning: entity type "CloudTral" is not one vigil models (did you mean "CloudTrail"?)
+ | CloudTral should have isMultiRegionTrail=true
+ | ^
+`
+	if code != ExitOK || out != want || stderr != "<stdin>: 4 rules, 0 errors, 1 warning\n" {
+		t.Errorf("code %d\n%s\nwant\n%s\n%s", code, out, want, stderr)
+	}
+}

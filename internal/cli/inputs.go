@@ -60,9 +60,14 @@ type inputOptions struct {
 // input.
 var inputKinds = []inputKind{
 	{name: "inventory JSON", detect: isInventoryJSON, load: loadInventoryFile},
+	{name: "Terraform file", detect: isTerraformFile, load: loadTerraform},
 	{name: "Terraform plan JSON", detect: isPlanJSON, load: loadTerraform},
 	{name: "Terraform", detect: isTerraformDir, load: loadTerraform},
 }
+
+// isTerraformFile recognises a .tf or .tf.json file by its name: the
+// Terraform loader reads it as a root module of one file.
+func isTerraformFile(in input) bool { return !in.info.IsDir() && terraform.IsTerraformFile(in.path) }
 
 // isPlanJSON recognises "terraform show -json" output by its format_version
 // field; the Terraform loader checks the rest.
@@ -114,11 +119,12 @@ func loadTerraform(in input, opts *inputOptions) (*entity.Inventory, error) {
 
 // qualifyScopes makes the root-module scopes of a Terraform input, which the
 // loader names relative to the input ("."), unique across inputs by joining
-// them to the input's path.
+// them to the input's path. The scope of a file (a plan, a .tf file) is
+// named by the file: two plans in one directory are two scopes.
 func qualifyScopes(inv *entity.Inventory, path string) {
-	base := path
+	base, file := path, false
 	if info, err := os.Stat(path); err == nil && !info.IsDir() {
-		base = filepath.Dir(path)
+		base, file = filepath.Dir(path), true
 	}
 	renamed := map[string]string{}
 	for i, sc := range inv.Scopes {
@@ -126,6 +132,9 @@ func qualifyScopes(inv *entity.Inventory, path string) {
 			continue
 		}
 		id := filepath.ToSlash(filepath.Join(base, sc.ID))
+		if file && sc.ID == "." {
+			id = filepath.ToSlash(filepath.Clean(path))
+		}
 		renamed[sc.ID] = id
 		inv.Scopes[i].ID = id
 	}
@@ -205,7 +214,7 @@ func loadInput(path string, opts *inputOptions) (*entity.Inventory, error) {
 			return inv, nil
 		}
 	}
-	return nil, errors.New("not an input vigil can read: expected a Terraform directory, a Terraform plan JSON (terraform show -json) or a vigil inventory JSON")
+	return nil, errors.New("not an input vigil can read: expected a Terraform directory, a .tf or .tf.json file, a Terraform plan JSON (terraform show -json) or a vigil inventory JSON")
 }
 
 // unwrapPathError drops the path from an *fs.PathError, since messages

@@ -39,6 +39,9 @@ type scanOptions struct {
 	quiet, compact, noColor bool
 	// Terraform inputs.
 	varFiles, vars, allowPaths []string
+	// strict makes a reference to what a module does not declare an
+	// error.
+	strict bool
 
 	// chosen is the resolved rule selection, once resolved.
 	chosen *selected
@@ -87,17 +90,31 @@ concern, see 'vigil rules --help') and of --rules directories on each INPUT,
 and report the findings. An INPUT is recognised by its content:
 
   a directory         Terraform code: every root module in the tree, with its
-                      local modules, variables (defaults, terraform.tfvars,
-                      *.auto.tfvars, --var-file, --var, TF_VAR_*) and the
-                      references between resources
+                      local modules, the modules "terraform init" installed
+                      (.terraform/modules), variables (defaults,
+                      terraform.tfvars, *.auto.tfvars, --var-file, --var,
+                      TF_VAR_*) and the references between resources
+  a .tf or .tf.json   one Terraform file, as a root module of that file alone:
+  file                the other files of its directory, terraform.tfvars
+                      included, are not read (its local modules and
+                      installed modules are)
   a plan JSON file    the output of "terraform show -json PLANFILE"
   an inventory JSON   a recorded scan ("vigil collect aws -o FILE")
+
+Each Terraform root module is a scope, named by its directory; a plan or a
+.tf file given alone is a scope named by the file. A module from a registry
+or git is read from where "terraform init" installed it; one that is not
+installed is a warning ("run terraform init"), its outputs are unknown and
+its resources are not checked.
 
 Inputs that cannot be read are reported as "PATH: error" and the others are
 still scanned; a Terraform file that does not parse is reported with its
 file:line:col and the rest of its module is still scanned. Either is also
 listed in the report, which is written in any case, and the rules on what
-a broken file declares report ERROR.
+a broken file declares report ERROR. A reference to something a module does
+not declare (a resource, variable, local value, module or data source) is a
+warning, once per name, and its value is unknown, so that the rules that
+read it give UNKNOWN; --strict makes it an error.
 
 Terraform code is a stranger's: file(), filebase64(), templatefile(),
 fileset() and fileexists(), and links among the .tf and .tfvars files,
@@ -132,7 +149,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 			}
 			invs, failed, inputErrs := loadInputs(args, &inputOptions{
 				terraform: terraform.Options{VarFiles: o.varFiles, Vars: o.vars, Environ: os.Environ(), Types: ruleTypes(sel.rules),
-					AllowPaths: o.allowPaths, RuleIDs: sel.known},
+					AllowPaths: o.allowPaths, RuleIDs: sel.known, Strict: o.strict},
 				diags:         s.err,
 				quiet:         o.quiet,
 				qualifyScopes: true,
@@ -166,6 +183,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.BoolVar(&o.noColor, "no-color", false, "no colour in the text report, even on a terminal (NO_COLOR is read too)")
 	cmd.Flags().StringArrayVar(&o.varFiles, "var-file", nil, "Terraform variables file (.tfvars or .tfvars.json) for every Terraform input (repeatable)")
 	cmd.Flags().StringArrayVar(&o.vars, "var", nil, "Terraform variable NAME=VALUE for every Terraform input (repeatable; TF_VAR_NAME is read too)")
+	cmd.Flags().BoolVar(&o.strict, "strict", false, "make a reference to a resource, variable, local value, module or data source that a Terraform module does not declare an error (exit 2), rather than a warning whose value is unknown")
 	addAllowPathFlag(cmd, &o.allowPaths)
 	for _, sub := range scanSubcommands {
 		cmd.AddCommand(sub(s))
@@ -227,17 +245,9 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 	if err != nil {
 		return err
 	}
-	var excl []*engine.ExclusionRule
-	for _, file := range o.exclusions {
-		data, err := readLimited(file)
-		if err != nil {
-			return exitCode(ExitBadUsage, fmt.Errorf("%s: %w", file, unwrapPathError(err)))
-		}
-		more, err := engine.ParseExclusions(file, data)
-		if err != nil {
-			return exitCode(ExitBadUsage, err)
-		}
-		excl = append(excl, more...)
+	excl, err := loadExclusions(o.exclusions)
+	if err != nil {
+		return err
 	}
 	plan, err := engine.Compile(sel.rules, engine.Options{Patterns: filterpattern.NewCache(), Exclusions: excl,
 		NoTraces: !report.ShowsTraces(o.format), Twins: sel.twins})
@@ -269,6 +279,24 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 		}
 	}
 	return nil
+}
+
+// loadExclusions reads the exclusion files (--exclusions); an error is a
+// usage error.
+func loadExclusions(files []string) ([]*engine.ExclusionRule, error) {
+	var excl []*engine.ExclusionRule
+	for _, file := range files {
+		data, err := readLimited(file)
+		if err != nil {
+			return nil, exitCode(ExitBadUsage, fmt.Errorf("%s: %w", file, unwrapPathError(err)))
+		}
+		more, err := engine.ParseExclusions(file, data)
+		if err != nil {
+			return nil, exitCode(ExitBadUsage, err)
+		}
+		excl = append(excl, more...)
+	}
+	return excl, nil
 }
 
 // defaultTextWidth is the width of text reports written to a file or pipe.

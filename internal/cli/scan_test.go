@@ -43,6 +43,8 @@ func TestScanExitStatus(t *testing.T) {
 		{"soft fail hides bad input", []string{"scan", "--soft-fail", "nope.json", smallInv}, ExitOK, "vigil: nope.json:"},
 		{"bad rule directory", []string{"scan", "--rules", "testdata/scan/bad-rules", smallInv}, ExitBadUsage,
 			`testdata/scan/bad-rules/TEAM.LOG.02.yaml:3:1: field "sevrity" is not a rule field (did you mean "severity"?)`},
+		{"rule on a type vigil does not model", []string{"scan", "--rules", "testdata/scan/typo-rules", smallInv}, ExitBadUsage,
+			`testdata/scan/typo-rules/TEAM.LOG.03.yaml:4:9: entity: entity type "CloudTral" is not one vigil models (did you mean "CloudTrail"?)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,7 +19,7 @@ import (
 // A case is a directory holding the inputs and a case.txt of "key: value"
 // lines ('#' starts a comment):
 //
-//	args: scan --soft-fail input   the command line, run in the case's directory
+//	args: scan --soft-fail input   the command line, run in the case's directory; "a b" is one argument
 //	exit: 2                        the exit status
 //	stderr: text                   stderr contains text (repeatable)
 //	stdout: text                   stdout contains text (repeatable)
@@ -139,7 +140,7 @@ func readCase(t *testing.T, file string) hostileCase {
 		}
 		switch key {
 		case "args":
-			c.args = strings.Fields(value)
+			c.args, err = splitArgs(value)
 		case "exit":
 			c.exit, err = strconv.Atoi(value)
 		case "stderr":
@@ -179,6 +180,25 @@ func readCase(t *testing.T, file string) hostileCase {
 		t.Fatalf("%s: args and exit are required", file)
 	}
 	return c
+}
+
+// splitArgs splits a command line at spaces, but for those within double
+// quotes: `eval "CloudTrail should have x" -i f` is four arguments.
+func splitArgs(line string) ([]string, error) {
+	var out []string
+	for rest := strings.TrimSpace(line); rest != ""; rest = strings.TrimSpace(rest) {
+		if quoted, ok := strings.CutPrefix(rest, `"`); ok {
+			arg, after, closed := strings.Cut(quoted, `"`)
+			if !closed {
+				return nil, fmt.Errorf("unclosed quote in %q", line)
+			}
+			out, rest = append(out, arg), after
+			continue
+		}
+		arg, after, _ := strings.Cut(rest, " ")
+		out, rest = append(out, arg), after
+	}
+	return out, nil
 }
 
 // clip returns the start of a long output, for failure messages.

@@ -27,8 +27,39 @@
 // HCL loading evaluates variables (defaults, terraform.tfvars, *.auto.tfvars,
 // --var-file, --var, TF_VAR_*), locals, local child modules, count, for_each,
 // dynamic blocks, conditionals and the Terraform functions that go-cty and
-// go-cty-funcs provide. Modules from a registry or git are not downloaded: their
-// outputs are Unknown. A function vigil lacks yields Unknown, not an error.
+// go-cty-funcs provide. A function vigil lacks yields Unknown, not an error.
+//
+// Modules from a registry, git or any other source that is not a local
+// directory are read where terraform init installed them: the root
+// module's .terraform/modules/modules.json gives, for each call path (its
+// Key, "audit.alarms" for the call "alarms" of the module the root calls
+// "audit"), the directory (Dir) it lies in, which must lie within the root
+// module's directory once links are resolved. Since the key depends on the
+// root module, installed modules are resolved per root module (see
+// installed.go). vigil downloads nothing: a module that is not installed
+// is a warning saying to run terraform init, its outputs are Unknown and
+// its resources are not checked.
+//
+// A reference to what a module does not declare (a resource, a data
+// source, a variable, a local value, a module call), common in fixtures
+// and partial modules, is a warning, once per name at its first reference,
+// and its value is Unknown, so that rules give UNKNOWN, never PASS;
+// Options.Strict makes it an error.
+//
+// A computed attribute that the AWS provider documents as equal to an
+// argument reads that argument, when the configuration sets it: the id of
+// aws_cloudwatch_log_metric_filter and aws_cloudwatch_log_group is their
+// name, that of aws_cloudwatch_metric_alarm its alarm_name (see
+// sameAsArgument), so that an alarm whose metric_name is a filter's id is a
+// known chain. Other computed attributes are Unknown; arn and id will be
+// set. A plan does not say how an attribute known after apply is computed
+// (its configuration lists only the references), so there they stay
+// Unknown.
+//
+// Load also takes a single .tf or .tf.json file: a root module of that one
+// file, the other files of its directory (terraform.tfvars included) not
+// read; the local modules it calls and the modules terraform init
+// installed beside it are.
 //
 // Functions come from go-cty's stdlib, go-cty-funcs, go-cty-yaml and hcl's
 // tryfunc, plus startswith, endswith, strcontains, one, sum, alltrue,

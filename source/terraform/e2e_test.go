@@ -210,3 +210,87 @@ func TestCloudTrailFromHCLAndPlanAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestAlarmWiredByFilterID: CIS modules (the secure-baseline alarm modules
+// among them) pass a metric filter's id to its alarm's metric_name, its
+// metric being named like the filter. The provider documents that id as
+// the filter's name, so the chain is known and MON.05 passes, as it does
+// with the metric name written out; a filter whose name is not known
+// leaves it unknown, and the id of a filter whose metric has another name
+// watches no metric there is, and fails. The log
+// group is wired by its id, which is its name, too.
+func TestAlarmWiredByFilterID(t *testing.T) {
+	for _, tc := range []struct {
+		name, filterName, metricName string
+		want                         string
+	}{
+		{"by id", `"CloudTrailCfgChanges"`, "aws_cloudwatch_log_metric_filter.cloudtrail_cfg_changes.id", "PASS"},
+		{"by name, for comparison", `"CloudTrailCfgChanges"`, `"CloudTrailCfgChanges"`, "PASS"},
+		{"by id, name unknown", "var.filter_name", "aws_cloudwatch_log_metric_filter.cloudtrail_cfg_changes.id", "UNKNOWN"},
+		{"by the id of another filter", `"CloudTrailCfgChanges"`, "aws_cloudwatch_log_metric_filter.other.id", "FAIL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"main.tf": `
+variable "filter_name" {
+  type = string
+}
+variable "alarm_namespace" {
+  default = "CISBenchmark"
+}
+resource "aws_cloudwatch_log_group" "cloudtrail" {
+  name = "cloudtrail-multi-region"
+}
+resource "aws_cloudtrail" "main" {
+  name                       = "main"
+  is_multi_region_trail      = true
+  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.cloudtrail.arn}:*"
+}
+resource "aws_sns_topic" "alarms" {
+  name = "cis-alarms"
+}
+resource "aws_sns_topic_subscription" "queue" {
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "sqs"
+  endpoint  = "arn:aws:sqs:eu-west-1:111122223333:security"
+}
+resource "aws_cloudwatch_log_metric_filter" "cloudtrail_cfg_changes" {
+  name           = ` + tc.filterName + `
+  pattern        = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }"
+  log_group_name = aws_cloudwatch_log_group.cloudtrail.id
+
+  metric_transformation {
+    name      = "CloudTrailCfgChanges"
+    namespace = var.alarm_namespace
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_log_metric_filter" "other" {
+  name           = "Other"
+  pattern        = "{ $.eventName = Other }"
+  log_group_name = aws_cloudwatch_log_group.cloudtrail.id
+
+  metric_transformation {
+    name      = "OtherMetric"
+    namespace = var.alarm_namespace
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "cloudtrail_cfg_changes" {
+  alarm_name          = "CloudTrailCfgChanges"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = "1"
+  metric_name         = ` + tc.metricName + `
+  namespace           = var.alarm_namespace
+  period              = "300"
+  statistic           = "Sum"
+  threshold           = "1"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+`}
+			got := evaluate(t, load(t, writeTree(t, files), Options{}), map[string]string{"MON.05": ruleMon05})
+			if got["MON.05 scope ."] != tc.want {
+				t.Errorf("MON.05 %v, want %s", got, tc.want)
+			}
+		})
+	}
+}

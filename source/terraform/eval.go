@@ -26,6 +26,24 @@ var unknownString = cty.UnknownVal(cty.String).RefineNotNull()
 // created: a reference to one is an Unknown that will certainly be set.
 var alwaysSetAttributes = map[string]bool{"arn": true, "id": true}
 
+// sameAsArgument lists, by resource type, the computed attributes that
+// the AWS provider documents as equal to one of the resource's arguments:
+// a reference to one reads that argument's value, when the configuration
+// sets it, instead of an Unknown. CIS modules pass a metric filter's id
+// to its alarm's metric_name, which only this makes a known chain. Each
+// entry is checked against the provider's documentation and code (the
+// resource's d.SetId): aws_cloudwatch_log_metric_filter's id is its name,
+// aws_cloudwatch_log_group's its name, and aws_cloudwatch_metric_alarm's
+// its alarm_name. Left out: aws_cloudtrail, whose id was its name and is
+// its ARN in later provider versions, and aws_sns_topic and
+// aws_sns_topic_subscription, whose id is their ARN, itself known only
+// after apply.
+var sameAsArgument = map[string]map[string]string{
+	"aws_cloudwatch_log_metric_filter": {"id": "name"},
+	"aws_cloudwatch_log_group":         {"id": "name"},
+	"aws_cloudwatch_metric_alarm":      {"id": "alarm_name"},
+}
+
 // evaluation evaluates one root module and the local modules it calls.
 // Everything is evaluated lazily and at most once: a reference to a local,
 // a variable, a module output or a resource evaluates it on first use.
@@ -84,6 +102,12 @@ type evaluation struct {
 	// types says which resource instances become instances in out.
 	types typeFilter
 	out   []*instance
+	// installed are the modules terraform init installed for the root
+	// module, by key (see installed.go).
+	installed map[string]*installedCall
+	// undeclaredDiags holds the diagnostic of each name a module
+	// references but does not declare (see undeclared).
+	undeclaredDiags map[string]*hcl.Diagnostic
 }
 
 type memoState uint8
@@ -105,6 +129,7 @@ type modInst struct {
 	cfg       *moduleConfig
 	path      string // "" for the root, `module.a`, `module.a["k"].module.b`
 	pre       string // path + "." (prefix of addresses), "" for the root
+	key       string // the path as modules.json keys it: "", "a", "a.b"
 	call      *callDecl
 	callFrame *frame // the caller's frame, where the call's inputs evaluate
 	depth     int
@@ -238,6 +263,7 @@ func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir 
 	ev.ctx = t.sizedContext().NewChild()
 	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
+	ev.installed = t.installed[root]
 	return ev
 }
 
@@ -255,6 +281,9 @@ func (ev *evaluation) newModInst(cfg *moduleConfig, path string, call *callDecl,
 	// The maps are made on first write: most module instances use few
 	// of them, and a root module with its calls makes many instances.
 	mi := &modInst{cfg: cfg, path: path, pre: pre, call: call, callFrame: callFrame, depth: depth}
+	if call != nil && callFrame != nil {
+		mi.key = joinKey(callFrame.mi.key, call.name)
+	}
 	mi.plain.mi = mi
 	return mi
 }
@@ -643,7 +672,7 @@ func (ev *evaluation) pop()               { ev.stack = ev.stack[:len(ev.stack)-1
 func (ev *evaluation) local(mi *modInst, name string, traversals []hcl.Traversal) cty.Value {
 	a, ok := mi.cfg.locals[name]
 	if !ok {
-		return ev.undeclared("local value", name, subjectFor(traversals, "local", name))
+		return ev.undeclared(mi.cfg, "local value", name, subjectFor(traversals, "local", name))
 	}
 	return ev.memoized(mi, &mi.locals, "local.", name, a.Expr)
 }
@@ -679,7 +708,7 @@ func (ev *evaluation) memoized(mi *modInst, memos *map[string]*memo, kind, name 
 func (ev *evaluation) variable(mi *modInst, name string, traversals []hcl.Traversal) cty.Value {
 	decl, ok := mi.cfg.variables[name]
 	if !ok {
-		return ev.undeclared("input variable", name, subjectFor(traversals, "var", name))
+		return ev.undeclared(mi.cfg, "input variable", name, subjectFor(traversals, "var", name))
 	}
 	if mi.call == nil {
 		return ev.rootVals[name]
@@ -1207,7 +1236,8 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 		return nil
 	}
 	d := cs.decl
-	if d.child == nil {
+	child, _ := ev.callee(mi, d)
+	if child == nil {
 		cs.state = evaluated
 		return nil
 	}
@@ -1224,7 +1254,7 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
 		limit := fmt.Sprintf("modules nested more than %d deep", MaxModuleDepth)
 		cs.why = fmt.Sprintf("the outputs of %s are unknown: %s", base, limit)
-		ev.notExpanded(cs, base, limit)
+		ev.notExpanded(mi, cs, base, limit)
 		return nil
 	}
 	cs.state = inProgress
@@ -1238,16 +1268,29 @@ func (ev *evaluation) expandCall(cs *callState, mi *modInst) []*modInst {
 		cs.state, cs.mode, cs.stopped = evaluated, unknownExpansion, true
 		limit := fmt.Sprintf("the module calls of this root module would create more than %d module instances", MaxModuleInstances)
 		cs.why = fmt.Sprintf("the outputs of %s are unknown: %s", base, limit)
-		ev.notExpanded(cs, base, limit)
+		ev.notExpanded(mi, cs, base, limit)
 		return nil
 	}
 	ev.moduleInstances += len(keys)
 	cs.mode, cs.why, cs.keys = mode, why, keys
 	for i, k := range keys {
-		cs.insts = append(cs.insts, ev.newModInst(d.child, base+k, d, &frames[i], mi.depth+1))
+		cs.insts = append(cs.insts, ev.newModInst(child, base+k, d, &frames[i], mi.depth+1))
 	}
 	cs.state = evaluated
 	return cs.insts
+}
+
+// callee returns the module the call d of module instance mi calls: a
+// local module, or the one terraform init installed for the root module;
+// nil when it is not loaded, and then why.
+func (ev *evaluation) callee(mi *modInst, d *callDecl) (*moduleConfig, string) {
+	if d.child != nil || d.isLocal() || d.source == "" {
+		return d.child, d.unloaded
+	}
+	if in := ev.installed[joinKey(mi.key, d.name)]; in != nil {
+		return in.cfg, in.why
+	}
+	return nil, d.unloaded
 }
 
 // tooManyModules reports, once per root module, that the module call d
@@ -1273,10 +1316,10 @@ type unexpandedCall struct {
 	rng  hcl.Range // the call
 }
 
-// notExpanded records the resource types declared in the module of cs,
-// and in those it calls, which a limit (why) kept from being expanded at
-// address addr.
-func (ev *evaluation) notExpanded(cs *callState, addr, why string) {
+// notExpanded records the resource types declared in the module of cs, a
+// call of mi, and in those it calls, local or installed (see installed.go),
+// which a limit (why) kept from being expanded at address addr.
+func (ev *evaluation) notExpanded(mi *modInst, cs *callState, addr, why string) {
 	call := unexpandedCall{addr, why, cs.decl.rng}
 	var walk func(cfg *moduleConfig)
 	walk = func(cfg *moduleConfig) {
@@ -1293,7 +1336,16 @@ func (ev *evaluation) notExpanded(cs *callState, addr, why string) {
 			walk(c.child)
 		}
 	}
-	walk(cs.decl.child)
+	child, _ := ev.callee(mi, cs.decl)
+	walk(child)
+	// The modules installed for calls below this one, whichever way
+	// leads to them.
+	below := joinKey(mi.key, cs.decl.name) + "."
+	for _, k := range sortedKeys(ev.installed) {
+		if strings.HasPrefix(k, below) {
+			walk(ev.installed[k].cfg)
+		}
+	}
 }
 
 // unexpandedFailures returns, for the root module scope, a collection

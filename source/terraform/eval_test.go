@@ -315,7 +315,7 @@ output "name" {
 		t.Errorf("outputs of for_each module (-want +got):\n%s", diff)
 	}
 	u, ok := x.Attrs["remote"].(*entity.Unknown)
-	if !ok || u.Kind != entity.UnknownMaybeNull || u.Reason != `the outputs of module remote are unknown: its source "git::https://example.com/mod.git" is not a local directory and vigil does not download modules` {
+	if !ok || u.Kind != entity.UnknownMaybeNull || u.Reason != `the outputs of module remote are unknown: it is not installed (run terraform init to install it)` {
 		t.Errorf("output of an unloaded module: %s", entity.Format(x.Attrs["remote"]))
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -98,6 +100,11 @@ type Options struct {
 	// RuleIDs, when not empty, are the rule IDs a vigil:ignore comment may
 	// name: a comment naming another is a warning and suppresses nothing.
 	RuleIDs []string
+	// Strict makes a reference to what a module does not declare (a
+	// resource, a variable, a local value, a module call, a data source)
+	// an error; without it, it is a warning, once per name, and its value
+	// is Unknown.
+	Strict bool
 }
 
 // Loader reads Terraform inputs and keeps the files it parsed, so that
@@ -144,7 +151,9 @@ func (l *Loader) releaseFiles(names []string, keep func(name string) bool) {
 
 // Load reads a Terraform input: a directory tree (every root module in it; a
 // directory is a root module unless another module in the tree calls it as a
-// local source) or a plan JSON file. It returns every entity it could build,
+// local source), one .tf or .tf.json file (a root module of that one file:
+// the other files of its directory, variable files included, are not read)
+// or a plan JSON file. It returns every entity it could build,
 // even when some files had errors, plus diagnostics (errors and warnings, with
 // file:line:col). Each root module is one entity.Scope{Kind:
 // entity.ScopeTerraformModule, ID: <dir relative to path, "." for path>}.
@@ -163,6 +172,9 @@ func (l *Loader) Load(path string) (*entity.Inventory, hcl.Diagnostics) {
 			Detail:   fmt.Sprintf("%s. Give a directory of .tf files or a plan JSON file.", err),
 		}})
 	}
+	if !st.IsDir() && IsTerraformFile(path) {
+		return l.loadTree(filepath.Dir(path), path, inv)
+	}
 	if !st.IsDir() {
 		pf, diags := readPlan(path)
 		if pf == nil {
@@ -174,7 +186,13 @@ func (l *Loader) Load(path string) (*entity.Inventory, hcl.Diagnostics) {
 		}
 		return loadPlan(path, pf, inv, newTypeFilter(l.opts.Types))
 	}
-	return l.loadTree(path, inv)
+	return l.loadTree(path, "", inv)
+}
+
+// IsTerraformFile reports whether path names a Terraform file by its
+// name: a .tf or .tf.json file, which Load reads as a module of one file.
+func IsTerraformFile(path string) bool {
+	return strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json")
 }
 
 // IsPlanJSON reports whether data is the JSON of a Terraform plan, as

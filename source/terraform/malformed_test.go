@@ -148,7 +148,7 @@ resource "aws_sns_topic" "b" {
 `},
 			want: []string{
 				`error main.tf:6,18-23: Unsupported attribute: This object does not have an attribute named "nope".`,
-				`error main.tf:10,10-27: Reference to undeclared data source: No data source named "data.aws_x.y" is declared in this module.`,
+				`warning main.tf:10,10-27: Reference to undeclared data source: No data source named "data.aws_x.y" is declared in this module; vigil treats its value as unknown, so the rules that read it give UNKNOWN (--strict makes this an error).`,
 			},
 			entities: []string{"aws_sns_topic.a", "aws_sns_topic.b"},
 		},
@@ -166,15 +166,42 @@ resource "aws_cloudtrail" "t" {
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
 		{
-			name:  "registry module is not downloaded",
+			name:  "registry module not installed",
 			files: map[string]string{"main.tf": "module \"trail\" {\n  source  = \"cloudposse/cloudtrail/aws\"\n  version = \"0.24.0\"\n}\n"},
-			want:  []string{`warning main.tf:2,13-40: Module not loaded: Module "trail" comes from "cloudposse/cloudtrail/aws", which vigil does not download; its outputs are unknown and the resources it creates are not checked.`},
+			want:  []string{`warning main.tf:2,13-40: Module not installed: Module "trail" (source "cloudposse/cloudtrail/aws") is not installed: there is no .terraform/modules/modules.json. vigil does not download modules: run terraform init to install it. Until then its outputs are unknown and the resources it creates are not checked.`},
 		},
 		{
 			name:  "undeclared variable",
 			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  name = var.trail_name\n}\n"},
 			want: []string{
-				`error main.tf:2,10-24: Reference to undeclared input variable: No input variable named "trail_name" is declared in this module.`,
+				`warning main.tf:2,10-24: Reference to undeclared input variable: No input variable named "trail_name" is declared in this module; vigil treats its value as unknown, so the rules that read it give UNKNOWN (--strict makes this an error).`,
+			},
+			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
+		},
+		{
+			name: "undeclared names: one warning each, however many uses",
+			files: map[string]string{"main.tf": `resource "aws_cloudtrail" "t" {
+  count                      = 3
+  name                       = "${local.prefix}-${count.index}"
+  cloud_watch_logs_group_arn = aws_cloudwatch_log_group.missing.arn
+  cloud_watch_logs_role_arn  = aws_iam_role.missing.arn
+  s3_bucket_name             = local.prefix
+  kms_key_id                 = aws_cloudwatch_log_group.missing.kms_key_id
+}
+`},
+			want: []string{
+				`warning main.tf:3,35-47: Reference to undeclared local value: No local value named "prefix" is declared in this module; vigil treats its value as unknown, so the rules that read it give UNKNOWN (--strict makes this an error).`,
+				`warning main.tf:4,32-68: Reference to undeclared resource: No resource named "aws_cloudwatch_log_group.missing" is declared in this module; vigil treats its value as unknown, so the rules that read it give UNKNOWN (--strict makes this an error).`,
+				`warning main.tf:5,32-56: Reference to undeclared resource: No resource named "aws_iam_role.missing" is declared in this module; vigil treats its value as unknown, so the rules that read it give UNKNOWN (--strict makes this an error).`,
+			},
+			entities: []string{"aws_cloudtrail.t[0]", "aws_cloudtrail.t[0]", "aws_cloudtrail.t[1]", "aws_cloudtrail.t[1]", "aws_cloudtrail.t[2]", "aws_cloudtrail.t[2]"},
+		},
+		{
+			name:  "undeclared resource, --strict",
+			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  cloud_watch_logs_group_arn = aws_cloudwatch_log_group.missing.arn\n}\n"},
+			opts:  Options{Strict: true},
+			want: []string{
+				`error main.tf:2,32-68: Reference to undeclared resource: No resource named "aws_cloudwatch_log_group.missing" is declared in this module.`,
 			},
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},
@@ -182,7 +209,7 @@ resource "aws_cloudtrail" "t" {
 			name:  "undeclared resource",
 			files: map[string]string{"main.tf": "resource \"aws_cloudtrail\" \"t\" {\n  cloud_watch_logs_group_arn = aws_cloudwatch_log_group.missing.arn\n}\n"},
 			want: []string{
-				`error main.tf:2,32-68: Reference to undeclared resource: No resource named "aws_cloudwatch_log_group.missing" is declared in this module.`,
+				`warning main.tf:2,32-68: Reference to undeclared resource: No resource named "aws_cloudwatch_log_group.missing" is declared in this module; vigil treats its value as unknown, so the rules that read it give UNKNOWN (--strict makes this an error).`,
 			},
 			entities: []string{"aws_cloudtrail.t", "aws_cloudtrail.t"},
 		},

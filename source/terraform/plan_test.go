@@ -54,12 +54,12 @@ func TestPlanFormats(t *testing.T) {
 		{
 			name: "unsupported format version",
 			plan: `{"format_version":"2.0","planned_values":{}}`,
-			want: []string{`error plan.json:1,19-19: Invalid plan JSON: plan.json could not be read as a Terraform plan: unsupported plan format version: "2.0.0" does not satisfy ">= 0.1, < 2.0".`},
+			want: []string{`error plan.json:1,19-19: Invalid plan JSON: plan.json:1:19: unsupported plan format version: "2.0.0" does not satisfy ">= 0.1, < 2.0"; the file could not be read as a Terraform plan.`},
 		},
 		{
 			name: "wrong type",
 			plan: "{\"format_version\":\"1.2\",\n \"planned_values\":{\"root_module\":{\"resources\":[{\"address\":7}]}}}",
-			want: []string{`error plan.json:2,60-60: Invalid plan JSON: plan.json could not be read as a Terraform plan: json: cannot unmarshal number into Go struct field StateResource.planned_values.root_module.resources.address of type string.`},
+			want: []string{`error plan.json:2,60-60: Invalid plan JSON: plan.json:2:60: json: cannot unmarshal number into Go struct field StateResource.planned_values.root_module.resources.address of type string; the file could not be read as a Terraform plan.`},
 		},
 		{
 			name: "no planned values",

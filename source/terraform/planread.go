@@ -460,7 +460,10 @@ func (rc *resourceChange) tfjson() *tfjson.ResourceChange {
 }
 
 // diagnostic is the diagnostic of err, an error of walking the plan in f,
-// at the line and column of the offending byte.
+// at the line and column of the offending byte, which its detail names
+// too: a diagnostic's rendering shows only the line of a file it has no
+// source of, and a plan's source is not kept (it may be large, and
+// holds sensitive values in the clear).
 func (w *planWalker) diagnostic(f *os.File, path string, err error) hcl.Diagnostics {
 	if errors.Is(err, errNotPlan) {
 		return hcl.Diagnostics{{
@@ -481,7 +484,7 @@ func (w *planWalker) diagnostic(f *os.File, path string, err error) hcl.Diagnost
 	return hcl.Diagnostics{{
 		Severity: hcl.DiagError,
 		Summary:  "Invalid plan JSON",
-		Detail:   fmt.Sprintf("%s could not be read as a Terraform plan: %s.", path, msg),
+		Detail:   fmt.Sprintf("%s:%d:%d: %s; the file could not be read as a Terraform plan.", path, pos.Line, pos.Column, msg),
 		Subject:  &hcl.Range{Filename: path, Start: pos, End: pos},
 	}}
 }

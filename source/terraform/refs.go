@@ -438,14 +438,43 @@ func subjectFor(traversals []hcl.Traversal, parts ...string) *hcl.Range {
 	return nil
 }
 
-func (ev *evaluation) undeclared(what, name string, subject *hcl.Range) cty.Value {
-	ev.report(hcl.Diagnostics{{
-		Severity: hcl.DiagError,
-		Summary:  "Reference to undeclared " + what,
-		Detail:   fmt.Sprintf("No %s named %q is declared in this module.", what, name),
-		Subject:  subject,
-	}})
+// undeclared returns the value of a reference, at subject, to what (a
+// "resource", a "local value") named name, which the module cfg does not
+// declare: an Unknown that says so. Fixtures and partial modules refer to
+// what lies elsewhere; rules that read the value give UNKNOWN, never PASS.
+// Each name of a module is one warning, or an error with Options.Strict,
+// at its first reference in the files (attributes are evaluated in no
+// fixed order).
+func (ev *evaluation) undeclared(cfg *moduleConfig, what, name string, subject *hcl.Range) cty.Value {
+	key := cfg.dir + "\x00" + what + "\x00" + name
+	if d := ev.undeclaredDiags[key]; d != nil {
+		if subject != nil && (d.Subject == nil || before(*subject, *d.Subject)) {
+			d.Subject = subject
+		}
+	} else {
+		d = &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Reference to undeclared " + what,
+			Detail:   fmt.Sprintf("No %s named %q is declared in this module; vigil treats its value as unknown, so the rules that read it give UNKNOWN (--strict makes this an error).", what, name),
+			Subject:  subject,
+		}
+		if ev.t.l.opts.Strict {
+			d.Severity = hcl.DiagError
+			d.Detail = fmt.Sprintf("No %s named %q is declared in this module.", what, name)
+		}
+		put(&ev.undeclaredDiags, key, d)
+		ev.diags = append(ev.diags, d)
+	}
 	return notComputed(fmt.Sprintf("%s %q is not declared", what, name))
+}
+
+// before reports whether a starts before b: in an earlier file, or
+// earlier in the same file.
+func before(a, b hcl.Range) bool {
+	if a.Filename != b.Filename {
+		return a.Filename < b.Filename
+	}
+	return a.Start.Byte < b.Start.Byte
 }
 
 func (ev *evaluation) varObject(fr *frame, w *wants, traversals []hcl.Traversal) cty.Value {
@@ -524,7 +553,7 @@ func (ev *evaluation) resourceValue(mi *modInst, key string, w *wants, traversal
 		if parts[0] == "data" {
 			what = "data source"
 		}
-		return ev.undeclared(what, key, subjectFor(traversals, parts...))
+		return ev.undeclared(mi.cfg, what, key, subjectFor(traversals, parts...))
 	}
 	wk := w.key()
 	if v, ok := rs.values[wk]; ok {
@@ -607,6 +636,12 @@ func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty
 		if _, ok := obj[name]; ok {
 			return
 		}
+		if arg, ok := sameAsArgument[d.typ][name]; ok {
+			if v, set := attrs.get(arg); set && !v.IsNull() {
+				obj[name] = v
+				return
+			}
+		}
 		if alwaysSetAttributes[name] {
 			obj[name] = unknownString.Mark(reasonMark("known after apply: " + ri.addr + "." + name))
 			return
@@ -629,10 +664,10 @@ func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty
 func (ev *evaluation) moduleValue(mi *modInst, name string, w *wants, traversals []hcl.Traversal) cty.Value {
 	cs := ev.call(mi, name)
 	if cs == nil {
-		return ev.undeclared("module call", name, subjectFor(traversals, "module", name))
+		return ev.undeclared(mi.cfg, "module call", name, subjectFor(traversals, "module", name))
 	}
-	if cs.decl.child == nil {
-		return unknownMaybeNull(fmt.Sprintf("the outputs of module %s are unknown: %s", name, cs.decl.unloaded))
+	if child, why := ev.callee(mi, cs.decl); child == nil {
+		return unknownMaybeNull(fmt.Sprintf("the outputs of module %s are unknown: %s", name, why))
 	}
 	insts := ev.expandCall(cs, mi)
 	if cs.mode == unknownExpansion || cs.state != evaluated {

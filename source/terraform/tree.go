@@ -49,6 +49,15 @@ type tree struct {
 	// tree and the allowed paths, then the local modules outside the
 	// tree it calls.
 	allowed *allowedRoots
+	// called holds the modules a local call of another module calls;
+	// resolved counts the modules of order whose calls are resolved.
+	called   map[*moduleConfig]bool
+	resolved int
+	// installed holds, for each root module, the modules terraform init
+	// installed for its calls that are not local, by key (see
+	// installed.go); remote remembers which modules make such calls.
+	installed map[*moduleConfig]map[string]*installedCall
+	remote    map[*moduleConfig]bool
 	// budget counts the bytes the evaluation of every root module
 	// builds, against MaxBuiltBytes; sized holds the base functions that
 	// build values, charging it (see sizedContext).
@@ -59,27 +68,18 @@ type tree struct {
 	boundedCopies sync.Map
 }
 
-func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory, hcl.Diagnostics) {
-	t := &tree{l: l, root: path, configs: map[string]*moduleConfig{}, secrets: &entity.Secrets{}}
+// loadTree loads the directory tree path; or, when file is not "", the
+// one Terraform file of path named file, as a module of one file.
+func (l *Loader) loadTree(path, file string, inv *entity.Inventory) (*entity.Inventory, hcl.Diagnostics) {
+	t := &tree{l: l, root: path, configs: map[string]*moduleConfig{}, secrets: &entity.Secrets{}, called: map[*moduleConfig]bool{}}
 	t.allowed, t.diags = newAllowedRoots(path, l.opts.AllowPaths)
-	t.walk()
-	called := map[*moduleConfig]bool{}
-	for i := 0; i < len(t.order); i++ { // t.order grows as calls leave the tree
-		m := t.order[i]
-		for _, c := range m.calls {
-			t.resolveCall(m, c)
-			if c.child != nil {
-				called[c.child] = true
-			}
-		}
+	if file != "" {
+		t.walkFile(file)
+	} else {
+		t.walk()
 	}
-	for _, m := range t.order {
-		if !t.inTree(m) { // resolveCall checked where it leads
-			if real, err := resolve(m.dir); err == nil {
-				t.allowed.add(real)
-			}
-		}
-	}
+	called := t.called
+	t.resolveCalls()
 	var roots []*moduleConfig
 	for _, m := range t.order {
 		if !called[m] && t.inTree(m) {
@@ -90,6 +90,16 @@ func (l *Loader) loadTree(path string, inv *entity.Inventory) (*entity.Inventory
 		roots = append(roots, t.order[0]) // every module calls another: start at the top
 	}
 	sort.Slice(roots, func(i, j int) bool { return roots[i].rel < roots[j].rel })
+	for _, m := range roots {
+		t.installModules(m)
+	}
+	for _, m := range t.order {
+		if !t.inTree(m) { // resolveCall checked where it leads
+			if real, err := resolve(m.dir); err == nil {
+				t.allowed.add(real)
+			}
+		}
+	}
 	vars, d := l.rootVariableSources()
 	t.diags = append(t.diags, d...)
 	inv.Failures = append(inv.Failures, t.failures...)
@@ -276,6 +286,20 @@ func (t *tree) walk() {
 	t.loadDirs(dirs)
 }
 
+// walkFile reads the one Terraform file file, in the directory t.root, as
+// a module of one file: the other files of its directory are not read.
+func (t *tree) walkFile(file string) {
+	t.listings = map[string][]fs.DirEntry{}
+	info, err := os.Lstat(file)
+	if err != nil {
+		t.diags = append(t.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error() + "."})
+		t.failures = append(t.failures, entity.Failure{Kind: entity.FailureRead, File: file, Error: err.Error()})
+		return
+	}
+	t.listings[filepath.Clean(t.root)] = []fs.DirEntry{fs.FileInfoToDirEntry(info)}
+	t.loadDirs([]string{t.root})
+}
+
 // loadDir parses the Terraform files of one directory, and returns its module
 // (nil when it has no Terraform files).
 func (t *tree) loadDir(dir string) *moduleConfig {
@@ -443,20 +467,30 @@ func (t *tree) readVarFile(path string) ([]byte, hcl.Diagnostics) {
 	return readFound(path)
 }
 
-// resolveCall finds the module a call refers to.
+// resolveCalls resolves the calls of the modules of t.order not resolved
+// yet; t.order grows as calls leave the tree.
+func (t *tree) resolveCalls() {
+	for ; t.resolved < len(t.order); t.resolved++ {
+		m := t.order[t.resolved]
+		for _, c := range m.calls {
+			t.resolveCall(m, c)
+			if c.child != nil {
+				t.called[c.child] = true
+			}
+		}
+	}
+}
+
+// resolveCall finds the module a local call refers to. A call that is
+// not local is resolved for each root module, from what terraform init
+// installed for it (see installModules).
 func (t *tree) resolveCall(parent *moduleConfig, c *callDecl) {
 	if c.source == "" {
 		c.unloaded = "it has no valid source"
 		return
 	}
 	if !c.isLocal() {
-		c.unloaded = fmt.Sprintf("its source %q is not a local directory and vigil does not download modules", c.source)
-		t.diags = append(t.diags, &hcl.Diagnostic{
-			Severity: hcl.DiagWarning,
-			Summary:  "Module not loaded",
-			Detail:   fmt.Sprintf("Module %q comes from %q, which vigil does not download; its outputs are unknown and the resources it creates are not checked.", c.name, c.source),
-			Subject:  c.srcRng.Ptr(),
-		})
+		c.unloaded = "it is not installed (run terraform init to install it)"
 		return
 	}
 	dir := filepath.Join(parent.dir, filepath.FromSlash(c.source))

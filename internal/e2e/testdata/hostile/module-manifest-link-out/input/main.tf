@@ -1,0 +1,3 @@
+module "trail" {
+  source = "acme-corp/cloudtrail/aws"
+}
