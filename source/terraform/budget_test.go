@@ -440,3 +440,40 @@ resource "aws_s3_bucket" "b" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
+
+// TestResourceNotExpandedIsAFailure: a resource whose count is past
+// MaxInstances, or invalid, has no instance; a List rule must not pass on
+// the trails that were built, so the types it declares are failures.
+func TestResourceNotExpandedIsAFailure(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.tf": `
+resource "aws_cloudtrail" "ok" {
+  name                  = "ok"
+  s3_bucket_name        = "b"
+  is_multi_region_trail = true
+}
+resource "aws_cloudtrail" "many" {
+  count          = 20000
+  name           = "t-${count.index}"
+  s3_bucket_name = "b"
+}
+resource "aws_cloudwatch_log_metric_filter" "f" {
+  count          = -1
+  name           = "f"
+  log_group_name = "g"
+  pattern        = ""
+}
+`})
+	inv, _ := Load(dir, Options{})
+	got := map[string]bool{}
+	for _, f := range inv.Failures {
+		got[f.Type+"."+f.Attr] = true
+	}
+	for _, want := range []string{"aws_cloudtrail.", "CloudTrail.", "aws_cloudwatch_log_metric_filter.", "CloudTrail.metricFilters", "CloudTrail.hasSNSSubscriber"} {
+		if !got[want] {
+			t.Errorf("no failure %q among %v", want, inv.Failures)
+		}
+	}
+	if e := find(t, inv, "aws_cloudtrail", "aws_cloudtrail.ok"); e == nil {
+		t.Error("the trail that was expanded is missing")
+	}
+}

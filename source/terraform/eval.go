@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -260,6 +261,7 @@ func newEvaluation(t *tree, root *moduleConfig, sources *variableSources, inDir 
 	ev.funcs[forElementsFunc] = ev.forElements()
 	ev.funcs[templateFunc] = ev.template()
 	ev.funcs[splatFunc] = ev.splat()
+	ev.funcs["range"] = ev.rangeWithinElements(t.sizedContext().Functions["range"])
 	ev.ctx = t.sizedContext().NewChild()
 	ev.ctx.Functions = ev.funcs
 	ev.rootVals = ev.rootVariables(root, sources, inDir)
@@ -790,6 +792,12 @@ func (ev *evaluation) expand(rs *resState) []*resInst {
 	ev.push(evalStep{what: base})
 	mode, why, keys, frames := ev.expansion(mi, rs.decl.count, rs.decl.forEach, base)
 	ev.pop()
+	if keys == nil && rs.decl.managed {
+		// A count or for_each that is invalid or past MaxInstances: the
+		// resource has no instance, and a List rule must not pass on a
+		// list that lacks them.
+		put(&ev.unexpanded, rs.decl.typ, unexpandedCall{base, "its count or for_each could not be expanded (see the error there)", rs.decl.defRange})
+	}
 	rs.mode, rs.why = mode, why
 	insts := make([]resInst, len(keys))
 	rs.insts = make([]*resInst, len(keys))
@@ -1363,9 +1371,20 @@ func (ev *evaluation) unexpandedFailures(scope string) []entity.Failure {
 		})
 	}
 	for _, typ := range sortedKeys(ev.unexpanded) {
-		add(typ, ev.unexpanded[typ])
-		if typ == "aws_cloudtrail" {
-			add("CloudTrail", ev.unexpanded[typ])
+		c := ev.unexpanded[typ]
+		add(typ, c)
+		switch {
+		case typ == "aws_cloudtrail":
+			add("CloudTrail", c)
+		case slices.Contains(normalisationInputs, typ):
+			// A missing metric filter, alarm, topic or subscription may be
+			// what any trail's monitoring chain lacks.
+			for _, attr := range [...]string{"metricFilters", "hasSNSSubscriber"} {
+				out = append(out, entity.Failure{
+					Type: "CloudTrail", Attr: attr, Scope: scope, Call: rangeString(c.rng),
+					Error: fmt.Sprintf("the resources of %s were not expanded: %s", c.addr, c.why),
+				})
+			}
 		}
 	}
 	return out

@@ -312,6 +312,24 @@ func (ev *evaluation) forElements() function.Function {
 	})
 }
 
+// rangeWithinElements is range, f, that fails at once when the for
+// expressions have gone through MaxForElements: a range() is most often
+// the collection of a for expression, which would fail on it, and in a
+// loop of nested fors each would first build its 1,024 numbers.
+func (ev *evaluation) rangeWithinElements(f function.Function) function.Function {
+	return function.New(&function.Spec{
+		Params:   f.Params(),
+		VarParam: f.VarParam(),
+		Type:     func(args []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(args) },
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if ev.elements > MaxForElements {
+				return cty.NilVal, errTooManyElements{}
+			}
+			return f.Call(args)
+		},
+	})
+}
+
 // setProduct is setproduct, whose result has the product of its
 // arguments' lengths as elements, charged first. Its parameters are those
 // of go-cty's, which does the work.
