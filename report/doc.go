@@ -23,14 +23,11 @@
 // text, compliance and HTML formats say it next to their summary; the
 // compliance scores cover only what was read.
 //
-//	text        a table for terminals (go-pretty): one row per finding that is
-//	            not PASS (Options.ShowPass adds them), then counts per
-//	            severity and result, and a line per compliance framework.
-//	            ANSI colour only when Options.Color; text from the scanned
-//	            account has its control characters escaped, so a hostile
-//	            resource name cannot drive the terminal, and cells are
-//	            capped at 2,000 characters. Options.Width wraps the entity
-//	            and message columns to fit the terminal.
+//	text        for people, in the manner of Trivy's and Checkov's output
+//	            (see below). ANSI colour only when Options.Color; text
+//	            from the scanned account has its control characters
+//	            escaped, so a hostile resource name cannot drive the
+//	            terminal, and is capped at 2,000 characters.
 //	compliance  the compliance view alone, as text (see below).
 //	json        a versioned document, {"vigil_report": 1, ...}, described
 //	            field by field in SCHEMA.md.
@@ -40,6 +37,36 @@
 //	html        one self-contained HTML file with inline CSS and JavaScript,
 //	            no network access needed; findings grouped by rule with the
 //	            explanation and remediation, filterable by result and text.
+//
+// # Text
+//
+// The findings that need attention (all of them with Options.ShowPass),
+// the most severe first, then the summary: the findings per result and
+// severity, and a score (the share of rules that pass) or the framework's
+// controls. No line is wider than Options.Width terminal columns (wide
+// characters count two): text is wrapped at spaces, or inside a word
+// longer than the width; code lines are cut, with "…".
+//
+// The default layout groups the findings by what they are about, the
+// group with the most severe finding first: a resource, with its file and
+// line and the first lines of its block when it is Terraform
+// (Options.Code reads them: NewCodeReader reads only the scanned inputs,
+// regular .tf files of at most 16 MiB, and redacts sensitive values), or
+// its account and region when it is live; or the account or root module
+// of a List<E> rule. Each finding shows its severity, result, rule ID and
+// title, its message, its fix when it fits on one line (for an ERROR, how
+// to restore the data: the IAM action to allow, the region to enable, the
+// file to repair) and a link: the rule's first web reference, or "vigil
+// rules show ID". Fixes of more lines are left to the formats with room
+// for them (html, json, sarif). The findings of one group that share
+// result, category and link form a family, written once: each one's
+// headline, then the message they share (or, when their messages differ
+// only in a few words, those they share with "…" for the rest; or each
+// one's own), the fix and the link.
+//
+// The compact layout (Options.Compact) is a table in 80 columns (fewer
+// when the width is less): a row of severity, result, rule, resource and
+// location per finding, and its message cut to one line below it.
 //
 // # Compliance view
 //
