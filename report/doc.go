@@ -113,18 +113,26 @@
 //
 // A non-FAIL result's message starts with "[UNKNOWN]" or "[ERROR]", and
 // properties.result and properties.underlyingResult carry vigil's result.
-// Findings on code have a physicalLocation with the file (a relative URI
-// stays relative) and a region (startLine, startColumn, endLine). Every
-// entity's ID is logicalLocations[0].fullyQualifiedName (kind "resource"):
-// the Terraform address for code, the ARN for live resources, which have
-// no physical location; List<E> findings name their scope (kind
-// "namespace"). GitHub code scanning rejects results without a physical
-// location, so upload SARIF of Terraform scans there, not of live
-// accounts. partialFingerprints carries a hash of rule, scope and entity
-// that is stable across scans. Failures and expired exclusions are tool
-// execution notifications (level error for a failure, with the file and
-// region of a failed input); an input that could not be read or parsed makes
-// invocations[0].executionSuccessful false.
+//
+// Every finding whose entity has a file has a physicalLocation with the
+// file and a region (startLine, startColumn, endLine); a finding on a plan
+// points into the plan file. A file under Options.SourceRoot (where vigil
+// ran) has a URI relative to it with uriBaseId "%SRCROOT%", which
+// run.originalUriBaseIds maps to that directory's file URI (or only
+// describes, without a SourceRoot); a file elsewhere has its absolute file
+// URI. A finding of a List<E> rule on a root module is placed at the
+// module's first entity of the rule's type (in file and line order), or at
+// the module's directory when it declares none, so that code scanning can
+// show it. Logical locations name the entity (kind "resource": the
+// Terraform address, or the ARN), a live entity's region ("namespace",
+// account/region) and the scope (an account is a "namespace", a root
+// module a "module"). A live resource has no physical location, and
+// GitHub code scanning rejects results without one: upload the SARIF of
+// code scans there, not of live accounts. partialFingerprints carries a hash of rule, scope
+// and entity that is stable across scans. Failures and expired exclusions
+// are tool execution notifications (level error for a failure, with the
+// file and region of a failed input); an input that could not be read or
+// parsed makes invocations[0].executionSuccessful false.
 //
 // # JUnit
 //
