@@ -35,9 +35,10 @@ const (
 	// maxRuleColumn is the widest the rule ID column is padded to; a
 	// longer ID is shown whole.
 	maxRuleColumn = 24
-	// maxMergedMiddle is the longest text, in characters, by which the
-	// messages of a family may differ and still be written once.
-	maxMergedMiddle = 60
+	// maxMergedMiddle is the longest text, in bytes, by which the
+	// messages of a family may differ and still be written once (and no
+	// more than a third of each).
+	maxMergedMiddle = 100
 	// bodyIndent starts the lines under a finding's headline.
 	bodyIndent = "    "
 )
@@ -251,16 +252,11 @@ func (tw *textWriter) code(e *entity.Entity) {
 func (tw *textWriter) item(fs []*engine.Finding, l *detailLayout) {
 	messages := familyMessages(fs)
 	for i, f := range fs {
-		tw.headline(f, l)
-		if len(messages) == 1 || i+1 < len(messages) && messages[i+1] == messages[i] {
+		tw.headline(f, l, len(fs) > 1)
+		if i+1 < len(fs) && messages[i+1] == messages[i] || messages[i] == "" {
 			continue
 		}
-		if messages[i] != "" {
-			tw.para(bodyIndent, "", messages[i])
-		}
-	}
-	if len(messages) == 1 && messages[0] != "" {
-		tw.para(bodyIndent, "", messages[0])
+		tw.para(bodyIndent, "", messages[i])
 	}
 	if f := fs[0]; f.Result == engine.Excluded {
 		tw.para(bodyIndent, "  ", excludedText(f))
@@ -283,8 +279,10 @@ func excludedText(f *engine.Finding) string {
 	return s
 }
 
-// headline writes a finding's severity, result, rule ID and title.
-func (tw *textWriter) headline(f *engine.Finding, l *detailLayout) {
+// headline writes a finding's severity, result, rule ID and title. In a
+// family (inFamily) the title is cut to one line, so that the family reads
+// as a list; alone it wraps.
+func (tw *textWriter) headline(f *engine.Finding, l *detailLayout, inFamily bool) {
 	sev, label, id := severityName(f.Rule.Severity), printable(string(f.Result)), printable(f.Rule.ID)
 	plain := 2 + l.severity + 2 + l.result + 2 + max(l.rule, stringWidth(id)) + 2
 	title := cmp.Or(f.Rule.Title, f.Rule.ID)
@@ -298,6 +296,10 @@ func (tw *textWriter) headline(f *engine.Finding, l *detailLayout) {
 		id + spacesFor(l.rule-stringWidth(id)+2)
 	// The title wraps under itself where that leaves it room, else under
 	// the message.
+	if inFamily && tw.opts.Width > 0 {
+		tw.writePrefixed(prefix, cutLine(strings.ReplaceAll(cell(title), "\n", " "), tw.opts.Width-plain))
+		return
+	}
 	hang := spacesFor(plain)
 	if tw.opts.Width > 0 && plain > tw.opts.Width/3 {
 		hang = bodyIndent + "  "
@@ -313,79 +315,108 @@ func spacesFor(n int) string {
 	return strings.Repeat(" ", n)
 }
 
-// familyMessages returns the message a family shows once, or the message
-// of each finding. Equal messages are shown once; so are messages that
-// differ only in a short middle part (the event each rule watches), as
-// the words they share with "…" in place of the rest.
+// familyMessages returns the message each finding of a family shows;
+// consecutive findings that show the same one share it. Equal messages
+// are shown once; so are those that differ only in a short middle part
+// (the event each rule watches), as the words they share with "…" in
+// place of the rest. Runs of findings are merged greedily, in order.
 func familyMessages(fs []*engine.Finding) []string {
-	if len(fs) == 1 {
-		return []string{fs[0].Message}
-	}
-	same := true
-	for _, f := range fs[1:] {
-		same = same && f.Message == fs[0].Message
-	}
-	if same {
-		return []string{fs[0].Message}
-	}
-	if merged, ok := mergeMessages(fs); ok {
-		return []string{merged}
-	}
 	out := make([]string, len(fs))
-	for i, f := range fs {
-		out[i] = f.Message
+	start, run := 0, newMessageRun(fs[0].Message)
+	for i := 1; i <= len(fs); i++ {
+		if i < len(fs) && run.mayTake(fs[i].Message) {
+			next := run
+			next.add(fs[i].Message)
+			if _, ok := next.merged(); ok {
+				run = next
+				continue
+			}
+		}
+		text, _ := run.merged()
+		for j := start; j < i; j++ {
+			out[j] = text
+		}
+		if i < len(fs) {
+			start, run = i, newMessageRun(fs[i].Message)
+		}
 	}
 	return out
 }
 
-// mergeMessages writes the words that the findings' messages share at
-// their start and end once, with "…" for the words between, when those
-// are few: at most maxMergedMiddle bytes in each message, and no more than
-// a third of it.
-func mergeMessages(fs []*engine.Finding) (string, bool) {
-	first := fs[0].Message
-	prefix, suffix := len(first), len(first)
-	for _, f := range fs[1:] {
-		m := f.Message
-		prefix = min(prefix, len(m))
-		for i := range prefix {
-			if m[i] != first[i] {
-				prefix = i
-				break
-			}
-		}
-		suffix = min(suffix, len(m))
-		for i := range suffix {
-			if m[len(m)-1-i] != first[len(first)-1-i] {
-				suffix = i
-				break
-			}
+// messageRun is consecutive messages of a family and what they share: the
+// bytes at the start and at the end of the first that all have.
+type messageRun struct {
+	first            string
+	prefix, suffix   int
+	minLen, maxLen   int
+	identical, alone bool
+}
+
+func newMessageRun(first string) messageRun {
+	return messageRun{first: first, prefix: len(first), suffix: len(first), minLen: len(first), maxLen: len(first), identical: true, alone: true}
+}
+
+// mayTake reports whether the run might still merge with m, by lengths
+// alone: the words merged messages do not share are few.
+func (r *messageRun) mayTake(m string) bool {
+	lo, hi := min(r.minLen, len(m)), max(r.maxLen, len(m))
+	return m == r.first || hi-lo <= maxMergedMiddle && 3*(hi-lo) <= hi
+}
+
+// add adds a message to the run.
+func (r *messageRun) add(m string) {
+	r.alone = false
+	r.identical = r.identical && m == r.first
+	r.minLen, r.maxLen = min(r.minLen, len(m)), max(r.maxLen, len(m))
+	r.prefix = min(r.prefix, len(m))
+	for i := range r.prefix {
+		if m[i] != r.first[i] {
+			r.prefix = i
+			break
 		}
 	}
+	r.suffix = min(r.suffix, len(m))
+	for i := range r.suffix {
+		if m[len(m)-1-i] != r.first[len(r.first)-1-i] {
+			r.suffix = i
+			break
+		}
+	}
+}
+
+// merged returns the one message the run shows, and whether it has one:
+// the words its messages share at their start and end, with "…" for the
+// words between, when those are few in each (at most maxMergedMiddle
+// bytes, and no more than a third of the message).
+func (r messageRun) merged() (string, bool) {
+	if r.alone || r.identical {
+		return r.first, true
+	}
+	first, prefix, suffix := r.first, r.prefix, r.suffix
 	// Whole words only: the shared start ends before a space, the shared
-	// end starts after one.
+	// end starts after one or at punctuation ("…: none is multi-region").
 	for prefix > 0 && prefix < len(first) && first[prefix] != ' ' {
 		prefix--
 	}
-	for suffix > 0 && suffix < len(first) && first[len(first)-suffix-1] != ' ' {
+	for suffix > 0 && suffix < len(first) && first[len(first)-suffix-1] != ' ' && !isPunct(first[len(first)-suffix]) {
 		suffix--
 	}
-	for _, f := range fs {
-		m := f.Message
-		if prefix+suffix > len(m) {
-			// The shared start and end overlap in a shorter message.
-			return "", false
-		}
-		middle := len(m) - prefix - suffix
-		if middle > maxMergedMiddle || 3*middle > len(m) {
-			return "", false
-		}
-	}
-	if prefix+suffix == 0 {
+	shared := prefix + suffix
+	switch {
+	case shared == 0, shared > r.minLen: // nothing shared, or the start and end overlap in a message
+		return "", false
+	case r.maxLen-shared > maxMergedMiddle, 3*(r.maxLen-shared) > r.maxLen:
 		return "", false
 	}
-	return strings.TrimSpace(strings.TrimSpace(first[:prefix]) + " … " + strings.TrimSpace(first[len(first)-suffix:])), true
+	end := strings.TrimSpace(first[len(first)-suffix:])
+	if end == "" || !isPunct(end[0]) {
+		end = " " + end
+	}
+	return strings.TrimSpace(strings.TrimSpace(first[:prefix]) + " …" + end), true
 }
+
+// isPunct reports whether c is punctuation that ends a phrase.
+func isPunct(c byte) bool { return strings.IndexByte(":;,.)", c) >= 0 }
 
 // fix writes the fix of a finding, or of a family when its findings share
 // one, when it is one line: the data to restore for an ERROR, a command. A

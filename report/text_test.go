@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -166,31 +167,51 @@ func TestTextDetailShowsCode(t *testing.T) {
 }
 
 func TestFamilyMessages(t *testing.T) {
-	f := func(msg string) *engine.Finding { return &engine.Finding{Message: msg} }
 	cases := []struct {
 		name     string
 		messages []string
-		want     []string
+		// want is the message each finding shows.
+		want []string
 	}{
 		{"one", []string{"a b"}, []string{"a b"}},
-		{"equal", []string{"a b c", "a b c", "a b c"}, []string{"a b c"}},
+		{"equal", []string{"a b c", "a b c", "a b c"}, []string{"a b c", "a b c", "a b c"}},
 		{"the event differs", []string{
 			"No trail has a metric filter for unauthorized API calls with an alarm. Closest: main has no such filter.",
 			"No trail has a metric filter for root account usage with an alarm. Closest: main has no such filter.",
-		}, []string{"No trail has a metric filter for … with an alarm. Closest: main has no such filter."}},
+		}, []string{
+			"No trail has a metric filter for … with an alarm. Closest: main has no such filter.",
+			"No trail has a metric filter for … with an alarm. Closest: main has no such filter.",
+		}},
 		{"too much differs", []string{"the trail main has 3 filters and no alarm", "the trail main has 0 filters and 2 alarms on other metrics"},
 			[]string{"the trail main has 3 filters and no alarm", "the trail main has 0 filters and 2 alarms on other metrics"}},
 		{"nothing shared", []string{"a b c", "d e f"}, []string{"a b c", "d e f"}},
-		{"a middle too long", []string{"x " + strings.Repeat("y", 61) + " z", "x w z"}, []string{"x " + strings.Repeat("y", 61) + " z", "x w z"}},
-		{"one is a prefix of the other", []string{"a b c d e f", "a b c d e f g"}, []string{"a b c d e f …"}},
+		{"a middle too long", []string{strings.Repeat("x ", 200) + strings.Repeat("y", 101) + " z", strings.Repeat("x ", 200) + "w z"},
+			[]string{strings.Repeat("x ", 200) + strings.Repeat("y", 101) + " z", strings.Repeat("x ", 200) + "w z"}},
+		{"a third or more differs", []string{"x " + strings.Repeat("y", 61) + " z", "x w z"}, []string{"x " + strings.Repeat("y", 61) + " z", "x w z"}},
+		{"one is a prefix of the other", []string{"a b c d e f", "a b c d e f g"}, []string{"a b c d e f …", "a b c d e f …"}},
+		{"punctuation stays", []string{"No trail alerts on root usage: none is multi-region, and nothing else is wrong here",
+			"No trail alerts on VPC changes: none is multi-region, and nothing else is wrong here"},
+			[]string{"No trail alerts on …: none is multi-region, and nothing else is wrong here",
+				"No trail alerts on …: none is multi-region, and nothing else is wrong here"}},
+		{"runs", []string{
+			"No trail alerts on root usage: staging-main is not logging, and nothing else is wrong with it at all",
+			"No trail alerts on VPC changes: staging-main is not logging and has no such filter, and nothing else",
+			"No trail alerts on IAM changes: staging-main is not logging and has no such filter, and nothing else",
+			"something else",
+		}, []string{
+			"No trail alerts on root usage: staging-main is not logging, and nothing else is wrong with it at all",
+			"No trail alerts on … changes: staging-main is not logging and has no such filter, and nothing else",
+			"No trail alerts on … changes: staging-main is not logging and has no such filter, and nothing else",
+			"something else",
+		}},
 	}
 	for _, tc := range cases {
 		var fs []*engine.Finding
 		for _, m := range tc.messages {
-			fs = append(fs, f(m))
+			fs = append(fs, &engine.Finding{Message: m})
 		}
-		if got := familyMessages(fs); strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		if got := familyMessages(fs); !slices.Equal(got, tc.want) {
+			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
 		}
 	}
 }
