@@ -60,13 +60,17 @@
 // rules show ID". Fixes of more lines are left to the formats with room
 // for them (html, json, sarif). The findings of one group that share
 // result, category and link form a family, written once: each one's
-// headline, then the message they share (or, when their messages differ
-// only in a few words, those they share with "…" for the rest; or each
-// one's own), the fix and the link.
+// headline (its title cut to one line), the messages, the fix and the
+// link. A message follows the headlines it is the message of: consecutive
+// findings whose messages are equal, or differ only in a few words in the
+// middle (the event each rule watches), share one, with "…" for those
+// words.
 //
 // The compact layout (Options.Compact) is a table in 80 columns (fewer
 // when the width is less): a row of severity, result, rule, resource and
-// location per finding, and its message cut to one line below it.
+// location per finding, and its message cut to one line below it. A
+// framework's compliance table wider than the width gives way to a line
+// per control.
 //
 // # Compliance view
 //

@@ -383,10 +383,6 @@ func (tw *textWriter) newTable() table.Writer {
 	return t
 }
 
-func (tw *textWriter) render(t table.Writer) {
-	tw.printf("%s\n", t.Render())
-}
-
 var (
 	severityColors = map[rules.Severity]text.Colors{
 		rules.Critical:      {text.Bold, text.FgHiRed},

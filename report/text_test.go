@@ -128,6 +128,10 @@ func TestTextLinesFitTheWidth(t *testing.T) {
 						limit = min(width, 80)
 					}
 					checkWidth(t, fmt.Sprintf("%s at %d (compact %v, show-pass %v)", name, width, compact, showPass), out, limit)
+					if name == "fixture" {
+						opts.Framework = "CIS AWS Foundations v3.0.0"
+						checkWidth(t, fmt.Sprintf("CIS 3.0.0 at %d (compact %v)", width, compact), write(t, "text", run(), opts), limit)
+					}
 				}
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,6 +66,21 @@ func TestExamplesTextGolden(t *testing.T) {
 			}
 			if diff := cmp.Diff(string(want), out); diff != "" {
 				t.Errorf("%s differs (-want +got; -update rewrites it):\n%s", path, diff)
+			}
+		})
+	}
+}
+
+// TestExamplesFrameworkWidth: the compliance view of a framework keeps to
+// the width too; a table too wide gives way to a line per control.
+func TestExamplesFrameworkWidth(t *testing.T) {
+	for _, columns := range []string{"120", "80"} {
+		t.Run(columns, func(t *testing.T) {
+			out := scanExamples(t, columns, "--framework", "CIS AWS Foundations 3")
+			width, _ := strconv.Atoi(columns)
+			checkWidth(t, out, width)
+			if !strings.Contains(out, "Compliance: CIS AWS Foundations v3.0.0") || !strings.Contains(out, "Score: 0/16 controls (0%) passing") {
+				t.Errorf("the compliance view is missing:\n%s", out)
 			}
 		})
 	}
