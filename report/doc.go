@@ -43,7 +43,9 @@
 // The findings that need attention (all of them with Options.ShowPass),
 // the most severe first, then the summary: the findings per result and
 // severity, and a score (the share of rules that pass) or the framework's
-// controls. No line is wider than Options.Width terminal columns (wide
+// controls. The rules that had nothing to check are counted in the
+// summary, and listed with ShowPass; expired exclusions and failures are
+// always listed. No line is wider than Options.Width terminal columns (wide
 // characters count two): text is wrapped at spaces, or inside a word
 // longer than the width; code lines are cut, with "…".
 //

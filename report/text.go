@@ -278,8 +278,11 @@ func (tw *textWriter) summary(v *view) {
 	if len(parts) > 0 {
 		s += ": " + strings.Join(parts, ", ")
 	}
-	if len(v.notApplicable) > 0 {
-		s += fmt.Sprintf("; %d not applicable %s", len(v.notApplicable), plural(len(v.notApplicable), "rule", "rules"))
+	if n := len(v.notApplicable); n > 0 {
+		s += fmt.Sprintf("; %d not applicable %s", n, plural(n, "rule", "rules"))
+		if !tw.opts.ShowPass {
+			s += " (--show-pass lists " + plural(n, "it", "them") + ")"
+		}
 	}
 	tw.para("", "  ", s+".")
 	if inputs, _ := failureNotes(v.run); len(inputs) > 0 {
@@ -337,10 +340,11 @@ func (tw *textWriter) score(v *view) {
 		passing, evaluated, passing*100/evaluated))
 }
 
-// notes lists what the findings leave out: rules with nothing to check,
-// exclusions that expired and data that could not be collected.
+// notes lists what the findings leave out: rules with nothing to check
+// (with ShowPass: like PASS, they need no attention), exclusions that
+// expired and data that could not be collected.
 func (tw *textWriter) notes(v *view) {
-	if len(v.notApplicable) > 0 {
+	if len(v.notApplicable) > 0 && tw.opts.ShowPass {
 		tw.writeLine("")
 		tw.writeLine("Not applicable (no relevant entity in any scope):")
 		for _, r := range v.notApplicable {
