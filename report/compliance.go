@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
 
 	"vigil/engine"
 	"vigil/rules"
@@ -228,24 +229,34 @@ func (complianceWriter) Write(w io.Writer, run *engine.Run, opts Options) error 
 }
 
 // compliance renders one framework's controls as a table and its score.
+// A table wider than the width gives way to a line per control.
 func (tw *textWriter) compliance(c *Compliance) {
-	tw.printf("\nCompliance: %s\n", printable(c.Framework))
+	tw.writeLine("")
+	tw.para("", "  ", "Compliance: "+c.Framework)
 	t := tw.newTable()
 	t.AppendHeader(table.Row{"CONTROL", "STATUS", "RULES", "PASS", "FAIL", "UNKNOWN", "ERROR", "EXCLUDED"})
-	for _, ctl := range c.Controls {
-		ids := make([]string, len(ctl.Rules))
-		for i, cr := range ctl.Rules {
-			ids[i] = cr.ID
+	ids := make([][]string, len(c.Controls))
+	for i, ctl := range c.Controls {
+		for _, cr := range ctl.Rules {
+			id := cr.ID
 			if cr.NotApplicable {
-				ids[i] += " (n/a)"
+				id += " (n/a)"
 			}
+			ids[i] = append(ids[i], id)
 		}
 		t.AppendRow(table.Row{
-			printable(ctl.ID), tw.colorStatus(ctl.Status), printable(strings.Join(ids, "\n")),
+			printable(ctl.ID), tw.colorStatus(ctl.Status), printable(strings.Join(ids[i], "\n")),
 			ctl.Counts.Pass, ctl.Counts.Fail, ctl.Counts.Unknown, ctl.Counts.Error, ctl.Counts.Excluded,
 		})
 	}
-	tw.render(t)
-	tw.printf("Score: %s passing; %d failing, %d with ERROR or UNKNOWN results (never counted as passing), %d not evaluated (excluded or not applicable)\n",
-		c.ScoreText(), c.Failing, c.Incomplete, c.NotEvaluated)
+	rendered := t.Render()
+	if tw.opts.Width <= 0 || text.LongestLineLen(rendered) <= tw.opts.Width {
+		tw.printf("%s\n", rendered)
+	} else {
+		for i, ctl := range c.Controls {
+			tw.para("  ", "    ", fmt.Sprintf("%s  %s  %s: %s", ctl.ID, ctl.Status, strings.Join(ids[i], ", "), ctl.Counts.String()))
+		}
+	}
+	tw.para("", "  ", fmt.Sprintf("Score: %s passing; %d failing, %d with ERROR or UNKNOWN results (never counted as passing), %d not evaluated (excluded or not applicable)",
+		c.ScoreText(), c.Failing, c.Incomplete, c.NotEvaluated))
 }

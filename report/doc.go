@@ -23,14 +23,11 @@
 // text, compliance and HTML formats say it next to their summary; the
 // compliance scores cover only what was read.
 //
-//	text        a table for terminals (go-pretty): one row per finding that is
-//	            not PASS (Options.ShowPass adds them), then counts per
-//	            severity and result, and a line per compliance framework.
-//	            ANSI colour only when Options.Color; text from the scanned
-//	            account has its control characters escaped, so a hostile
-//	            resource name cannot drive the terminal, and cells are
-//	            capped at 2,000 characters. Options.Width wraps the entity
-//	            and message columns to fit the terminal.
+//	text        for people, in the manner of Trivy's and Checkov's output
+//	            (see below). ANSI colour only when Options.Color; text
+//	            from the scanned account has its control characters
+//	            escaped, so a hostile resource name cannot drive the
+//	            terminal, and is capped at 2,000 characters.
 //	compliance  the compliance view alone, as text (see below).
 //	json        a versioned document, {"vigil_report": 1, ...}, described
 //	            field by field in SCHEMA.md.
@@ -40,6 +37,42 @@
 //	html        one self-contained HTML file with inline CSS and JavaScript,
 //	            no network access needed; findings grouped by rule with the
 //	            explanation and remediation, filterable by result and text.
+//
+// # Text
+//
+// The findings that need attention (all of them with Options.ShowPass),
+// the most severe first, then the summary: the findings per result and
+// severity, and a score (the share of rules that pass) or the framework's
+// controls. The rules that had nothing to check are counted in the
+// summary, and listed with ShowPass; expired exclusions and failures are
+// always listed. No line is wider than Options.Width terminal columns (wide
+// characters count two): text is wrapped at spaces, or inside a word
+// longer than the width; code lines are cut, with "…".
+//
+// The default layout groups the findings by what they are about, the
+// group with the most severe finding first: a resource, with its file and
+// line and the first lines of its block when it is Terraform
+// (Options.Code reads them: NewCodeReader reads only the scanned inputs,
+// regular .tf files of at most 16 MiB, and redacts sensitive values), or
+// its account and region when it is live; or the account or root module
+// of a List<E> rule. Each finding shows its severity, result, rule ID and
+// title, its message, its fix when it fits on one line (for an ERROR, how
+// to restore the data: the IAM action to allow, the region to enable, the
+// file to repair) and a link: the rule's first web reference, or "vigil
+// rules show ID". Fixes of more lines are left to the formats with room
+// for them (html, json, sarif). The findings of one group that share
+// result, category and link form a family, written once: each one's
+// headline (its title cut to one line), the messages, the fix and the
+// link. A message follows the headlines it is the message of: consecutive
+// findings whose messages are equal, or differ only in a few words in the
+// middle (the event each rule watches), share one, with "…" for those
+// words.
+//
+// The compact layout (Options.Compact) is a table in 80 columns (fewer
+// when the width is less): a row of severity, result, rule, resource and
+// location per finding, and its message cut to one line below it. A
+// framework's compliance table wider than the width gives way to a line
+// per control.
 //
 // # Compliance view
 //
@@ -86,18 +119,26 @@
 //
 // A non-FAIL result's message starts with "[UNKNOWN]" or "[ERROR]", and
 // properties.result and properties.underlyingResult carry vigil's result.
-// Findings on code have a physicalLocation with the file (a relative URI
-// stays relative) and a region (startLine, startColumn, endLine). Every
-// entity's ID is logicalLocations[0].fullyQualifiedName (kind "resource"):
-// the Terraform address for code, the ARN for live resources, which have
-// no physical location; List<E> findings name their scope (kind
-// "namespace"). GitHub code scanning rejects results without a physical
-// location, so upload SARIF of Terraform scans there, not of live
-// accounts. partialFingerprints carries a hash of rule, scope and entity
-// that is stable across scans. Failures and expired exclusions are tool
-// execution notifications (level error for a failure, with the file and
-// region of a failed input); an input that could not be read or parsed makes
-// invocations[0].executionSuccessful false.
+//
+// Every finding whose entity has a file has a physicalLocation with the
+// file and a region (startLine, startColumn, endLine); a finding on a plan
+// points into the plan file. A file under Options.SourceRoot (where vigil
+// ran) has a URI relative to it with uriBaseId "%SRCROOT%", which
+// run.originalUriBaseIds maps to that directory's file URI (or only
+// describes, without a SourceRoot); a file elsewhere has its absolute file
+// URI. A finding of a List<E> rule on a root module is placed at the
+// module's first entity of the rule's type (in file and line order), or at
+// the module's directory when it declares none, so that code scanning can
+// show it. Logical locations name the entity (kind "resource": the
+// Terraform address, or the ARN), a live entity's region ("namespace",
+// account/region) and the scope (an account is a "namespace", a root
+// module a "module"). A live resource has no physical location, and
+// GitHub code scanning rejects results without one: upload the SARIF of
+// code scans there, not of live accounts. partialFingerprints carries a hash of rule, scope
+// and entity that is stable across scans. Failures and expired exclusions
+// are tool execution notifications (level error for a failure, with the
+// file and region of a failed input); an input that could not be read or
+// parsed makes invocations[0].executionSuccessful false.
 //
 // # JUnit
 //

@@ -29,15 +29,26 @@ type Options struct {
 	Framework string
 	// Tool names the producing tool and its version: "vigil 0.1.0".
 	Tool string
-	// Width is the terminal width the text formats wrap long columns to;
-	// zero means no limit.
+	// Width is the width, in terminal columns, of the text formats' lines:
+	// none is wider (the compact layout keeps to 80 at most); zero means no
+	// limit.
 	Width int
 	// ShowPass makes the text format list PASS findings too; by default its
 	// table shows only findings that need attention.
 	ShowPass bool
-	// Compact asks the text format for its compact layout, one line per
-	// finding ("vigil scan --compact").
+	// Compact asks the text format for its compact layout ("vigil scan
+	// --compact"): a table in 80 columns, a row and a line of message per
+	// finding.
 	Compact bool
+	// Code reads the lines of Terraform code the text format shows beside
+	// a finding on a resource; nil shows none. NewCodeReader makes one
+	// that reads only the scanned inputs.
+	Code CodeReader
+	// SourceRoot is the directory relative file names in the run are
+	// relative to: where vigil ran. SARIF makes the artifact URIs of
+	// files under it relative to it (%SRCROOT%); empty leaves them as
+	// given.
+	SourceRoot string
 }
 
 // Writer renders a run in one format.

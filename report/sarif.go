@@ -9,8 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -46,8 +44,11 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool        sarifTool         `json:"tool"`
 	Invocations []sarifInvocation `json:"invocations"`
-	Results     []sarifResult     `json:"results"`
-	Properties  map[string]any    `json:"properties,omitempty"`
+	// OriginalURIBaseIDs says what %SRCROOT%, the base of relative
+	// artifact URIs, stands for.
+	OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds,omitempty"`
+	Results            []sarifResult                    `json:"results"`
+	Properties         map[string]any                   `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
@@ -128,7 +129,9 @@ type sarifPhysicalLocation struct {
 }
 
 type sarifArtifactLocation struct {
-	URI string `json:"uri"`
+	URI         string     `json:"uri,omitempty"`
+	URIBaseID   string     `json:"uriBaseId,omitempty"`
+	Description *sarifText `json:"description,omitempty"`
 }
 
 type sarifRegion struct {
@@ -220,12 +223,14 @@ func (sarifFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 			Name: name, Version: version,
 			Rules: []sarifRule{},
 		}},
-		Invocations: []sarifInvocation{sarifInvocationOf(run)},
-		Results:     []sarifResult{},
+		Results: []sarifResult{},
 	}
 	if v.framework != nil {
 		sr.Properties = map[string]any{"framework": v.framework.String()}
 	}
+	loc := newSarifLocator(v, opts.SourceRoot)
+	sr.Invocations = []sarifInvocation{sarifInvocationOf(run, loc)}
+	sr.OriginalURIBaseIDs = map[string]sarifArtifactLocation{srcRoot: loc.base()}
 	index := map[string]int{}
 	for _, r := range v.rules {
 		index[r.ID] = len(sr.Tool.Driver.Rules)
@@ -245,7 +250,7 @@ func (sarifFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	doc := sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{sr}}
 	return writeAround(w, doc, `"results": []`, 3, len(results), func(bw *bufio.Writer, i int) error {
 		buf.Reset()
-		if err := enc.Encode(sarifResultOf(results[i], index[results[i].Rule.ID])); err != nil {
+		if err := enc.Encode(sarifResultOf(results[i], index[results[i].Rule.ID], loc)); err != nil {
 			return err
 		}
 		indented = appendIndented(indented[:0], bytes.TrimSuffix(buf.Bytes(), []byte("\n")), "        ", "  ")
@@ -279,12 +284,7 @@ func sarifRuleOf(r *rules.Rule) sarifRule {
 	if r.Description != "" {
 		sr.FullDescription = &sarifText{Text: r.Description}
 	}
-	for _, ref := range r.References {
-		if u, err := url.Parse(ref); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
-			sr.HelpURI = ref
-			break
-		}
-	}
+	sr.HelpURI = ruleLink(r)
 	return sr
 }
 
@@ -356,7 +356,7 @@ func helpMarkdown(r *rules.Rule) string {
 	return b.String()
 }
 
-func sarifResultOf(f *engine.Finding, ruleIndex int) sarifResult {
+func sarifResultOf(f *engine.Finding, ruleIndex int, loc *sarifLocator) sarifResult {
 	res := sarifResult{
 		RuleID:              f.Rule.ID,
 		RuleIndex:           ruleIndex,
@@ -375,8 +375,8 @@ func sarifResultOf(f *engine.Finding, ruleIndex int) sarifResult {
 		res.Properties.EntityType = e.Type
 		res.Properties.Region = e.Region
 	}
-	if loc, ok := sarifLocationOf(f); ok {
-		res.Locations = []sarifLocation{loc}
+	if l, ok := loc.of(f); ok {
+		res.Locations = []sarifLocation{l}
 	}
 	if x := f.Exclusion; x != nil || f.Result == engine.Excluded {
 		s := sarifSuppression{Kind: "external", Status: "accepted"}
@@ -410,50 +410,6 @@ func sarifMessage(f *engine.Finding) string {
 	return b.String()
 }
 
-// sarifLocationOf places a finding: a file region for code, the ARN (or
-// scope) as a logical location for live resources.
-func sarifLocationOf(f *engine.Finding) (sarifLocation, bool) {
-	e := f.Entity
-	if e == nil {
-		if f.Scope == "" {
-			return sarifLocation{}, false
-		}
-		return sarifLocation{LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: f.Scope, Kind: "namespace"}}}, true
-	}
-	var loc sarifLocation
-	if e.Origin.File != "" {
-		pl := &sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: fileURI(e.Origin.File)}}
-		if s := e.Origin.Start; s.Line > 0 {
-			pl.Region = &sarifRegion{StartLine: s.Line}
-			if s.Col > 0 {
-				pl.Region.StartColumn = s.Col
-			}
-			if end := e.Origin.End.Line; end >= s.Line {
-				pl.Region.EndLine = end
-			}
-		}
-		loc.PhysicalLocation = pl
-	}
-	if e.ID != "" {
-		loc.LogicalLocations = []sarifLogicalLocation{{Name: entity.Shown(e.Name), FullyQualifiedName: entity.Shown(e.ID), Kind: "resource"}}
-	}
-	return loc, loc.PhysicalLocation != nil || loc.LogicalLocations != nil
-}
-
-// fileURI turns a file path into a URI reference: relative paths stay
-// relative with forward slashes, absolute paths become file:// URIs, and
-// characters a URI cannot hold are escaped.
-func fileURI(path string) string {
-	p := filepath.ToSlash(path)
-	if filepath.IsAbs(path) || strings.HasPrefix(p, "/") {
-		if !strings.HasPrefix(p, "/") {
-			p = "/" + p // Windows drive letter
-		}
-		return (&url.URL{Scheme: "file", Path: p}).String()
-	}
-	return (&url.URL{Path: p}).String()
-}
-
 // findingHash identifies a finding across scans: same rule, same scope,
 // same entity.
 func findingHash(f *engine.Finding) string {
@@ -468,14 +424,14 @@ func findingHash(f *engine.Finding) string {
 // sarifInvocationOf is the run's invocation. Its execution was not
 // successful when an input could not be read or parsed: what it declares
 // went unchecked.
-func sarifInvocationOf(run *engine.Run) sarifInvocation {
+func sarifInvocationOf(run *engine.Run, loc *sarifLocator) sarifInvocation {
 	inputs, collections := failureNotes(run)
 	inv := sarifInvocation{ExecutionSuccessful: len(inputs) == 0, StartTimeUTC: run.Started.UTC().Format(time.RFC3339)}
 	for _, n := range inputs {
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifFailure(n, "input failed: "))
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifFailure(n, "input failed: ", loc))
 	}
 	for _, n := range collections {
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifFailure(n, "collection failed: "))
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifFailure(n, "collection failed: ", loc))
 	}
 	for _, x := range run.ExpiredExclusions {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
@@ -486,10 +442,10 @@ func sarifInvocationOf(run *engine.Run) sarifInvocation {
 
 // sarifFailure is the notification of a failure, at its file and position
 // when it names one.
-func sarifFailure(n failureNote, prefix string) sarifNotification {
+func sarifFailure(n failureNote, prefix string, loc *sarifLocator) sarifNotification {
 	note := sarifNotification{Level: levelError, Message: sarifText{Text: prefix + n.String()}}
 	if n.File != "" {
-		pl := &sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: fileURI(n.File)}}
+		pl := &sarifPhysicalLocation{ArtifactLocation: loc.artifact(n.File)}
 		if n.Line > 0 {
 			pl.Region = &sarifRegion{StartLine: n.Line}
 			if n.Col > 0 {

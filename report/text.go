@@ -19,35 +19,32 @@ import (
 	"vigil/rules"
 )
 
-// textWriter writes the text report: a table of the findings that need
-// attention, summaries per severity and per framework, and the compliance
-// view when a framework is selected.
+// textWriter writes the text report: the findings that need attention, in
+// the default layout (grouped by resource, with their code, message, fix and
+// link) or the compact one (a table in 80 columns), then the summary and,
+// when a framework is selected, its compliance view.
 type textWriter struct {
 	w    io.Writer
 	opts Options
 	err  error
-	// severityCells and resultCells remember the (coloured) table cells
-	// of each severity and result: a large table repeats a handful.
+	// severityCells and resultCells remember the (coloured) text of each
+	// severity and result: a large report repeats a handful.
 	severityCells map[rules.Severity]string
 	resultCells   map[engine.Result]string
-	// scratch is a buffer for building cells.
-	scratch []byte
+	// line is a buffer for building a line, pieces one for the pieces
+	// of a wrapped line.
+	line   []byte
+	pieces []string
 }
 
 type textFormat struct{}
 
 func init() { register("text", textFormat{}) }
 
-// Minimum widths the wrapped columns keep however narrow the terminal.
-const (
-	minMessageWidth = 30
-	minEntityWidth  = 24
-)
-
-// maxCellRunes caps the text of one table cell: a message made of many
-// values, each cut at entity.MaxShown characters, can still be long enough
-// to make the table unreadable. The JSON, CSV and SARIF formats keep the
-// whole message.
+// maxCellRunes caps a text from the run (a message, a title) where the
+// text report shows it: a message made of many values, each cut at
+// entity.MaxShown characters, can still be long enough to bury the rest.
+// The JSON, CSV and SARIF formats keep the whole message.
 const maxCellRunes = 2000
 
 func (textFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
@@ -56,9 +53,18 @@ func (textFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 		return err
 	}
 	bw := bufio.NewWriterSize(w, textBufferSize)
+	if opts.Compact && (opts.Width <= 0 || opts.Width > compactWidth) {
+		opts.Width = compactWidth
+	}
 	tw := &textWriter{w: bw, opts: opts}
 	tw.header(v)
-	tw.findings(v)
+	shown := tw.shownFindings(v)
+	tw.intro(v, len(shown))
+	if opts.Compact {
+		tw.compactTable(v, shown)
+	} else {
+		tw.detailed(v, shown)
+	}
 	tw.summary(v)
 	if v.framework != nil {
 		for _, c := range v.compliances() {
@@ -73,7 +79,7 @@ func (textFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 }
 
 // textBufferSize is the size of the buffer the text report is written
-// through: large enough that a big findings table goes out in few writes.
+// through: large enough that a big report goes out in few writes.
 const textBufferSize = 64 << 10
 
 func (tw *textWriter) printf(format string, args ...any) {
@@ -82,12 +88,60 @@ func (tw *textWriter) printf(format string, args ...any) {
 	}
 }
 
+// writeLine writes s and a newline.
+func (tw *textWriter) writeLine(s string) { tw.writePrefixed("", s) }
+
+// writePrefixed writes prefix, s and a newline, without the spaces that
+// would end the line.
+func (tw *textWriter) writePrefixed(prefix, s string) {
+	if tw.err == nil {
+		if s == "" {
+			prefix = strings.TrimRight(prefix, " ")
+		}
+		tw.line = append(append(tw.line[:0], prefix...), strings.TrimRight(s, " ")...)
+		tw.line = append(tw.line, '\n')
+		_, tw.err = tw.w.Write(tw.line)
+	}
+}
+
+// para writes text from the run or about it, made printable and wrapped
+// to the width: each of its lines starts with indent, and the pieces a long
+// line is broken into start with indent and hang. The prefixes are spaces
+// or other printable ASCII.
+func (tw *textWriter) para(indent, hang, s string) {
+	tw.block(indent, len(indent), indent, indent+hang, s)
+}
+
+// block writes s as para does, with other prefixes: the first line starts
+// with first, whose width is firstWidth (it may be coloured), the other
+// lines with indent, and the pieces a long line is broken into with hang.
+func (tw *textWriter) block(first string, firstWidth int, indent, hang string, s string) {
+	room := func(prefixWidth int) int {
+		if tw.opts.Width <= 0 {
+			return 0
+		}
+		return max(1, tw.opts.Width-prefixWidth)
+	}
+	rest := room(len(hang))
+	prefix, width := first, firstWidth
+	for line := range strings.SplitSeq(cell(s), "\n") {
+		tw.pieces = appendWrappedLine(tw.pieces[:0], line, room(width), rest)
+		for i, piece := range tw.pieces {
+			if i > 0 {
+				prefix = hang
+			}
+			tw.writePrefixed(prefix, piece)
+		}
+		prefix, width = indent, len(indent)
+	}
+}
+
 // maxHeaderScopes is how many scopes the text report's header names.
 const maxHeaderScopes = 5
 
 func (tw *textWriter) header(v *view) {
 	tool := cmp.Or(tw.opts.Tool, "vigil")
-	tw.printf("%s scan at %s\n", printable(tool), v.run.Started.UTC().Format(time.RFC3339))
+	s := fmt.Sprintf("%s scan at %s", tool, v.run.Started.UTC().Format(time.RFC3339))
 	if len(v.run.Scopes) > 0 {
 		// A scan of a whole organisation or monorepo has hundreds of
 		// scopes: name the first few and count the rest.
@@ -98,15 +152,16 @@ func (tw *textWriter) header(v *view) {
 		if more := len(v.run.Scopes) - maxHeaderScopes; more > 0 {
 			scopes = append(scopes, fmt.Sprintf("and %d more", more))
 		}
-		tw.printf("Scopes: %s\n", printable(strings.Join(scopes, ", ")))
+		s += ". Scopes: " + strings.Join(scopes, ", ")
 	}
+	tw.para("", "  ", s)
 	if v.framework != nil {
-		tw.printf("Framework: %s (only rules mapped to it are reported)\n", printable(v.framework.String()))
+		tw.para("", "  ", fmt.Sprintf("Framework: %s (only rules mapped to it are reported)", v.framework.String()))
 	}
 }
 
-// rank orders the table's rows: the results that most need a reader
-// first. A result this package does not know is treated like ERROR.
+// rank orders findings of one severity: the results that most need a
+// reader first. A result this package does not know is treated like ERROR.
 func rank(r engine.Result) int {
 	switch r {
 	case engine.Fail:
@@ -121,69 +176,10 @@ func rank(r engine.Result) int {
 	return 1
 }
 
-// findingsHeader is the findings table's header row.
-var findingsHeader = []string{"SEVERITY", "RULE", "RESULT", "ENTITY", "LOCATION", "MESSAGE"}
-
-// Columns of the findings table that wrap when the terminal is too narrow,
-// counted from 1 as go-pretty's ColumnConfig.Number does.
-const (
-	entityColumn  = 4
-	messageColumn = 6
-)
-
-// findings writes the table of the findings that need attention (all of
-// them with ShowPass), most severe and most urgent first.
-func (tw *textWriter) findings(v *view) {
-	tw.printf("\n")
-	t := tw.findingsTable(v)
-	if t == nil {
-		if len(v.findings) == 0 {
-			tw.printf("No findings.\n")
-		} else {
-			tw.printf("No findings need attention: all %d passed.\n", len(v.findings))
-		}
-		return
-	}
-	tw.printf("%s\n\n", tableIntro(v.counts(), tw.opts.ShowPass))
-	if tw.err != nil {
-		return
-	}
-	// A scan of a large estate has tens of thousands of rows, so the table
-	// is written line by line by boxTable rather than built whole by
-	// go-pretty; the output is the same. boxTable buffers its lines
-	// itself, in pieces larger than tw.w's buffer, which an empty
-	// bufio.Writer passes on without copying them.
-	if bw, ok := tw.w.(*bufio.Writer); ok {
-		if tw.err = bw.Flush(); tw.err != nil {
-			return
-		}
-	}
-	tw.err = t.write(tw.w)
-}
-
-// tableIntro is the line above the findings table: how many findings of
-// each result there are, so that a reader paging through thousands of rows
-// knows at once what the scan found and that the summary is at the end.
-func tableIntro(c Counts, showPass bool) string {
-	var parts []string
-	for _, p := range []struct {
-		n    int
-		name engine.Result
-	}{{c.Fail, engine.Fail}, {c.Error, engine.Error}, {c.Unknown, engine.Unknown}, {c.Excluded, engine.Excluded}, {c.Pass, engine.Pass}} {
-		if p.n > 0 {
-			parts = append(parts, strconv.Itoa(p.n)+" "+string(p.name))
-		}
-	}
-	s := fmt.Sprintf("%d %s: %s.", c.Total(), plural(c.Total(), "finding", "findings"), strings.Join(parts, ", "))
-	if c.Pass > 0 && !showPass {
-		s += " The table leaves out PASS (--show-pass lists them)."
-	}
-	return s + " The summary is at the end."
-}
-
-// findingsTable returns the table of findings the text report shows, or
-// nil when it shows none.
-func (tw *textWriter) findingsTable(v *view) *boxTable {
+// shownFindings returns the findings the text report lists: those that
+// need attention (all of them with ShowPass), most severe and most urgent
+// first, in the view's order otherwise.
+func (tw *textWriter) shownFindings(v *view) []*engine.Finding {
 	type sortedFinding struct {
 		severity, rank, index int
 		f                     *engine.Finding
@@ -194,11 +190,7 @@ func (tw *textWriter) findingsTable(v *view) *boxTable {
 			sorted = append(sorted, sortedFinding{int(f.Rule.Severity), rank(f.Result), len(sorted), f})
 		}
 	}
-	if len(sorted) == 0 {
-		return nil
-	}
-	// Stable: findings of the same severity and result stay in the view's
-	// order. The index makes the keys distinct, so an unstable sort will do.
+	// The index makes the keys distinct, so an unstable sort will do.
 	slices.SortFunc(sorted, func(a, b sortedFinding) int {
 		switch {
 		case a.severity != b.severity:
@@ -208,62 +200,46 @@ func (tw *textWriter) findingsTable(v *view) *boxTable {
 		}
 		return cmp.Compare(a.index, b.index)
 	})
-	t := newBoxTable(findingsHeader, len(sorted))
-	for _, s := range sorted {
-		f := s.f
-		result := tw.colorResult(f.Result)
-		if f.Result == engine.Excluded {
-			result += " (" + string(underlying(f)) + ")"
-		}
-		msg := f.Message
-		if x := f.Exclusion; x != nil {
-			msg = strings.TrimSpace(msg + "\nexcluded: " + exclusionText(x))
-		}
-		t.appendRow(tw.colorSeverity(f.Rule.Severity), cell(f.Rule.ID), result,
-			cell(subject(f)), cell(tw.location(f)), cell(msg))
+	shown := make([]*engine.Finding, len(sorted))
+	for i, s := range sorted {
+		shown[i] = s.f
 	}
-	if tw.opts.Width > 0 {
-		t.columns = fitColumns(t.columnWidths(), tw.opts.Width)
-	}
-	return t
+	return shown
 }
 
-// location is location(f), written without fmt for a file position,
-// which a table of thousands of rows notices.
-func (tw *textWriter) location(f *engine.Finding) string {
-	if f.Entity == nil || f.Entity.Origin.File == "" || f.Entity.Origin.Start.Line <= 0 {
-		return location(f)
+// intro is the line above the findings: how many of each result there
+// are, so that a reader paging through thousands of them knows at once
+// what the scan found and that the summary is at the end.
+func (tw *textWriter) intro(v *view, shown int) {
+	c := v.counts()
+	switch {
+	case c.Total() == 0:
+		tw.writeLine("No findings.")
+		return
+	case shown == 0:
+		tw.para("", "", fmt.Sprintf("No findings need attention: all %d passed.", c.Total()))
+		return
 	}
-	o := f.Entity.Origin
-	b := tw.scratch[:0]
-	b = append(b, o.File...)
-	b = append(b, ':')
-	b = strconv.AppendInt(b, int64(o.Start.Line), 10)
-	b = append(b, ':')
-	b = strconv.AppendInt(b, int64(o.Start.Col), 10)
-	tw.scratch = b
-	return string(b)
+	s := fmt.Sprintf("%d %s: %s", c.Total(), plural(c.Total(), "finding", "findings"), c.String())
+	if c.Pass > 0 && !tw.opts.ShowPass {
+		s += " (PASS left out: --show-pass lists it)"
+	}
+	s += ", most severe first"
+	if !tw.opts.Compact {
+		s += "; --format html or json shows each fix whole"
+	}
+	tw.para("", "", s+"; the summary is at the end.")
 }
 
-// fitColumns wraps the entity and message columns so that the table fits
-// in width terminal columns where it can: the entity column takes at most a
-// quarter of the width, the message what is left; neither goes below its
-// minimum, so a very narrow terminal gets a wider table rather than an
-// unreadable one. widths are the widest line of each column.
-func fitColumns(widths []int, width int) []boxColumn {
-	border := 3*len(widths) + 1 // "│ " before each cell, " " after, final "│"
-	entity := min(widths[entityColumn-1], max(minEntityWidth, width/4))
-	fixed := border + entity
-	for i, w := range widths {
-		if i != entityColumn-1 && i != messageColumn-1 {
-			fixed += w
+// String counts the results in words: "2 FAIL, 1 ERROR, 4 PASS".
+func (c Counts) String() string {
+	var parts []string
+	for _, r := range []engine.Result{engine.Fail, engine.Error, engine.Unknown, engine.Excluded, engine.Pass} {
+		if n := c.of(r); n > 0 {
+			parts = append(parts, strconv.Itoa(n)+" "+string(r))
 		}
 	}
-	message := max(minMessageWidth, width-fixed)
-	columns := make([]boxColumn, len(widths))
-	columns[entityColumn-1] = boxColumn{widthMax: entity, wrap: wrapHard}
-	columns[messageColumn-1] = boxColumn{widthMax: message, wrap: wrapSoft}
-	return columns
+	return strings.Join(parts, ", ")
 }
 
 // exclusionText describes an exclusion on one line.
@@ -278,29 +254,59 @@ func exclusionText(x *engine.Exclusion) string {
 	return s
 }
 
+// summary counts the findings per result, and per severity within each
+// result, then sums the run up in a score.
 func (tw *textWriter) summary(v *view) {
 	total := v.counts()
-	tw.printf("\nSummary: %d findings", total.Total())
-	if len(v.notApplicable) > 0 {
-		tw.printf(", %d not applicable %s", len(v.notApplicable), plural(len(v.notApplicable), "rule", "rules"))
+	tw.writeLine("")
+	s := fmt.Sprintf("Summary: %d %s", total.Total(), plural(total.Total(), "finding", "findings"))
+	bySeverity := v.countsBySeverity()
+	var parts []string
+	for _, r := range []engine.Result{engine.Fail, engine.Error, engine.Unknown, engine.Excluded, engine.Pass} {
+		n := total.of(r)
+		if n == 0 {
+			continue
+		}
+		var severities []string
+		for _, sc := range bySeverity {
+			if k := sc.Counts.of(r); k > 0 {
+				severities = append(severities, severityName(sc.Severity)+" "+strconv.Itoa(k))
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%d %s (%s)", n, r, strings.Join(severities, ", ")))
 	}
-	tw.printf("\n")
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, ", ")
+	}
+	if n := len(v.notApplicable); n > 0 {
+		s += fmt.Sprintf("; %d not applicable %s", n, plural(n, "rule", "rules"))
+		if !tw.opts.ShowPass {
+			s += " (--show-pass lists " + plural(n, "it", "them") + ")"
+		}
+	}
+	tw.para("", "  ", s+".")
 	if inputs, _ := failureNotes(v.run); len(inputs) > 0 {
-		tw.printf("%s\n", incompleteText(len(inputs)))
+		tw.para("", "  ", incompleteText(len(inputs)))
 	}
-	t := tw.newTable()
-	t.AppendHeader(table.Row{"SEVERITY", "FAIL", "ERROR", "UNKNOWN", "EXCLUDED", "PASS", "TOTAL"})
-	for _, sc := range v.countsBySeverity() {
-		c := sc.Counts
-		t.AppendRow(table.Row{tw.colorSeverity(sc.Severity), c.Fail, c.Error, c.Unknown, c.Excluded, c.Pass, c.Total()})
-	}
-	t.AppendFooter(table.Row{"TOTAL", total.Fail, total.Error, total.Unknown, total.Excluded, total.Pass, total.Total()})
-	tw.render(t)
-
 	if v.framework != nil {
 		return // the compliance view follows
 	}
 	tw.score(v)
+}
+
+// of returns the count of one result.
+func (c Counts) of(r engine.Result) int {
+	switch r {
+	case engine.Pass:
+		return c.Pass
+	case engine.Fail:
+		return c.Fail
+	case engine.Unknown:
+		return c.Unknown
+	case engine.Excluded:
+		return c.Excluded
+	}
+	return c.Error
 }
 
 // score sums the run up in one line when no framework was selected: the
@@ -330,23 +336,26 @@ func (tw *textWriter) score(v *view) {
 	if evaluated == 0 {
 		return
 	}
-	tw.printf("\nScore: %d of %d rules pass (%d%%); --framework NAME shows a framework's controls.\n",
-		passing, evaluated, passing*100/evaluated)
+	tw.para("", "  ", fmt.Sprintf("Score: %d of %d rules pass (%d%%); --framework NAME shows a framework's controls.",
+		passing, evaluated, passing*100/evaluated))
 }
 
-// notes lists what the tables leave out: rules with nothing to check,
-// exclusions that expired and data that could not be collected.
+// notes lists what the findings leave out: rules with nothing to check
+// (with ShowPass: like PASS, they need no attention), exclusions that
+// expired and data that could not be collected.
 func (tw *textWriter) notes(v *view) {
-	if len(v.notApplicable) > 0 {
-		tw.printf("\nNot applicable (no relevant entity in any scope):\n")
+	if len(v.notApplicable) > 0 && tw.opts.ShowPass {
+		tw.writeLine("")
+		tw.writeLine("Not applicable (no relevant entity in any scope):")
 		for _, r := range v.notApplicable {
-			tw.printf("  %s  %s\n", printable(r.ID), printable(r.Title))
+			tw.para("  ", "    ", r.ID+"  "+r.Title)
 		}
 	}
 	if len(v.run.ExpiredExclusions) > 0 {
-		tw.printf("\nExpired exclusions (no longer applied):\n")
+		tw.writeLine("")
+		tw.writeLine("Expired exclusions (no longer applied):")
 		for _, x := range v.run.ExpiredExclusions {
-			tw.printf("  %s\n", printable(exclusionText(&x)))
+			tw.para("  ", "    ", exclusionText(&x))
 		}
 	}
 	tw.failures(v)
@@ -357,15 +366,17 @@ func (tw *textWriter) notes(v *view) {
 func (tw *textWriter) failures(v *view) {
 	inputs, collections := failureNotes(v.run)
 	if len(inputs) > 0 {
-		tw.printf("\nInput failures (what they declare is missing; rules on it report ERROR):\n")
+		tw.writeLine("")
+		tw.para("", "  ", "Input failures (what they declare is missing; rules on it report ERROR):")
 		for _, n := range inputs {
-			tw.printf("  %s\n", printable(n.String()))
+			tw.para("  ", "    ", n.String())
 		}
 	}
 	if len(collections) > 0 {
-		tw.printf("\nCollection failures (rules needing this data report ERROR):\n")
+		tw.writeLine("")
+		tw.para("", "  ", "Collection failures (rules needing this data report ERROR):")
 		for _, n := range collections {
-			tw.printf("  %s\n", printable(n.String()))
+			tw.para("  ", "    ", n.String())
 		}
 	}
 }
@@ -374,10 +385,6 @@ func (tw *textWriter) newTable() table.Writer {
 	t := table.NewWriter()
 	t.SetStyle(table.StyleLight)
 	return t
-}
-
-func (tw *textWriter) render(t table.Writer) {
-	tw.printf("%s\n", t.Render())
 }
 
 var (
@@ -415,6 +422,17 @@ func (tw *textWriter) paint(s string, c text.Colors) string {
 	return text.Escape(s, c.EscapeSeq())
 }
 
+// bold is s in bold when colour is on. s is printable: it holds no escape
+// sequence that text.Escape would have to carry the bold across.
+func (tw *textWriter) bold(s string) string {
+	if !tw.opts.Color {
+		return s
+	}
+	return boldSeq + s + text.EscapeReset
+}
+
+var boldSeq = text.Colors{text.Bold}.EscapeSeq()
+
 func (tw *textWriter) colorSeverity(s rules.Severity) string {
 	c, ok := tw.severityCells[s]
 	if !ok {
@@ -427,6 +445,7 @@ func (tw *textWriter) colorSeverity(s rules.Severity) string {
 	return c
 }
 
+// colorResult is the result's name, made printable and coloured.
 func (tw *textWriter) colorResult(r engine.Result) string {
 	c, ok := tw.resultCells[r]
 	if !ok {

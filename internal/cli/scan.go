@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +43,9 @@ type scanOptions struct {
 	// strict makes a reference to what a module does not declare an
 	// error.
 	strict bool
+	// inputs are the paths given to scan, the only files whose code the
+	// text report shows.
+	inputs []string
 
 	// chosen is the resolved rule selection, once resolved.
 	chosen *selected
@@ -159,6 +163,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 			}
 			// The report is written even when no input could be read:
 			// it says which could not.
+			o.inputs = args
 			err = o.runEach(s, invs, failed)
 			if len(inputErrs) > 0 && !o.softFail {
 				var ee *exitError
@@ -267,7 +272,7 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 				x.Source, x.Expires.Format(time.DateOnly), x.Reason)
 		}
 	}
-	if err := o.write(s, run, sel.framework); err != nil {
+	if err := o.write(s, run, sel.framework, codeReader(o.inputs, invs)); err != nil {
 		return exitCode(ExitBadUsage, err)
 	}
 	if o.softFail {
@@ -299,17 +304,20 @@ func loadExclusions(files []string) ([]*engine.ExclusionRule, error) {
 	return excl, nil
 }
 
-// defaultTextWidth is the width of text reports written to a file or pipe.
-const defaultTextWidth = 200
+// defaultTextWidth is the width of text reports written to a file or
+// pipe when COLUMNS does not give one.
+const defaultTextWidth = 120
 
-func (o *scanOptions) write(s *streams, run *engine.Run, fw *rules.FrameworkVersion) error {
+func (o *scanOptions) write(s *streams, run *engine.Run, fw *rules.FrameworkVersion, code report.CodeReader) error {
 	w, _ := report.Lookup(o.format)
 	if o.output != "" {
 		f, err := os.Create(o.output)
 		if err != nil {
 			return err
 		}
-		if err := w.Write(f, run, o.reportOptions(fw, false, 0)); err != nil {
+		opts := o.reportOptions(fw, false, 0)
+		opts.Code = code
+		if err := w.Write(f, run, opts); err != nil {
 			f.Close()
 			return err
 		}
@@ -322,25 +330,51 @@ func (o *scanOptions) write(s *streams, run *engine.Run, fw *rules.FrameworkVers
 			width = tw
 		}
 	}
-	return w.Write(s.data, run, o.reportOptions(fw, terminal, width))
+	opts := o.reportOptions(fw, terminal, width)
+	opts.Code = code
+	return w.Write(s.data, run, opts)
 }
 
 // reportOptions are the options of the report: terminal says whether it
 // goes to a terminal, width is the terminal's width (0 when not known).
 func (o *scanOptions) reportOptions(fw *rules.FrameworkVersion, terminal bool, width int) report.Options {
-	// Text tables wrap long messages at this width when the output is not
-	// a terminal (CI logs, files); on a terminal its own width is used.
-	opts := report.Options{Tool: "vigil " + Version, ShowPass: o.showPass, Width: defaultTextWidth, Compact: o.compact}
+	opts := report.Options{Tool: "vigil " + Version, ShowPass: o.showPass, Width: textWidth(width, os.Getenv("COLUMNS")),
+		Compact: o.compact}
+	if dir, err := os.Getwd(); err == nil {
+		opts.SourceRoot = dir
+	}
 	if fw != nil {
 		opts.Framework = fw.String()
 	}
 	if terminal {
 		opts.Color = os.Getenv("NO_COLOR") == "" && !o.noColor
-		if width > 0 {
-			opts.Width = width
-		}
 	}
 	return opts
+}
+
+// textWidth is the width text reports keep to: the terminal's, else the
+// COLUMNS environment variable's, else defaultTextWidth.
+func textWidth(terminal int, columns string) int {
+	if terminal > 0 {
+		return terminal
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(columns)); err == nil && n > 0 {
+		return n
+	}
+	return defaultTextWidth
+}
+
+// codeReader reads the code the text report shows from the inputs, with
+// the sensitive values of every inventory redacted.
+func codeReader(inputs []string, invs []*entity.Inventory) report.CodeReader {
+	if len(inputs) == 0 {
+		return nil
+	}
+	secrets := &entity.Secrets{}
+	for _, inv := range invs {
+		secrets.AddAll(inv.Secrets)
+	}
+	return report.NewCodeReader(inputs, secrets)
 }
 
 // ruleTypes returns the entity types of the rules a scan runs, so that the

@@ -1,0 +1,4 @@
+resource "aws_cloudtrail" "this" {
+  name           = "in-module"
+  s3_bucket_name = "logs"
+}
