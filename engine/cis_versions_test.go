@@ -279,7 +279,7 @@ func TestCISVersionPatterns(t *testing.T) {
 						t.Fatalf("%d findings", len(run.Findings))
 					}
 					if got := run.Findings[0].Result; got != want {
-						t.Errorf("pattern %d %s: %s, want %s (%s)", i, p, got, want, run.Findings[0].Message)
+						t.Errorf("pattern %d %s: %s, want %s (%s)", i, p, got, want, run.Findings[0].Explanation)
 					}
 				}
 				// Every pattern the version accepts passes, as published.

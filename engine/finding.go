@@ -38,10 +38,18 @@ type Finding struct {
 	// a scope whose entities could not all be listed.
 	Entity *entity.Entity
 	Scope  string
-	// Message is a one-line explanation: for FAIL and UNKNOWN the
-	// sub-expressions that decided the result with their values, for ERROR
-	// the reason (the failed API call or the evaluation error).
+	// Message says in plain words what the finding is: the rule's message
+	// (rules.Message) filled in for the entity or scope, with what decided
+	// the result; for ERROR, what could not be checked and why. A rule
+	// without a message gives the Explanation.
 	Message string
+	// Explanation is the one-line GSL explanation: for FAIL and UNKNOWN
+	// the sub-expressions that decided the result with their values, for
+	// ERROR the reason (the failed API call or the evaluation error).
+	Explanation string
+	// Related are the entities the message of a List<E> finding names
+	// (the closest elements), so that reports can point at them.
+	Related []*entity.Entity
 	// Trace lists the explanation's lines in full, outermost first.
 	Trace []string
 	// Unknowns lists the unknown values that decided the result, each

@@ -17,6 +17,7 @@ func redact(run *Run, secrets *entity.Secrets) {
 	}
 	for _, f := range run.Findings {
 		f.Message = secrets.Redact(f.Message)
+		f.Explanation = secrets.Redact(f.Explanation)
 		if len(f.Trace) > 0 {
 			// Trace lines may be shared with other findings: redact a copy.
 			f.Trace = slices.Clone(f.Trace)

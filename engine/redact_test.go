@@ -38,7 +38,7 @@ func TestSensitiveValuesAreEvaluatedButNotShown(t *testing.T) {
 		if f.Result != Fail {
 			t.Errorf("%s: %s, want FAIL: the rules must read the real values", f.Rule.ID, f.Result)
 		}
-		shown := f.Message + "\n" + strings.Join(f.Trace, "\n") + "\n" + f.Remediation.CLI
+		shown := f.Message + "\n" + f.Explanation + "\n" + strings.Join(f.Trace, "\n") + "\n" + f.Remediation.CLI
 		for _, s := range []string{name, key, "s3cr3t"} {
 			if strings.Contains(shown, s) {
 				t.Errorf("%s shows %q:\n%s", f.Rule.ID, s, shown)
@@ -81,7 +81,7 @@ func TestSensitiveUnknownReasonsAreNotShown(t *testing.T) {
 		if len(f.Unknowns) == 0 && f.Result == Unknown {
 			t.Errorf("%s: no unknowns", f.Entity.ID)
 		}
-		if shown := f.Message + strings.Join(f.Trace, "\n") + strings.Join(f.Unknowns, "\n"); strings.Contains(shown, secret) {
+		if shown := f.Message + f.Explanation + strings.Join(f.Trace, "\n") + strings.Join(f.Unknowns, "\n"); strings.Contains(shown, secret) {
 			t.Errorf("%s shows the secret:\n%s", f.Entity.ID, shown)
 		}
 	}

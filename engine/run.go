@@ -155,6 +155,9 @@ type index struct {
 	byType  map[string][]indexed
 	// items[type][scope] is the List<E> items of one scope, built once.
 	items map[string]map[string][]any
+	// entities[type][scope] are the entities of items[type][scope], in the
+	// same order, to name the elements a List<E> finding's message names.
+	entities map[string]map[string][]*entity.Entity
 	// roots[type][scope] is {"items": items[type][scope]}, frozen: what
 	// List<E> rules evaluate; built once, read by every rule.
 	roots    map[string]map[string]any
@@ -165,7 +168,7 @@ type index struct {
 // Entities of other types only declare their scopes: no rule reads them.
 func newIndex(inv *entity.Inventory, targets map[string]bool, workers int) *index {
 	idx := &index{scopeBy: map[string]entity.Scope{}, byType: map[string][]indexed{},
-		items: map[string]map[string][]any{}, failures: map[string][]entity.Failure{}}
+		items: map[string]map[string][]any{}, entities: map[string]map[string][]*entity.Entity{}, failures: map[string][]entity.Failure{}}
 	for _, s := range inv.Scopes {
 		if _, dup := idx.scopeBy[s.ID]; dup {
 			continue
@@ -196,6 +199,12 @@ func newIndex(inv *entity.Inventory, targets map[string]bool, workers int) *inde
 			idx.items[e.Type] = byScope
 		}
 		byScope[e.Scope] = append(byScope[e.Scope], attrs)
+		ents := idx.entities[e.Type]
+		if ents == nil {
+			ents = map[string][]*entity.Entity{}
+			idx.entities[e.Type] = ents
+		}
+		ents[e.Scope] = append(ents[e.Scope], e)
 	}
 	for _, f := range inv.Failures {
 		idx.failures[f.Type] = append(idx.failures[f.Type], f)
@@ -409,7 +418,7 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 			}
 			continue
 		}
-		res.findings = append(res.findings, c.evaluated(ex, e, scope, out, expl, ie.attrs, now))
+		res.findings = append(res.findings, c.evaluated(ex, e, scope, out, expl, ie.attrs, now, nil))
 	}
 	return res, nil
 }
@@ -442,14 +451,18 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 			}
 			continue
 		}
-		f := c.evaluated(ex, nil, scope, out, expl, root, now)
+		f := c.evaluated(ex, nil, scope, out, expl, root, now, idx.entities[c.target.Entity][scope.ID])
 		if len(items) == 0 && f.Underlying != Pass {
 			where := "scope"
 			if scope.Kind == entity.ScopeAWSAccount {
 				where = "account"
 			}
-			f.Message = fmt.Sprintf("the %s has no %s; %s", where, c.target.Entity, f.Message)
+			f.Explanation = fmt.Sprintf("the %s has no %s; %s", where, c.target.Entity, f.Explanation)
+			if c.rule.Message.Fail == "" {
+				f.Message = f.Explanation
+			}
 		}
+
 		res.findings = append(res.findings, f)
 	}
 	return res, nil
@@ -577,8 +590,9 @@ func errorMessage(fs []entity.Failure) string {
 
 // evaluated builds the finding of one evaluation, explaining every result
 // but PASS.
-// expl, when not nil, is the explanation of root already made.
-func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Scope, out gsl.Result, expl *gsl.Explanation, root any, now time.Time) *Finding {
+// expl, when not nil, is the explanation of root already made. items are,
+// for a List<E> rule, the scope's entities, which its message names.
+func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Scope, out gsl.Result, expl *gsl.Explanation, root any, now time.Time, items []*entity.Entity) *Finding {
 	result := resultOf(out.Outcome)
 	if result == Pass {
 		return c.finding(ex, e, scope, Pass, "", nil)
@@ -597,6 +611,14 @@ func (c *compiledRule) evaluated(ex *excluder, e *entity.Entity, scope entity.Sc
 	}
 	f := c.finding(ex, e, scope, result, msg, expl.Lines)
 	f.Unknowns = expl.Unknowns
+	switch {
+	case result == Fail && c.target.List:
+		f.Message, f.Related = c.listMessage(scope, expl, items)
+	case result == Fail:
+		f.Message = c.entityMessage(e, scope, expl)
+	case result == Unknown:
+		f.Message = c.unknownMessage(scope, expl, f.Message)
+	}
 	return f
 }
 
@@ -609,7 +631,7 @@ func (c *compiledRule) notRelevantFinding(e *entity.Entity, scope entity.Scope, 
 		expl = c.explain(root, now)
 	}
 	f := &Finding{Rule: c.rule, Result: NotRelevant, Underlying: NotRelevant, Entity: e, Scope: scope.ID,
-		Message: expl.Summary, Trace: expl.Lines, Unknowns: expl.Unknowns}
+		Message: expl.Summary, Explanation: expl.Summary, Trace: expl.Lines, Unknowns: expl.Unknowns}
 	if e != nil && f.Scope == "" {
 		f.Scope = e.Scope
 	}
@@ -653,7 +675,8 @@ func resultOf(o gsl.Outcome) Result {
 }
 
 func (c *compiledRule) finding(ex *excluder, e *entity.Entity, scope entity.Scope, result Result, msg string, trace []string) *Finding {
-	f := &Finding{Rule: c.rule, Result: result, Underlying: result, Entity: e, Scope: scope.ID, Message: msg, Trace: trace}
+	f := &Finding{Rule: c.rule, Result: result, Underlying: result, Entity: e, Scope: scope.ID, Explanation: msg, Trace: trace}
+	f.Message = c.plainMessage(e, scope, result, msg)
 	if result != Pass {
 		// A passing entity needs no fix; rendering is most of the cost of
 		// a finding.

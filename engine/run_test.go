@@ -90,20 +90,20 @@ func checkFindings(t *testing.T, run *Run, rulePrefixes []string, wants []want) 
 		}
 		delete(got, w.key)
 		if f.Result != w.result {
-			t.Errorf("%s: result %s (%s), want %s", w.key, f.Result, f.Message, w.result)
+			t.Errorf("%s: result %s (%s), want %s", w.key, f.Result, f.Explanation, w.result)
 		}
-		if w.msg == "" && f.Message != "" {
-			t.Errorf("%s: unexpected message %q", w.key, f.Message)
+		if w.msg == "" && f.Explanation != "" {
+			t.Errorf("%s: unexpected message %q", w.key, f.Explanation)
 		}
-		if !strings.Contains(f.Message, w.msg) {
-			t.Errorf("%s: message %q lacks %q", w.key, f.Message, w.msg)
+		if !strings.Contains(f.Explanation, w.msg) {
+			t.Errorf("%s: message %q lacks %q", w.key, f.Explanation, w.msg)
 		}
 		if f.Result == Fail && len(f.Trace) == 0 {
 			t.Errorf("%s: FAIL without an explanation trace", w.key)
 		}
 	}
 	for k, f := range got {
-		t.Errorf("unexpected finding %s: %s %s", k, f.Result, f.Message)
+		t.Errorf("unexpected finding %s: %s %s", k, f.Result, f.Explanation)
 	}
 }
 
@@ -335,8 +335,8 @@ func TestCollectionFailuresGiveError(t *testing.T) {
 					name = f.Entity.Name
 				}
 				got = append(got, name+" "+string(f.Result))
-				if f.Result == Error && !strings.Contains(f.Message, tt.failure.Error) {
-					t.Errorf("ERROR message %q lacks the failure", f.Message)
+				if f.Result == Error && !strings.Contains(f.Explanation, tt.failure.Error) {
+					t.Errorf("ERROR message %q lacks the failure", f.Explanation)
 				}
 			}
 			if g := strings.Join(got, ", "); g != tt.want {
@@ -412,7 +412,7 @@ func ExamplePlan_Run() {
 			Scope: "123456789012", Region: "us-east-1", Attrs: map[string]any{"isMultiRegionTrail": false}}}}
 	run, _ := p.Run(context.Background(), inv, time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
 	for _, f := range run.Findings {
-		fmt.Println(f.Rule.ID, f.Entity.Name, f.Result, f.Message)
+		fmt.Println(f.Rule.ID, f.Entity.Name, f.Result, f.Explanation)
 	}
 	// Output: D9.AWS.LOG.01 main FAIL isMultiRegionTrail is false, expected true
 }
@@ -520,8 +520,8 @@ func TestExplainFirstGivesTheSameFindings(t *testing.T) {
 				continue
 			}
 			results[g.Result]++
-			if g.Result != want.Result || g.Message != want.Message || strings.Join(g.Trace, "\n") != strings.Join(want.Trace, "\n") {
-				t.Errorf("%s, entity %d: among all %s %q, alone %s %q", logic, i, g.Result, g.Message, want.Result, want.Message)
+			if g.Result != want.Result || g.Explanation != want.Explanation || strings.Join(g.Trace, "\n") != strings.Join(want.Trace, "\n") {
+				t.Errorf("%s, entity %d: among all %s %q, alone %s %q", logic, i, g.Result, g.Explanation, want.Result, want.Explanation)
 			}
 		}
 		for _, r := range []Result{Pass, Fail, Unknown, Error} {
@@ -649,11 +649,11 @@ func TestInputFailuresGiveError(t *testing.T) {
 					name = f.Entity.Name
 				}
 				got = append(got, name+" "+string(f.Result))
-				if f.Result == Error && !strings.Contains(f.Message, "infra/bad.tf:2:10: does not parse: Invalid expression") {
-					t.Errorf("ERROR message %q lacks the failure", f.Message)
+				if f.Result == Error && !strings.Contains(f.Explanation, "infra/bad.tf:2:10: does not parse: Invalid expression") {
+					t.Errorf("ERROR message %q lacks the failure", f.Explanation)
 				}
-				if f.Result == Error && tt.name == "two files" && !strings.Contains(f.Message, "infra/big.tf: cannot be read: too large") {
-					t.Errorf("ERROR message %q lacks the second file", f.Message)
+				if f.Result == Error && tt.name == "two files" && !strings.Contains(f.Explanation, "infra/big.tf: cannot be read: too large") {
+					t.Errorf("ERROR message %q lacks the second file", f.Explanation)
 				}
 			}
 			if g := strings.Join(got, ", "); g != tt.want {

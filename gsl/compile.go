@@ -77,12 +77,14 @@ func traceFail(f frame, sp Span, format string, args ...any) any {
 // that in explain mode the explaining closure runs instead, inside an event
 // of its own. explain returns the result and up to two values it computed;
 // render builds the event's text from them if the text is needed.
-func leaf(fast condFn, explain func(cur any, f frame) (r tri, x, y any), render textFn) condFn {
+// path is the attribute the expression tests (see subjectPath).
+func leaf(fast condFn, explain func(cur any, f frame) (r tri, x, y any), render textFn, path string) condFn {
 	return func(cur any, f frame) tri {
 		if f.tr == nil {
 			return fast(cur, f)
 		}
 		ev := f.tr.open(evLeaf)
+		ev.path = path
 		r, x, y := explain(cur, f)
 		ev.cur, ev.x, ev.y = cur, x, y
 		f.tr.closeLazy(ev, r, render)
@@ -176,7 +178,7 @@ func (c *compiler) compileCond(e Expr) condFn {
 		},
 		func(dst []byte, ev *event, _ time.Time) []byte {
 			return appendTruthText(dst, e, c.short(e), ev.x, ev.out, ev.cur)
-		})
+		}, subjectPath(e))
 }
 
 func pathExists(cur any, segs []string) bool {
@@ -433,7 +435,7 @@ func (c *compiler) compare(n *Compare) condFn {
 		},
 		func(dst []byte, ev *event, _ time.Time) []byte {
 			return appendCompareText(dst, n, c.short(n.X), ev.x, ev.y, ev.out, ev.cur)
-		})
+		}, subjectPath(n.X))
 	lit, isLit := n.Y.(*Literal)
 	key, isField := fieldKey(n.X)
 	if !isLit || !isField || (op != Eq && op != Ne) {
@@ -549,6 +551,7 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 	elem := c.cond(n.Elem)
 	score := c.scorer(n.Elem)
 	what := "'" + n.Op.String() + "'"
+	path := subjectPath(n.X)
 	key, isField := fieldKey(n.X)
 	// The texts of the list's event and of its elements' events.
 	countsText := func(dst []byte, ev *event, _ time.Time) []byte {
@@ -599,6 +602,7 @@ func (c *compiler) listCond(n *ListOp, kind ListOpKind, label Expr) condFn {
 			return fast(cur, f)
 		}
 		ev := f.tr.open(evList)
+		ev.path = path
 		v := x(cur, f)
 		list, r := listOf(v, what, n.span, f)
 		switch {
@@ -1009,7 +1013,7 @@ func (c *compiler) callCond(n *Call) condFn {
 				}
 			}
 			return append(dst, ')')
-		})
+		}, subjectPath(n.X))
 	if !isField {
 		return explained
 	}
@@ -1047,7 +1051,7 @@ func (c *compiler) in(n *In) condFn {
 			v := x(cur, f)
 			return inValues(v, vals), v, nil
 		},
-		c.isText(n.X, expected))
+		c.isText(n.X, expected), subjectPath(n.X))
 }
 
 func inValues(v any, vals []any) tri {
@@ -1113,7 +1117,7 @@ func (c *compiler) like(n *Like) condFn {
 			}
 			return r, v, nil
 		},
-		c.isText(n.X, expected))
+		c.isText(n.X, expected), subjectPath(n.X))
 }
 
 // regex compiles "x regexMatch /re/flags" (RE2, found anywhere).
@@ -1139,5 +1143,5 @@ func (c *compiler) regex(n *Regex) condFn {
 			v := x(cur, f)
 			return textMatch(v, re), v, nil
 		},
-		c.isText(n.X, expected))
+		c.isText(n.X, expected), subjectPath(n.X))
 }

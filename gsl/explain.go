@@ -25,6 +25,32 @@ type Explanation struct {
 	Unknowns []string
 	// Err is the evaluation error of an ERROR result.
 	Err *Diagnostic
+	// Clauses are the deciding sub-expressions the Summary names, as data,
+	// for messages written for people (see Clause).
+	Clauses []Clause
+}
+
+// Clause is one deciding sub-expression of an explanation: a comparison,
+// function, bare path or list operator whose outcome decided the result.
+type Clause struct {
+	// Path is the attribute the sub-expression tests, relative to the value
+	// it was evaluated on: "isMultiRegionTrail" for isMultiRegionTrail=true,
+	// "status.isLogging", "metricFilters" for a list operator on it. It is
+	// empty when the sub-expression tests no attribute (a literal).
+	Path    string
+	Outcome Outcome
+	// Closest, for a list operator, are the elements that came closest to
+	// deciding it the other way, closest first (at most three), each with
+	// the clauses that decided it.
+	Closest []Element
+}
+
+// Element is one element of a list that an explanation names.
+type Element struct {
+	// Index is the element's position in the list.
+	Index int
+	// Clauses decided the element's outcome.
+	Clauses []Clause
 }
 
 // Limits on explanations.
@@ -66,6 +92,8 @@ type event struct {
 	kids      []*event
 	unknowns  []noted
 	kind      eventKind
+	// path is the attribute a leaf or list event tests (Clause.Path).
+	path string
 	// elemOut, for a list event, is the element outcome that decided it.
 	elemOut tri
 	out     tri
@@ -189,6 +217,7 @@ func (ev *event) reset() {
 	ev.unknowns = ev.unknowns[:0]
 	ev.score, ev.idx, ev.counts = 0, 0, elementCounts{}
 	ev.kind, ev.elemOut, ev.out = 0, 0, 0
+	ev.path = ""
 }
 
 // open starts an event; its children are the events recorded until close.
@@ -526,6 +555,7 @@ func (t *tracer) summarize(ex *Explanation, decisive *event) {
 	}
 	if withText {
 		ex.Summary = t.intern(buf)
+		ex.Clauses = t.clauses(t.deciding[:n])
 	}
 	if len(unknowns) > 0 {
 		ex.Unknowns = slices.Clone(unknowns)
@@ -547,30 +577,7 @@ func (t *tracer) appendSummaryText(dst []byte, ev *event) []byte {
 	if ev.kind != evList {
 		return dst
 	}
-	// The deciding elements with the lowest scores, in order of score
-	// then of position (a stable sort), and whether there are more.
-	var shown [maxSummaryElements]*event
-	nShown, more := 0, false
-	for _, k := range ev.kids {
-		if k.kind != evElem || k.out != ev.elemOut || len(k.kids) == 0 {
-			continue
-		}
-		i := nShown
-		for i > 0 && shown[i-1].score > k.score {
-			i--
-		}
-		if i == maxSummaryElements {
-			more = true
-			continue
-		}
-		if nShown == maxSummaryElements {
-			more = true
-		} else {
-			nShown++
-		}
-		copy(shown[i+1:nShown], shown[i:nShown-1])
-		shown[i] = k
-	}
+	shown, nShown, more := closestElements(ev)
 	if nShown == 0 {
 		return dst
 	}
@@ -597,6 +604,61 @@ func (t *tracer) appendSummaryText(dst []byte, ev *event) []byte {
 		dst = append(dst, " | ..."...)
 	}
 	return append(dst, ')')
+}
+
+// closestElements returns the deciding elements of a list event with the
+// lowest scores, the closest to deciding the list the other way, in order
+// of score then of position (a stable sort), and whether there are more.
+func closestElements(ev *event) (shown [maxSummaryElements]*event, nShown int, more bool) {
+	for _, k := range ev.kids {
+		if k.kind != evElem || k.out != ev.elemOut || len(k.kids) == 0 {
+			continue
+		}
+		i := nShown
+		for i > 0 && shown[i-1].score > k.score {
+			i--
+		}
+		if i == maxSummaryElements {
+			more = true
+			continue
+		}
+		if nShown == maxSummaryElements {
+			more = true
+		} else {
+			nShown++
+		}
+		copy(shown[i+1:nShown], shown[i:nShown-1])
+		shown[i] = k
+	}
+	return shown, nShown, more
+}
+
+// maxClauseDepth bounds how deep Explanation.Clauses follows lists in
+// lists.
+const maxClauseDepth = 3
+
+// clauses describes deciding events as Clauses, following each list to its
+// closest elements.
+func (t *tracer) clauses(deciding []*event) []Clause {
+	return t.clausesAt(deciding, 0)
+}
+
+func (t *tracer) clausesAt(deciding []*event, depth int) []Clause {
+	out := make([]Clause, 0, len(deciding))
+	for _, ev := range deciding {
+		c := Clause{Path: ev.path, Outcome: outcomeOf(ev.out)}
+		if ev.kind == evList && depth < maxClauseDepth {
+			shown, n, _ := closestElements(ev)
+			for _, k := range shown[:n] {
+				m := len(t.deciding)
+				t.deciding = appendDeciding(t.deciding, k.kids[0])
+				c.Closest = append(c.Closest, Element{Index: k.idx, Clauses: t.clausesAt(t.deciding[m:], depth+1)})
+				t.deciding = t.deciding[:m]
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // trimSuffix removes sep+word from the end of b, if b ends with them.

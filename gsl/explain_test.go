@@ -223,3 +223,42 @@ func TestExplainCutsLongValues(t *testing.T) {
 		}
 	}
 }
+
+// TestExplanationClauses pins the structured form of a summary that rule
+// messages are written from: the path each deciding clause tests, and for
+// a list the closest elements with what decided each.
+func TestExplanationClauses(t *testing.T) {
+	p, err := Compile(`List<CloudTrail> should have items with [isMultiRegionTrail=true and status.isLogging=true and metricFilters with [pattern isEmpty()] length() > 0] length() > 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := attrsOf(t, `{"items": [
+		{"name": "a", "isMultiRegionTrail": false, "status": {"isLogging": false}, "metricFilters": []},
+		{"name": "b", "isMultiRegionTrail": true, "status": {"isLogging": false}, "metricFilters": [{"pattern": "x"}]},
+		{"name": "c", "isMultiRegionTrail": true, "status": {"isLogging": true}, "metricFilters": []}]}`)
+	ex := p.Summarize(root, testNow)
+	if ex.Outcome != Fail {
+		t.Fatalf("outcome %v", ex.Outcome)
+	}
+	// c fails one clause, b two, a three: closest first.
+	got := clauseText(ex.Clauses)
+	want := "items FAIL {2: metricFilters FAIL} {1: status.isLogging FAIL, metricFilters FAIL {0: pattern FAIL}} {0: isMultiRegionTrail FAIL, status.isLogging FAIL, metricFilters FAIL}"
+	if got != want {
+		t.Errorf("clauses\n got %s\nwant %s", got, want)
+	}
+}
+
+// clauseText prints clauses compactly for tests.
+func clauseText(cs []Clause) string {
+	var b strings.Builder
+	for i, c := range cs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %s", c.Path, c.Outcome)
+		for _, e := range c.Closest {
+			fmt.Fprintf(&b, " {%d: %s}", e.Index, clauseText(e.Clauses))
+		}
+	}
+	return b.String()
+}

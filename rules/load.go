@@ -28,7 +28,7 @@ const (
 // fieldNames are the top-level fields of a rule file, in the order the
 // schema documents them.
 var fieldNames = []string{"id", "title", "severity", "concern", "entity", "logic", "variants", "category",
-	"description", "rationale", "impact", "remediation", "references", "frameworks"}
+	"description", "rationale", "impact", "message", "remediation", "references", "frameworks"}
 
 var requiredFields = []string{"id", "title", "severity", "entity", "logic"}
 
@@ -120,7 +120,7 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 	}
 	r := &Rule{File: p.file}
 	seen := map[string]*yaml.Node{}
-	var remediationNodes map[string]*yaml.Node
+	var remediationNodes, messageNodes map[string]*yaml.Node
 	for key, val := range p.fields(root, "", fieldNames) {
 		seen[key.Value] = key
 		switch key.Value {
@@ -164,6 +164,8 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 			r.Rationale = p.str(val, "rationale")
 		case "impact":
 			r.Impact = p.str(val, "impact")
+		case "message":
+			messageNodes = p.message(val, &r.Message)
 		case "remediation":
 			remediationNodes = p.remediation(val, &r.Remediation)
 		case "references":
@@ -193,6 +195,9 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 		t, errs := parseTemplates(p, r, remediationNodes)
 		p.errs = append(p.errs, errs...)
 		r.templates = t
+		m, errs := parseMessage(p, r, messageNodes)
+		p.errs = append(p.errs, errs...)
+		r.messages = m
 	}
 	return r
 }

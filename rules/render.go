@@ -49,6 +49,7 @@ const (
 	fieldName
 	fieldRegion
 	fieldAccount
+	fieldWhere
 	fieldAttr
 )
 
@@ -72,6 +73,8 @@ func (s slot) label() string {
 		return "region"
 	case fieldAccount:
 		return "account"
+	case fieldWhere:
+		return "scope"
 	}
 	return s.path
 }
@@ -88,6 +91,8 @@ func (s slot) value(t Target) string {
 		return t.Region()
 	case fieldAccount:
 		return t.Account()
+	case fieldWhere:
+		return t.Where()
 	}
 	if v, ok := t.attrText(s.path); ok {
 		return v
@@ -246,6 +251,8 @@ func simpleAction(n *parse.ActionNode) (slot, bool) {
 		return slot{field: fieldRegion}, true
 	case "Account":
 		return slot{field: fieldAccount}, true
+	case "Where":
+		return slot{field: fieldWhere}, true
 	}
 	return slot{}, false
 }

@@ -64,6 +64,8 @@ type Rule struct {
 	Description string
 	Rationale   string
 	Impact      string
+	// Message is what a finding says in plain words (see Message).
+	Message Message
 	// Remediation holds the fix in several forms. Its texts are templates
 	// rendered with a finding's entity (see Render).
 	Remediation Remediation
@@ -82,6 +84,8 @@ type Rule struct {
 
 	// templates are the parsed remediation templates (see Render).
 	templates *remediationTemplates
+	// messages are the parsed message templates.
+	messages *messageTemplates
 }
 
 // Variant is a rule's logic for some framework versions.
