@@ -18,6 +18,7 @@
 //	description            what is checked
 //	rationale              why it matters
 //	impact                 what fixing it costs or changes
+//	message                what a finding says in plain words: fail, pass, none and lacks (see Messages)
 //	remediation            a mapping of console, cli and terraform texts (templates, see below)
 //	references             a list of URLs
 //	frameworks             a list of {framework, version, control, variant}
@@ -100,14 +101,51 @@
 // finding on it is left out (engine.Options.Twins), so a trail is reported
 // once per concern, and on a live account the live rule reports alone.
 //
+// # Messages
+//
+// A finding says in plain words what is wrong, for a reader who does not
+// know GSL. The rule's message gives the words:
+//
+//	message:
+//	  fail: Trail {{.Name}} does not deliver its events to CloudWatch Logs.
+//	  pass: Trail {{.Name}} delivered events to CloudWatch Logs within the last day.
+//	  lacks:
+//	    cloudWatchLogsLogGroupArn: has no CloudWatch Logs log group
+//	    status.latestCloudWatchLogsDeliveryTime: has delivered nothing to CloudWatch Logs in the last day
+//
+//	fail   required  the sentence of a FAIL: the resource (or, for a List<E> rule, the scope) and what is wrong
+//	pass   required  the sentence of a PASS
+//	none             for a List<E> rule: what a scope with no entity at all is told after the fail sentence
+//	lacks            for each attribute path the logic tests, what an entity lacks when that test
+//	                 fails, as a predicate ("is not logging")
+//
+// fail, pass and none are templates like the remediation's, pasted as
+// prose; {{.Where}} names the scope ("account 123456789012", "module
+// envs/prod"). A failing entity's message adds the phrases of the tests
+// that failed, when the rule has two or more ("It has no CloudWatch Logs
+// log group and is not logging."); a failing List<E> rule names the
+// entities that came closest to passing, each with its phrases ("Closest:
+// main (us-east-1) is not logging."). The paths lacks needs are those the
+// rule's should clause tests (gsl.Program.ClausePaths): for a List<E>
+// rule, the paths tested on the elements of items, a nested list operator
+// ("metricFilters with [...]") counting as one path. A path without a
+// phrase takes the phrase of its longest dotted prefix that has one
+// (Rule.Lack). Every rule of the catalog has a message, with a phrase for
+// each path of its logic and of each variant, and no phrase for a path its
+// logic does not test; a test checks it. A rule without a message (a
+// user's, an imported one) shows the GSL explanation instead.
+//
 // # Remediation templates
 //
 // The remediation texts are Go text/template templates rendered for each
-// finding with a Target: {{.Name}}, {{.ID}}, {{.Region}}, {{.Account}} and
-// {{.Attr "cloudWatchLogsLogGroupArn"}}. A value that is not known (no
-// region on a scope finding, a missing attribute) renders as a placeholder
-// in angle brackets, such as "<region>". Templates are parsed and tried when
-// the file is read, so a misspelt field is an error at its line and column.
+// finding with a Target: {{.Name}}, {{.ID}}, {{.Region}}, {{.Account}},
+// {{.Where}}, {{.ResourceType}} and {{.ResourceName}} (the labels of the
+// Terraform resource block that declares the entity, read from its address)
+// and {{.Attr "cloudWatchLogsLogGroupArn"}}. A value that is not known (no
+// region on a scope finding, a missing attribute, the resource block of a
+// live trail) renders as a placeholder in angle brackets, such as
+// "<region>" or "<resource_name>". Templates are parsed and tried when the
+// file is read, so a misspelt field is an error at its line and column.
 //
 // The values come from the scanned input, which strangers write, so each is
 // written for the place it is pasted in; rule authors write {{.Name}}, never
@@ -134,6 +172,13 @@
 //     so that it evaluates to the value itself. A value that is not UTF-8,
 //     which an HCL string cannot hold, is replaced by "<name with invalid
 //     UTF-8, not shown>".
+//   - terraform, in a block label (resource "aws_cloudtrail"
+//     "{{.ResourceName}}"): the value when it is a Terraform name (a letter
+//     or underscore, then letters, digits, underscores and dashes), its
+//     placeholder when it is unknown ("<resource_name>"), and otherwise
+//     "<name that is not a Terraform name>", since Terraform would take
+//     nothing else there. A quoted string in Terraform code is a label when
+//     it follows, on its line, an identifier and nothing but labels.
 //
 // A value pasted where it cannot be written safely is an error when the
 // file is read: in Terraform outside a quoted string or a # comment, or

@@ -10,13 +10,13 @@ import (
 
 // To paste a value safely, the renderer must know where in the text it
 // goes: in a shell command, outside quotes, inside '...' or "...", or in a
-// comment; in Terraform, inside a quoted string or a comment. A lexer per
-// language follows the literal text of a template up to each {{action}}, as
-// html/template does for HTML, and the action's output is written for that
-// place (paste.go). A place where a value cannot be pasted safely (Terraform
-// code outside a string, a shell command substitution vigil does not
-// follow) is an error when the rule is loaded, at the action's line and
-// column.
+// comment; in Terraform, inside a quoted string, a block label or a
+// comment. A lexer per language follows the literal text of a template up
+// to each {{action}}, as html/template does for HTML, and the action's
+// output is written for that place (paste.go). A place where a value cannot
+// be pasted safely (Terraform code outside a string, a shell command
+// substitution vigil does not follow) is an error when the rule is loaded,
+// at the action's line and column.
 
 // language is the language of a remediation field.
 type language uint8
@@ -47,7 +47,7 @@ func startState(lang language) lexState {
 	case langShell:
 		return shellState{}
 	case langHCL:
-		return hclState{}
+		return hclState{head: headStart}
 	}
 	return proseState{}
 }
@@ -212,7 +212,22 @@ type hclState struct {
 	// stuck names a construct this lexer does not follow (a heredoc); no
 	// value may be pasted after it.
 	stuck string
+	// head follows the start of a line of code, to tell the labels of a
+	// block (resource "aws_cloudtrail" "this" {) from other strings.
+	head headPos
 }
+
+// headPos is where a line of Terraform code is, as far as block labels
+// go: a quoted string after an identifier and nothing but labels is a
+// label.
+type headPos uint8
+
+const (
+	headOther headPos = iota // after anything that is not a block header
+	headStart                // at the start of a line or body
+	headIdent                // in or after the block type, or after a label
+	headLabel                // in a label string
+)
 
 func (s hclState) top() byte {
 	if s.stack == "" {
@@ -227,7 +242,7 @@ func (s hclState) scan(text string) lexState {
 		switch {
 		case s.comment == '#':
 			if c == '\n' {
-				s.comment = 0
+				s.comment, s.head = 0, headStart
 			}
 		case s.comment == '*':
 			if s.prev == '*' && c == '/' {
@@ -268,6 +283,9 @@ func (s hclState) scanString(c byte) hclState {
 		s.prev = '\\'
 	case '"':
 		s.stack = s.stack[:len(s.stack)-1]
+		if s.stack == "" && s.head == headLabel {
+			s.head = headIdent
+		}
 	case '$', '%':
 		s.mark, s.marks = c, 1
 	}
@@ -288,6 +306,9 @@ func (s hclState) scanCode(c byte) hclState {
 		s.stuck = "a heredoc (<<)"
 		return s
 	}
+	if s.stack == "" {
+		s.head = s.head.next(c)
+	}
 	switch c {
 	case '#':
 		s.comment = '#'
@@ -307,6 +328,30 @@ func (s hclState) scanCode(c byte) hclState {
 	return s
 }
 
+// next is the position after byte c of top-level code. A line whose code
+// starts with an identifier followed by quoted strings (or more
+// identifiers) is a block header, and those strings its labels; after a
+// "{" a body starts, whose lines may be headers of nested blocks.
+func (h headPos) next(c byte) headPos {
+	switch {
+	case c == '\n' || c == '{' || c == '}':
+		return headStart
+	case c == ' ' || c == '\t' || c == '\r':
+		return h
+	case c == '"' && h == headIdent:
+		return headLabel
+	case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_':
+		if h == headStart || h == headIdent {
+			return headIdent
+		}
+	case '0' <= c && c <= '9' || c == '-':
+		if h == headIdent {
+			return headIdent
+		}
+	}
+	return headOther
+}
+
 func (s hclState) paste() (pasteContext, error) {
 	switch {
 	case s.stuck != "":
@@ -321,6 +366,8 @@ func (s hclState) paste() (pasteContext, error) {
 		return 0, errors.New("a value cannot be pasted right after a backslash")
 	case s.marks > 0:
 		return 0, fmt.Errorf("a value cannot be pasted right after a %c", s.mark)
+	case s.head == headLabel && len(s.stack) == 1:
+		return pasteHCLLabel, nil
 	}
 	return pasteHCLString, nil
 }
@@ -332,6 +379,17 @@ func (s hclState) pasted() lexState { return s }
 func join(a, b lexState) (lexState, bool) {
 	if a == b {
 		return a, true
+	}
+	if ha, ok := a.(hclState); ok {
+		// Branches that differ only in where a line's code is join as
+		// not in a block header: a label after them is pasted as any
+		// string.
+		if hb, ok := b.(hclState); ok {
+			ha.head, hb.head = headOther, headOther
+			if ha == hb {
+				return ha, true
+			}
+		}
 	}
 	sa, ok1 := a.(shellState)
 	sb, ok2 := b.(shellState)

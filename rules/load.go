@@ -246,6 +246,8 @@ func (p *parser) what(prefix string) string {
 		return "rule "
 	case "remediation.":
 		return "remediation "
+	case "message.":
+		return "message "
 	case "twins.":
 		return "twin "
 	}

@@ -80,6 +80,10 @@ func TestParseErrors(t *testing.T) {
 		}, `rule.yaml:4:1: entity: entity "aws_cloudtrail" does not match the logic, which is about "CloudTrail"`},
 		{"unknown remediation field", func(s string) string { return strings.Replace(s, "  cli:", "  shell:", 1) },
 			`rule.yaml:9:3: field "remediation.shell" is not a remediation field (known fields: console, cli, terraform)`},
+		{"unknown message field", func(s string) string {
+			return strings.Replace(s, "remediation:\n", "message:\n  fial: Trail {{.Name}} is regional.\n  pass: Trail {{.Name}} is not.\nremediation:\n", 1)
+		}, "rule.yaml:9:3: field \"message.fial\" is not a message field (did you mean \"fail\"?)\n" +
+			"rule.yaml:9:3: message: a message needs both fail and pass"},
 		{"bad CIS version", func(s string) string { return strings.Replace(s, "version: 3.0.0", "version: 3.0", 1) },
 			`rule.yaml:17:5: frameworks: CIS AWS Foundations version "3.0" is not one of 1.0.0, 1.1.0, 1.2.0, 1.3.0, 1.4.0, 1.5.0, 2.0.0, 3.0.0, 4.0.0, 5.0.0, 6.0.0, 7.0.0`},
 		{"template with unknown field", func(s string) string { return strings.Replace(s, "{{.Name}}", "{{.Nmae}}", 1) },

@@ -44,6 +44,10 @@ const (
 	pasteShellDouble
 	// pasteHCLString is inside a quoted string in Terraform.
 	pasteHCLString
+	// pasteHCLLabel is inside a block label in Terraform
+	// (resource "aws_cloudtrail" "{{.ResourceName}}"): a value that is not
+	// a Terraform name is replaced by a placeholder.
+	pasteHCLLabel
 )
 
 // pasteContextNames name the contexts in the templates text/template runs
@@ -54,6 +58,7 @@ var pasteContextNames = [...]string{
 	pasteShellSingle: "shell-single-quoted",
 	pasteShellDouble: "shell-double-quoted",
 	pasteHCLString:   "hcl-string",
+	pasteHCLLabel:    "hcl-label",
 }
 
 func (c pasteContext) String() string { return pasteContextNames[c] }
@@ -88,6 +93,14 @@ func paste(c pasteContext, label, value string) string {
 			return value
 		}
 		return `"` + shellQuote(value) + `"`
+	case pasteHCLLabel:
+		// A label names the block: Terraform takes only a name there,
+		// so anything else would not apply. The placeholder of an
+		// unknown value stays as it is.
+		if !isTerraformName(value) && value != "<"+label+">" {
+			value = fmt.Sprintf("<%s that is not a Terraform name>", label)
+		}
+		return hclEscape(value)
 	case pasteHCLString:
 		// An HCL string holds Unicode text only.
 		if !utf8.ValidString(value) {

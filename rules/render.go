@@ -50,6 +50,8 @@ const (
 	fieldRegion
 	fieldAccount
 	fieldWhere
+	fieldResourceType
+	fieldResourceName
 	fieldAttr
 )
 
@@ -75,6 +77,10 @@ func (s slot) label() string {
 		return "account"
 	case fieldWhere:
 		return "scope"
+	case fieldResourceType:
+		return "resource_type"
+	case fieldResourceName:
+		return "resource_name"
 	}
 	return s.path
 }
@@ -93,6 +99,10 @@ func (s slot) value(t Target) string {
 		return t.Account()
 	case fieldWhere:
 		return t.Where()
+	case fieldResourceType:
+		return t.ResourceType()
+	case fieldResourceName:
+		return t.ResourceName()
 	}
 	if v, ok := t.attrText(s.path); ok {
 		return v
@@ -166,8 +176,8 @@ func (st *slotTable) index(s slot) int {
 }
 
 // compileTemplate reduces a parsed template to segments, or reports false
-// when it does anything but paste fields of the target (.ID, .Name,
-// .Region, .Account, .Attr "path") into text. contexts are where its
+// when it does anything but paste fields of the target (see simpleAction)
+// into text. contexts are where its
 // actions paste (templateContexts). raw is the template's source, reused
 // as the output of a template that reads nothing and changes nothing.
 func compileTemplate(t *template.Template, raw string, contexts map[*parse.ActionNode]pasteContext, st *slotTable) (*compiledTemplate, bool) {
@@ -214,8 +224,8 @@ func compileTemplate(t *template.Template, raw string, contexts map[*parse.Actio
 	return c, true
 }
 
-// simpleAction recognises {{.ID}}, {{.Name}}, {{.Region}}, {{.Account}} and
-// {{.Attr "path"}}.
+// simpleAction recognises {{.ID}}, {{.Name}}, {{.Region}}, {{.Account}},
+// {{.Where}}, {{.ResourceType}}, {{.ResourceName}} and {{.Attr "path"}}.
 func simpleAction(n *parse.ActionNode) (slot, bool) {
 	p := n.Pipe
 	if p == nil || len(p.Decl) > 0 || p.IsAssign || len(p.Cmds) != 1 {
@@ -253,6 +263,10 @@ func simpleAction(n *parse.ActionNode) (slot, bool) {
 		return slot{field: fieldAccount}, true
 	case "Where":
 		return slot{field: fieldWhere}, true
+	case "ResourceType":
+		return slot{field: fieldResourceType}, true
+	case "ResourceName":
+		return slot{field: fieldResourceName}, true
 	}
 	return slot{}, false
 }

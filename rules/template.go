@@ -21,11 +21,14 @@ import (
 //	{{.Name}}     the entity's name, or the scope's name
 //	{{.Region}}   the entity's region
 //	{{.Account}}  the AWS account (the scope of a live entity)
+//	{{.Where}}    the scope, for a sentence ("account 123456789012", "module envs/prod")
+//	{{.ResourceType}}  the type label of the Terraform resource block ("aws_cloudtrail")
+//	{{.ResourceName}}  the name label of the Terraform resource block ("this")
 //	{{.Attr "cloudWatchLogsLogGroupArn"}}  an attribute at a dotted path
 //
 // A value that is not known renders as a placeholder in angle brackets
-// ("<region>", "<cloudWatchLogsLogGroupArn>"), so a rendered command still
-// reads as a command to complete. Every value, placeholders included, is
+// ("<region>", "<resource_name>", "<cloudWatchLogsLogGroupArn>"), so a
+// rendered command still reads as a command to complete. Every value, placeholders included, is
 // quoted or escaped for where the template pastes it (see the package
 // documentation).
 type Target struct {
@@ -94,6 +97,119 @@ func (t Target) Account() string {
 		}
 	}
 	return "<account>"
+}
+
+// ResourceType is the type of the Terraform resource block that declares
+// the entity, read from its address ("module.audit.aws_cloudtrail.this[0]"
+// gives "aws_cloudtrail"), so that the normalised CloudTrail of a trail in
+// code names its aws_cloudtrail block too. It is "<resource_type>" for an
+// entity not read from Terraform code, and for a scope.
+func (t Target) ResourceType() string {
+	if typ, _, ok := t.resourceLabels(); ok {
+		return typ
+	}
+	return "<resource_type>"
+}
+
+// ResourceName is the name label of the Terraform resource block that
+// declares the entity: "this" for "module.audit.aws_cloudtrail.this[0]".
+// It is "<resource_name>" for an entity not read from Terraform code, and
+// for a scope.
+func (t Target) ResourceName() string {
+	if _, name, ok := t.resourceLabels(); ok {
+		return name
+	}
+	return "<resource_name>"
+}
+
+// resourceLabels reads the labels of the resource block of an entity from
+// Terraform code out of its address; ok is false for a live entity, a
+// scope, a data source and any ID that is not a resource address.
+func (t Target) resourceLabels() (typ, name string, ok bool) {
+	if t.Entity == nil || t.Scope.Kind == entity.ScopeAWSAccount {
+		return "", "", false
+	}
+	return resourceAddress(t.Entity.ID)
+}
+
+// resourceAddress splits a Terraform resource instance address
+// (module.a["x"].module.b.aws_cloudtrail.this[0]) into the type and
+// name labels of its resource block. Data sources ("data.aws_x.y") and
+// anything else are not resource addresses.
+func resourceAddress(addr string) (typ, name string, ok bool) {
+	s := addr
+	for strings.HasPrefix(s, "module.") {
+		var mod string
+		if mod, s = terraformIdentifier(s[len("module."):]); mod == "" {
+			return "", "", false
+		}
+		if s, ok = skipInstanceKey(s); !ok || !strings.HasPrefix(s, ".") {
+			return "", "", false
+		}
+		s = s[1:]
+	}
+	if typ, s = terraformIdentifier(s); typ == "" || typ == "data" || !strings.HasPrefix(s, ".") {
+		return "", "", false
+	}
+	if name, s = terraformIdentifier(s[1:]); name == "" {
+		return "", "", false
+	}
+	if s, ok = skipInstanceKey(s); !ok || s != "" {
+		return "", "", false
+	}
+	return typ, name, true
+}
+
+// terraformIdentifier returns the Terraform name at the start of s and
+// the rest of s; the name is "" when s does not start with one.
+func terraformIdentifier(s string) (name, rest string) {
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
+		if !letter && (i == 0 || !('0' <= c && c <= '9' || c == '-')) {
+			break
+		}
+	}
+	return s[:i], s[i:]
+}
+
+// isTerraformName reports whether s is a name Terraform accepts for a
+// resource or module: a letter or underscore, then letters, digits,
+// underscores and dashes.
+func isTerraformName(s string) bool {
+	name, rest := terraformIdentifier(s)
+	return name != "" && rest == ""
+}
+
+// skipInstanceKey skips the instance key at the start of s, if any: [0]
+// or ["key"], the key quoted as Terraform quotes it. ok is false when a
+// key is started but not well formed.
+func skipInstanceKey(s string) (rest string, ok bool) {
+	if !strings.HasPrefix(s, "[") {
+		return s, true
+	}
+	i := 1
+	switch {
+	case i < len(s) && s[i] == '"':
+		for i++; i < len(s) && s[i] != '"'; i++ {
+			if s[i] == '\\' {
+				i++
+			}
+		}
+		i++
+	default:
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
+		if i == 1 {
+			return "", false
+		}
+	}
+	if i >= len(s) || s[i] != ']' {
+		return "", false
+	}
+	return s[i+1:], true
 }
 
 // Attr returns the entity's attribute at a dotted path as text; strings
