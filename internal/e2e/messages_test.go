@@ -1,15 +1,22 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"maps"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"vigil/engine"
+	"vigil/entity"
 	"vigil/filterpattern"
 	"vigil/gsl"
 	"vigil/rules"
+	"vigil/source/terraform"
 )
 
 // messageProblems lists what is missing from, or wrong in, a rule's
@@ -172,5 +179,201 @@ frameworks:
 				}
 			}
 		})
+	}
+}
+
+// renderInputs are realistic inputs on which every catalog rule gives
+// every result it can: the examples (live accounts whose trails pass or
+// fail each rule, an account without trails, one whose metric filters
+// could not be read, Terraform code with a failing trail and one whose
+// role is a variable without a value), and inputs of this test: a member
+// account that sees an organisation trail whose log group it cannot read
+// (UNKNOWN), an account where listing trails was denied (ERROR for every
+// rule on trails), a Terraform trail whose region coverage is a variable
+// without a value, and a module trail that AWS would reject.
+var renderInputs = []string{
+	"../../examples/terraform",
+	"../../examples/aws-inventory.json",
+	"testdata/messages/member-accounts.json",
+	"testdata/messages/unknown",
+	"testdata/messages/rejected",
+}
+
+// allowedPlaceholders are the placeholders a rendered fix may keep, with
+// why: values vigil cannot know because they are the reader's to choose.
+// Those marked scopeOnly are allowed only in the fix of a List<E> rule,
+// which is about a scope, so that which trail to change is the reader's
+// choice; a fix for one trail names it. Every other placeholder must be
+// one of a Target field or attribute whose value the finding does not
+// have.
+var allowedPlaceholders = map[string]struct {
+	why       string
+	scopeOnly bool
+}{
+	"trail_name":                    {"which trail a List<E> rule's fix changes is the reader's choice", true},
+	"bucket":                        {"the S3 bucket of the trail the reader picks", true},
+	"cloudtrail_log_group_name":     {"the log group of the trail the reader picks to watch", true},
+	"new_trail_name":                {"the name of a new trail, if the reader makes one", false},
+	"new_trail_bucket":              {"the S3 bucket of a new trail", false},
+	"log_group_name":                {"the log group a trail is to deliver to, new or existing", false},
+	"cloudtrail_to_cloudwatch_role": {"the IAM role CloudTrail is to deliver with, new or existing", false},
+	"security_alarms_topic":         {"the name of a new SNS topic for alarms", false},
+	"security_team_address":         {"who is to be told of an alarm", false},
+}
+
+// placeholder matches a placeholder in a rendered text: "<region>",
+// "<s3BucketName>", "<security_team_address>".
+var placeholder = regexp.MustCompile(`<([A-Za-z_][A-Za-z0-9_.]*)>`)
+
+// targetFields are the Target fields that render a placeholder when they
+// have no value, by the placeholder's name.
+var targetFields = map[string]func(rules.Target) string{
+	"id":            rules.Target.ID,
+	"name":          rules.Target.Name,
+	"region":        rules.Target.Region,
+	"account":       rules.Target.Account,
+	"scope":         rules.Target.Where,
+	"module":        rules.Target.Where,
+	"resource_type": rules.Target.ResourceType,
+	"resource_name": rules.Target.ResourceName,
+}
+
+// renderProblems lists what is wrong in a text rendered for target by
+// rule r: template syntax or a Go formatting error left in it, or a
+// placeholder that is not allowed, or whose value the finding has.
+func renderProblems(r *rules.Rule, target rules.Target, text string) []string {
+	var problems []string
+	for _, bad := range []string{"{{", "}}", "<no value>", "%!"} {
+		if strings.Contains(text, bad) {
+			problems = append(problems, fmt.Sprintf("has %q", bad))
+		}
+	}
+	templates := r.Remediation.Console + r.Remediation.CLI + r.Remediation.Terraform
+	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
+		name := m[1]
+		// The placeholder of an attribute the templates read, whose value
+		// the entity has not.
+		fromAttr := strings.Contains(templates, `.Attr "`+name+`"`) && target.Attr(name) == m[0]
+		if field, ok := targetFields[name]; ok {
+			if !strings.Contains(field(target), m[0]) && !fromAttr {
+				problems = append(problems, fmt.Sprintf("has the placeholder %s, but the value is %q", m[0], field(target)))
+			}
+			continue
+		}
+		if fromAttr {
+			continue
+		}
+		if strings.Contains(templates, `.Attr "`+name+`"`) {
+			problems = append(problems, fmt.Sprintf("has the placeholder %s, but the attribute is %q", m[0], target.Attr(name)))
+			continue
+		}
+		allowed, ok := allowedPlaceholders[name]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("has the placeholder %s, which is neither a value vigil lacks nor allowed", m[0]))
+		case allowed.scopeOnly && target.Entity != nil:
+			problems = append(problems, fmt.Sprintf("has the placeholder %s in the fix of one entity, which should name its own", m[0]))
+		}
+	}
+	return problems
+}
+
+// loadRenderInput reads an inventory file or a Terraform directory.
+func loadRenderInput(t *testing.T, path string) *entity.Inventory {
+	t.Helper()
+	if strings.HasSuffix(path, ".json") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := entity.Decode(data)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return inv
+	}
+	inv, diags := terraform.Load(path, terraform.Options{})
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", path, diags)
+	}
+	return inv
+}
+
+// TestRenderedMessagesAndFixes scans renderInputs with every catalog rule
+// and checks the message and the three fixes of every finding, PASS ones
+// included (whose fix is rendered here, as a report never shows it):
+// they are filled in, with no template left in them and no placeholder
+// for a value the finding has (a live trail's name, region and account, a
+// Terraform trail's address and block labels), and the Terraform fix of a
+// trail in code changes the block that declares it. It also checks that the
+// inputs give every rule every result it can have, so that no message
+// goes unchecked.
+func TestRenderedMessagesAndFixes(t *testing.T) {
+	rs, err := rules.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]map[engine.Result]bool{}
+	for _, input := range renderInputs {
+		run, err := plan.Run(context.Background(), loadRenderInput(t, input), time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scopes := map[string]entity.Scope{}
+		for _, s := range run.Scopes {
+			scopes[s.ID] = s
+		}
+		for _, f := range run.Findings {
+			result := f.Underlying
+			if seen[f.Rule.ID] == nil {
+				seen[f.Rule.ID] = map[engine.Result]bool{}
+			}
+			seen[f.Rule.ID][result] = true
+			target := rules.Target{Entity: f.Entity, Scope: scopes[f.Scope]}
+			fix := f.Remediation
+			if result == engine.Pass {
+				fix = f.Rule.Render(target)
+			}
+			about := f.Scope
+			if f.Entity != nil {
+				about = f.Entity.ID
+			}
+			texts := []struct{ name, text string }{
+				{"message", f.Message}, {"console", fix.Console}, {"cli", fix.CLI}, {"terraform", fix.Terraform},
+			}
+			for _, tx := range texts {
+				if strings.TrimSpace(tx.text) == "" {
+					t.Errorf("%s %s on %s (%s): the %s is empty", f.Rule.ID, result, about, input, tx.name)
+				}
+				for _, p := range renderProblems(f.Rule, target, tx.text) {
+					t.Errorf("%s %s on %s (%s): the %s %s:\n%s", f.Rule.ID, result, about, input, tx.name, p, tx.text)
+				}
+			}
+			// A fix for one trail in code changes that trail's block.
+			if block := fmt.Sprintf("resource %q %q {", target.ResourceType(), target.ResourceName()); f.Entity != nil &&
+				!strings.HasPrefix(target.ResourceName(), "<") && !strings.Contains(fix.Terraform, block) {
+				t.Errorf("%s %s on %s (%s): the terraform does not change %s:\n%s", f.Rule.ID, result, about, input, block, fix.Terraform)
+			}
+			if result == engine.Pass && f.Message != f.Rule.PassMessage(target) {
+				t.Errorf("%s PASS on %s (%s): message %q is not the rule's pass sentence", f.Rule.ID, about, input, f.Message)
+			}
+		}
+	}
+	for _, r := range rs {
+		want := []engine.Result{engine.Pass, engine.Fail, engine.Unknown, engine.Error}
+		if strings.HasPrefix(r.Entity, "aws_") {
+			// Terraform code is read whole or not at all: a rule on a
+			// Terraform resource type has nothing it could not collect.
+			want = want[:3]
+		}
+		for _, result := range want {
+			if !seen[r.ID][result] {
+				t.Errorf("%s: no input gives it %s, so that message is not checked", r.ID, result)
+			}
+		}
 	}
 }
