@@ -240,8 +240,9 @@ var targetFields = map[string]func(rules.Target) string{
 
 // renderProblems lists what is wrong in a text rendered for target by
 // rule r: template syntax or a Go formatting error left in it, or a
-// placeholder that is not allowed, or whose value the finding has.
-func renderProblems(r *rules.Rule, target rules.Target, text string) []string {
+// placeholder that is not allowed, or whose value the finding has. A
+// finding's message may have no placeholder at all.
+func renderProblems(r *rules.Rule, target rules.Target, text string, message bool) []string {
 	var problems []string
 	for _, bad := range []string{"{{", "}}", "<no value>", "%!"} {
 		if strings.Contains(text, bad) {
@@ -250,6 +251,11 @@ func renderProblems(r *rules.Rule, target rules.Target, text string) []string {
 	}
 	templates := r.Remediation.Console + r.Remediation.CLI + r.Remediation.Terraform
 	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
+		if message {
+			// A sentence for people says what it knows, and no more.
+			problems = append(problems, fmt.Sprintf("has the placeholder %s", m[0]))
+			continue
+		}
 		name := m[1]
 		// The placeholder of an attribute the templates read, whose value
 		// the entity has not.
@@ -349,7 +355,7 @@ func TestRenderedMessagesAndFixes(t *testing.T) {
 				if strings.TrimSpace(tx.text) == "" {
 					t.Errorf("%s %s on %s (%s): the %s is empty", f.Rule.ID, result, about, input, tx.name)
 				}
-				for _, p := range renderProblems(f.Rule, target, tx.text) {
+				for _, p := range renderProblems(f.Rule, target, tx.text, tx.name == "message") {
 					t.Errorf("%s %s on %s (%s): the %s %s:\n%s", f.Rule.ID, result, about, input, tx.name, p, tx.text)
 				}
 			}
