@@ -36,6 +36,8 @@
 //     are listed in Run.ExpiredExclusions.
 //
 // Findings are sorted by rule ID, scope and entity ID. FAIL, UNKNOWN and
-// ERROR findings carry the evaluation's explanation and the rule's
-// remediation rendered for the entity.
+// ERROR findings carry a message in plain words and the evaluation's
+// explanation; FAIL and UNKNOWN the rule's remediation rendered for the
+// entity, an ERROR caused by failures of the inventory the steps that
+// restore the data (Finding.Remediation).
 package engine

@@ -56,8 +56,15 @@ type Finding struct {
 	// with why it is unknown ("cloud_watch_logs_role_arn: unknown (maybe
 	// null: ...)"); empty when none did.
 	Unknowns []string
-	// Remediation is the rule's remediation rendered for this entity; empty
-	// for PASS findings, which need no fix.
+	// Remediation is the fix. For FAIL and UNKNOWN it is the rule's
+	// remediation rendered for the entity or scope. For an ERROR caused by
+	// failures of the inventory it is instead how to restore the data, in
+	// Console alone: the IAM actions to allow the identity vigil runs as,
+	// the regions to enable or leave out of the scan, the input file to
+	// repair at file:line:col, or to scan again later when AWS throttled;
+	// it is empty when vigil knows no such step (a count known only after
+	// apply) and for an ERROR of the evaluation itself. PASS findings need
+	// no fix and have none.
 	Remediation rules.Remediation
 	// Exclusion is set when Result is Excluded.
 	Exclusion *Exclusion

@@ -395,7 +395,7 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 	// ERROR per scope, whatever the number of such failures there.
 	if pt.first {
 		for _, fs := range listFailures(failures) {
-			res.findings = append(res.findings, c.finding(ex, nil, idx.scopeBy[fs[0].Scope], Error, errorMessage(fs), nil))
+			res.findings = append(res.findings, c.errorFinding(ex, nil, idx.scopeBy[fs[0].Scope], fs))
 		}
 	}
 	for i, ie := range idx.byType[c.target.Entity][pt.lo:pt.hi] {
@@ -407,7 +407,7 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 		}
 		scope := idx.scopeBy[e.Scope]
 		if fs := c.entityFailures(failures, e); len(fs) > 0 {
-			res.findings = append(res.findings, c.finding(ex, e, scope, Error, errorMessage(fs), nil))
+			res.findings = append(res.findings, c.errorFinding(ex, e, scope, fs))
 			continue
 		}
 		out, expl := c.evalOrExplain(stats, ie.attrs, now)
@@ -439,7 +439,7 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 			continue
 		}
 		if len(fs) > 0 {
-			res.findings = append(res.findings, c.finding(ex, nil, scope, Error, errorMessage(fs), nil))
+			res.findings = append(res.findings, c.errorFinding(ex, nil, scope, fs))
 			continue
 		}
 		root := idx.root(c.target.Entity, scope.ID)
@@ -674,12 +674,21 @@ func resultOf(o gsl.Outcome) Result {
 	return Error
 }
 
+// errorFinding is the ERROR finding of an entity (nil for a scope) whose
+// data the failures took, with the steps that restore the data as its fix.
+func (c *compiledRule) errorFinding(ex *excluder, e *entity.Entity, scope entity.Scope, fs []entity.Failure) *Finding {
+	f := c.finding(ex, e, scope, Error, errorMessage(fs), nil)
+	f.Remediation = restoreFix(fs)
+	return f
+}
+
 func (c *compiledRule) finding(ex *excluder, e *entity.Entity, scope entity.Scope, result Result, msg string, trace []string) *Finding {
 	f := &Finding{Rule: c.rule, Result: result, Underlying: result, Entity: e, Scope: scope.ID, Explanation: msg, Trace: trace}
 	f.Message = c.plainMessage(e, scope, result, msg)
-	if result != Pass {
-		// A passing entity needs no fix; rendering is most of the cost of
-		// a finding.
+	// A passing entity needs no fix, and an ERROR one needs its data back
+	// before any (errorFinding); rendering is most of the cost of a
+	// finding.
+	if result == Fail || result == Unknown {
 		f.Remediation = c.rule.Render(rules.Target{Entity: e, Scope: scope})
 	}
 	if e != nil && f.Scope == "" {

@@ -19,7 +19,7 @@ var csvHeader = []string{
 	"entity_type", "entity_id", "entity_name", "scope", "region",
 	"file", "start_line", "start_col", "end_line",
 	"message", "exclusion_reason", "exclusion_expires", "exclusion_source",
-	"frameworks",
+	"frameworks", "explanation",
 }
 
 type csvFormat struct{}
@@ -80,7 +80,7 @@ func csvRow(f *engine.Finding, frameworks string) []string {
 		typ, id, name, findingScope(f), region,
 		file, start, col, end,
 		f.Message, reason, expires, source,
-		frameworks,
+		frameworks, f.Explanation,
 	}
 	for i, cell := range row {
 		row[i] = defuseFormula(cell)
@@ -97,7 +97,7 @@ func csvFailureRow(n failureNote) []string {
 		strings.Join(n.Affects, "; "), "", "", strings.Join(n.Scopes, "; "), "",
 		n.File, positive(n.Line), positive(n.Col), "",
 		n.String(), "", "", "",
-		"",
+		"", "",
 	}
 	for i, cell := range row {
 		row[i] = defuseFormula(cell)

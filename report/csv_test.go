@@ -24,8 +24,8 @@ func TestCSVRows(t *testing.T) {
 	if diff := cmp.Diff(csvHeader, recs[0]); diff != "" {
 		t.Errorf("header (-want +got):\n%s", diff)
 	}
-	if len(recs) != 11 {
-		t.Fatalf("%d rows, want header + 10 findings", len(recs))
+	if len(recs) != 12 {
+		t.Fatalf("%d rows, want header + 11 findings", len(recs))
 	}
 	row := func(ruleID, entityID string) map[string]string {
 		for _, rec := range recs[1:] {

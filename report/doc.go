@@ -15,6 +15,18 @@
 // repeated in every finding about its entity. Fingerprints (SARIF
 // partialFingerprints) are computed on the whole ID.
 //
+// A finding's message says in plain words what is wrong (engine.Finding.
+// Message); every format shows it as the finding's message and keeps the
+// GSL explanation it was written from (Explanation and Trace) for those who
+// want it: json and csv in a field of their own, sarif in the result's
+// properties, html and junit beside the message, text with Options.Explain.
+// The entities a List<E> finding's message names (Finding.Related, the
+// trails that came closest) are listed, code with its file and line, in
+// every format but csv and the compact text layout. The fix of a finding is
+// the engine's (Finding.Remediation: for an ERROR, how to restore the
+// data); a rule's own texts, which are about no one entity, are shown with
+// their templates filled in with placeholders ("<region>"), never raw.
+//
 // Every format lists the run's failures (engine.Run.Failures): data a
 // source could not collect, and input files that could not be read or
 // parsed, each file once whatever the number of entity types and scopes
@@ -35,8 +47,10 @@
 //	junit       JUnit XML in the Jenkins/Surefire shape.
 //	csv         one row per finding under a fixed header.
 //	html        one self-contained HTML file with inline CSS and JavaScript,
-//	            no network access needed; findings grouped by rule with the
-//	            explanation and remediation, filterable by result and text.
+//	            no network access needed; findings grouped by rule, each
+//	            with its message, the resources it names, the GSL
+//	            explanation and trace, and its fix; filterable by result
+//	            and text.
 //
 // # Text
 //
@@ -49,28 +63,33 @@
 // characters count two): text is wrapped at spaces, or inside a word
 // longer than the width; code lines are cut, with "…".
 //
-// The default layout groups the findings by what they are about, the
-// group with the most severe finding first: a resource, with its file and
-// line and the first lines of its block when it is Terraform
-// (Options.Code reads them: NewCodeReader reads only the scanned inputs,
-// regular .tf files of at most 16 MiB, and redacts sensitive values), or
-// its account and region when it is live; or the account or root module
-// of a List<E> rule. Each finding shows its severity, result, rule ID and
-// title, its message, its fix when it fits on one line (for an ERROR, how
-// to restore the data: the IAM action to allow, the region to enable, the
-// file to repair) and a link: the rule's first web reference, or "vigil
-// rules show ID". Fixes of more lines are left to the formats with room
-// for them (html, json, sarif). The findings of one group that share
-// result, category and link form a family, written once: each one's
-// headline (its title cut to one line), the messages, the fix and the
-// link. A message follows the headlines it is the message of: consecutive
-// findings whose messages are equal, or differ only in a few words in the
-// middle (the event each rule watches), share one, with "…" for those
-// words.
+// The default layout groups the findings by what they are about, the group
+// with the most severe finding first: a resource, with its file and line
+// and the first lines of its block when it is Terraform (Options.Code reads
+// them: NewCodeReader reads only the scanned inputs, regular .tf files of
+// at most 16 MiB, and redacts sensitive values), or its account and region
+// when it is live; or the account or root module of a List<E> rule. Each
+// finding shows its severity, result, rule ID and title, its message, where
+// the resources the message names are ("at main.tf:14
+// (aws_cloudtrail.app_debug)", for those in a file, each once in a group),
+// its fix when it fits on one line (for an ERROR, how to restore the data:
+// the IAM action to allow, the region to enable, the file to repair) and a
+// link: the rule's first web reference, or "vigil rules show ID". With
+// Options.Explain ("vigil scan --explain") each finding also shows the GSL
+// explanation and trace its message was written from, and has its own
+// message, not shared with others of its family. Fixes of more lines are
+// left to the formats with room for them (html, json, sarif). The findings
+// of one group that share result, category and link form a family, written
+// once: each one's headline (its title cut to one line), the messages, the
+// fix and the link. A message follows the headlines it is the message of:
+// consecutive findings whose messages are equal, or differ only in a few
+// words in the middle (the event each rule watches), share one, with "…"
+// for those words.
 //
 // The compact layout (Options.Compact) is a table in 80 columns (fewer
 // when the width is less): a row of severity, result, rule, resource and
-// location per finding, and its message cut to one line below it. A
+// location per finding, and its message cut to one line below it (with
+// Options.Explain, the explanation and trace wrapped under that). A
 // framework's compliance table wider than the width gives way to a line
 // per control.
 //
@@ -100,11 +119,11 @@
 // # SARIF
 //
 // tool.driver.rules holds every reported rule with its title, description,
-// help (description, rationale, GSL logic, remediation; as text and
-// Markdown), a default level, and properties: severity, security-severity
-// (GitHub's score: Critical 9.5, High 8.0, Medium 5.5, Low 3.0,
-// Informational 0.0), frameworks ("CIS AWS Foundations v3.0.0 3.1"),
-// category, entity type and logic. Results and their levels:
+// help (description, rationale, GSL logic, remediation with placeholders;
+// as text and Markdown), a default level, and properties: severity,
+// security-severity (GitHub's score: Critical 9.5, High 8.0, Medium 5.5,
+// Low 3.0, Informational 0.0), frameworks ("CIS AWS Foundations v3.0.0
+// 3.1"), category, entity type and logic. Results and their levels:
 //
 //	FAIL      Critical, High -> error; Medium, Low -> warning;
 //	          Informational -> note
@@ -117,8 +136,11 @@
 //	          justification
 //	PASS      not emitted (nor an excluded PASS)
 //
-// A non-FAIL result's message starts with "[UNKNOWN]" or "[ERROR]", and
-// properties.result and properties.underlyingResult carry vigil's result.
+// A result's message is the rule's title, the entity or scope and the
+// finding's message; a non-FAIL result's starts with "[UNKNOWN]" or
+// "[ERROR]", and an ERROR's ends with how to restore the data.
+// properties.result and properties.underlyingResult carry vigil's result,
+// properties.explanation and properties.trace the GSL explanation.
 //
 // Every finding whose entity has a file has a physicalLocation with the
 // file and a region (startLine, startColumn, endLine); a finding on a plan
@@ -126,7 +148,11 @@
 // ran) has a URI relative to it with uriBaseId "%SRCROOT%", which
 // run.originalUriBaseIds maps to that directory's file URI (or only
 // describes, without a SourceRoot); a file elsewhere has its absolute file
-// URI. A finding of a List<E> rule on a root module is placed at the
+// URI. A finding of a List<E> rule is placed at the first entity its
+// message names that has a file (Finding.Related), and relatedLocations
+// list every entity it names (numbered from 1, each with its ID as
+// message, at its file region or, live, its logical location). A finding
+// on a root module that names no entity with a file is placed at the
 // module's first entity of the rule's type (in file and line order), or at
 // the module's directory when it declares none, so that code scanning can
 // show it. Logical locations name the entity (kind "resource": the
@@ -145,7 +171,10 @@
 // One testsuite per rule that has findings (properties: title, severity,
 // category, one "framework" per mapping), one testcase per entity or scope
 // (classname = rule ID, name = entity ID or scope). FAIL is <failure>,
-// ERROR is <error> (both with the explanation and remediation as text);
+// ERROR is <error> (both with the message as their message, and as text
+// the rule, entity, location, message, GSL explanation and trace, the
+// entities the message names, and the fix: for an ERROR, how to restore
+// the data);
 // UNKNOWN and EXCLUDED are <skipped> with the result and reason in its
 // message: CI does not fail on them, but shows them. PASS is an empty
 // testcase. Times are "0": vigil does not time rules one by one. A last
@@ -161,7 +190,8 @@
 //	rule_id, rule_title, severity, result, underlying_result, entity_type,
 //	entity_id, entity_name, scope, region, file, start_line, start_col,
 //	end_line, message, exclusion_reason, exclusion_expires (YYYY-MM-DD),
-//	exclusion_source, frameworks ("; "-separated)
+//	exclusion_source, frameworks ("; "-separated), explanation (the GSL
+//	explanation the message is written from)
 //
 // Each input file that could not be read or parsed follows as a row with no
 // rule: result ERROR, entity_type what it leaves incomplete ("aws_cloudtrail;

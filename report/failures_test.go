@@ -114,10 +114,10 @@ func TestJSONInputFailures(t *testing.T) {
 
 func TestJUnitInputFailures(t *testing.T) {
 	doc := readJUnit(t, write(t, "junit", inputFailuresRun(), Options{Tool: tool}))
-	// The fixture's 10 tests and 1 error, the ERROR finding of the module,
+	// The fixture's 11 tests and 1 error, the ERROR finding of the module,
 	// and a test case with an <error> per input file.
-	if doc.Tests != 13 || doc.Errors != 4 {
-		t.Errorf("totals tests=%d errors=%d, want 13 4", doc.Tests, doc.Errors)
+	if doc.Tests != 14 || doc.Errors != 4 {
+		t.Errorf("totals tests=%d errors=%d, want 14 4", doc.Tests, doc.Errors)
 	}
 	last := doc.Suites[len(doc.Suites)-1]
 	if last.Name != junitFailuresSuite || last.Tests != 2 || last.Errors != 2 || len(last.Cases) != 2 {

@@ -11,8 +11,10 @@ import (
 // The fixture is a realistic scan of two AWS accounts and a Terraform root
 // module with the CloudTrail rules of the seed pages, as the engine would
 // produce it: every result kind, live ARNs and Terraform addresses with
-// file ranges, List<CloudTrail> findings about scopes, an inline and a
-// file exclusion, an expired exclusion and a collection failure.
+// file ranges, List<CloudTrail> findings about scopes (one naming the
+// trails that came closest, at the end), plain messages beside GSL explanations, an
+// inline and a file exclusion, an expired exclusion and a collection
+// failure with the ERROR that says how to restore its data.
 
 const (
 	account     = "123456789012"
@@ -29,7 +31,7 @@ func cis(version, control string) rules.FrameworkRef {
 	return rules.FrameworkRef{Framework: "CIS AWS Foundations", Version: version, Control: control}
 }
 
-func fixtureRules() (log01, log02, mon05, tf03, orgRule *rules.Rule) {
+func fixtureRules() (log01, log02, mon05, tf03, orgRule, chain *rules.Rule) {
 	log01 = &rules.Rule{
 		ID:          "D9.AWS.LOG.01",
 		Title:       "Ensure multi-regions trail exists for each AWS CloudTrail",
@@ -99,6 +101,16 @@ func fixtureRules() (log01, log02, mon05, tf03, orgRule *rules.Rule) {
 		Description: "An organization trail that stopped logging leaves every member account unaudited.",
 		Frameworks:  []rules.FrameworkRef{cis("3.0.0", "3.1")},
 	}
+	chain = &rules.Rule{
+		ID:          "VIGIL.AWS.LOG.01",
+		Title:       "Ensure CloudTrail is enabled in all regions",
+		Severity:    rules.High,
+		Entity:      "CloudTrail",
+		Logic:       "List<CloudTrail> should have items with [isMultiRegionTrail=true and hasManagementEventsReadWrite=true] length() > 0",
+		Category:    "Logging",
+		Description: "At least one trail must record the management events of every region.",
+		Remediation: rules.Remediation{Console: "Make one trail multi-region and record both read and write management events."},
+	}
 	return
 }
 
@@ -116,9 +128,21 @@ func tfTrail(addr, name, file string, start, end int) *entity.Entity {
 	}
 }
 
+// normalised is the CloudTrail entity the Terraform loader makes of a
+// trail's aws_cloudtrail, with its ID and place.
+func normalised(e *entity.Entity) *entity.Entity {
+	n := *e
+	n.Type = "CloudTrail"
+	return &n
+}
+
+// deniedFix is the fix the engine gives an ERROR finding whose metric
+// filters could not be collected.
+const deniedFix = "Allow logs:DescribeMetricFilters to the identity vigil runs as (docs/iam-policy.json lists every action vigil calls), then scan again."
+
 // fixtureRun builds the fixture; each call returns fresh values.
 func fixtureRun() *engine.Run {
-	log01, log02, mon05, tf03, orgRule := fixtureRules()
+	log01, log02, mon05, tf03, orgRule, chain := fixtureRules()
 	orgTrail := trail(orgTrailARN, "org-main", "us-east-1", account)
 	euTrail := trail(euTrailARN, "eu-audit", "eu-west-1", account)
 	oldTrail := trail(oldTrailARN, "legacy-dev", "us-west-2", account)
@@ -131,43 +155,61 @@ func fixtureRun() *engine.Run {
 		Scopes: []entity.Scope{
 			{Kind: "aws-account", ID: account, Regions: []string{"eu-west-1", "us-east-1", "us-west-2"}},
 			{Kind: "aws-account", ID: otherAcct, Regions: []string{"us-east-1"}},
-			{Kind: "terraform", ID: tfScope},
+			{Kind: entity.ScopeTerraformModule, ID: tfScope},
 		},
 		Findings: []*engine.Finding{
 			{Rule: log01, Result: engine.Fail, Underlying: engine.Fail, Entity: euTrail,
-				Message: "isMultiRegionTrail is false, want true",
-				Trace:   []string{"CloudTrail should have isMultiRegionTrail=true: FAIL", "  isMultiRegionTrail=true: false (isMultiRegionTrail = false)"},
+				Message:     "Trail eu-audit records events in its home region eu-west-1 only.",
+				Explanation: "isMultiRegionTrail is false, want true",
+				Trace:       []string{"CloudTrail should have isMultiRegionTrail=true: FAIL", "  isMultiRegionTrail=true: false (isMultiRegionTrail = false)"},
 				Remediation: rules.Remediation{
 					Console: log01.Remediation.Console,
 					CLI:     "aws cloudtrail update-trail --name eu-audit --is-multi-region-trail",
 				}},
 			{Rule: log01, Result: engine.Pass, Underlying: engine.Pass, Entity: orgTrail},
 			{Rule: log01, Result: engine.Excluded, Underlying: engine.Fail, Entity: oldTrail,
-				Message:   "isMultiRegionTrail is false, want true",
-				Trace:     []string{"CloudTrail should have isMultiRegionTrail=true: FAIL", "  isMultiRegionTrail=true: false (isMultiRegionTrail = false)"},
-				Exclusion: &engine.Exclusion{Reason: "dev account trail, replaced by org-main", Expires: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC), Source: "exclusions.yaml:12"}},
+				Message:     "Trail legacy-dev records events in its home region us-west-2 only.",
+				Explanation: "isMultiRegionTrail is false, want true",
+				Trace:       []string{"CloudTrail should have isMultiRegionTrail=true: FAIL", "  isMultiRegionTrail=true: false (isMultiRegionTrail = false)"},
+				Exclusion:   &engine.Exclusion{Reason: "dev account trail, replaced by org-main", Expires: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC), Source: "exclusions.yaml:12"}},
 			{Rule: log02, Result: engine.Pass, Underlying: engine.Pass, Entity: euTrail},
 			{Rule: log02, Result: engine.Pass, Underlying: engine.Pass, Entity: orgTrail},
 			{Rule: mon05, Result: engine.Error, Underlying: engine.Error, Scope: account,
-				Message: "metricFilters of arn:aws:cloudtrail:eu-west-1:123456789012:trail/eu-audit could not be collected: logs:DescribeMetricFilters in eu-west-1: AccessDenied",
-				Trace:   []string{"List<CloudTrail> should have items with [...]: ERROR", "  items[1].metricFilters: not collected (logs:DescribeMetricFilters: AccessDenied)"}},
+				Message:     "metricFilters of arn:aws:cloudtrail:eu-west-1:123456789012:trail/eu-audit could not be collected: logs:DescribeMetricFilters in eu-west-1: AccessDenied",
+				Explanation: "metricFilters of arn:aws:cloudtrail:eu-west-1:123456789012:trail/eu-audit could not be collected: logs:DescribeMetricFilters in eu-west-1: AccessDenied",
+				Trace:       []string{"List<CloudTrail> should have items with [...]: ERROR", "  items[1].metricFilters: not collected (logs:DescribeMetricFilters: AccessDenied)"},
+				Remediation: rules.Remediation{Console: deniedFix}},
 			{Rule: mon05, Result: engine.Pass, Underlying: engine.Pass, Scope: otherAcct},
 			{Rule: tf03, Result: engine.Excluded, Underlying: engine.Fail, Entity: legacyTF,
-				Message:   "cloud_watch_logs_role_arn isEmpty() is true",
-				Exclusion: &engine.Exclusion{Reason: "trail is deleted in the next release", Source: "infra/prod/main.tf:30 (vigil:ignore comment)"}},
+				Message:     "cloud_watch_logs_role_arn isEmpty() is true",
+				Explanation: "cloud_watch_logs_role_arn isEmpty() is true",
+				Exclusion:   &engine.Exclusion{Reason: "trail is deleted in the next release", Source: "infra/prod/main.tf:30 (vigil:ignore comment)"}},
 			{Rule: tf03, Result: engine.Fail, Underlying: engine.Fail, Entity: mainTF,
-				Message: "cloud_watch_logs_role_arn isEmpty() is true",
+				Message:     "Trail aws_cloudtrail.main does not send its events to CloudWatch Logs. It sets no cloud_watch_logs_role_arn.",
+				Explanation: "cloud_watch_logs_role_arn isEmpty() is true",
 				Trace: []string{
 					"aws_cloudtrail should not have (cloud_watch_logs_role_arn isEmpty() or cloud_watch_logs_group_arn isEmpty()): FAIL",
 					"  cloud_watch_logs_role_arn isEmpty(): true (cloud_watch_logs_role_arn = null)",
 				},
 				Remediation: rules.Remediation{Terraform: "resource \"aws_cloudtrail\" \"main\" {\n  cloud_watch_logs_role_arn = aws_iam_role.trail_to_logs.arn\n}"}},
 			{Rule: tf03, Result: engine.Unknown, Underlying: engine.Unknown, Entity: auditTF,
-				Message: "cloud_watch_logs_group_arn is not known until apply (aws_cloudwatch_log_group.trail.arn)",
+				Message:     "Cannot be decided from the code alone: cloud_watch_logs_group_arn is not known until apply (aws_cloudwatch_log_group.trail.arn).",
+				Explanation: "cloud_watch_logs_group_arn is not known until apply (aws_cloudwatch_log_group.trail.arn)",
 				Trace: []string{
 					"aws_cloudtrail should not have (cloud_watch_logs_role_arn isEmpty() or cloud_watch_logs_group_arn isEmpty()): UNKNOWN",
 					"  cloud_watch_logs_group_arn isEmpty(): unknown (cloud_watch_logs_group_arn = (known after apply))",
 				}},
+			{Rule: chain, Result: engine.Fail, Underlying: engine.Fail, Scope: tfScope,
+				Message: "No trail of module infra/prod is multi-region and records all management events. Closest: aws_cloudtrail.main " +
+					"records only its home region; module.audit.aws_cloudtrail.this[0] does not record read and write management events.",
+				Explanation: "items with [...] length() > 0: 0 of 3 elements match (items[0] (name 'main'): isMultiRegionTrail is false, expected true | " +
+					"items[1] (name 'this'): hasManagementEventsReadWrite is false, expected true)",
+				Related: []*entity.Entity{normalised(mainTF), normalised(auditTF)},
+				Trace: []string{"List<CloudTrail> should have items with [isMultiRegionTrail=true and hasManagementEventsReadWrite=true] length() > 0: FAIL",
+					"  items with [...] length() > 0: 0 of 3 elements match",
+					"    items[0] (name 'main'): isMultiRegionTrail is false, expected true",
+					"    items[1] (name 'this'): hasManagementEventsReadWrite is false, expected true"},
+				Remediation: chain.Remediation},
 		},
 		NotApplicable: []*rules.Rule{orgRule},
 		NotRelevant:   map[string]int{"D9.AWS.LOG.01": 1},
@@ -193,8 +235,10 @@ func hostileRun() *engine.Run {
 	tf03 := r.Findings[8].Rule
 	r.Findings = append(r.Findings, &engine.Finding{
 		Rule: tf03, Result: engine.Fail, Underlying: engine.Fail, Entity: evil,
-		Message: "=HYPERLINK(\"http://evil.example\")\x1b[2J\x00 ]]></failure><script>alert(1)</script>",
-		Trace:   []string{"</pre><script>document.title='pwned'</script>", "]]></failure><error/>"},
+		Message:     "=HYPERLINK(\"http://evil.example\")\x1b[2J\x00 ]]></failure><script>alert(1)</script>",
+		Explanation: "-cmd|' /C calc'!A0 </pre><script>document.title='pwned'</script>\x07",
+		Related:     []*entity.Entity{evil},
+		Trace:       []string{"</pre><script>document.title='pwned'</script>", "]]></failure><error/>"},
 	})
 	return r
 }
@@ -215,7 +259,9 @@ func inputFailuresRun() *engine.Run {
 		entity.Failure{Kind: entity.FailureRead, File: "infra/missing", Error: "no such file or directory"},
 	)
 	tf03 := r.Findings[8].Rule
+	msg := "the aws_cloudtrail list may be incomplete: " + r.Failures[1].String()
 	r.Findings = append(r.Findings, &engine.Finding{Rule: tf03, Result: engine.Error, Underlying: engine.Error, Scope: tfScope,
-		Message: "the aws_cloudtrail list may be incomplete: " + r.Failures[1].String()})
+		Message: msg, Explanation: msg,
+		Remediation: rules.Remediation{Console: "Repair infra/modules/audit/bad.tf:4:10, which does not parse, then scan again."}})
 	return r
 }

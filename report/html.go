@@ -73,12 +73,15 @@ type htmlSeverity struct {
 }
 
 type htmlRule struct {
-	Rule       *rules.Rule
-	Severity   string
-	Frameworks []string
-	Counts     Counts
-	Findings   []htmlFinding
-	worst      int
+	Rule *rules.Rule
+	// Remediation is the rule's, with placeholders for the values of an
+	// entity.
+	Remediation rules.Remediation
+	Severity    string
+	Frameworks  []string
+	Counts      Counts
+	Findings    []htmlFinding
+	worst       int
 }
 
 type htmlFinding struct {
@@ -89,11 +92,25 @@ type htmlFinding struct {
 	Subject, Name      string
 	Type, Scope        string
 	Location, Message  string
-	Exclusion          string
-	Trace              []string
+	// Explanation is the GSL explanation, shown when it is not the
+	// message.
+	Explanation string
+	Exclusion   string
+	Trace       []string
+	// Related are the entities the message names.
+	Related []htmlRelated
 	// Remediation is the fix rendered for this entity, shown only when it
 	// differs from the rule's general text.
 	Remediation *rules.Remediation
+	// Restore is, for an ERROR, how to restore the data the rule lacked,
+	// shown under the message.
+	Restore string
+}
+
+// htmlRelated is an entity a finding's message names, and where it is:
+// file:line for code, the region for a live resource.
+type htmlRelated struct {
+	ID, Location string
 }
 
 func (htmlFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
@@ -124,13 +141,14 @@ func (htmlFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 
 	byID := map[string]*htmlRule{}
 	for _, r := range v.rules {
-		byID[r.ID] = &htmlRule{Rule: r, Severity: severityName(r.Severity), Frameworks: frameworkRefs(r), worst: rank(engine.Pass) + 1}
+		byID[r.ID] = &htmlRule{Rule: r, Remediation: ruleRemediation(r), Severity: severityName(r.Severity), Frameworks: frameworkRefs(r),
+			worst: rank(engine.Pass) + 1}
 	}
 	for i, f := range v.findings {
 		hr := byID[f.Rule.ID]
 		hr.Counts.add(f.Result)
 		hr.worst = min(hr.worst, rank(f.Result))
-		hr.Findings = append(hr.Findings, htmlFindingOf(i+1, f))
+		hr.Findings = append(hr.Findings, htmlFindingOf(i+1, f, hr.Remediation))
 	}
 	for _, r := range v.rules {
 		d.Rules = append(d.Rules, *byID[r.ID])
@@ -165,10 +183,19 @@ func (htmlFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 	return bw.Flush()
 }
 
-func htmlFindingOf(n int, f *engine.Finding) htmlFinding {
+// htmlFindingOf is the HTML of a finding; general is its rule's
+// remediation as the rule's details show it.
+func htmlFindingOf(n int, f *engine.Finding, general rules.Remediation) htmlFinding {
 	hf := htmlFinding{
 		N: n, RuleID: f.Rule.ID, Result: f.Result, Underlying: underlying(f), Excluded: f.Result == engine.Excluded,
 		Subject: subject(f), Scope: findingScope(f), Location: location(f), Message: f.Message, Trace: f.Trace,
+	}
+	if f.Explanation != f.Message {
+		hf.Explanation = f.Explanation
+	}
+	for _, e := range f.Related {
+		id, where := relatedPlace(e)
+		hf.Related = append(hf.Related, htmlRelated{ID: id, Location: where})
 	}
 	if e := f.Entity; e != nil {
 		hf.Type = e.Type
@@ -182,7 +209,10 @@ func htmlFindingOf(n int, f *engine.Finding) htmlFinding {
 	if x := f.Exclusion; x != nil {
 		hf.Exclusion = exclusionText(x)
 	}
-	if rem := f.Remediation; rem != (rules.Remediation{}) && rem != f.Rule.Remediation {
+	switch rem := f.Remediation; {
+	case underlying(f) == engine.Error:
+		hf.Restore = strings.TrimSpace(rem.Console)
+	case rem != (rules.Remediation{}) && rem != general:
 		hf.Remediation = &rem
 	}
 	return hf

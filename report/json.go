@@ -87,9 +87,22 @@ type jsonFinding struct {
 	Scope       string          `json:"scope,omitempty"`
 	Entity      *jsonEntity     `json:"entity"`
 	Message     string          `json:"message"`
+	Explanation string          `json:"explanation"`
+	Related     []jsonRelated   `json:"related,omitempty"`
 	Trace       []string        `json:"trace"`
 	Remediation jsonRemediation `json:"remediation"`
 	Exclusion   *jsonExclusion  `json:"exclusion"`
+}
+
+// jsonRelated is an entity a finding's message names: for a List<E>
+// rule's finding, an element that came closest to passing.
+type jsonRelated struct {
+	Type   string `json:"type"`
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Region string `json:"region,omitempty"`
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
 }
 
 type jsonEntity struct {
@@ -163,7 +176,7 @@ func (jsonFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 		doc.Rules = append(doc.Rules, jsonRule{
 			ID: r.ID, Title: r.Title, Severity: severityName(r.Severity), Entity: r.Entity,
 			Category: r.Category, Logic: r.Logic, Description: r.Description, Rationale: r.Rationale,
-			Remediation: jsonRemediation(r.Remediation), References: r.References,
+			Remediation: jsonRemediation(ruleRemediation(r)), References: r.References,
 			Frameworks: jsonFrameworkRefs(r.Frameworks), File: r.File,
 		})
 		if n := run.NotRelevant[r.ID]; n > 0 {
@@ -248,8 +261,13 @@ func jsonFindingOf(f *engine.Finding) jsonFinding {
 		Underlying:  underlying(f),
 		Scope:       findingScope(f),
 		Message:     f.Message,
+		Explanation: f.Explanation,
 		Trace:       nonNil(f.Trace),
 		Remediation: jsonRemediation(f.Remediation),
+	}
+	for _, e := range f.Related {
+		jf.Related = append(jf.Related, jsonRelated{Type: e.Type, ID: entity.Shown(e.ID), Name: entity.Shown(e.Name), Region: e.Region,
+			File: e.Origin.File, Line: e.Origin.Start.Line})
 	}
 	if e := f.Entity; e != nil {
 		jf.Entity = &jsonEntity{Type: e.Type, ID: entity.Shown(e.ID), Name: entity.Shown(e.Name), Scope: e.Scope, Region: e.Region, Origin: e.Origin}
@@ -387,6 +405,15 @@ func (fw *findingWriter) write(f jsonFinding) error {
 	}
 	if err := fw.str(in, "message", f.Message); err != nil {
 		return err
+	}
+	if err := fw.str(in, "explanation", f.Explanation); err != nil {
+		return err
+	}
+	if len(f.Related) > 0 {
+		fw.key(in, "related")
+		if err := fw.value(f.Related, in); err != nil {
+			return err
+		}
 	}
 	fw.key(in, "trace")
 	if len(f.Trace) == 0 {

@@ -16,13 +16,14 @@ import (
 func TestFindingWriterMatchesEncodingJSON(t *testing.T) {
 	// The writer lists jsonFinding's fields by hand: a new field must be
 	// added to it too.
-	if n := reflect.TypeFor[jsonFinding]().NumField(); n != 10 {
-		t.Fatalf("jsonFinding has %d fields; findingWriter.write writes 10: add the new ones", n)
+	if n := reflect.TypeFor[jsonFinding]().NumField(); n != 12 {
+		t.Fatalf("jsonFinding has %d fields; findingWriter.write writes 12: add the new ones", n)
 	}
 	cases := []jsonFinding{
 		{},
 		{RuleID: "D9.AWS.LOG.01", Severity: "High", Result: engine.Fail, Underlying: engine.Fail,
-			Scope: "123456789012", Message: "isMultiRegionTrail is false, expected true",
+			Scope: "123456789012", Message: "Trail main records events in its home region us-east-1 only.",
+			Explanation: "isMultiRegionTrail is false, expected true",
 			Trace:       []string{"should have isMultiRegionTrail=true: false", "  isMultiRegionTrail is false, expected true"},
 			Remediation: jsonRemediation{Console: "1. Open <trail> & fix\n2. Save", CLI: "aws cloudtrail update-trail --name 'main'"},
 			Entity: &jsonEntity{Type: "CloudTrail", ID: "arn:aws:cloudtrail:us-east-1:123456789012:trail/main", Name: "main",
@@ -32,6 +33,11 @@ func TestFindingWriterMatchesEncodingJSON(t *testing.T) {
 			Exclusion:   &jsonExclusion{Reason: "accepted risk", Expires: "2027-01-01", Source: "exclusions.yaml:3"},
 			Entity: &jsonEntity{Type: "aws_cloudtrail", ID: "module.a.aws_cloudtrail.this[\"k\"]",
 				Origin: entity.Origin{File: "main.tf", Start: entity.Pos{Line: 3, Col: 1}, End: entity.Pos{Line: 9, Col: 2}}}},
+		{RuleID: "VIGIL.AWS.LOG.01", Result: engine.Fail, Underlying: engine.Fail, Scope: "envs/prod",
+			Message:     "No trail of module envs/prod is multi-region. Closest: aws_cloudtrail.app is not multi-region.",
+			Explanation: "items with [...] length() > 0: 0 of 2 elements match",
+			Related: []jsonRelated{{Type: "aws_cloudtrail", ID: "aws_cloudtrail.app", Name: "app", File: "envs/prod/main.tf", Line: 14},
+				{Type: "CloudTrail", ID: "arn:aws:cloudtrail:eu-west-1:123456789012:trail/x", Name: "x", Region: "eu-west-1"}}},
 	}
 	for i, f := range cases {
 		f.Trace = nonNil(f.Trace) // as jsonFindingOf makes it

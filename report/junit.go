@@ -241,8 +241,10 @@ func junitFailureCases(run *engine.Run) []junitCase {
 	return out
 }
 
-// junitBody is the text inside <failure> and <error>: where, why, and how to
-// fix it.
+// junitBody is the text inside <failure> and <error>: where, why (the
+// message, then the GSL explanation and trace it was written from), the
+// entities the message names, and how to fix it (for an ERROR, how to
+// restore the data).
 func junitBody(f *engine.Finding) string {
 	var b strings.Builder
 	line := func(label, s string) {
@@ -254,16 +256,24 @@ func junitBody(f *engine.Finding) string {
 	line("Severity: ", severityName(f.Rule.Severity))
 	line("Entity: ", subject(f))
 	line("Location: ", location(f))
+	line("Message: ", f.Message)
+	if f.Explanation != f.Message {
+		line("Explanation (GSL): ", f.Explanation)
+	}
 	if len(f.Trace) > 0 {
-		b.WriteString("Explanation:\n")
+		b.WriteString("Trace:\n")
 		for _, t := range f.Trace {
 			b.WriteString("  " + t + "\n")
 		}
 	}
-	rem := f.Remediation
-	if rem == (rules.Remediation{}) {
-		rem = f.Rule.Remediation
+	for _, e := range f.Related {
+		id, where := relatedPlace(e)
+		if where != "" {
+			id += " (" + where + ")"
+		}
+		line("Related: ", id)
 	}
+	rem := f.Remediation
 	line("Remediation (console):\n", rem.Console)
 	line("Remediation (CLI):\n", rem.CLI)
 	line("Remediation (Terraform):\n", rem.Terraform)

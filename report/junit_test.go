@@ -44,8 +44,8 @@ func readJUnit(t *testing.T, out []byte) junitSuites {
 
 func TestJUnitStructure(t *testing.T) {
 	doc := readJUnit(t, write(t, "junit", fixtureRun(), Options{Tool: tool}))
-	if doc.Tests != 10 || doc.Failures != 2 || doc.Errors != 1 || doc.Skipped != 3 {
-		t.Errorf("totals tests=%d failures=%d errors=%d skipped=%d, want 10 2 1 3", doc.Tests, doc.Failures, doc.Errors, doc.Skipped)
+	if doc.Tests != 11 || doc.Failures != 3 || doc.Errors != 1 || doc.Skipped != 3 {
+		t.Errorf("totals tests=%d failures=%d errors=%d skipped=%d, want 11 3 1 3", doc.Tests, doc.Failures, doc.Errors, doc.Skipped)
 	}
 	got := map[string]string{}
 	for _, s := range doc.Suites {
@@ -76,6 +76,7 @@ func TestJUnitStructure(t *testing.T) {
 		"D9.TF.AWS.LOG.03 aws_cloudtrail.legacy":               "skipped: EXCLUDED (FAIL)",
 		"D9.TF.AWS.LOG.03 aws_cloudtrail.main":                 "failure",
 		"D9.TF.AWS.LOG.03 module.audit.aws_cloudtrail.this[0]": "skipped: UNKNOWN",
+		"VIGIL.AWS.LOG.01 " + tfScope:                          "failure",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("testcases (-want +got):\n%s", diff)

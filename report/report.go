@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -40,6 +41,11 @@ type Options struct {
 	// --compact"): a table in 80 columns, a row and a line of message per
 	// finding.
 	Compact bool
+	// Explain makes the text format write, under each finding's message,
+	// the GSL explanation and trace it was written from ("vigil scan
+	// --explain"); the run must have its traces (engine.Options.NoTraces
+	// off).
+	Explain bool
 	// Code reads the lines of Terraform code the text format shows beside
 	// a finding on a resource; nil shows none. NewCodeReader makes one
 	// that reads only the scanned inputs.
@@ -78,7 +84,7 @@ func Formats() []string {
 }
 
 // withoutTraces are the formats that print no finding's Trace, only its
-// Message.
+// Message (the text formats do with Options.Explain).
 var withoutTraces = map[string]bool{"text": true, "csv": true, "compliance": true}
 
 // ShowsTraces reports whether a format prints the findings' traces; when
@@ -302,6 +308,25 @@ func location(f *engine.Finding) string {
 	}
 	return f.Entity.Region
 }
+
+// relatedPlace names an entity a finding's message names (its ID, cut as
+// entity.Shown says), and where it is: file:line for code, the region for
+// a live resource, "" when neither is known.
+func relatedPlace(e *entity.Entity) (id, where string) {
+	id, where = cmp.Or(entity.Shown(e.ID), entity.Shown(e.Name)), e.Region
+	if o := e.Origin; o.File != "" {
+		where = entity.Shown(o.File)
+		if o.Start.Line > 0 {
+			where += ":" + strconv.Itoa(o.Start.Line)
+		}
+	}
+	return id, where
+}
+
+// ruleRemediation is a rule's remediation as a report shows it about the
+// rule rather than a finding: its templates filled in with placeholders
+// ("<region>", "<name>"), never left raw.
+func ruleRemediation(r *rules.Rule) rules.Remediation { return r.Render(rules.Target{}) }
 
 // underlying is the result the rule gave: the finding's result, or for an
 // excluded finding the result the exclusion hid.

@@ -113,14 +113,19 @@ type sarifResult struct {
 	Level               string             `json:"level"`
 	Message             sarifText          `json:"message"`
 	Locations           []sarifLocation    `json:"locations,omitempty"`
+	RelatedLocations    []sarifLocation    `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 	Properties          sarifResultProps   `json:"properties"`
 }
 
 type sarifLocation struct {
+	// ID numbers a related location from 1 within its result; zero for
+	// the others.
+	ID               int                    `json:"id,omitempty"`
 	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+	Message          *sarifText             `json:"message,omitempty"`
 }
 
 type sarifPhysicalLocation struct {
@@ -159,9 +164,11 @@ type sarifResultProps struct {
 	Scope      string        `json:"scope,omitempty"`
 	EntityType string        `json:"entityType,omitempty"`
 	Region     string        `json:"region,omitempty"`
-	Trace      []string      `json:"trace,omitempty"`
-	Expires    string        `json:"exclusionExpires,omitempty"`
-	Source     string        `json:"exclusionSource,omitempty"`
+	// Explanation is the GSL explanation the message is written from.
+	Explanation string   `json:"explanation,omitempty"`
+	Trace       []string `json:"trace,omitempty"`
+	Expires     string   `json:"exclusionExpires,omitempty"`
+	Source      string   `json:"exclusionSource,omitempty"`
 }
 
 // SARIF levels.
@@ -266,10 +273,11 @@ func toolNameVersion(tool string) (name, version string) {
 }
 
 func sarifRuleOf(r *rules.Rule) sarifRule {
+	rem := ruleRemediation(r)
 	sr := sarifRule{
 		ID:                   r.ID,
 		ShortDescription:     sarifText{Text: cmp.Or(r.Title, r.ID)},
-		Help:                 sarifHelp{Text: helpText(r), Markdown: helpMarkdown(r)},
+		Help:                 sarifHelp{Text: helpText(r, rem), Markdown: helpMarkdown(r, rem)},
 		DefaultConfiguration: sarifRuleConfig{Level: failLevel(r.Severity)},
 		Properties: sarifRuleProps{
 			Severity:         severityName(r.Severity),
@@ -297,8 +305,8 @@ func ruleTags(r *rules.Rule) []string {
 }
 
 // helpText is the rule's help as plain text: what it checks, why, and how
-// to fix a failing entity.
-func helpText(r *rules.Rule) string {
+// to fix a failing entity (rem, the rule's remediation with placeholders).
+func helpText(r *rules.Rule, rem rules.Remediation) string {
 	var b strings.Builder
 	para := func(title, s string) {
 		if s == "" {
@@ -315,9 +323,9 @@ func helpText(r *rules.Rule) string {
 	para("", r.Description)
 	para("Rationale", r.Rationale)
 	para("Rule logic (GSL)", r.Logic)
-	para("Remediation (console)", r.Remediation.Console)
-	para("Remediation (CLI)", r.Remediation.CLI)
-	para("Remediation (Terraform)", r.Remediation.Terraform)
+	para("Remediation (console)", rem.Console)
+	para("Remediation (CLI)", rem.CLI)
+	para("Remediation (Terraform)", rem.Terraform)
 	if len(r.References) > 0 {
 		para("References", strings.Join(r.References, "\n"))
 	}
@@ -325,7 +333,7 @@ func helpText(r *rules.Rule) string {
 }
 
 // helpMarkdown is the same help as Markdown, with code in fenced blocks.
-func helpMarkdown(r *rules.Rule) string {
+func helpMarkdown(r *rules.Rule, rem rules.Remediation) string {
 	var b strings.Builder
 	section := func(title, s string) {
 		if s != "" {
@@ -344,9 +352,9 @@ func helpMarkdown(r *rules.Rule) string {
 	b.WriteString(cmp.Or(r.Description, r.Title, r.ID))
 	section("Rationale", r.Rationale)
 	code("Rule logic (GSL)", "", r.Logic)
-	section("Remediation (console)", r.Remediation.Console)
-	code("Remediation (CLI)", "sh", r.Remediation.CLI)
-	code("Remediation (Terraform)", "hcl", r.Remediation.Terraform)
+	section("Remediation (console)", rem.Console)
+	code("Remediation (CLI)", "sh", rem.CLI)
+	code("Remediation (Terraform)", "hcl", rem.Terraform)
 	if len(r.References) > 0 {
 		b.WriteString("\n\n**References**\n")
 		for _, ref := range r.References {
@@ -364,12 +372,14 @@ func sarifResultOf(f *engine.Finding, ruleIndex int, loc *sarifLocator) sarifRes
 		Message:             sarifText{Text: sarifMessage(f)},
 		PartialFingerprints: map[string]string{fingerprintKey: findingHash(f)},
 		Properties: sarifResultProps{
-			Result:     f.Result,
-			Underlying: underlying(f),
-			Severity:   severityName(f.Rule.Severity),
-			Scope:      findingScope(f),
-			Trace:      f.Trace,
+			Result:      f.Result,
+			Underlying:  underlying(f),
+			Severity:    severityName(f.Rule.Severity),
+			Scope:       findingScope(f),
+			Explanation: f.Explanation,
+			Trace:       f.Trace,
 		},
+		RelatedLocations: loc.related(f),
 	}
 	if e := f.Entity; e != nil {
 		res.Properties.EntityType = e.Type
@@ -396,16 +406,24 @@ func sarifResultOf(f *engine.Finding, ruleIndex int, loc *sarifLocator) sarifRes
 }
 
 // sarifMessage is the result's message: the result when it is not FAIL,
-// what it is about, and the explanation.
+// what it is about, and the finding's message; for an ERROR, how to
+// restore the data, which the rule's help cannot say.
 func sarifMessage(f *engine.Finding) string {
 	var b strings.Builder
-	if u := underlying(f); u != engine.Fail {
+	u := underlying(f)
+	if u != engine.Fail {
 		fmt.Fprintf(&b, "[%s] ", u)
 	}
 	b.WriteString(cmp.Or(f.Rule.Title, f.Rule.ID))
 	fmt.Fprintf(&b, ": %s", subject(f))
 	if f.Message != "" {
 		b.WriteString(": " + f.Message)
+	}
+	if fix := strings.TrimSpace(f.Remediation.Console); u == engine.Error && fix != "" {
+		if !strings.HasSuffix(b.String(), ".") {
+			b.WriteByte('.')
+		}
+		b.WriteString(" " + fix)
 	}
 	return b.String()
 }

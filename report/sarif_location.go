@@ -88,22 +88,26 @@ func (l *sarifLocator) artifact(file string) sarifArtifactLocation {
 }
 
 // of places a finding: at its entity's file region and logical locations,
-// or for a List<E> finding at its scope. ok is false when there is
-// nothing to say.
+// or for a List<E> finding at its scope. A finding whose entity has no
+// file (a List<E> finding has no entity) is placed in the file of the
+// first entity its message names (Finding.Related) that has one, else, on
+// a root module, as moduleFile says. ok is false when there is nothing to
+// say.
 func (l *sarifLocator) of(f *engine.Finding) (loc sarifLocation, ok bool) {
 	e := f.Entity
-	if e == nil {
-		if f.Scope == "" {
-			return sarifLocation{}, false
-		}
-		loc.LogicalLocations = l.scope(f.Scope)
-		if l.scopeKinds[f.Scope] == entity.ScopeTerraformModule {
-			loc.PhysicalLocation = l.moduleFile(f)
-		}
-		return loc, true
-	}
-	if e.Origin.File != "" {
+	switch named := firstInFile(f.Related); {
+	case e != nil && e.Origin.File != "":
 		loc.PhysicalLocation = l.physical(e)
+	case named != nil:
+		loc.PhysicalLocation = l.physical(named)
+	case e == nil && f.Scope != "" && l.scopeKinds[f.Scope] == entity.ScopeTerraformModule:
+		loc.PhysicalLocation = l.moduleFile(f)
+	}
+	if e == nil {
+		if f.Scope != "" {
+			loc.LogicalLocations = l.scope(f.Scope)
+		}
+		return loc, loc.PhysicalLocation != nil || loc.LogicalLocations != nil
 	}
 	if e.ID != "" {
 		loc.LogicalLocations = []sarifLogicalLocation{{Name: entity.Shown(e.Name), FullyQualifiedName: entity.Shown(e.ID), Kind: "resource"}}
@@ -144,13 +148,10 @@ func (l *sarifLocator) physical(e *entity.Entity) *sarifPhysicalLocation {
 }
 
 // moduleFile places the finding of a List<E> rule on a root module, which
-// is about no one resource, where code scanning can show it: at the first
-// entity of the rule's type in the module (the first of any type when it
-// has none of the rule's), or at the module's directory when it declares
-// nothing the run saw.
-//
-// Once the engine gives such a finding the entities its message names
-// (the elements that came closest), the first of them is the place.
+// is about no one resource and names none with a file, where code
+// scanning can show it: at the first entity of the rule's type in the
+// module (the first of any type when it has none of the rule's), or at the
+// module's directory when it declares nothing the run saw.
 func (l *sarifLocator) moduleFile(f *engine.Finding) *sarifPhysicalLocation {
 	es := l.inScope[f.Scope]
 	for _, e := range es {
@@ -166,6 +167,33 @@ func (l *sarifLocator) moduleFile(f *engine.Finding) *sarifPhysicalLocation {
 		dir.URI += "/"
 	}
 	return &sarifPhysicalLocation{ArtifactLocation: dir}
+}
+
+// related are the result's related locations: each entity the finding's
+// message names, numbered from 1, with its file region when it has one
+// (else its logical location) and its ID as message.
+func (l *sarifLocator) related(f *engine.Finding) []sarifLocation {
+	var out []sarifLocation
+	for _, e := range f.Related {
+		loc := sarifLocation{ID: len(out) + 1, Message: &sarifText{Text: cmp.Or(entity.Shown(e.ID), entity.Shown(e.Name), e.Type)}}
+		if e.Origin.File != "" {
+			loc.PhysicalLocation = l.physical(e)
+		} else {
+			loc.LogicalLocations = []sarifLogicalLocation{{Name: entity.Shown(e.Name), FullyQualifiedName: entity.Shown(e.ID), Kind: "resource"}}
+		}
+		out = append(out, loc)
+	}
+	return out
+}
+
+// firstInFile is the first of the entities that has a file, or nil.
+func firstInFile(es []*entity.Entity) *entity.Entity {
+	for _, e := range es {
+		if e.Origin.File != "" {
+			return e
+		}
+	}
+	return nil
 }
 
 // fileURI turns a file path into a URI reference: relative paths stay

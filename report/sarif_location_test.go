@@ -2,6 +2,8 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -183,4 +185,99 @@ func TestSARIFWithoutSourceRoot(t *testing.T) {
 	if diff := cmp.Diff(want, uris); diff != "" {
 		t.Errorf("URIs (-want +got):\n%s", diff)
 	}
+}
+
+// TestSARIFRelatedLocations: a List<E> finding whose message names
+// entities is placed at the first of them that has a file, rather than at
+// the module's first entity, and lists them all as related locations,
+// each with its ID as message: at its file region, or live, at its
+// logical location.
+func TestSARIFRelatedLocations(t *testing.T) {
+	run := locationsRun()
+	var ctA, ctB, live *entity.Entity
+	for _, f := range run.Findings {
+		switch e := f.Entity; {
+		case e == nil:
+		case e.ID == "aws_cloudtrail.a" && e.Type == "CloudTrail":
+			ctA = e
+		case e.ID == "aws_cloudtrail.b" && e.Type == "CloudTrail":
+			ctB = e
+		case e.Origin.File == "":
+			live = e
+		}
+	}
+	run.Findings[0].Related = []*entity.Entity{live}
+	run.Findings[1].Related = []*entity.Entity{ctB, ctA}
+	out := write(t, "sarif", run, Options{SourceRoot: "/work/src"})
+	if err := validateSARIF(t, out); err != nil {
+		t.Fatalf("not valid SARIF: %v", err)
+	}
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				RuleID           string
+				Locations        []sarifRelated
+				RelatedLocations []sarifRelated
+				Properties       struct{ Scope string }
+			}
+		}
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	type place struct {
+		Scope, At string
+		Related   []string
+	}
+	var got []place
+	for _, r := range doc.Runs[0].Results {
+		if r.RuleID != "LIST.01" {
+			continue
+		}
+		p := place{Scope: r.Properties.Scope, At: r.Locations[0].String()}
+		for _, rl := range r.RelatedLocations {
+			p.Related = append(p.Related, rl.String())
+		}
+		got = append(got, p)
+	}
+	want := []place{
+		{Scope: "123456789012", At: "namespace:123456789012",
+			Related: []string{"1 arn:aws:cloudtrail:eu-west-1:123456789012:trail/main: resource:arn:aws:cloudtrail:eu-west-1:123456789012:trail/main"}},
+		{Scope: "infra", At: "infra/main.tf:20 module:infra",
+			Related: []string{"1 aws_cloudtrail.b: infra/main.tf:20", "2 aws_cloudtrail.a: infra/a.tf:3"}},
+		{Scope: "infra/empty", At: "infra/empty/:0 module:infra/empty"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("locations (-want +got):\n%s", diff)
+	}
+}
+
+// sarifRelated is a SARIF location as TestSARIFRelatedLocations reads it.
+type sarifRelated struct {
+	ID               int
+	Message          *struct{ Text string }
+	PhysicalLocation *struct {
+		ArtifactLocation struct{ URI string }
+		Region           *struct{ StartLine int }
+	}
+	LogicalLocations []struct{ FullyQualifiedName, Kind string }
+}
+
+// String is the location in short: "[id message: ]file:line kind:name".
+func (l sarifRelated) String() string {
+	var parts []string
+	if l.Message != nil {
+		parts = append(parts, fmt.Sprintf("%d %s:", l.ID, l.Message.Text))
+	}
+	if pl := l.PhysicalLocation; pl != nil {
+		line := 0
+		if pl.Region != nil {
+			line = pl.Region.StartLine
+		}
+		parts = append(parts, fmt.Sprintf("%s:%d", pl.ArtifactLocation.URI, line))
+	}
+	for _, ll := range l.LogicalLocations {
+		parts = append(parts, ll.Kind+":"+ll.FullyQualifiedName)
+	}
+	return strings.Join(parts, " ")
 }

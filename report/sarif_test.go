@@ -180,6 +180,9 @@ func TestSARIFContent(t *testing.T) {
 			Suppression: "inSource/accepted: trail is deleted in the next release"},
 		{Rule: "D9.TF.AWS.LOG.03", Level: "warning", Subject: "resource:aws_cloudtrail.main", URI: "infra/prod/main.tf", Region: [3]int{12, 1, 24}},
 		{Rule: "D9.TF.AWS.LOG.03", Level: "warning", Subject: "resource:module.audit.aws_cloudtrail.this[0]", URI: "infra/modules/audit/trail.tf", Region: [3]int{3, 1, 15}},
+		// A List<E> finding on a module is placed at the first trail its
+		// message names.
+		{Rule: "VIGIL.AWS.LOG.01", Level: "error", Subject: "module:" + tfScope, URI: "infra/prod/main.tf", Region: [3]int{12, 1, 24}},
 	}
 	if diff := cmp.Diff(want, results); diff != "" {
 		t.Errorf("results (-want +got):\n%s", diff)

@@ -3,7 +3,8 @@ package report
 // This file is the compact layout of the text report ("vigil scan
 // --compact"): a table of the findings, most severe first, each a row of
 // severity, result, rule, resource and location with its message cut to
-// one line below. The whole report keeps to 80 columns, or to the width
+// one line below (and with --explain, the GSL explanation and trace
+// wrapped under it). The whole report keeps to 80 columns, or to the width
 // when it is narrower.
 
 import (
@@ -71,6 +72,11 @@ func (tw *textWriter) compactTable(v *view, shown []*engine.Finding) {
 		}
 		if msg != "" {
 			tw.writeLine("  " + cutLine(msg, width-2))
+		}
+		if tw.opts.Explain {
+			// The message was cut to one line: the explanation is
+			// written whole even when it is the message.
+			tw.explanation("  ", r.f, false)
 		}
 	}
 }

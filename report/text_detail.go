@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -122,8 +123,9 @@ type detailLayout struct {
 	severity, result, rule int
 	// scopeKinds maps each scope ID to its kind.
 	scopeKinds map[string]string
-	// failures are the run's failures, for the fixes of ERROR findings.
-	failures []entity.Failure
+	// placed are the places of related resources the current group has
+	// given already ("at main.tf:14 (aws_cloudtrail.app)").
+	placed []string
 }
 
 // detailed writes the findings in the default layout.
@@ -131,7 +133,7 @@ func (tw *textWriter) detailed(v *view, shown []*engine.Finding) {
 	if len(shown) == 0 {
 		return
 	}
-	l := &detailLayout{scopeKinds: scopeKinds(v.run), failures: v.run.Failures}
+	l := &detailLayout{scopeKinds: scopeKinds(v.run)}
 	for _, f := range shown {
 		l.severity = max(l.severity, len(severityName(f.Rule.Severity)))
 		l.result = max(l.result, stringWidth(printable(string(f.Result))))
@@ -141,6 +143,7 @@ func (tw *textWriter) detailed(v *view, shown []*engine.Finding) {
 		tw.writeLine("")
 		tw.groupHeader(g, l)
 		tw.code(g.entity)
+		l.placed = l.placed[:0]
 		for _, it := range g.items {
 			tw.item(it, l)
 		}
@@ -246,17 +249,30 @@ func (tw *textWriter) code(e *entity.Entity) {
 }
 
 // item writes one finding, or a family of them: the headline of each,
-// then the message, the exclusion, the fix and the link. In a family, a
-// message follows the headlines it is the message of: consecutive findings
-// with one message share it.
+// then the message and where the resources it names are, the exclusion,
+// the fix and the link. In a family, a message follows the headlines it is
+// the message of: consecutive findings with one message share it. With
+// Options.Explain each finding has its own message, followed by the GSL
+// explanation and trace it was written from.
 func (tw *textWriter) item(fs []*engine.Finding, l *detailLayout) {
 	messages := familyMessages(fs)
+	start := 0 // the first finding of those that share the next message
 	for i, f := range fs {
 		tw.headline(f, l, len(fs) > 1)
-		if i+1 < len(fs) && messages[i+1] == messages[i] || messages[i] == "" {
+		msg := messages[i]
+		if tw.opts.Explain {
+			msg = f.Message
+		} else if i+1 < len(fs) && messages[i+1] == msg {
 			continue
 		}
-		tw.para(bodyIndent, "", messages[i])
+		if msg != "" {
+			tw.para(bodyIndent, "", msg)
+		}
+		tw.related(fs[start:i+1], l)
+		if tw.opts.Explain {
+			tw.explanation(bodyIndent, f, true)
+		}
+		start = i + 1
 	}
 	if f := fs[0]; f.Result == engine.Excluded {
 		tw.para(bodyIndent, "  ", excludedText(f))
@@ -268,6 +284,47 @@ func (tw *textWriter) item(fs []*engine.Finding, l *detailLayout) {
 	}
 	tw.block(bodyIndent+"See ", len(bodyIndent+"See "), bodyIndent, bodyIndent, link)
 }
+
+// related writes where the resources the findings' message names are, one
+// line each, for those in a file: "at main.tf:14 (aws_cloudtrail.app)".
+// Each place is given once in a group, under the first message that names
+// it: the rules of one concern (the CIS monitoring rules) name the same
+// closest trails.
+func (tw *textWriter) related(fs []*engine.Finding, l *detailLayout) {
+	for _, f := range fs {
+		for _, e := range f.Related {
+			if e.Origin.File == "" {
+				continue
+			}
+			id, where := relatedPlace(e)
+			line := "at " + where + " (" + id + ")"
+			if slices.Contains(l.placed, line) {
+				continue
+			}
+			l.placed = append(l.placed, line)
+			tw.para(bodyIndent, "  ", line)
+		}
+	}
+}
+
+// explanation writes a finding's GSL explanation, unless it is the
+// message and the message was shown whole (messageShown), and its trace,
+// indented under it (vigil scan --explain).
+func (tw *textWriter) explanation(indent string, f *engine.Finding, messageShown bool) {
+	if f.Explanation != "" && (f.Explanation != f.Message || !messageShown) {
+		tw.para(indent, "     ", "GSL: "+f.Explanation)
+	}
+	for _, line := range f.Trace {
+		trimmed := strings.TrimLeft(line, " ")
+		depth := indent + "  " + strings.Repeat(" ", min(len(line)-len(trimmed), maxTraceIndent))
+		tw.para(depth, "  ", trimmed)
+	}
+}
+
+// maxTraceIndent is the deepest a trace line is indented beyond its
+// explanation, in columns: deeper lines keep to it, so that a narrow
+// terminal still has room for their text.
+const maxTraceIndent = 16
 
 // excludedText says what an excluded finding's rule gave and why it is
 // excluded: "Excluded (FAIL): reason (until 2027-01-31) [source]".
@@ -419,7 +476,8 @@ func (r messageRun) merged() (string, bool) {
 func isPunct(c byte) bool { return strings.IndexByte(":;,.)", c) >= 0 }
 
 // fix writes the fix of a finding, or of a family when its findings share
-// one, when it is one line: the data to restore for an ERROR, a command. A
+// one, when it is one line: how to restore the data for an ERROR, a
+// command. A
 // longer fix would bury the findings; the formats that have room for it
 // show it whole, filled in for the resource (the intro says so).
 func (tw *textWriter) fix(fs []*engine.Finding, l *detailLayout) {
@@ -435,81 +493,27 @@ func (tw *textWriter) fix(fs []*engine.Finding, l *detailLayout) {
 	tw.block(bodyIndent+"Fix: ", len(bodyIndent+"Fix: "), bodyIndent, bodyIndent+"  ", fix)
 }
 
-// fixOf returns the fix a finding needs: the data to restore
-// for an ERROR, the Terraform change for a finding on code, the command
-// line (or console) steps for a live one; none for PASS or an excluded
-// finding.
+// fixOf returns the fix a finding needs: how to restore the data for an
+// ERROR (the engine's, engine.Finding.Remediation, when it has one), the
+// Terraform change for a finding on code, the command line (or console)
+// steps for a live one; none for PASS or an excluded finding.
 func fixOf(f *engine.Finding, l *detailLayout) string {
+	r := f.Remediation
 	switch underlying(f) {
 	case engine.Pass:
 		return ""
 	case engine.Error:
-		return restoreHint(f, l.failures)
+		return strings.TrimSpace(r.Console)
 	}
 	if f.Result == engine.Excluded {
 		return ""
 	}
-	r := f.Remediation
 	onCode := f.Entity != nil && f.Entity.Origin.File != "" ||
 		f.Entity == nil && l.scopeKinds[f.Scope] == entity.ScopeTerraformModule
 	if onCode && r.Terraform != "" {
 		return strings.TrimSpace(r.Terraform)
 	}
 	return strings.TrimSpace(cmp.Or(r.CLI, r.Console, r.Terraform))
-}
-
-// restoreHint says how to get the data an ERROR finding lacks, from the
-// failure that took it: the IAM action to allow, the region to enable, the
-// file to repair.
-//
-// The rules' own restore steps, when the engine gives an ERROR finding
-// some, are to take the place of this.
-func restoreHint(f *engine.Finding, failures []entity.Failure) string {
-	scope, id := findingScope(f), entityID(f)
-	for _, x := range failures {
-		// A failure on one entity concerns the findings on it, and the
-		// findings of List<E> rules on its scope.
-		if x.Scope != "" && x.Scope != scope || x.Entity != "" && id != "" && x.Entity != id ||
-			x.Type != "" && x.Type != entity.AnyType && x.Type != f.Rule.Entity {
-			continue
-		}
-		if x.IsInput() {
-			what := "does not parse"
-			if x.Kind == entity.FailureRead {
-				what = "could not be read"
-			}
-			return fmt.Sprintf("%s %s (Input failures, below, says why): repair it, then scan again.", cmp.Or(x.Location(), "an input"), what)
-		}
-		return collectionHint(x)
-	}
-	return "The rule could not be evaluated on this data (the message says why): correct what it names, then scan again."
-}
-
-// collectionHint says how to restore data that a call to AWS failed to
-// collect, by the kind of error.
-func collectionHint(x entity.Failure) string {
-	call, where := cmp.Or(x.Call, "the call"), ""
-	if x.Region != "" {
-		where = " in " + x.Region
-	}
-	e := strings.ToLower(x.Error)
-	has := func(words ...string) bool {
-		for _, w := range words {
-			if strings.Contains(e, w) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case has("accessdenied", "access denied", "not authorized", "unauthorizedoperation", "authorizationerror", "forbidden"):
-		return fmt.Sprintf("Allow %s to the identity vigil runs as (docs/iam-policy.json lists every action it calls), then scan again.", call)
-	case has("optinrequired", "not subscribed", "region is disabled", "not enabled for this account"):
-		return fmt.Sprintf("Enable the region%s for the account, or leave it out of the scan, then scan again.", where)
-	case has("throttl", "rate exceeded", "toomanyrequests"):
-		return fmt.Sprintf("AWS throttled %s%s past vigil's retries: scan again later, or with a higher --max-attempts.", call, where)
-	}
-	return fmt.Sprintf("%s%s failed (Collection failures, below, says why): restore access to it, then scan again.", call, where)
 }
 
 // ruleLink is the first web reference of a rule, or "".

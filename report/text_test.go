@@ -73,6 +73,8 @@ func TestGoldenTextLayouts(t *testing.T) {
 		{"compact-show-pass-60", fixtureRun, Options{Tool: tool, Compact: true, ShowPass: true, Width: 60}},
 		{"input-failures-80", inputFailuresRun, Options{Tool: tool, Width: 80}},
 		{"families-120", familiesRun, Options{Tool: tool, Width: 120}},
+		{"explain-80", fixtureRun, Options{Tool: tool, Width: 80, Explain: true}},
+		{"explain-compact", fixtureRun, Options{Tool: tool, Compact: true, Explain: true}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,7 +113,7 @@ func familiesRun() *engine.Run {
 }
 
 // TestTextLinesFitTheWidth writes every fixture at several widths, in
-// both layouts, with and without PASS and colour, and checks that no line
+// both layouts, with and without PASS, colour and explanations, and checks that no line
 // is wider than the width in terminal columns (wide characters count two,
 // escape sequences none), and that the compact layout keeps to 80.
 func TestTextLinesFitTheWidth(t *testing.T) {
@@ -121,13 +123,13 @@ func TestTextLinesFitTheWidth(t *testing.T) {
 		for _, width := range []int{50, 80, 100, 120, 200} {
 			for _, compact := range []bool{false, true} {
 				for _, showPass := range []bool{false, true} {
-					opts := Options{Tool: tool, Width: width, Compact: compact, ShowPass: showPass, Color: showPass, Code: fixtureCode}
+					opts := Options{Tool: tool, Width: width, Compact: compact, ShowPass: showPass, Color: showPass, Explain: !showPass, Code: fixtureCode}
 					out := write(t, "text", run(), opts)
 					limit := width
 					if compact {
 						limit = min(width, 80)
 					}
-					checkWidth(t, fmt.Sprintf("%s at %d (compact %v, show-pass %v)", name, width, compact, showPass), out, limit)
+					checkWidth(t, fmt.Sprintf("%s at %d (compact %v, show-pass %v, explain %v)", name, width, compact, showPass, opts.Explain), out, limit)
 					if name == "fixture" {
 						opts.Framework = "CIS AWS Foundations v3.0.0"
 						checkWidth(t, fmt.Sprintf("CIS 3.0.0 at %d (compact %v)", width, compact), write(t, "text", run(), opts), limit)
@@ -157,7 +159,7 @@ func TestTextDetailShowsCode(t *testing.T) {
 	for _, want := range []string{
 		"aws_cloudtrail.main · infra/prod/main.tf:12\n  12 │ resource \"aws_cloudtrail\" \"main\" {\n",
 		"  19 │     read_write_type           = \"All\"\n     │ … 5 more lines\n",
-		"module.audit.aws_cloudtrail.this[0] · infra/modules/audit/trail.tf:3 · infra/prod\n" +
+		"module.audit.aws_cloudtrail.this[0] · infra/modules/audit/trail.tf:3 · root module infra/prod\n" +
 			"  3 │ resource \"aws_cloudtrail\" \"this\" {\n  4 │     count = var.enabled ? 1 : 0\n  5 │   name  = \"監査ログ-xxx",
 	} {
 		if !strings.Contains(out, want) {
@@ -243,51 +245,10 @@ func TestTextFamilies(t *testing.T) {
 	}
 }
 
-func TestRestoreHint(t *testing.T) {
-	rule := &rules.Rule{ID: "R", Entity: "CloudTrail"}
-	trail := &entity.Entity{Type: "CloudTrail", ID: "arn:trail/a", Scope: "111111111111"}
-	collect := func(err string) entity.Failure {
-		return entity.Failure{Type: "CloudTrail", Attr: "metricFilters", Scope: "111111111111", Region: "eu-west-1",
-			Entity: "arn:trail/a", Call: "logs:DescribeMetricFilters", Error: err}
-	}
-	cases := []struct {
-		name     string
-		finding  *engine.Finding
-		failures []entity.Failure
-		want     string
-	}{
-		{"access denied on the scope's List finding", &engine.Finding{Rule: rule, Result: engine.Error, Scope: "111111111111"},
-			[]entity.Failure{collect("AccessDeniedException: User: x is not authorized")},
-			"Allow logs:DescribeMetricFilters to the identity vigil runs as (docs/iam-policy.json lists every action it calls), then scan again."},
-		{"region not enabled", &engine.Finding{Rule: rule, Result: engine.Error, Entity: trail},
-			[]entity.Failure{collect("OptInRequired: the region is not enabled")},
-			"Enable the region in eu-west-1 for the account, or leave it out of the scan, then scan again."},
-		{"throttled", &engine.Finding{Rule: rule, Result: engine.Error, Entity: trail},
-			[]entity.Failure{collect("ThrottlingException: Rate exceeded")},
-			"AWS throttled logs:DescribeMetricFilters in eu-west-1 past vigil's retries: scan again later, or with a higher --max-attempts."},
-		{"another scope's failure", &engine.Finding{Rule: rule, Result: engine.Error, Scope: "222222222222"},
-			[]entity.Failure{collect("AccessDenied")},
-			"The rule could not be evaluated on this data (the message says why): correct what it names, then scan again."},
-		{"another entity's failure", &engine.Finding{Rule: rule, Result: engine.Error, Entity: &entity.Entity{ID: "arn:trail/b", Scope: "111111111111"}},
-			[]entity.Failure{collect("AccessDenied")},
-			"The rule could not be evaluated on this data (the message says why): correct what it names, then scan again."},
-		{"a file that does not parse", &engine.Finding{Rule: rule, Result: engine.Error, Scope: "infra/prod"},
-			[]entity.Failure{{Kind: entity.FailureParse, Type: entity.AnyType, Scope: "infra/prod", File: "infra/prod/bad.tf", Line: 4, Col: 10, Error: "Invalid expression"}},
-			"infra/prod/bad.tf:4:10 does not parse (Input failures, below, says why): repair it, then scan again."},
-		{"another failure", &engine.Finding{Rule: rule, Result: engine.Error, Entity: trail},
-			[]entity.Failure{collect("InternalFailure: boom")},
-			"logs:DescribeMetricFilters in eu-west-1 failed (Collection failures, below, says why): restore access to it, then scan again."},
-	}
-	for _, tc := range cases {
-		if got := restoreHint(tc.finding, tc.failures); got != tc.want {
-			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
-		}
-	}
-}
-
 // TestTextFixOfTheRightKind: a finding on code gets the Terraform fix, a
-// live one the command line, an ERROR the data to restore; a fix of more
-// than one line is left to the formats that have room for it.
+// live one the command line, an ERROR how to restore the data (or nothing,
+// when the engine knows no way); a fix of more than one line is left to the
+// formats that have room for it.
 func TestTextFixOfTheRightKind(t *testing.T) {
 	rule := &rules.Rule{ID: "R", Title: "T", Severity: rules.High, Entity: "CloudTrail"}
 	fix := rules.Remediation{Console: "Open the console", CLI: "aws cloudtrail update-trail --name x", Terraform: "is_multi_region_trail = true"}
@@ -298,7 +259,9 @@ func TestTextFixOfTheRightKind(t *testing.T) {
 			{Rule: rule, Result: engine.Fail, Entity: &entity.Entity{ID: "arn:x", Scope: "1", Region: "eu-west-1"}, Remediation: fix},
 			{Rule: rule, Result: engine.Fail, Scope: "1", Remediation: rules.Remediation{Console: "Open the console"}},
 			{Rule: rule, Result: engine.Fail, Entity: &entity.Entity{ID: "arn:y", Scope: "1"}, Remediation: rules.Remediation{CLI: "line one\nline two"}},
-			{Rule: rule, Result: engine.Error, Entity: &entity.Entity{ID: "arn:z", Scope: "1"}, Remediation: fix},
+			{Rule: rule, Result: engine.Error, Entity: &entity.Entity{ID: "arn:z", Scope: "1"},
+				Remediation: rules.Remediation{Console: "Allow cloudtrail:GetTrail to the identity vigil runs as, then scan again."}},
+			{Rule: rule, Result: engine.Error, Entity: &entity.Entity{ID: "arn:zz", Scope: "1"}},
 		}}
 	out := string(write(t, "text", run, Options{}))
 	for _, want := range []string{
@@ -307,7 +270,8 @@ func TestTextFixOfTheRightKind(t *testing.T) {
 		"arn:x · account 1 · eu-west-1\n  High  FAIL   R  T\n    Fix: aws cloudtrail update-trail --name x\n",
 		"account 1\n  High  FAIL   R  T\n    Fix: Open the console\n",
 		"arn:y · account 1\n  High  FAIL   R  T\n    See vigil rules show R\n",
-		"arn:z · account 1\n  High  ERROR  R  T\n    Fix: The rule could not be evaluated",
+		"arn:z · account 1\n  High  ERROR  R  T\n    Fix: Allow cloudtrail:GetTrail to the identity vigil runs as, then scan again.\n",
+		"arn:zz · account 1\n  High  ERROR  R  T\n    See vigil rules show R\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -480,7 +444,7 @@ func TestTextReportsWriteErrors(t *testing.T) {
 // line of message, cut to 80 columns.
 func TestTextCompactRows(t *testing.T) {
 	out := string(write(t, "text", fixtureRun(), Options{Compact: true, Width: 200}))
-	row := regexp.MustCompile(`(?m)^Low       FAIL      D9\.TF\.AWS\.LOG\.03  aws_cloudtrail\.main +…prod/main\.tf:12\n  cloud_watch_logs_role_arn isEmpty\(\) is true$`)
+	row := regexp.MustCompile(`(?m)^Low       FAIL      D9\.TF\.AWS\.LOG\.03  aws_cloudtrail\.main +…prod/main\.tf:12\n  Trail aws_cloudtrail\.main does not send its events to CloudWatch Logs\. It set…$`)
 	if !row.MatchString(out) {
 		t.Errorf("compact output lacks the row of aws_cloudtrail.main:\n%s", out)
 	}

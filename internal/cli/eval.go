@@ -33,8 +33,12 @@ type evalResult struct {
 	Scope  string `json:"scope"`
 	// Result is PASS, FAIL, UNKNOWN, ERROR, EXCLUDED or NOT_RELEVANT; for
 	// a query, SELECTED, NOT_SELECTED, UNKNOWN or ERROR.
-	Result   string   `json:"result"`
+	Result string `json:"result"`
+	// Summary is the one-line GSL explanation; Message the finding's
+	// message in plain words, present when it says something else (for a
+	// rule with a message, or an ERROR).
 	Summary  string   `json:"summary"`
+	Message  string   `json:"message,omitempty"`
 	Trace    []string `json:"trace"`
 	Unknowns []string `json:"unknowns"`
 	// Underlying and Exclusion are set for EXCLUDED: the result the rule
@@ -276,8 +280,11 @@ func evalResults(run *engine.Run, inv *entity.Inventory, target gsl.Target, quer
 	})
 	out := make([]evalResult, 0, len(findings))
 	for _, f := range findings {
-		r := evalResult{Entity: f.Scope, Scope: f.Scope, Result: string(f.Result), Summary: f.Message,
+		r := evalResult{Entity: f.Scope, Scope: f.Scope, Result: string(f.Result), Summary: f.Explanation,
 			Trace: f.Trace, Unknowns: f.Unknowns}
+		if f.Message != f.Explanation {
+			r.Message = f.Message
+		}
 		switch {
 		case f.Entity != nil:
 			r.Entity = f.Entity.ID
@@ -293,7 +300,7 @@ func evalResults(run *engine.Run, inv *entity.Inventory, target gsl.Target, quer
 			case engine.Pass:
 				r.Result = "SELECTED"
 			case engine.NotRelevant:
-				r.Result, r.Summary, r.Trace, r.Unknowns = "NOT_SELECTED", "", nil, nil
+				r.Result, r.Summary, r.Message, r.Trace, r.Unknowns = "NOT_SELECTED", "", "", nil, nil
 			}
 		}
 		if r.Trace == nil {
@@ -307,9 +314,10 @@ func evalResults(run *engine.Run, inv *entity.Inventory, target gsl.Target, quer
 	return out
 }
 
-// writeEvalText prints one line per result, "FAIL  <id>  <summary>", and
-// the trace of every result that is not PASS, indented. A query lists the
-// selected entities and those it could not decide.
+// writeEvalText prints one line per result, "FAIL  <id>  <summary>", then
+// for every result that is not PASS its message when it has one of its own
+// and its trace, indented. A query lists the selected entities and those it
+// could not decide.
 func writeEvalText(w io.Writer, results []evalResult, query bool) {
 	for _, r := range results {
 		if query && r.Result == "NOT_SELECTED" {
@@ -325,6 +333,9 @@ func writeEvalText(w io.Writer, results []evalResult, query bool) {
 		fmt.Fprintln(w, line)
 		if r.Result == "PASS" || r.Result == "SELECTED" || r.Result == "NOT_RELEVANT" {
 			continue
+		}
+		if r.Message != "" {
+			fmt.Fprintln(w, "    message: "+r.Message)
 		}
 		for _, t := range r.Trace {
 			fmt.Fprintln(w, "    "+t)

@@ -4,6 +4,11 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"vigil/engine"
+	"vigil/entity"
+	"vigil/gsl"
+	"vigil/rules"
 )
 
 const (
@@ -241,5 +246,35 @@ func TestEvalExclusions(t *testing.T) {
 	}
 	if code, out, _ := run(t, inv, "eval", ruleLog01, "-i", "-"); code != ExitFailed || !strings.HasPrefix(out, "FAIL") {
 		t.Errorf("without --id: code %d\n%s", code, out)
+	}
+}
+
+// TestEvalShowsThePlainMessage: a finding whose message says more than its
+// GSL explanation (a rule with a message) shows both, the explanation as
+// the summary; one whose message is the explanation shows it once.
+func TestEvalShowsThePlainMessage(t *testing.T) {
+	rule := &rules.Rule{ID: "R", Entity: "CloudTrail"}
+	a := &entity.Entity{Type: "CloudTrail", ID: "#0", Scope: "s"}
+	b := &entity.Entity{Type: "CloudTrail", ID: "#1", Scope: "s"}
+	run := &engine.Run{Scopes: []entity.Scope{{ID: "s"}}, Findings: []*engine.Finding{
+		{Rule: rule, Result: engine.Fail, Entity: a, Scope: "s", Message: "Trail #0 records events in its home region only.",
+			Explanation: "isMultiRegionTrail is false, expected true", Trace: []string{"isMultiRegionTrail is false, expected true"}},
+		{Rule: rule, Result: engine.Fail, Entity: b, Scope: "s", Message: "isMultiRegionTrail is false, expected true",
+			Explanation: "isMultiRegionTrail is false, expected true"},
+	}}
+	results := evalResults(run, &entity.Inventory{Entities: []*entity.Entity{a, b}}, gsl.Target{Entity: "CloudTrail"}, false)
+	if results[0].Summary != "isMultiRegionTrail is false, expected true" || results[0].Message != "Trail #0 records events in its home region only." ||
+		results[1].Message != "" {
+		t.Errorf("results %+v", results)
+	}
+	var out strings.Builder
+	writeEvalText(&out, results, false)
+	want := `FAIL          #0  isMultiRegionTrail is false, expected true
+    message: Trail #0 records events in its home region only.
+    isMultiRegionTrail is false, expected true
+FAIL          #1  isMultiRegionTrail is false, expected true
+`
+	if out.String() != want {
+		t.Errorf("text:\n%s\nwant\n%s", out.String(), want)
 	}
 }

@@ -36,8 +36,8 @@ type scanOptions struct {
 	softFail   bool
 	showPass   bool
 	// quiet leaves out of stderr what is not an error: progress, warnings
-	// and notes. compact and noColor are passed to the report.
-	quiet, compact, noColor bool
+	// and notes. compact, noColor and explain are passed to the report.
+	quiet, compact, noColor, explain bool
 	// Terraform inputs.
 	varFiles, vars, allowPaths []string
 	// strict makes a reference to what a module does not declare an
@@ -186,6 +186,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only errors on stderr: no progress, warnings or notes (the report is unchanged)")
 	f.BoolVar(&o.compact, "compact", false, "a compact text report, in 80 columns")
 	f.BoolVar(&o.noColor, "no-color", false, "no colour in the text report, even on a terminal (NO_COLOR is read too)")
+	f.BoolVar(&o.explain, "explain", false, "under each finding of the text report, the GSL explanation and trace its message was written from")
 	cmd.Flags().StringArrayVar(&o.varFiles, "var-file", nil, "Terraform variables file (.tfvars or .tfvars.json) for every Terraform input (repeatable)")
 	cmd.Flags().StringArrayVar(&o.vars, "var", nil, "Terraform variable NAME=VALUE for every Terraform input (repeatable; TF_VAR_NAME is read too)")
 	cmd.Flags().BoolVar(&o.strict, "strict", false, "make a reference to a resource, variable, local value, module or data source that a Terraform module does not declare an error (exit 2), rather than a warning whose value is unknown")
@@ -255,7 +256,7 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 		return err
 	}
 	plan, err := engine.Compile(sel.rules, engine.Options{Patterns: filterpattern.NewCache(), Exclusions: excl,
-		NoTraces: !report.ShowsTraces(o.format), Twins: sel.twins})
+		NoTraces: !report.ShowsTraces(o.format) && !o.explain, Twins: sel.twins})
 	if err != nil {
 		return exitCode(ExitBadUsage, err)
 	}
@@ -339,7 +340,7 @@ func (o *scanOptions) write(s *streams, run *engine.Run, fw *rules.FrameworkVers
 // goes to a terminal, width is the terminal's width (0 when not known).
 func (o *scanOptions) reportOptions(fw *rules.FrameworkVersion, terminal bool, width int) report.Options {
 	opts := report.Options{Tool: "vigil " + Version, ShowPass: o.showPass, Width: textWidth(width, os.Getenv("COLUMNS")),
-		Compact: o.compact}
+		Compact: o.compact, Explain: o.explain}
 	if dir, err := os.Getwd(); err == nil {
 		opts.SourceRoot = dir
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"vigil/report"
 )
 
 const (
@@ -251,5 +253,29 @@ func TestScanOutputAlwaysWritten(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestNoRawTemplateInAnyFormat: no report of the bundled examples shows a
+// template as written in a rule file ("{{.Region}}"), in any format and
+// with every rule of the catalog: the fixes of findings are filled in for
+// their entity, the rule-level texts (SARIF help, the JSON and HTML rule
+// details) with placeholders.
+func TestNoRawTemplateInAnyFormat(t *testing.T) {
+	t.Chdir("../..")
+	for _, format := range report.Formats() {
+		t.Run(format, func(t *testing.T) {
+			args := []string{"scan", "--ruleset", "all", "--format", format, "--show-pass"}
+			if format == "text" {
+				args = append(args, "--explain")
+			}
+			code, out, stderr := run(t, "", append(args, "examples/terraform", "examples/aws-inventory.json")...)
+			if code != ExitFailed || stderr != "" {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			if i := strings.Index(out, "{{"); i >= 0 {
+				t.Errorf("%s report holds a raw template: …%s…", format, out[max(0, i-80):min(len(out), i+80)])
+			}
+		})
 	}
 }

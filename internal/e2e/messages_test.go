@@ -341,7 +341,10 @@ func TestRenderedMessagesAndFixes(t *testing.T) {
 			seen[f.Rule.ID][result] = true
 			target := rules.Target{Entity: f.Entity, Scope: scopes[f.Scope]}
 			fix := f.Remediation
-			if result == engine.Pass {
+			if result == engine.Pass || result == engine.Error {
+				// A PASS carries no fix, and an ERROR carries how to
+				// restore the data (checked below): render the rule's
+				// own fix for the target as a report of the rule would.
 				fix = f.Rule.Render(target)
 			}
 			about := f.Scope
@@ -350,6 +353,9 @@ func TestRenderedMessagesAndFixes(t *testing.T) {
 			}
 			texts := []struct{ name, text string }{
 				{"message", f.Message}, {"console", fix.Console}, {"cli", fix.CLI}, {"terraform", fix.Terraform},
+			}
+			if result == engine.Error {
+				texts = append(texts, struct{ name, text string }{"fix to restore the data", f.Remediation.Console})
 			}
 			for _, tx := range texts {
 				if strings.TrimSpace(tx.text) == "" {
