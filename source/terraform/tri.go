@@ -86,4 +86,3 @@ var (
 	triFalse = tri{state: 0}
 	triTrue  = tri{state: 1}
 )
-
