@@ -463,6 +463,22 @@ func TestPatternFunctionsNeedPatterns(t *testing.T) {
 	}
 }
 
+// TestRulePatternCompiledOnce: the rule's own pattern is compiled with the
+// rule, not per evaluation; each entity pattern costs one test.
+func TestRulePatternCompiledOnce(t *testing.T) {
+	var pf countingPatterns
+	p := MustCompile(mon05, WithPatterns(&pf))
+	scope := trailScope(100)
+	for range 3 {
+		if p.Eval(scope, benchNow).Outcome != Fail {
+			t.Fatal("want FAIL")
+		}
+	}
+	if c, n := pf.compiled.Load(), pf.tested.Load(); c != 1 || n != 3*100*5 {
+		t.Errorf("pattern compiled %d times, tested %d times; want 1 and %d", c, n, 3*100*5)
+	}
+}
+
 func TestProgramAccessors(t *testing.T) {
 	p := MustCompile(mon05, WithPatterns(stubPatterns{}))
 	if p.Target() != (Target{Entity: "CloudTrail", List: true}) || p.IsQuery() || p.Source() != mon05 {

@@ -1,6 +1,9 @@
 package gsl
 
-import "strings"
+import (
+	"strings"
+	"sync/atomic"
+)
 
 // stubPatterns stands in for the filterpattern package in gsl's tests and
 // benchmarks: two patterns are equal when they are the same string, and a
@@ -30,4 +33,20 @@ func (stubPatterns) EqualTo(want string) (func(string) (bool, error), error) {
 
 func (s stubPatterns) Covering(want string) (func(string) (bool, error), error) {
 	return s.EqualTo(want)
+}
+
+// countingPatterns is stubPatterns counting how often a rule's pattern is
+// compiled and how often the compiled test runs.
+type countingPatterns struct {
+	compiled, tested atomic.Int64
+}
+
+func (c *countingPatterns) EqualTo(want string) (func(string) (bool, error), error) {
+	c.compiled.Add(1)
+	test, err := stubPatterns{}.EqualTo(want)
+	return func(s string) (bool, error) { c.tested.Add(1); return test(s) }, err
+}
+
+func (c *countingPatterns) Covering(want string) (func(string) (bool, error), error) {
+	return c.EqualTo(want)
 }

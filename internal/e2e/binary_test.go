@@ -55,10 +55,15 @@ func vigilBinary(t testing.TB) string {
 
 var binDir string
 
+// TestMain removes the binary built for the tests and the corpora the
+// benchmarks generated.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
+	}
+	for _, c := range corpora {
+		os.RemoveAll(c.dir)
 	}
 	os.Exit(code)
 }

@@ -132,8 +132,7 @@ func (ev *evaluation) spendSource(expr hcl.Expression) bool {
 // reported once per root module. It returns the summary.
 func (ev *evaluation) reportBuild(err error, rng hcl.Range) string {
 	if _, spent := err.(errBudgetSpent); spent {
-		if !ev.budgetReported {
-			ev.budgetReported = true
+		if ev.firstReport(limitBuiltBytes) {
 			ev.report(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Too much data built", Detail: sentence(err), Subject: rng.Ptr()}})
 		}
 		return "Too much data built"
@@ -159,18 +158,16 @@ func (ev *evaluation) limitDiags(diags hcl.Diagnostics) hcl.Diagnostics {
 	for _, d := range diags {
 		switch err := limitError(d).(type) {
 		case errTooManyElements:
-			if ev.elementsReported {
+			if !ev.firstReport(limitForElements) {
 				continue
 			}
-			ev.elementsReported = true
 			d.Summary, d.Detail = "Too many elements", sentence(err)
 		case errValueTooLarge:
 			d.Summary, d.Detail = "Value too large", sentence(err)
 		case errBudgetSpent:
-			if ev.budgetReported {
+			if !ev.firstReport(limitBuiltBytes) {
 				continue
 			}
-			ev.budgetReported = true
 			d.Summary, d.Detail = "Too much data built", sentence(err)
 		case nil:
 			// A part of a template that templateFunc joins: as HCL says it.

@@ -9,55 +9,6 @@ import (
 	"vigil/entity"
 )
 
-// tri is a three-valued truth: false, true, or unknown with a reason.
-type tri struct {
-	state int8 // 0 false, 1 true, 2 unknown
-	// u is what an unknown truth renders as; its Reason says why. The
-	// entities that a truth reaches share it.
-	u *entity.Unknown
-}
-
-var (
-	triFalse = tri{state: 0}
-	triTrue  = tri{state: 1}
-)
-
-func triUnknown(why string) tri { return tri{state: 2, u: entity.NewUnknown(entity.UnknownSet, why)} }
-
-// or is Kleene's disjunction.
-func (a tri) or(b tri) tri {
-	switch {
-	case a.state == 1 || b.state == 1:
-		return triTrue
-	case a.state == 2:
-		return a
-	case b.state == 2:
-		return b
-	}
-	return triFalse
-}
-
-// and is Kleene's conjunction.
-func (a tri) and(b tri) tri {
-	switch {
-	case a.state == 0 || b.state == 0:
-		return triFalse
-	case a.state == 2:
-		return a
-	case b.state == 2:
-		return b
-	}
-	return triTrue
-}
-
-// value renders t as an entity value: a bool, or an Unknown that will be set.
-func (a tri) value() any {
-	if a.state == 2 {
-		return a.u
-	}
-	return a.state == 1
-}
-
 // boolAttr reads a boolean argument with the provider's default for null.
 // Terraform converts "true" and "false" strings to bools, and so does this.
 func boolAttr(v any, def bool) any {
@@ -73,29 +24,6 @@ func boolAttr(v any, def bool) any {
 		}
 	}
 	return v
-}
-
-// triOf reads a boolean argument as a truth; what names the argument in the
-// reason of an Unknown.
-func triOf(v any, what string) tri {
-	return triOfAttr(v, what, "")
-}
-
-// triOfAttr is triOf for an argument of the resource at addr.
-func triOfAttr(v any, what, addr string) tri {
-	switch x := boolAttr(v, false).(type) {
-	case bool:
-		if x {
-			return triTrue
-		}
-		return triFalse
-	case *entity.Unknown:
-		if addr != "" {
-			what += " of " + addr
-		}
-		return triUnknown(what + " is unknown: " + x.Reason)
-	}
-	return triFalse
 }
 
 // list reads a list argument or block list; ok is false when it is Unknown.
@@ -331,13 +259,6 @@ func isDefaultSelector(m map[string]any) bool {
 		ok && len(excl) == 0 && u == nil && len(data) == 0
 }
 
-func not(a tri) tri {
-	if a.state == 2 {
-		return a
-	}
-	return tri{state: 1 - a.state}
-}
-
 func containsString(v any, want string) tri {
 	items, u := list(v)
 	if u != nil {
@@ -474,158 +395,6 @@ func (g *graph) metricFilters(trail *instance) (any, tri) {
 		return emptyList, anySub
 	}
 	return filters, anySub
-}
-
-// filterSummary returns the summary of the metric filter at position i,
-// reading its log_group_name on first use.
-func (g *graph) filterSummary(i int) *filterSummary {
-	sum := g.filters.summary(i)
-	if !sum.read {
-		sum.logGroupName, sum.refs = g.filters.list[i].attrRefs("log_group_name")
-		sum.read = true
-	}
-	return sum
-}
-
-// indexFrom is how many instances of a followed type a root module
-// declares before the normalisation indexes them: below it, looking at
-// each is cheaper than building an index. A monorepo with thousands of
-// trails in one root module would otherwise look at every filter for each
-// trail, and at every alarm for each filter. (A variable for the test that
-// compares both ways.)
-var indexFrom = 64
-
-// filterIndex narrows the metric filters a log group may have to those
-// that name it, or reference it, or whose log group is unknown.
-type filterIndex struct {
-	byName map[string][]int // by log_group_name, when a string
-	byRef  map[string][]int // by the address of each instance it is read from
-	// always are the filters whose log_group_name is unknown and read
-	// from no log group: they may be on any.
-	always []int
-}
-
-// filterCandidates returns the positions of the metric filters that may be
-// on the log group lg, named lgName, in order: all of them, or for a large
-// module those its filterIndex gives. metricFilters skips the others as it
-// would have.
-func (g *graph) filterCandidates(lg *instance, lgName any) []int {
-	n := len(g.filters.list)
-	if n < indexFrom {
-		return allPositions(n)
-	}
-	if g.filterIdx == nil {
-		idx := &filterIndex{byName: map[string][]int{}, byRef: map[string][]int{}}
-		for i := range n {
-			sum := g.filterSummary(i)
-			if s, ok := sum.logGroupName.(string); ok {
-				idx.byName[s] = append(idx.byName[s], i)
-			}
-			readsLogGroup := false
-			for _, addr := range sum.refs {
-				idx.byRef[addr] = append(idx.byRef[addr], i)
-				if ref := g.lookup(addr); ref != nil && ref.typ == "aws_cloudwatch_log_group" {
-					readsLogGroup = true
-				}
-			}
-			if entity.IsUnknown(sum.logGroupName) && !readsLogGroup {
-				idx.always = append(idx.always, i)
-			}
-		}
-		g.filterIdx = idx
-	}
-	var name []int
-	if s, ok := lgName.(string); ok {
-		name = g.filterIdx.byName[s]
-	}
-	return mergePositions(name, g.filterIdx.byRef[lg.addr], g.filterIdx.always)
-}
-
-// alarmIndex narrows the alarms on a metric to those that watch it by name
-// and namespace, or may.
-type alarmIndex struct {
-	byMetric map[[2]string][]int
-	// always are the alarms with a metric whose name or namespace is
-	// unknown: they may watch any.
-	always []int
-}
-
-// alarmCandidates returns the positions of the alarms that may watch the
-// metric name in namespace, in order: all of them, or for a large module
-// with a metric known by name and namespace those its alarmIndex gives.
-// metricAlarms skips the others as it would have.
-func (g *graph) alarmCandidates(name, namespace any) []int {
-	n := len(g.alarms.list)
-	sn, ok1 := name.(string)
-	sns, ok2 := namespace.(string)
-	if n < indexFrom || !ok1 || !ok2 {
-		return allPositions(n)
-	}
-	if g.alarmIdx == nil {
-		idx := &alarmIndex{byMetric: map[[2]string][]int{}}
-		for i := range n {
-			unknown := false
-			for _, m := range g.alarmSummary(i).metrics {
-				mn, ok1 := m[0].(string)
-				mns, ok2 := m[1].(string)
-				switch {
-				case ok1 && ok2:
-					if k := [2]string{mn, mns}; !slices.Contains(idx.byMetric[k], i) {
-						idx.byMetric[k] = append(idx.byMetric[k], i)
-					}
-				case entity.IsUnknown(m[0]) || entity.IsUnknown(m[1]):
-					unknown = true
-				}
-			}
-			if unknown {
-				idx.always = append(idx.always, i)
-			}
-		}
-		g.alarmIdx = idx
-	}
-	return mergePositions(g.alarmIdx.byMetric[[2]string{sn, sns}], g.alarmIdx.always)
-}
-
-// alarmSummary returns the summary of the alarm at position i, reading the
-// metrics it watches on first use.
-func (g *graph) alarmSummary(i int) *alarmSummary {
-	sum := g.alarms.summary(i)
-	if !sum.read {
-		sum.metrics, sum.read = alarmMetrics(g.alarms.list[i]), true
-	}
-	return sum
-}
-
-// smallPositions are 0 … 63, for the positions of a short list; they are
-// only read.
-var smallPositions = newPositions(64)
-
-// allPositions returns 0 … n-1, without allocating for a short list.
-func allPositions(n int) []int {
-	if n <= len(smallPositions) {
-		return smallPositions[:n]
-	}
-	return newPositions(n)
-}
-
-// newPositions returns a new list of 0 … n-1.
-func newPositions(n int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i
-	}
-	return out
-}
-
-// mergePositions returns the positions of the sorted lists, sorted and
-// once each.
-func mergePositions(lists ...[]int) []int {
-	var out []int
-	for _, l := range lists {
-		out = append(out, l...)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // metricFilter normalises the metric filter mf, whose log_group_name is
@@ -843,16 +612,6 @@ func (g *graph) topic(i int, t *instance) (map[string]any, tri) {
 		sum.entry, sum.sub = g.summariseTopic(t, sum)
 	}
 	return sum.entry, sum.sub
-}
-
-// topicAttrs returns the summary of topic t, at position i, with the
-// attributes that name it read.
-func (g *graph) topicAttrs(i int, t *instance) *topicSummary {
-	sum := g.topics.summary(i)
-	if !sum.read {
-		sum.name, sum.arn, sum.read = t.attr("name"), t.attr("arn"), true
-	}
-	return sum
 }
 
 func (g *graph) summariseTopic(t *instance, ts *topicSummary) (map[string]any, tri) {

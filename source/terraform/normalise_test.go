@@ -15,7 +15,7 @@ import (
 	"vigil/entity"
 )
 
-var updateNormalise = flag.Bool("update-normalise", false, "rewrite testdata/normalise.golden from the current normalisation")
+var update = flag.Bool("update", false, "rewrite testdata/normalise.golden from the current normalisation")
 
 // normaliseEdges are configurations that take the CloudTrail normalisation
 // down its less travelled paths, beside the fixtures in testdata.
@@ -333,7 +333,7 @@ func TestNormaliseGolden(t *testing.T) {
 		fmt.Fprintf(&got, "== %s\n%s", name, whole)
 	}
 	const golden = "testdata/normalise.golden"
-	if *updateNormalise {
+	if *update {
 		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}

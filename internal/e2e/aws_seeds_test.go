@@ -1,4 +1,4 @@
-package aws
+package e2e
 
 import (
 	"context"
@@ -12,16 +12,18 @@ import (
 	"vigil/entity"
 	"vigil/filterpattern"
 	"vigil/rules"
+	"vigil/source/aws"
 	"vigil/source/aws/awsfake"
 )
 
-// seedRules are the catalog rules of the live-account seeds: 001 (LOG.03),
-// 002 (VIGIL.AWS.LOG.01), 003 (LOG.01) and 004 (MON.05).
-var seedRules = []string{"D9.AWS.LOG.01", "D9.AWS.LOG.03", "D9.AWS.MON.05", "VIGIL.AWS.LOG.01"}
+// liveSeedRules are the catalog rules of the live-account seeds: 001
+// (LOG.03), 002 (VIGIL.AWS.LOG.01), 003 (LOG.01) and 004 (MON.05).
+var liveSeedRules = []string{"D9.AWS.LOG.01", "D9.AWS.LOG.03", "D9.AWS.MON.05", "VIGIL.AWS.LOG.01"}
 
-// scan runs the seed rules on inv at the scenario's time and returns
-// "RULE entity-name RESULT" per finding ("-" for the account).
-func scan(t *testing.T, inv *entity.Inventory) []string {
+// scanLiveSeeds runs the live-account seed rules on inv at the AWS
+// scenario's time and returns "RULE entity-name RESULT" per finding ("-"
+// for the account).
+func scanLiveSeeds(t *testing.T, inv *entity.Inventory) []string {
 	t.Helper()
 	catalog, err := rules.Catalog()
 	if err != nil {
@@ -29,7 +31,7 @@ func scan(t *testing.T, inv *entity.Inventory) []string {
 	}
 	var rs []*rules.Rule
 	for _, r := range catalog {
-		if slices.Contains(seedRules, r.ID) {
+		if slices.Contains(liveSeedRules, r.ID) {
 			rs = append(rs, r)
 		}
 	}
@@ -37,7 +39,7 @@ func scan(t *testing.T, inv *entity.Inventory) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := plan.Run(context.Background(), inv, now)
+	run, err := plan.Run(context.Background(), inv, awsfake.ScenarioNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +116,7 @@ func TestSeedRuleFindings(t *testing.T) {
 			},
 			account: [2]string{"PASS", "ERROR"},
 			trails:  map[string]string{"D9.AWS.LOG.03 main": "ERROR", "D9.AWS.LOG.03 legacy": "ERROR", "D9.AWS.LOG.03 org-trail": "ERROR"}},
-		{name: "disabled region named explicitly", regions: append([]string{"me-south-1"}, scannedRegions...),
+		{name: "disabled region named explicitly", regions: append([]string{"me-south-1"}, scenarioRegions...),
 			account: [2]string{"ERROR", "ERROR"},
 			// Trails homed in the region could not be listed: the account
 			// gets an ERROR for each per-trail rule too.
@@ -122,15 +124,15 @@ func TestSeedRuleFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := scenarioWorld()
+			w := awsfake.Scenario()
 			if tt.change != nil {
 				tt.change(&w)
 			}
 			regions := tt.regions
 			if regions == nil {
-				regions = scannedRegions
+				regions = scenarioRegions
 			}
-			inv, _ := collect(t, w, Options{Regions: regions})
+			inv := collectFromFake(t, w, aws.Options{Regions: regions})
 			names := map[string]bool{}
 			for _, e := range inv.Entities {
 				names[e.Name] = true
@@ -149,7 +151,7 @@ func TestSeedRuleFindings(t *testing.T) {
 			want = append(want, "D9.AWS.MON.05 - "+tt.account[0], "VIGIL.AWS.LOG.01 - "+tt.account[1])
 			want = append(want, tt.extra...)
 			slices.Sort(want)
-			if diff := cmp.Diff(want, scan(t, inv)); diff != "" {
+			if diff := cmp.Diff(want, scanLiveSeeds(t, inv)); diff != "" {
 				t.Errorf("findings (-want +got):\n%s", diff)
 			}
 		})

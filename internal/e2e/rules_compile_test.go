@@ -1,4 +1,4 @@
-package rules_test
+package e2e
 
 import (
 	"bufio"
@@ -28,7 +28,7 @@ func TestCatalogCompiles(t *testing.T) {
 // TestCorpusAsRuleFiles turns every published rule of the corpus into a rule,
 // writes it as a rule file, reads it back and compiles it.
 func TestCorpusAsRuleFiles(t *testing.T) {
-	f, err := os.Open("testdata/gsl-corpus.jsonl")
+	f, err := os.Open("../../gsl/testdata/gsl-corpus.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}

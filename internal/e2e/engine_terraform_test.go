@@ -1,12 +1,11 @@
-package engine
+package e2e
 
 import (
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
+	"vigil/engine"
 	"vigil/entity"
 	"vigil/filterpattern"
 	"vigil/rules"
@@ -18,7 +17,7 @@ import (
 // the native aws_cloudtrail rules and the rules on the CloudTrail entity the
 // source derives from the code.
 func TestSeedRulesOnExampleTerraform(t *testing.T) {
-	inv, diags := terraform.Load("../examples/terraform", terraform.Options{})
+	inv, diags := terraform.Load("../../examples/terraform", terraform.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -27,26 +26,26 @@ func TestSeedRulesOnExampleTerraform(t *testing.T) {
 	}
 	m := inv.Scopes[0].ID + " "
 	run := runOn(t, catalogPlan(t), inv)
-	checkFindings(t, run, []string{"D9.TF.AWS.LOG.03", "D9.TF.AWS.LOG.01", "D9.AWS.LOG.01", "VIGIL.AWS.LOG.01", "D9.AWS.MON.05"}, []want{
+	checkFindings(t, run, []string{"D9.TF.AWS.LOG.03", "D9.TF.AWS.LOG.01", "D9.AWS.LOG.01", "VIGIL.AWS.LOG.01", "D9.AWS.MON.05"}, []wantFinding{
 		// 000: both ARNs reference resources the code declares.
-		{"D9.TF.AWS.LOG.03 " + m + "org-audit", Pass, ""},
-		{"D9.TF.AWS.LOG.03 " + m + "app-debug", Fail, "cloud_watch_logs_role_arn isEmpty() is true"},
+		{"D9.TF.AWS.LOG.03 " + m + "org-audit", engine.Pass, ""},
+		{"D9.TF.AWS.LOG.03 " + m + "app-debug", engine.Fail, "cloud_watch_logs_role_arn isEmpty() is true"},
 		// The role comes from a variable that has no value.
-		{"D9.TF.AWS.LOG.03 " + m + "partner-integration", Unknown, "partner_role_arn has no value"},
+		{"D9.TF.AWS.LOG.03 " + m + "partner-integration", engine.Unknown, "partner_role_arn has no value"},
 		// 003, on the code and on the trail derived from it; the regional
 		// trail's native finding is suppressed by its vigil:ignore comment.
-		{"D9.TF.AWS.LOG.01 " + m + "org-audit", Pass, ""},
-		{"D9.TF.AWS.LOG.01 " + m + "app-debug", Excluded, "is_multi_region_trail is false"},
-		{"D9.TF.AWS.LOG.01 " + m + "partner-integration", Pass, ""},
-		{"D9.AWS.LOG.01 " + m + "org-audit", Pass, ""},
-		{"D9.AWS.LOG.01 " + m + "app-debug", Fail, "isMultiRegionTrail is false"},
-		{"D9.AWS.LOG.01 " + m + "partner-integration", Pass, ""},
+		{"D9.TF.AWS.LOG.01 " + m + "org-audit", engine.Pass, ""},
+		{"D9.TF.AWS.LOG.01 " + m + "app-debug", engine.Excluded, "is_multi_region_trail is false"},
+		{"D9.TF.AWS.LOG.01 " + m + "partner-integration", engine.Pass, ""},
+		{"D9.AWS.LOG.01 " + m + "org-audit", engine.Pass, ""},
+		{"D9.AWS.LOG.01 " + m + "app-debug", engine.Fail, "isMultiRegionTrail is false"},
+		{"D9.AWS.LOG.01 " + m + "partner-integration", engine.Pass, ""},
 		// 002: the module's trail is multi-region, logs, and records all
 		// management events.
-		{"VIGIL.AWS.LOG.01 " + m + "-", Pass, ""},
+		{"VIGIL.AWS.LOG.01 " + m + "-", engine.Pass, ""},
 		// 004: the filter and alarm exist, but an e-mail subscription
 		// needs confirmation, which code cannot show.
-		{"D9.AWS.MON.05 " + m + "-", Unknown, "needs confirmation"},
+		{"D9.AWS.MON.05 " + m + "-", engine.Unknown, "needs confirmation"},
 	})
 }
 
@@ -60,12 +59,12 @@ func TestTwinsReportATrailOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	pair := []*rules.Rule{rules.Find(rs, "VIGIL.AWS.LOG.02"), rules.Find(rs, "D9.TF.AWS.LOG.03"), rules.Find(rs, "VIGIL.AWS.LOG.01")}
-	code, diags := terraform.Load("../examples/terraform", terraform.Options{})
+	code, diags := terraform.Load("../../examples/terraform", terraform.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	live := loadInventory(t, "../examples/aws-inventory.json")
-	count := func(run *Run) map[string]int {
+	live := loadInventory(t, "../../examples/aws-inventory.json")
+	count := func(run *engine.Run) map[string]int {
 		n := map[string]int{}
 		for _, f := range run.Findings {
 			n[f.Rule.ID]++
@@ -82,7 +81,7 @@ func TestTwinsReportATrailOnce(t *testing.T) {
 		{"code, with twins", map[string]string{"VIGIL.AWS.LOG.02": "D9.TF.AWS.LOG.03"}, code, map[string]int{"D9.TF.AWS.LOG.03": 3, "VIGIL.AWS.LOG.01": 1}},
 		{"live, with twins", map[string]string{"VIGIL.AWS.LOG.02": "D9.TF.AWS.LOG.03"}, live, map[string]int{"VIGIL.AWS.LOG.02": 5, "VIGIL.AWS.LOG.01": 4}},
 	} {
-		p, err := Compile(pair, Options{Patterns: filterpattern.NewCache(), Twins: tc.twins})
+		p, err := engine.Compile(pair, engine.Options{Patterns: filterpattern.NewCache(), Twins: tc.twins})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,8 +107,7 @@ func TestTwinsReportATrailOnce(t *testing.T) {
 // the argument left out is its default, true; a regional trail is not
 // relevant; and a trail whose region setting is not known is UNKNOWN.
 func TestTrailAWSRejects(t *testing.T) {
-	dir := t.TempDir()
-	src := `variable "multi_region" {
+	dir := writeModule(t, `variable "multi_region" {
   type = bool
 }
 resource "aws_cloudtrail" "rejected" {
@@ -134,19 +132,16 @@ resource "aws_cloudtrail" "unknown" {
   is_multi_region_trail         = var.multi_region
   include_global_service_events = false
 }
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`)
 	inv, diags := terraform.Load(dir, terraform.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
 	run := runOn(t, catalogPlan(t), inv)
-	checkFindings(t, run, []string{"VIGIL.TF.AWS.LOG.01"}, []want{
-		{"VIGIL.TF.AWS.LOG.01 . rejected", Fail, "include_global_service_events is false"},
-		{"VIGIL.TF.AWS.LOG.01 . default-events", Pass, ""},
-		{"VIGIL.TF.AWS.LOG.01 . unknown", Unknown, "multi_region has no value"},
+	checkFindings(t, run, []string{"VIGIL.TF.AWS.LOG.01"}, []wantFinding{
+		{"VIGIL.TF.AWS.LOG.01 . rejected", engine.Fail, "include_global_service_events is false"},
+		{"VIGIL.TF.AWS.LOG.01 . default-events", engine.Pass, ""},
+		{"VIGIL.TF.AWS.LOG.01 . unknown", engine.Unknown, "multi_region has no value"},
 	})
 	if run.NotRelevant["VIGIL.TF.AWS.LOG.01"] != 1 {
 		t.Errorf("not relevant %v, want the regional trail", run.NotRelevant)

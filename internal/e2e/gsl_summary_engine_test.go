@@ -1,4 +1,4 @@
-package gsl_test
+package e2e
 
 import (
 	"context"
@@ -14,9 +14,8 @@ import (
 )
 
 // TestSummarizeMatchesExplainOnFixtures runs the bundled catalog on the
-// Terraform fixtures of source/terraform and on the hand-written
-// inventory of engine, once summarizing findings (as the text and CSV
-// reports do) and once explaining them in full, and checks that every
+// Terraform fixtures of source/terraform, once summarizing findings (as
+// the text and CSV reports do) and once explaining them in full, and checks that every
 // finding says the same: its message is built from the Summary and the
 // Unknowns of the explanation.
 func TestSummarizeMatchesExplainOnFixtures(t *testing.T) {
@@ -32,12 +31,12 @@ func TestSummarizeMatchesExplainOnFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dirs, err := filepath.Glob("../source/terraform/testdata/variants/*")
+	dirs, err := filepath.Glob("../../source/terraform/testdata/variants/*")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dirs = append(dirs, "../source/terraform/testdata/chain", "../source/terraform/testdata/cis",
-		"../source/terraform/testdata/plans/chain.json")
+	dirs = append(dirs, "../../source/terraform/testdata/chain", "../../source/terraform/testdata/cis",
+		"../../source/terraform/testdata/plans/chain.json")
 	invs := map[string]*entity.Inventory{}
 	for _, dir := range dirs {
 		inv, diags := terraform.Load(dir, terraform.Options{})

@@ -1,0 +1,3 @@
+prefix = "acme"
+emails = ["secops@acme.example"]
+tags = { Owner = "platform" }
