@@ -166,10 +166,8 @@ func compileIsEmpty(*compiler, *Call) *impl {
 			return x == ""
 		case []any:
 			return len(x) == 0
-		case map[string]any:
-			return len(x) == 0
-		case *entity.Object:
-			return x.Len() == 0
+		case map[string]any, *entity.Object:
+			return entity.ObjectLen(x) == 0
 		case *entity.Unknown:
 			if x.Kind == entity.UnknownSet {
 				return false
@@ -189,10 +187,8 @@ func compileLength(_ *compiler, n *Call) *impl {
 			return float64(utf8.RuneCountInString(x))
 		case []any:
 			return float64(len(x))
-		case map[string]any:
-			return float64(len(x))
-		case *entity.Object:
-			return float64(x.Len())
+		case map[string]any, *entity.Object:
+			return float64(entity.ObjectLen(x))
 		}
 		return traceFail(f, n.nameSpan, "length() needs a list, map or string, found %s %s", entity.Kind(v), describe(v))
 	}}

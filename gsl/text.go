@@ -168,7 +168,7 @@ func appendElementHint(dst []byte, e any) []byte {
 		return appendDescribe(dst, e)
 	}
 	for _, k := range hintFields {
-		v, _ := field(e, k)
+		v, _ := entity.FieldOf(e, k)
 		if s, ok := v.(string); ok && s != "" {
 			dst = append(dst, " ("...)
 			dst = append(dst, k...)

@@ -62,10 +62,8 @@ func truthy(v any) tri {
 		return triOf(x != "" && x != "false")
 	case []any:
 		return triOf(len(x) > 0)
-	case map[string]any:
-		return triOf(len(x) > 0)
-	case *entity.Object:
-		return triOf(x.Len() > 0)
+	case map[string]any, *entity.Object:
+		return triOf(entity.ObjectLen(x) > 0)
 	case *entity.Unknown:
 		return tUnknown
 	}
@@ -172,7 +170,7 @@ func equal(a, b any) tri {
 			return out
 		}
 	case map[string]any, *entity.Object:
-		if isObject(b) {
+		if entity.IsObject(b) {
 			return equalObjects(a, b)
 		}
 	case *entity.Unknown:
@@ -312,36 +310,6 @@ func describe(v any) string {
 	return entity.Format(v)
 }
 
-// field reads one field of an object value (a map[string]any or an
-// *entity.Object); ok is false when cur is not an object. A missing field
-// reads as null. Keys interned with entity.Intern are found fastest.
-func field(cur any, key string) (v any, ok bool) {
-	if o, isObj := cur.(*entity.Object); isObj {
-		v, _ = o.Get(key)
-		return v, true
-	}
-	return mapField(cur, key)
-}
-
-// fieldCached is field, looking first where c says the field was last
-// found in an object (see entity.FieldCache).
-func fieldCached(cur any, key string, c *entity.FieldCache) (v any, ok bool) {
-	if o, isObj := cur.(*entity.Object); isObj {
-		v, _ = o.GetCached(key, c)
-		return v, true
-	}
-	return mapField(cur, key)
-}
-
-// mapField is field for a map, apart so that field stays small enough to
-// be inlined on the frozen path.
-func mapField(cur any, key string) (v any, ok bool) {
-	if m, isMap := cur.(map[string]any); isMap {
-		return m[key], true
-	}
-	return nil, false
-}
-
 // internAll returns the names interned (see entity.Intern).
 func internAll(names []string) []string {
 	out := make([]string, len(names))
@@ -351,71 +319,26 @@ func internAll(names []string) []string {
 	return out
 }
 
-func isObject(v any) bool {
-	switch v.(type) {
-	case map[string]any, *entity.Object:
-		return true
-	}
-	return false
-}
-
-// objectLen is the number of fields of an object value.
-func objectLen(v any) int {
-	if o, ok := v.(*entity.Object); ok {
-		return o.Len()
-	}
-	return len(v.(map[string]any))
-}
-
-// eachField calls fn with each field of an object value until fn returns
-// false.
-func eachField(v any, fn func(name string, value any) bool) {
-	if o, ok := v.(*entity.Object); ok {
-		for _, f := range o.Fields() {
-			if !fn(f.Name, f.Value) {
-				return
-			}
-		}
-		return
-	}
-	for k, e := range v.(map[string]any) {
-		if !fn(k, e) {
-			return
-		}
-	}
-}
-
 // equalObjects compares two object values field by field; each may be a
 // map or an *entity.Object.
 func equalObjects(a, b any) tri {
-	if objectLen(a) != objectLen(b) {
+	if entity.ObjectLen(a) != entity.ObjectLen(b) {
 		return tFalse
 	}
 	out := tTrue
-	eachField(a, func(name string, av any) bool {
-		var bv any
-		found := false
-		switch y := b.(type) {
-		case *entity.Object:
-			bv, found = y.Get(name)
-		case map[string]any:
-			bv, found = y[name]
-		}
+	for name, av := range entity.ObjectFields(a) {
+		bv, found := entity.HasField(b, name)
 		if !found {
-			out = tFalse
-			return false
+			return tFalse
 		}
 		switch equal(av, bv) {
 		case tFalse:
-			out = tFalse
-			return false
+			return tFalse
 		case tUnknown:
 			out = tUnknown
 		case tError:
-			out = tError
-			return false
+			return tError
 		}
-		return true
-	})
+	}
 	return out
 }
