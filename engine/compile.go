@@ -4,16 +4,20 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync"
 
+	"vigil/filterpattern"
 	"vigil/gsl"
 	"vigil/rules"
 )
 
 // Options configure a Plan.
 type Options struct {
-	// Patterns supplies the filter-pattern functions (filterpattern.NewCache()).
-	// Without it, rules that use isFilterPatternEqual or filterPatternCovers
-	// do not compile.
+	// Patterns supplies the filter-pattern functions of
+	// isFilterPatternEqual and filterPatternCovers; nil means the
+	// filterpattern package's, through one cache every plan of the process
+	// shares (patterns are constants of rules, the same in every plan).
+	// Tests set it to count or stub pattern calls.
 	Patterns gsl.PatternFuncs
 	// Exclusions are the entries of the user's exclusion files.
 	Exclusions []*ExclusionRule
@@ -43,6 +47,9 @@ type Options struct {
 	NotRelevant bool
 }
 
+// sharedPatterns is the filter-pattern cache of plans that name none.
+var sharedPatterns = sync.OnceValue(func() gsl.PatternFuncs { return filterpattern.NewCache() })
+
 // Plan is a set of compiled rules, ready to run on many inventories. It is
 // safe for concurrent use.
 type Plan struct {
@@ -70,10 +77,10 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	var copts []gsl.Option
-	if opts.Patterns != nil {
-		copts = append(copts, gsl.WithPatterns(opts.Patterns))
+	if opts.Patterns == nil {
+		opts.Patterns = sharedPatterns()
 	}
+	copts := []gsl.Option{gsl.WithPatterns(opts.Patterns)}
 	p := &Plan{opts: opts, targets: map[string]bool{}}
 	var errs rules.ErrorList
 	for _, r := range rs {

@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v4"
@@ -266,6 +268,75 @@ func (p *exclusionParser) strings(n *yaml.Node, field string) []string {
 		if s := p.scalar(item, field); s != "" {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// excluder applies exclusion files and inline suppressions, and remembers
+// the expired ones.
+type excluder struct {
+	rules []*ExclusionRule
+	today string // YYYY-MM-DD of the scan's now, UTC
+
+	mu         sync.Mutex
+	expiredSet map[string]Exclusion
+}
+
+func newExcluder(rs []*ExclusionRule, now time.Time) *excluder {
+	x := &excluder{rules: rs, today: now.Format(time.DateOnly), expiredSet: map[string]Exclusion{}}
+	for _, r := range rs {
+		if r.expiredOn(x.today) {
+			x.expiredSet[r.Source] = r.exclusion()
+		}
+	}
+	return x
+}
+
+// match returns the exclusion that applies to a finding, or nil.
+func (x *excluder) match(c *compiledRule, e *entity.Entity, scope entity.Scope) *Exclusion {
+	if e != nil {
+		for _, s := range e.Suppressions {
+			if s.Rule != c.rule.ID {
+				continue
+			}
+			ex := Exclusion{Reason: s.Reason, Source: s.Source + " (vigil:ignore comment)"}
+			if s.Expires != "" {
+				t, err := time.Parse(time.DateOnly, s.Expires)
+				if err != nil {
+					// A date that does not parse never hides a finding.
+					continue
+				}
+				ex.Expires = t
+				if s.Expires < x.today {
+					x.mu.Lock()
+					x.expiredSet[ex.Source+" "+s.Rule] = ex
+					x.mu.Unlock()
+					continue
+				}
+			}
+			return &ex
+		}
+	}
+	for _, r := range x.rules {
+		if r.expiredOn(x.today) {
+			continue
+		}
+		if r.matches(c.rule.ID, e, scope) {
+			ex := r.exclusion()
+			return &ex
+		}
+	}
+	return nil
+}
+
+func (x *excluder) expired() []Exclusion {
+	out := make([]Exclusion, 0, len(x.expiredSet))
+	for _, e := range x.expiredSet {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Exclusion) int { return cmp.Compare(a.Source, b.Source) })
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -145,122 +144,6 @@ func entityID(e *entity.Entity) string {
 		return ""
 	}
 	return e.ID
-}
-
-// index groups an inventory for evaluation: entities by type and by scope,
-// and failures by type. It is read-only once built and shared by all rules.
-type index struct {
-	scopes  []entity.Scope
-	scopeBy map[string]entity.Scope
-	byType  map[string][]indexed
-	// items[type][scope] is the List<E> items of one scope, built once.
-	items map[string]map[string][]any
-	// entities[type][scope] are the entities of items[type][scope], in the
-	// same order, to name the elements a List<E> finding's message names.
-	entities map[string]map[string][]*entity.Entity
-	// roots[type][scope] is {"items": items[type][scope]}, frozen: what
-	// List<E> rules evaluate; built once, read by every rule.
-	roots    map[string]map[string]any
-	failures map[string][]entity.Failure
-}
-
-// newIndex indexes an inventory for rules on the entity types targets.
-// Entities of other types only declare their scopes: no rule reads them.
-func newIndex(inv *entity.Inventory, targets map[string]bool, workers int) *index {
-	idx := &index{scopeBy: map[string]entity.Scope{}, byType: map[string][]indexed{},
-		items: map[string]map[string][]any{}, entities: map[string]map[string][]*entity.Entity{}, failures: map[string][]entity.Failure{}}
-	for _, s := range inv.Scopes {
-		if _, dup := idx.scopeBy[s.ID]; dup {
-			continue
-		}
-		idx.scopes = append(idx.scopes, s)
-		idx.scopeBy[s.ID] = s
-	}
-	var wanted []indexed
-	for _, e := range inv.Entities {
-		if _, ok := idx.scopeBy[e.Scope]; !ok {
-			// An entity in a scope the inventory does not declare: its
-			// kind is not known.
-			s := entity.Scope{ID: e.Scope}
-			idx.scopes = append(idx.scopes, s)
-			idx.scopeBy[e.Scope] = s
-		}
-		if targets[e.Type] {
-			wanted = append(wanted, indexed{e: e})
-		}
-	}
-	freezeAll(wanted, workers)
-	for _, ie := range wanted {
-		e, attrs := ie.e, ie.attrs
-		idx.byType[e.Type] = append(idx.byType[e.Type], ie)
-		byScope := idx.items[e.Type]
-		if byScope == nil {
-			byScope = map[string][]any{}
-			idx.items[e.Type] = byScope
-		}
-		byScope[e.Scope] = append(byScope[e.Scope], attrs)
-		ents := idx.entities[e.Type]
-		if ents == nil {
-			ents = map[string][]*entity.Entity{}
-			idx.entities[e.Type] = ents
-		}
-		ents[e.Scope] = append(ents[e.Scope], e)
-	}
-	for _, f := range inv.Failures {
-		idx.failures[f.Type] = append(idx.failures[f.Type], f)
-	}
-	// A failure of any type (a broken file whose resources could not be
-	// told) concerns the rules on every type.
-	if anyType := idx.failures[entity.AnyType]; len(anyType) > 0 {
-		for typ := range targets {
-			if typ != entity.AnyType {
-				idx.failures[typ] = slices.Concat(idx.failures[typ], anyType)
-			}
-		}
-	}
-	idx.roots = make(map[string]map[string]any, len(idx.items))
-	for typ, byScope := range idx.items {
-		roots := make(map[string]any, len(byScope))
-		for scope, items := range byScope {
-			roots[scope] = entity.Freeze(map[string]any{"items": items})
-		}
-		idx.roots[typ] = roots
-	}
-	return idx
-}
-
-// freezeAll sets the frozen attributes of every entity, on up to workers
-// goroutines. Rules read each entity many times: they read it in its
-// frozen form (entity.Freeze), several times faster than the maps.
-func freezeAll(es []indexed, workers int) {
-	const chunk = 64
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(workers, 1))
-	for lo := 0; lo < len(es); lo += chunk {
-		part := es[lo:min(lo+chunk, len(es))]
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			for i := range part {
-				part[i].attrs = entity.Freeze(part[i].e.Attrs)
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// indexed is an entity and its attributes frozen for evaluation.
-type indexed struct {
-	e     *entity.Entity
-	attrs any
-}
-
-// root returns what a List<E> rule evaluates for one scope.
-func (idx *index) root(typ, scope string) any {
-	if r, ok := idx.roots[typ][scope]; ok {
-		return r
-	}
-	return map[string]any{"items": []any{}}
 }
 
 // partSize is how many entities, or scopes for List<E> rules, one part
@@ -468,126 +351,6 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 	return res, nil
 }
 
-// evaluateEmpty reports whether a List<E> rule is evaluated on a scope that
-// has no E (gsl-spec.md §7.29): a live account has none of E, so the rule
-// is evaluated with no items; code is not the whole account, so a Terraform
-// module without E makes the rule not applicable. Native Terraform types
-// (aws_cloudtrail) never exist in live accounts, and a scope of unknown
-// kind proves nothing, so neither is evaluated empty.
-func evaluateEmpty(scope entity.Scope, typ string) bool {
-	if scope.Kind == "" || scope.Kind == entity.ScopeTerraformModule {
-		return false
-	}
-	return !isNativeType(typ)
-}
-
-// isNativeType reports whether typ is a Terraform resource type such as
-// "aws_cloudtrail" rather than a normalised cloud entity ("CloudTrail").
-func isNativeType(typ string) bool {
-	return typ != "" && typ[0] >= 'a' && typ[0] <= 'z' && strings.Contains(typ, "_")
-}
-
-// entityFailures returns the collection failures that leave the rule
-// without data it reads for entity e. A failure to list entities is not
-// one of them: some entities may be missing, which run reports once for
-// the scope, but those that were listed are whole.
-func (c *compiledRule) entityFailures(failures []entity.Failure, e *entity.Entity) []entity.Failure {
-	var out []entity.Failure
-	for _, f := range failures {
-		if f.Scope != "" && f.Scope != e.Scope || isListFailure(f) {
-			continue
-		}
-		// A failure that names its entity is about that entity wherever
-		// the failed call was made: a trail's log group may live in
-		// another region than the trail. Otherwise its region, when set,
-		// bounds which entities it affects.
-		if f.Entity != "" {
-			if f.Entity != e.ID {
-				continue
-			}
-		} else if f.Region != "" && e.Region != "" && f.Region != e.Region {
-			continue
-		}
-		if !c.needs(f) {
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-// scopeFailures returns the failures that leave a List<E> rule without data
-// for one scope.
-func (c *compiledRule) scopeFailures(failures []entity.Failure, scope string) []entity.Failure {
-	var out []entity.Failure
-	for _, f := range failures {
-		if f.Scope != "" && f.Scope != scope {
-			continue
-		}
-		if !c.needs(f) {
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-// needs reports whether the rule reads what failure f is about: the
-// entities themselves, any attribute, or an attribute the rule reads.
-func (c *compiledRule) needs(f entity.Failure) bool {
-	return f.Attr == "" || f.Attr == entity.AnyAttr || c.reads[f.Attr]
-}
-
-// isListFailure reports whether f says that entities may be missing, rather
-// than data of the entities that were read.
-func isListFailure(f entity.Failure) bool { return f.Attr == "" && f.Entity == "" }
-
-// listFailures groups the failures to list entities by scope, in the order
-// of their first failure.
-func listFailures(failures []entity.Failure) [][]entity.Failure {
-	var out [][]entity.Failure
-	at := map[string]int{}
-	for _, f := range failures {
-		if !isListFailure(f) {
-			continue
-		}
-		i, ok := at[f.Scope]
-		if !ok {
-			i = len(out)
-			at[f.Scope] = i
-			out = append(out, nil)
-		}
-		out[i] = append(out[i], f)
-	}
-	return out
-}
-
-// errorMessage says what the failures leave the rule without, and why.
-func errorMessage(fs []entity.Failure) string {
-	parts := make([]string, len(fs))
-	for i, f := range fs {
-		what, verb := f.Type, "was not collected"
-		switch {
-		case f.Attr == entity.AnyAttr:
-			what = "any value"
-		case f.Attr != "":
-			what += "." + f.Attr
-		case f.Entity == "" && f.Type == entity.AnyType:
-			what = "the list of every entity type"
-		case f.Entity == "":
-			what = "the " + f.Type + " list"
-		}
-		if f.IsInput() {
-			verb = "may be incomplete"
-			if f.Attr == entity.AnyAttr {
-				verb = "may be wrong"
-			}
-		}
-		parts[i] = fmt.Sprintf("%s %s: %s", what, verb, f)
-	}
-	return strings.Join(parts, "; ")
-}
-
 // evaluated builds the finding of one evaluation, explaining every result
 // but PASS.
 // expl, when not nil, is the explanation of root already made. items are,
@@ -674,14 +437,6 @@ func resultOf(o gsl.Outcome) Result {
 	return Error
 }
 
-// errorFinding is the ERROR finding of an entity (nil for a scope) whose
-// data the failures took, with the steps that restore the data as its fix.
-func (c *compiledRule) errorFinding(ex *excluder, e *entity.Entity, scope entity.Scope, fs []entity.Failure) *Finding {
-	f := c.finding(ex, e, scope, Error, errorMessage(fs), nil)
-	f.Remediation = restoreFix(fs)
-	return f
-}
-
 func (c *compiledRule) finding(ex *excluder, e *entity.Entity, scope entity.Scope, result Result, msg string, trace []string) *Finding {
 	f := &Finding{Rule: c.rule, Result: result, Underlying: result, Entity: e, Scope: scope.ID, Explanation: msg, Trace: trace}
 	f.Message = c.plainMessage(e, scope, result, msg)
@@ -699,75 +454,6 @@ func (c *compiledRule) finding(ex *excluder, e *entity.Entity, scope entity.Scop
 		f.Exclusion = x
 	}
 	return f
-}
-
-// excluder applies exclusion files and inline suppressions, and remembers
-// the expired ones.
-type excluder struct {
-	rules []*ExclusionRule
-	today string // YYYY-MM-DD of the scan's now, UTC
-
-	mu         sync.Mutex
-	expiredSet map[string]Exclusion
-}
-
-func newExcluder(rs []*ExclusionRule, now time.Time) *excluder {
-	x := &excluder{rules: rs, today: now.Format(time.DateOnly), expiredSet: map[string]Exclusion{}}
-	for _, r := range rs {
-		if r.expiredOn(x.today) {
-			x.expiredSet[r.Source] = r.exclusion()
-		}
-	}
-	return x
-}
-
-// match returns the exclusion that applies to a finding, or nil.
-func (x *excluder) match(c *compiledRule, e *entity.Entity, scope entity.Scope) *Exclusion {
-	if e != nil {
-		for _, s := range e.Suppressions {
-			if s.Rule != c.rule.ID {
-				continue
-			}
-			ex := Exclusion{Reason: s.Reason, Source: s.Source + " (vigil:ignore comment)"}
-			if s.Expires != "" {
-				t, err := time.Parse(time.DateOnly, s.Expires)
-				if err != nil {
-					// A date that does not parse never hides a finding.
-					continue
-				}
-				ex.Expires = t
-				if s.Expires < x.today {
-					x.mu.Lock()
-					x.expiredSet[ex.Source+" "+s.Rule] = ex
-					x.mu.Unlock()
-					continue
-				}
-			}
-			return &ex
-		}
-	}
-	for _, r := range x.rules {
-		if r.expiredOn(x.today) {
-			continue
-		}
-		if r.matches(c.rule.ID, e, scope) {
-			ex := r.exclusion()
-			return &ex
-		}
-	}
-	return nil
-}
-
-func (x *excluder) expired() []Exclusion {
-	out := make([]Exclusion, 0, len(x.expiredSet))
-	for _, e := range x.expiredSet {
-		out = append(out, e)
-	}
-	slices.SortFunc(out, func(a, b Exclusion) int { return cmp.Compare(a.Source, b.Source) })
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }
 
 // RunEach evaluates the plan on several inventories, each with its own

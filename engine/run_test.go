@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"vigil/entity"
-	"vigil/filterpattern"
 	"vigil/rules"
 )
 
@@ -21,7 +20,7 @@ func catalogPlan(t testing.TB, excl ...*ExclusionRule) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Compile(rs, Options{Patterns: filterpattern.NewCache(), Exclusions: excl})
+	p, err := Compile(rs, Options{Exclusions: excl})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,14 +392,23 @@ func TestCompileErrorsPointIntoTheRuleFile(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "mine/bad.yaml:5:") {
 		t.Fatalf("got %v", err)
 	}
-	// Without filter-pattern functions the MON rules cannot compile.
-	rs, _ := rules.Catalog()
-	mon05 := rules.Find(rs, "D9.AWS.MON.05")
-	_, err = Compile([]*rules.Rule{mon05}, Options{})
 	// The logic is the file's "logic:" line, wherever fields above it put it.
-	if want := fmt.Sprintf("catalog/aws/cloudtrail/D9.AWS.MON.05.yaml:%d:", mon05.LogicLine); err == nil || mon05.LogicLine < 5 ||
-		!strings.HasPrefix(err.Error(), want) {
+	r, err = rules.Parse("mine/later.yaml", []byte("id: X.2\ntitle: t\nseverity: low\nentity: CloudTrail\ndescription: |-\n  two\n  lines\nlogic: CloudTrail should have isLogging=\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = Compile([]*rules.Rule{r}, Options{}); err == nil || !strings.HasPrefix(err.Error(), "mine/later.yaml:8:") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestCompileSuppliesPatternFunctions: a plan built with no options
+// compiles the monitoring rules, whose logic calls the filter-pattern
+// functions: the engine supplies them unless told otherwise.
+func TestCompileSuppliesPatternFunctions(t *testing.T) {
+	rs, _ := rules.Catalog()
+	if _, err := Compile([]*rules.Rule{rules.Find(rs, "D9.AWS.MON.05"), rules.Find(rs, "VIGIL.AWS.MON.13")}, Options{}); err != nil {
+		t.Fatal(err)
 	}
 }
 

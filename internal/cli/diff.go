@@ -15,7 +15,6 @@ import (
 
 	"vigil/engine"
 	"vigil/entity"
-	"vigil/filterpattern"
 	"vigil/source/terraform"
 )
 
@@ -147,7 +146,7 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 				}
 				invs[i] = inv
 			}
-			plan, err := engine.Compile(chosen.rules, engine.Options{Patterns: filterpattern.NewCache(), Twins: chosen.twins})
+			plan, err := engine.Compile(chosen.rules, engine.Options{Twins: chosen.twins})
 			if err != nil {
 				return exitCode(ExitBadUsage, err)
 			}

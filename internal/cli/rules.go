@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/engine"
-	"vigil/filterpattern"
 	"vigil/rules"
 )
 
@@ -316,10 +315,9 @@ unless --force is given.`,
 				return exitCode(ExitBadUsage, err)
 			}
 			bad := 0
-			cache := filterpattern.NewCache()
 			for _, r := range rs {
 				r.File = filepath.Join(outDir, r.ID+".yaml")
-				if _, err := engine.Compile([]*rules.Rule{r}, engine.Options{Patterns: cache}); err != nil {
+				if _, err := engine.Compile([]*rules.Rule{r}, engine.Options{}); err != nil {
 					fmt.Fprintf(s.err, "vigil: %s: rule %s not written: %v\n", args[0], r.ID, err)
 					bad++
 					continue

@@ -16,7 +16,6 @@ import (
 
 	"vigil/engine"
 	"vigil/entity"
-	"vigil/filterpattern"
 	"vigil/report"
 	"vigil/rules"
 	"vigil/source/terraform"
@@ -255,7 +254,7 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 	if err != nil {
 		return err
 	}
-	plan, err := engine.Compile(sel.rules, engine.Options{Patterns: filterpattern.NewCache(), Exclusions: excl,
+	plan, err := engine.Compile(sel.rules, engine.Options{Exclusions: excl,
 		NoTraces: !report.ShowsTraces(o.format) && !o.explain, Twins: sel.twins})
 	if err != nil {
 		return exitCode(ExitBadUsage, err)

@@ -10,7 +10,6 @@ import (
 
 	"vigil/engine"
 	"vigil/entity"
-	"vigil/filterpattern"
 	"vigil/rules"
 	"vigil/source/aws"
 	"vigil/source/aws/awsfake"
@@ -35,7 +34,7 @@ func scanLiveSeeds(t *testing.T, inv *entity.Inventory) []string {
 			rs = append(rs, r)
 		}
 	}
-	plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache()})
+	plan, err := engine.Compile(rs, engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

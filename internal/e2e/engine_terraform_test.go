@@ -7,7 +7,6 @@ import (
 
 	"vigil/engine"
 	"vigil/entity"
-	"vigil/filterpattern"
 	"vigil/rules"
 	"vigil/source/terraform"
 )
@@ -81,7 +80,7 @@ func TestTwinsReportATrailOnce(t *testing.T) {
 		{"code, with twins", map[string]string{"VIGIL.AWS.LOG.02": "D9.TF.AWS.LOG.03"}, code, map[string]int{"D9.TF.AWS.LOG.03": 3, "VIGIL.AWS.LOG.01": 1}},
 		{"live, with twins", map[string]string{"VIGIL.AWS.LOG.02": "D9.TF.AWS.LOG.03"}, live, map[string]int{"VIGIL.AWS.LOG.02": 5, "VIGIL.AWS.LOG.01": 4}},
 	} {
-		p, err := engine.Compile(pair, engine.Options{Patterns: filterpattern.NewCache(), Twins: tc.twins})
+		p, err := engine.Compile(pair, engine.Options{Twins: tc.twins})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,6 @@ import (
 
 	"vigil/engine"
 	"vigil/entity"
-	"vigil/filterpattern"
 	"vigil/rules"
 	"vigil/source/terraform"
 )
@@ -23,11 +22,11 @@ func TestSummarizeMatchesExplainOnFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	summarized, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache(), NoTraces: true})
+	summarized, err := engine.Compile(rs, engine.Options{NoTraces: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	explained, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache()})
+	explained, err := engine.Compile(rs, engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

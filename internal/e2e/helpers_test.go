@@ -12,7 +12,6 @@ import (
 
 	"vigil/engine"
 	"vigil/entity"
-	"vigil/filterpattern"
 	"vigil/rules"
 	"vigil/source/aws"
 	"vigil/source/aws/awsfake"
@@ -30,7 +29,7 @@ func catalogPlan(t testing.TB) *engine.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache()})
+	p, err := engine.Compile(rs, engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -323,7 +323,7 @@ func TestRenderedMessagesAndFixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache()})
+	plan, err := engine.Compile(rs, engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

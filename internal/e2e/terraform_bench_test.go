@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"vigil/engine"
-	"vigil/filterpattern"
 	"vigil/rules"
 	"vigil/source/terraform"
 )
@@ -239,7 +238,7 @@ func benchScan(b *testing.B, noTraces bool) {
 		// Compiled in the loop, with a new filter-pattern cache, as each
 		// run of vigil scan does: matches remembered from the previous
 		// iteration would make the catalog look cheaper than it is.
-		plan, err := engine.Compile(rs, engine.Options{Patterns: filterpattern.NewCache(), NoTraces: noTraces})
+		plan, err := engine.Compile(rs, engine.Options{NoTraces: noTraces})
 		if err != nil {
 			b.Fatal(err)
 		}
