@@ -18,6 +18,7 @@ import (
 	"vigil/filterpattern"
 	"vigil/gsl"
 	"vigil/rules"
+	"vigil/source/snapshot"
 )
 
 func init() { register(newEvalCmd) }
@@ -218,7 +219,7 @@ func loadEvalInputs(s *streams, paths []string, typ string) (*entity.Inventory, 
 		case len(trimmed) > 0 && trimmed[0] == '[':
 			inv, err = entity.DecodeAttrList(data, typ, name)
 		case len(trimmed) > 0 && trimmed[0] == '{':
-			inv, err = entity.Decode(data)
+			inv, err = snapshot.Parse(data)
 		default:
 			err = fmt.Errorf("want a vigil inventory (a JSON object) or a JSON array of attribute objects")
 		}

@@ -7,17 +7,14 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 
 	"vigil/entity"
+	"vigil/source/snapshot"
 	"vigil/source/terraform"
 )
-
-// maxInputBytes is the largest input file vigil reads.
-const maxInputBytes = 512 << 20
 
 // headBytes is how much of a file the detectors look at.
 const headBytes = 4096
@@ -69,12 +66,9 @@ var inputKinds = []inputKind{
 // Terraform loader reads it as a root module of one file.
 func isTerraformFile(in input) bool { return !in.info.IsDir() && terraform.IsTerraformFile(in.path) }
 
-// isPlanJSON recognises "terraform show -json" output by its format_version
-// field; the Terraform loader checks the rest.
-func isPlanJSON(in input) bool {
-	return in.head != nil && bytes.HasPrefix(bytes.TrimSpace(in.head), []byte("{")) &&
-		bytes.Contains(in.head, []byte(`"format_version"`))
-}
+// isPlanJSON recognises "terraform show -json" output by its first bytes;
+// the Terraform loader checks the rest.
+func isPlanJSON(in input) bool { return in.head != nil && terraform.LooksLikePlanJSON(in.head) }
 
 // isTerraformDir accepts any directory: the loader finds the root modules
 // in it and says so when there are none.
@@ -103,7 +97,7 @@ func loadTerraform(in input, opts *inputOptions) (*entity.Inventory, error) {
 		_, _ = io.WriteString(opts.diags, secrets.Redact(text.String()))
 	}
 	if inv != nil && opts.qualifyScopes {
-		qualifyScopes(inv, in.path)
+		terraform.QualifyScopes(inv, in.path)
 	}
 	if diags.HasErrors() {
 		n := 0
@@ -117,71 +111,22 @@ func loadTerraform(in input, opts *inputOptions) (*entity.Inventory, error) {
 	return inv, nil
 }
 
-// qualifyScopes makes the root-module scopes of a Terraform input, which the
-// loader names relative to the input ("."), unique across inputs by joining
-// them to the input's path. The scope of a file (a plan, a .tf file) is
-// named by the file: two plans in one directory are two scopes.
-func qualifyScopes(inv *entity.Inventory, path string) {
-	base, file := path, false
-	if info, err := os.Stat(path); err == nil && !info.IsDir() {
-		base, file = filepath.Dir(path), true
-	}
-	renamed := map[string]string{}
-	for i, sc := range inv.Scopes {
-		if sc.Kind != entity.ScopeTerraformModule {
-			continue
-		}
-		id := filepath.ToSlash(filepath.Join(base, sc.ID))
-		if file && sc.ID == "." {
-			id = filepath.ToSlash(filepath.Clean(path))
-		}
-		renamed[sc.ID] = id
-		inv.Scopes[i].ID = id
-	}
-	for _, e := range inv.Entities {
-		if id, ok := renamed[e.Scope]; ok {
-			e.Scope = id
-		}
-	}
-	for i, f := range inv.Failures {
-		if id, ok := renamed[f.Scope]; ok {
-			inv.Failures[i].Scope = id
-		}
-	}
-}
-
 // isInventoryJSON recognises vigil's inventory format by its version field.
-func isInventoryJSON(in input) bool {
-	return in.head != nil && bytes.HasPrefix(bytes.TrimSpace(in.head), []byte("{")) &&
-		bytes.Contains(in.head, []byte(`"vigil_inventory"`))
-}
+func isInventoryJSON(in input) bool { return in.head != nil && snapshot.IsSnapshot(in.head) }
 
+// loadInventoryFile reads an inventory with the snapshot reader, which
+// also checks that its entities and failures belong to its scopes.
 func loadInventoryFile(in input, _ *inputOptions) (*entity.Inventory, error) {
-	data, err := readLimited(in.path)
-	if err != nil {
-		return nil, err
-	}
-	inv, err := entity.Decode(data)
-	if err != nil {
-		return nil, &parseError{err}
-	}
-	return inv, nil
-}
-
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := os.Open(in.path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxInputBytes+1))
+	inv, err := snapshot.Read(f)
 	if err != nil {
-		return nil, err
+		return nil, &parseError{err}
 	}
-	if len(data) > maxInputBytes {
-		return nil, fmt.Errorf("file is larger than %d MiB", maxInputBytes>>20)
-	}
-	return data, nil
+	return inv, nil
 }
 
 // loadInput recognises and loads one input. It may return an inventory
@@ -256,3 +201,24 @@ type parseError struct{ err error }
 
 func (e *parseError) Error() string { return e.err.Error() }
 func (e *parseError) Unwrap() error { return e.err }
+
+// maxFileBytes is the largest file the commands read whole: a pattern
+// file, an exclusions file, a CloudGuard ruleset export.
+const maxFileBytes = 512 << 20
+
+// readLimited reads a whole file of at most maxFileBytes.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileBytes {
+		return nil, fmt.Errorf("file is larger than %d MiB", maxFileBytes>>20)
+	}
+	return data, nil
+}

@@ -134,6 +134,49 @@ func IsTerraformFile(path string) bool {
 	return strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json")
 }
 
+// LooksLikePlanJSON reports whether head, the first bytes of a file, is
+// the start of a Terraform plan's JSON: an object that names its
+// format_version early, as "terraform show -json" writes it. It is how an
+// input is told apart from a directory or a vigil inventory before it is
+// read; Load checks the rest.
+func LooksLikePlanJSON(head []byte) bool {
+	return bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")) && bytes.Contains(head, []byte(`"format_version"`))
+}
+
+// QualifyScopes names the root-module scopes of an inventory Load read
+// from path, which Load names relative to path ("."), by joining them to
+// path ("infra/prod"), so that several inputs of one scan do not share a
+// scope. The scope of a single file (a plan, a .tf file) is named by the
+// file: two plans in one directory are two scopes.
+func QualifyScopes(inv *entity.Inventory, path string) {
+	base, file := path, false
+	if info, err := os.Stat(path); err == nil && !info.IsDir() {
+		base, file = filepath.Dir(path), true
+	}
+	renamed := map[string]string{}
+	for i, sc := range inv.Scopes {
+		if sc.Kind != entity.ScopeTerraformModule {
+			continue
+		}
+		id := filepath.ToSlash(filepath.Join(base, sc.ID))
+		if file && sc.ID == "." {
+			id = filepath.ToSlash(filepath.Clean(path))
+		}
+		renamed[sc.ID] = id
+		inv.Scopes[i].ID = id
+	}
+	for _, e := range inv.Entities {
+		if id, ok := renamed[e.Scope]; ok {
+			e.Scope = id
+		}
+	}
+	for i, f := range inv.Failures {
+		if id, ok := renamed[f.Scope]; ok {
+			inv.Failures[i].Scope = id
+		}
+	}
+}
+
 // IsPlanJSON reports whether data is the JSON of a Terraform plan, as
 // "terraform show -json PLANFILE" writes it: a whole JSON object with a
 // format_version and planned_values, resource_changes or configuration.
