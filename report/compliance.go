@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
-
-	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 
 	"vigil/engine"
 	"vigil/rules"
@@ -228,33 +226,52 @@ func (complianceWriter) Write(w io.Writer, run *engine.Run, opts Options) error 
 	return tw.err
 }
 
-// compliance renders one framework's controls as a table and its score.
-// A table wider than the width gives way to a line per control.
+// compliance renders one framework's controls as a table (see columnRow),
+// the rules of a control one per line, and its score. A table wider than
+// the width gives way to a line per control.
 func (tw *textWriter) compliance(c *Compliance) {
 	tw.writeLine("")
 	tw.para("", "  ", "Compliance: "+c.Framework)
-	t := tw.newTable()
-	t.AppendHeader(table.Row{"CONTROL", "STATUS", "RULES", "PASS", "FAIL", "UNKNOWN", "ERROR", "EXCLUDED"})
+	header := []string{"CONTROL", "STATUS", "RULES", "PASS", "FAIL", "UNKNOWN", "ERROR", "EXCLUDED"}
 	ids := make([][]string, len(c.Controls))
+	rows := [][]string{header}
 	for i, ctl := range c.Controls {
 		for _, cr := range ctl.Rules {
 			id := cr.ID
 			if cr.NotApplicable {
 				id += " (n/a)"
 			}
-			ids[i] = append(ids[i], id)
+			ids[i] = append(ids[i], printable(id))
 		}
-		t.AppendRow(table.Row{
-			printable(ctl.ID), tw.colorStatus(ctl.Status), printable(strings.Join(ids[i], "\n")),
-			ctl.Counts.Pass, ctl.Counts.Fail, ctl.Counts.Unknown, ctl.Counts.Error, ctl.Counts.Excluded,
-		})
+		counts := ctl.Counts
+		row := []string{printable(ctl.ID), string(ctl.Status), "",
+			strconv.Itoa(counts.Pass), strconv.Itoa(counts.Fail), strconv.Itoa(counts.Unknown), strconv.Itoa(counts.Error), strconv.Itoa(counts.Excluded)}
+		for j, id := range ids[i] {
+			if j > 0 {
+				row = []string{"", "", "", "", "", "", "", ""}
+			}
+			row[2] = id
+			rows = append(rows, slices.Clone(row))
+		}
+		if len(ids[i]) == 0 {
+			rows = append(rows, row)
+		}
 	}
-	rendered := t.Render()
-	if tw.opts.Width <= 0 || text.LongestLineLen(rendered) <= tw.opts.Width {
-		tw.printf("%s\n", rendered)
-	} else {
+	widths := columnWidths(rows...)
+	if tw.opts.Width > 0 && rowWidth(widths) > tw.opts.Width {
 		for i, ctl := range c.Controls {
 			tw.para("  ", "    ", fmt.Sprintf("%s  %s  %s: %s", ctl.ID, ctl.Status, strings.Join(ids[i], ", "), ctl.Counts.String()))
+		}
+	} else {
+		for _, r := range rows {
+			if r[1] != "" && r[1] != header[1] {
+				r[1] = tw.colorStatus(ControlStatus(r[1]))
+			}
+			// The counts are numbers: right-aligned under their heading.
+			for j := 3; j < len(r); j++ {
+				r[j] = spacesFor(widths[j]-len(r[j])) + r[j]
+			}
+			tw.writeLine(strings.TrimRight(columnRow(0, widths, r...), " "))
 		}
 	}
 	tw.para("", "  ", fmt.Sprintf("Score: %s passing; %d failing, %d with ERROR or UNKNOWN results (never counted as passing), %d not evaluated (excluded or not applicable)",

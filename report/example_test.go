@@ -38,10 +38,7 @@ func ExampleLookup() {
 	// Framework: CIS AWS Foundations v3.0.0 (only rules mapped to it are reported)
 	//
 	// Compliance: CIS AWS Foundations v3.0.0
-	// ┌─────────┬────────┬───────────────┬──────┬──────┬─────────┬───────┬──────────┐
-	// │ CONTROL │ STATUS │ RULES         │ PASS │ FAIL │ UNKNOWN │ ERROR │ EXCLUDED │
-	// ├─────────┼────────┼───────────────┼──────┼──────┼─────────┼───────┼──────────┤
-	// │ 3.1     │ FAIL   │ D9.AWS.LOG.01 │    0 │    1 │       0 │     0 │        0 │
-	// └─────────┴────────┴───────────────┴──────┴──────┴─────────┴───────┴──────────┘
+	// CONTROL  STATUS  RULES          PASS  FAIL  UNKNOWN  ERROR  EXCLUDED
+	// 3.1      FAIL    D9.AWS.LOG.01     0     1        0      0         0
 	// Score: 0/1 controls (0%) passing; 1 failing, 0 with ERROR or UNKNOWN results (never counted as passing), 0 not evaluated (excluded or not applicable)
 }

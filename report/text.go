@@ -11,7 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
 
 	"vigil/engine"
@@ -379,12 +378,6 @@ func (tw *textWriter) failures(v *view) {
 			tw.para("  ", "    ", n.String())
 		}
 	}
-}
-
-func (tw *textWriter) newTable() table.Writer {
-	t := table.NewWriter()
-	t.SetStyle(table.StyleLight)
-	return t
 }
 
 var (

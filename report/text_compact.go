@@ -12,8 +12,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/jedib0t/go-pretty/v6/text"
-
 	"vigil/engine"
 )
 
@@ -51,7 +49,7 @@ func (tw *textWriter) compactTable(v *view, shown []*engine.Finding) {
 	// The resource and location columns share what the others leave, the
 	// location at most two fifths of it; both are cut from the left, where
 	// paths and ARNs say least.
-	room := width - (widths[0] + widths[1] + widths[2] + 4*len("  "))
+	room := width - (widths[0] + widths[1] + widths[2] + 4*len(columnGap))
 	if widths[3]+widths[4] > room {
 		widths[4] = min(widths[4], max(1, room*2/5))
 		widths[3] = max(1, room-widths[4])
@@ -81,25 +79,9 @@ func (tw *textWriter) compactTable(v *view, shown []*engine.Finding) {
 	}
 }
 
-// compactRow writes one row of the compact table, each cell (which may be
-// coloured) padded to its column's width. A terminal too narrow for the
-// columns gets the row cut, without colour.
+// compactRow writes one row of the compact table (see columnRow).
 func (tw *textWriter) compactRow(width int, widths [len(compactHeader)]int, cells ...string) {
-	var b strings.Builder
-	for i, c := range cells {
-		if i > 0 {
-			b.WriteString("  ")
-		}
-		b.WriteString(c)
-		if i < len(cells)-1 {
-			b.WriteString(spacesFor(widths[i] - stringWidth(c)))
-		}
-	}
-	line := b.String()
-	if stringWidth(line) > width {
-		line = cutLine(text.StripEscape(line), width)
-	}
-	tw.writeLine(line)
+	tw.writeLine(columnRow(width, widths[:], cells...))
 }
 
 // shortLocation says where a finding's entity is in few characters:
