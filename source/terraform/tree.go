@@ -80,16 +80,7 @@ func (l *Loader) loadTree(path, file string, inv *entity.Inventory) (*entity.Inv
 	}
 	called := t.called
 	t.resolveCalls()
-	var roots []*moduleConfig
-	for _, m := range t.order {
-		if !called[m] && t.inTree(m) {
-			roots = append(roots, m)
-		}
-	}
-	if len(roots) == 0 && len(t.order) > 0 {
-		roots = append(roots, t.order[0]) // every module calls another: start at the top
-	}
-	sort.Slice(roots, func(i, j int) bool { return roots[i].rel < roots[j].rel })
+	roots := t.roots()
 	for _, m := range roots {
 		t.installModules(m)
 	}
@@ -108,13 +99,7 @@ func (l *Loader) loadTree(path, file string, inv *entity.Inventory) (*entity.Inv
 	// share (parsed modules) is only read from here on; the variable files
 	// each reads join the parser afterwards, which is not safe for
 	// concurrent use.
-	type result struct {
-		diags    hcl.Diagnostics
-		entities []*entity.Entity
-		varFiles []namedFile
-		failures []entity.Failure
-	}
-	results := make([]result, len(roots))
+	results := make([]rootResult, len(roots))
 	for i, m := range roots {
 		inv.Scopes = append(inv.Scopes, entity.Scope{Kind: entity.ScopeTerraformModule, ID: m.rel, Name: m.dir})
 		results[i].failures = rootFailures(m, vars)
@@ -122,31 +107,7 @@ func (l *Loader) loadTree(path, file string, inv *entity.Inventory) (*entity.Inv
 	types := newTypeFilter(l.opts.Types)
 	diagnosed := diagnosedFiles(t.diags)
 	parallel(len(roots), func(i int) {
-		m := roots[i]
-		dirVars := map[string]variableValue{}
-		for _, f := range m.varFiles {
-			file, diags := readVarFile(f, dirVars, t.readVarFile)
-			results[i].diags = append(results[i].diags, diags...)
-			if diags.HasErrors() {
-				results[i].failures = append(results[i].failures, varFileFailures(newBrokenFile(f, nil, diags), m.rel)...)
-			}
-			if file != nil {
-				results[i].varFiles = append(results[i].varFiles, namedFile{f, file})
-			}
-		}
-		ev := newEvaluation(t, m, vars, dirVars, types)
-		instances := ev.run()
-		sortByPosition(ev.diags)
-		results[i].diags = append(results[i].diags, ev.diags...)
-		results[i].entities = entities(instances, m.rel, types)
-		results[i].failures = append(results[i].failures, ev.unexpandedFailures(m.rel)...)
-		if !called[m] {
-			// Nothing reads this module's syntax trees any more but the
-			// rendering of diagnostics that name its files.
-			own := diagnosedFiles(results[i].diags)
-			m.release()
-			l.releaseFiles(m.files, func(name string) bool { return diagnosed[name] || own[name] })
-		}
+		t.evaluateRoot(roots[i], &results[i], vars, types, !called[roots[i]], diagnosed)
 	})
 	for _, r := range results {
 		for _, f := range r.varFiles {
@@ -166,6 +127,61 @@ func (l *Loader) loadTree(path, file string, inv *entity.Inventory) (*entity.Inv
 		})
 	}
 	return inv, t.diags
+}
+
+// roots returns the root modules of the tree, by path: the modules of the
+// tree no other module calls, or when every module calls another, the
+// first one found.
+func (t *tree) roots() []*moduleConfig {
+	var roots []*moduleConfig
+	for _, m := range t.order {
+		if !t.called[m] && t.inTree(m) {
+			roots = append(roots, m)
+		}
+	}
+	if len(roots) == 0 && len(t.order) > 0 {
+		roots = append(roots, t.order[0]) // every module calls another: start at the top
+	}
+	sort.Slice(roots, func(i, j int) bool { return roots[i].rel < roots[j].rel })
+	return roots
+}
+
+// rootResult is what evaluating one root module gives.
+type rootResult struct {
+	diags    hcl.Diagnostics
+	entities []*entity.Entity
+	varFiles []namedFile
+	failures []entity.Failure
+}
+
+// evaluateRoot reads the variable files of root module m and evaluates it
+// into out. When no other module calls m (release), its syntax trees are
+// released afterwards, except the files diagnostics name.
+func (t *tree) evaluateRoot(m *moduleConfig, out *rootResult, vars *variableSources, types typeFilter, release bool, diagnosed map[string]bool) {
+	dirVars := map[string]variableValue{}
+	for _, f := range m.varFiles {
+		file, diags := readVarFile(f, dirVars, t.readVarFile)
+		out.diags = append(out.diags, diags...)
+		if diags.HasErrors() {
+			out.failures = append(out.failures, varFileFailures(newBrokenFile(f, nil, diags), m.rel)...)
+		}
+		if file != nil {
+			out.varFiles = append(out.varFiles, namedFile{f, file})
+		}
+	}
+	ev := newEvaluation(t, m, vars, dirVars, types)
+	instances := ev.run()
+	sortByPosition(ev.diags)
+	out.diags = append(out.diags, ev.diags...)
+	out.entities = entities(instances, m.rel, types)
+	out.failures = append(out.failures, ev.unexpandedFailures(m.rel)...)
+	if release {
+		// Nothing reads this module's syntax trees any more but the
+		// rendering of diagnostics that name its files.
+		own := diagnosedFiles(out.diags)
+		m.release()
+		t.l.releaseFiles(m.files, func(name string) bool { return diagnosed[name] || own[name] })
+	}
 }
 
 // redactEntities gives inv the secrets an input recorded, and redacts them
