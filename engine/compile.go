@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -50,6 +51,10 @@ type Options struct {
 // sharedPatterns is the filter-pattern cache of plans that name none.
 var sharedPatterns = sync.OnceValue(func() gsl.PatternFuncs { return filterpattern.NewCache() })
 
+// needsClauses reports whether the rule's messages are written from its
+// explanations' clauses (see message.go): those of a rule with a message.
+func needsClauses(r *rules.Rule) bool { return r.Message.Fail != "" }
+
 // Plan is a set of compiled rules, ready to run on many inventories. It is
 // safe for concurrent use.
 type Plan struct {
@@ -84,7 +89,11 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 	p := &Plan{opts: opts, targets: map[string]bool{}}
 	var errs rules.ErrorList
 	for _, r := range rs {
-		prog, err := gsl.Compile(r.Logic, copts...)
+		ropts := copts
+		if needsClauses(r) {
+			ropts = append(slices.Clip(copts), gsl.WithClauses())
+		}
+		prog, err := gsl.Compile(r.Logic, ropts...)
 		if err != nil {
 			errs = append(errs, logicErrors(r, err)...)
 			continue

@@ -226,4 +226,16 @@ func BenchmarkSummarizeMON05(b *testing.B) {
 		})
 		reportCPU(b, start, 1, "op")
 	})
+	// With the clauses a rule's message is written from (WithClauses).
+	withClauses := MustCompile(mon05, WithPatterns(stubPatterns{}), WithClauses())
+	b.Run("clauses", func(b *testing.B) {
+		b.ReportAllocs()
+		start := cpuTime()
+		for b.Loop() {
+			if len(withClauses.Summarize(scope, benchNow).Clauses) == 0 {
+				b.Fatal("want clauses")
+			}
+		}
+		reportCPU(b, start, 1, "op")
+	})
 }

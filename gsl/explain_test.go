@@ -228,7 +228,7 @@ func TestExplainCutsLongValues(t *testing.T) {
 // messages are written from: the path each deciding clause tests, and for
 // a list the closest elements with what decided each.
 func TestExplanationClauses(t *testing.T) {
-	p, err := Compile(`List<CloudTrail> should have items with [isMultiRegionTrail=true and status.isLogging=true and metricFilters with [pattern isEmpty()] length() > 0] length() > 0`)
+	p, err := Compile(`List<CloudTrail> should have items with [isMultiRegionTrail=true and status.isLogging=true and metricFilters with [pattern isEmpty()] length() > 0] length() > 0`, WithClauses())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,9 +240,13 @@ func TestExplanationClauses(t *testing.T) {
 	if ex.Outcome != Fail {
 		t.Fatalf("outcome %v", ex.Outcome)
 	}
-	// c fails one clause, b two, a three: closest first.
+	if ex := p.Explain(root, testNow); len(ex.Clauses) == 0 {
+		t.Error("Explain gave no clauses")
+	}
+	// c fails one clause, b two, a three: closest first; the lists of the
+	// elements are not followed into (maxClauseDepth).
 	got := clauseText(ex.Clauses)
-	want := "items FAIL {2: metricFilters FAIL} {1: status.isLogging FAIL, metricFilters FAIL {0: pattern FAIL}} {0: isMultiRegionTrail FAIL, status.isLogging FAIL, metricFilters FAIL}"
+	want := "items FAIL {2: metricFilters FAIL} {1: status.isLogging FAIL, metricFilters FAIL} {0: isMultiRegionTrail FAIL, status.isLogging FAIL, metricFilters FAIL}"
 	if got != want {
 		t.Errorf("clauses\n got %s\nwant %s", got, want)
 	}

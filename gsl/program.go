@@ -69,6 +69,8 @@ type config struct {
 	patterns PatternFuncs
 	// entities checks the rule's entity type (see WithEntityCheck).
 	entities func(entity string) string
+	// clauses makes explanations carry Explanation.Clauses.
+	clauses bool
 }
 
 // Option configures Compile.
@@ -87,6 +89,12 @@ func WithEntityCheck(check func(entity string) string) Option {
 	return func(c *config) { c.entities = check }
 }
 
+// WithClauses makes the program's explanations carry their deciding
+// clauses as data (Explanation.Clauses), for messages written from them.
+// Building them costs about as much as the summary, so they are left out
+// unless asked for.
+func WithClauses() Option { return func(c *config) { c.clauses = true } }
+
 // Program is a compiled rule, ready to be evaluated against many entities.
 // It is safe for concurrent use.
 type Program struct {
@@ -97,6 +105,8 @@ type Program struct {
 	exclude  condFn
 	paths    []string
 	warnings ErrorList
+	// clauses is WithClauses.
+	clauses bool
 	// The texts of the clauses' events in explanations, by outcome:
 	// "where ...: true", "exclude ...: false", "should have ...: false".
 	whereTexts, excludeTexts, condTexts clauseTexts
@@ -121,7 +131,7 @@ func Compile(src string, opts ...Option) (*Program, error) {
 		return nil, err
 	}
 	c := &compiler{src: src, cfg: cfg, list: r.List, texts: new(sync.Map), conds: map[Expr]condFn{}}
-	p := &Program{src: src, rule: r}
+	p := &Program{src: src, rule: r, clauses: cfg.clauses}
 	if cfg.entities != nil {
 		if msg := cfg.entities(r.Entity); msg != "" {
 			c.warnf(r.EntitySpan, "%s", msg)
@@ -288,7 +298,7 @@ func (p *Program) explain(root any, now time.Time, exhaustive, withLines bool) *
 		ex.Lines = t.lines()
 	}
 	if decisive != nil {
-		t.summarize(ex, decisive)
+		t.summarize(ex, decisive, p.clauses)
 	}
 	if ex.Outcome == Error && ex.Err != nil {
 		ex.Summary = ex.Err.Msg

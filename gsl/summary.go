@@ -87,15 +87,15 @@ func containsBytes(list []string, b []byte) bool {
 // maxSummaryElements is how many elements of a list a summary names.
 const maxSummaryElements = 3
 
-// summarize sets ex.Summary and ex.Unknowns from the events that decided
-// decisive, the event of the deciding clause. The summary is the distinct
+// summarize sets ex.Summary, ex.Unknowns and, withClauses, ex.Clauses
+// from the events that decided decisive, the event of the deciding clause. The summary is the distinct
 // texts of the deciding events (see appendSummaryText), joined by "; ".
 // It is built in the tracer's scratch buffer and interned (see
 // traceLines): a scan summarizes thousands of findings, and many say the
 // same (in the 10,000-resource benchmark, 16,000 findings have 2,002
 // distinct summaries: rules that differ in a filter pattern fail the same
 // way on one scope).
-func (t *tracer) summarize(ex *Explanation, decisive *event) {
+func (t *tracer) summarize(ex *Explanation, decisive *event, withClauses bool) {
 	t.deciding = appendDeciding(t.deciding[:0], decisive)
 	n := len(t.deciding)
 	// An ERROR with an error is summarized by the error's message.
@@ -129,7 +129,9 @@ func (t *tracer) summarize(ex *Explanation, decisive *event) {
 	}
 	if withText {
 		ex.Summary = t.intern(buf)
-		ex.Clauses = t.clauses(t.deciding[:n])
+		if withClauses {
+			ex.Clauses = t.clauses(t.deciding[:n])
+		}
 	}
 	if len(unknowns) > 0 {
 		ex.Unknowns = slices.Clone(unknowns)
@@ -208,8 +210,10 @@ func closestElements(ev *event) (shown [maxSummaryElements]*event, nShown int, m
 }
 
 // maxClauseDepth bounds how deep Explanation.Clauses follows lists in
-// lists.
-const maxClauseDepth = 3
+// lists: to the elements of a rule's lists, and not into the lists those
+// elements hold (a message names the trails that came closest, not their
+// closest metric filters).
+const maxClauseDepth = 1
 
 // clauses describes deciding events as Clauses, following each list to its
 // closest elements.

@@ -263,7 +263,7 @@ func checkSummary(t testing.TB, p *Program, root any, exhaustive bool) {
 		return
 	}
 	got := &Explanation{Outcome: outcome, Err: tr.err}
-	tr.summarize(got, decisive)
+	tr.summarize(got, decisive, false)
 	want := &Explanation{Outcome: outcome, Err: tr.err}
 	oldSummarize(tr, want, decisive)
 	if got.Summary != want.Summary || !slices.Equal(got.Unknowns, want.Unknowns) || (got.Unknowns == nil) != (want.Unknowns == nil) {
