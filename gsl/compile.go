@@ -247,13 +247,11 @@ func (c *compiler) path(n *Path) valFn {
 // per segment.
 func walkPath(cur any, segs []string, caches []entity.FieldCache, name string, sp Span, f frame) any {
 	for i, s := range segs {
+		if v, ok := entity.FieldOfCached(cur, s, &caches[i]); ok {
+			cur = v
+			continue
+		}
 		switch x := cur.(type) {
-		case *entity.Object:
-			cur, _ = x.GetCached(s, &caches[i])
-			continue
-		case map[string]any:
-			cur = x[s]
-			continue
 		case nil:
 			return nil
 		case *entity.Unknown:
