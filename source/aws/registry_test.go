@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"vigil/source/aws/awsfake"
 )
 
 // TestTypesSelectServices: only the services that list or enrich a wanted
@@ -52,5 +54,45 @@ func TestTypesSelectServices(t *testing.T) {
 func TestTypesListed(t *testing.T) {
 	if diff := cmp.Diff([]string{TypeCloudTrail}, Types()); diff != "" {
 		t.Errorf("Types() (-want +got):\n%s", diff)
+	}
+}
+
+// TestDeclaredAttributesAlwaysSet: every attribute a registered action
+// says it fills is set on every entity of its type, to a value or an
+// Unknown, whichever call fails. An attribute left out would read as
+// absent, and a rule could pass on it.
+func TestDeclaredAttributesAlwaysSet(t *testing.T) {
+	declared := map[string][]string{}
+	for _, s := range services {
+		for _, a := range s.actions {
+			declared[a.entityType] = append(declared[a.entityType], a.attrs...)
+		}
+	}
+	faults := []awsfake.Fault{{}}
+	for _, action := range Actions() {
+		if action != "sts:GetCallerIdentity" && action != "ec2:DescribeRegions" {
+			faults = append(faults, awsfake.Fault{Action: action, Code: "AccessDenied", Status: 403, Message: "denied"})
+		}
+	}
+	for _, fault := range faults {
+		name := "no fault"
+		if fault.Action != "" {
+			name = "access denied on " + fault.Action
+		}
+		t.Run(name, func(t *testing.T) {
+			w := scenarioWorld()
+			w.Faults = nil
+			if fault.Action != "" {
+				w.Faults = []awsfake.Fault{fault}
+			}
+			inv, _ := collect(t, w, Options{Regions: scannedRegions, MaxAttempts: 1})
+			for _, e := range inv.Entities {
+				for _, attr := range declared[e.Type] {
+					if _, ok := e.Attrs[attr]; !ok {
+						t.Errorf("%s %s: %s is not set", e.Type, e.Name, attr)
+					}
+				}
+			}
+		})
 	}
 }
