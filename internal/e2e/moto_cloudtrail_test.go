@@ -343,15 +343,7 @@ func TestMotoCloudTrailChain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var verdicts []string
-			for _, f := range run.Findings {
-				name := "-"
-				if f.Entity != nil {
-					name = f.Entity.Name
-				}
-				verdicts = append(verdicts, f.Rule.ID+" "+name+" "+string(f.Result))
-			}
-			slices.Sort(verdicts)
+			verdicts := verdictLines(run)
 			want := slices.Sorted(slices.Values(tt.verdicts))
 			if diff := cmp.Diff(want, verdicts); diff != "" {
 				t.Errorf("verdicts (-want +got):\n%s", diff)
