@@ -72,17 +72,6 @@ func lookup(name string) *service {
 	return nil
 }
 
-// types returns the entity types whose attributes s's calls fill.
-func (s *service) types() []string {
-	var out []string
-	for _, a := range s.actions {
-		if a.entityType != "" && !slices.Contains(out, a.entityType) {
-			out = append(out, a.entityType)
-		}
-	}
-	return out
-}
-
 // wanted reports whether entities of typ are collected: Options.Types is
 // empty (every type) or names it.
 func (o *Options) wanted(typ string) bool {

@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -59,8 +60,8 @@ func TestTypesListed(t *testing.T) {
 
 // TestDeclaredAttributesAlwaysSet: every attribute a registered action
 // says it fills is set on every entity of its type, to a value or an
-// Unknown, whichever call fails. An attribute left out would read as
-// absent, and a rule could pass on it.
+// Unknown, whichever call fails, and no other attribute is. An attribute
+// left out would read as absent, and a rule could pass on it.
 func TestDeclaredAttributesAlwaysSet(t *testing.T) {
 	declared := map[string][]string{}
 	for _, s := range services {
@@ -90,6 +91,11 @@ func TestDeclaredAttributesAlwaysSet(t *testing.T) {
 				for _, attr := range declared[e.Type] {
 					if _, ok := e.Attrs[attr]; !ok {
 						t.Errorf("%s %s: %s is not set", e.Type, e.Name, attr)
+					}
+				}
+				for attr := range e.Attrs {
+					if !slices.Contains(declared[e.Type], attr) {
+						t.Errorf("%s %s: %s is set, but no registered action declares it", e.Type, e.Name, attr)
 					}
 				}
 			}
