@@ -76,12 +76,14 @@ func (f *awsFlags) options() (awssource.Options, error) {
 
 // collectAWS reads the account, with a progress line on stderr when it is
 // a terminal, and reports on stderr what could not be collected; quiet
-// leaves both out.
-func collectAWS(s *streams, f *awsFlags, quiet bool) (*entity.Inventory, error) {
+// leaves both out. types, when not empty, are the only entity types read
+// (those of the rules a scan runs); empty reads every type.
+func collectAWS(s *streams, f *awsFlags, quiet bool, types []string) (*entity.Inventory, error) {
 	opts, err := f.options()
 	if err != nil {
 		return nil, err
 	}
+	opts.Types = types
 	progress := newProgressLine(s.terminal)
 	progress.on = progress.on && !quiet
 	opts.Progress = progress.update
@@ -146,7 +148,7 @@ permissions vigil needs. AWS_ENDPOINT_URL points vigil at an emulator.`,
 			if _, err := f.options(); err != nil {
 				return err
 			}
-			inv, err := collectAWS(s, &f, quiet)
+			inv, err := collectAWS(s, &f, quiet, nil)
 			if err != nil {
 				return err
 			}
@@ -199,13 +201,15 @@ func newScanAWSCmd(s *streams) *cobra.Command {
 			}
 			// A rule, ruleset or framework that does not exist is said
 			// before the account is read, not after.
-			if _, err := o.selection(); err != nil {
+			sel, err := o.selection()
+			if err != nil {
 				return err
 			}
 			if _, err := f.options(); err != nil {
 				return err
 			}
-			inv, err := collectAWS(s, &f, o.quiet)
+			// Only what the selected rules read is collected.
+			inv, err := collectAWS(s, &f, o.quiet, ruleTypes(sel.rules))
 			if err != nil {
 				return err
 			}

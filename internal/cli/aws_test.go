@@ -247,3 +247,32 @@ func TestAWSWithoutCredentials(t *testing.T) {
 		t.Errorf("the SDK's chain of failures shows through:\n%s", stderr)
 	}
 }
+
+// TestScanAWSCollectsWhatTheRulesRead: "vigil scan aws" reads only the
+// entity types of the selected rules. Rules on Terraform resources alone
+// need nothing from the account but its identity; a rule on CloudTrail
+// needs the trails and their chain.
+func TestScanAWSCollectsWhatTheRulesRead(t *testing.T) {
+	tests := []struct {
+		only string
+		// want lists the actions called, with how many calls.
+		want map[string]int
+	}{
+		{only: "D9.TF.AWS.LOG.03", want: map[string]int{"sts:GetCallerIdentity": 1}},
+		{only: "D9.AWS.LOG.01", want: map[string]int{"sts:GetCallerIdentity": 1, "cloudtrail:DescribeTrails": 3,
+			"cloudtrail:GetTrailStatus": 7, "cloudtrail:GetEventSelectors": 7, "cloudtrail:ListTags": 4,
+			"logs:DescribeMetricFilters": 3, "cloudwatch:DescribeAlarmsForMetric": 4, "sns:ListSubscriptionsByTopic": 4}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.only, func(t *testing.T) {
+			srv := fakeAWS(t)
+			code, _, stderr := jsonFindings(t, append([]string{"--only", tt.only, "aws"}, regionFlags...)...)
+			if code == ExitBadUsage {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if diff := cmp.Diff(tt.want, srv.CallsByAction()); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

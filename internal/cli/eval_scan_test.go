@@ -224,8 +224,10 @@ func scanResults(t *testing.T, args []string, entity string, list bool) (map[str
 // entity of the bundled examples, live and Terraform, normalised and
 // native, is of a modelled type.
 func TestModelledTypesAreTheSources(t *testing.T) {
-	if !slices.Contains(rules.ModelledTypes(), awssource.TypeCloudTrail) {
-		t.Errorf("%s is not among %v", awssource.TypeCloudTrail, rules.ModelledTypes())
+	for _, typ := range awssource.Types() {
+		if !slices.Contains(rules.ModelledTypes(), typ) {
+			t.Errorf("the AWS collector builds %s, which is not among %v", typ, rules.ModelledTypes())
+		}
 	}
 	inv, diags := terraform.Load("../../examples/terraform", terraform.Options{})
 	if diags.HasErrors() {

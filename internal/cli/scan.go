@@ -378,7 +378,8 @@ func codeReader(inputs []string, invs []*entity.Inventory) report.CodeReader {
 }
 
 // ruleTypes returns the entity types of the rules a scan runs, so that the
-// Terraform loader builds entities of those types alone. A rule's entity is
+// Terraform loader builds entities of those types alone, and the AWS
+// collector calls only the services that read them. A rule's entity is
 // required, and engine.Compile checks that it is the type the rule's logic
 // is about.
 func ruleTypes(rs []*rules.Rule) []string {

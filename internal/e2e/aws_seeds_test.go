@@ -42,16 +42,7 @@ func scanLiveSeeds(t *testing.T, inv *entity.Inventory) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for _, f := range run.Findings {
-		name := "-"
-		if f.Entity != nil {
-			name = f.Entity.Name
-		}
-		out = append(out, f.Rule.ID+" "+name+" "+string(f.Result))
-	}
-	slices.Sort(out)
-	return out
+	return verdictLines(run)
 }
 
 // TestSeedRuleFindings evaluates the seed rules on what the collector read

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,21 @@ func catalogPlan(t testing.TB) *engine.Plan {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// verdictLines returns the findings of run as "RULE entity-name RESULT"
+// ("-" for an account or root module), sorted.
+func verdictLines(run *engine.Run) []string {
+	var out []string
+	for _, f := range run.Findings {
+		name := "-"
+		if f.Entity != nil {
+			name = f.Entity.Name
+		}
+		out = append(out, f.Rule.ID+" "+name+" "+string(f.Result))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // loadInventory reads an inventory JSON file.

@@ -16,8 +16,29 @@ import (
 	"vigil/entity"
 )
 
-// TypeCloudTrail is the entity type this package produces.
+// TypeCloudTrail is the entity type of a CloudTrail trail.
 const TypeCloudTrail = "CloudTrail"
+
+func init() {
+	register(service{
+		name:      "cloudtrail",
+		newClient: func(cfg aws.Config) any { return cloudtrail.NewFromConfig(cfg) },
+		actions: []action{
+			{name: "cloudtrail:DescribeTrails", purpose: "list the trails that apply in each scanned region, shadow trails included",
+				entityType: TypeCloudTrail, attrs: trailAttrNames},
+			{name: "cloudtrail:GetTrailStatus", purpose: "read whether each trail is logging and when it last delivered, in its home region",
+				entityType: TypeCloudTrail, attrs: []string{"status"}},
+			{name: "cloudtrail:GetEventSelectors", purpose: "read which events each trail records, in its home region",
+				entityType: TypeCloudTrail, attrs: []string{"eventSelectors", "advancedEventSelectors", "hasManagementEventsReadWrite"}},
+			{name: "cloudtrail:ListTags", purpose: "read the tags of the account's own trails, 20 trails per call",
+				entityType: TypeCloudTrail, attrs: []string{"tags"}},
+		},
+		listed:   TypeCloudTrail,
+		list:     listTrails,
+		enriched: TypeCloudTrail,
+		enrich:   enrichTrails,
+	})
+}
 
 // cloudTrailAPI is the part of the CloudTrail client vigil calls.
 type cloudTrailAPI interface {
@@ -25,6 +46,12 @@ type cloudTrailAPI interface {
 	GetTrailStatus(context.Context, *cloudtrail.GetTrailStatusInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetTrailStatusOutput, error)
 	GetEventSelectors(context.Context, *cloudtrail.GetEventSelectorsInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetEventSelectorsOutput, error)
 	ListTags(context.Context, *cloudtrail.ListTagsInput, ...func(*cloudtrail.Options)) (*cloudtrail.ListTagsOutput, error)
+}
+
+var _ cloudTrailAPI = (*cloudtrail.Client)(nil)
+
+func (c *Collector) cloudtrail(region string) cloudTrailAPI {
+	return client[cloudTrailAPI](c, "cloudtrail", region)
 }
 
 // trail is one trail as DescribeTrails showed it, from its home region or
@@ -37,6 +64,18 @@ type trail struct {
 	seen  string // region whose DescribeTrails this view came from
 }
 
+// listTrails lists the trails that apply in the scanned regions, each once,
+// as entities with the DescribeTrails fields.
+func listTrails(ctx context.Context, c *Collector, regions []string) []*entity.Entity {
+	trails := c.describeTrails(ctx, regions)
+	out := make([]*entity.Entity, len(trails))
+	for i, t := range trails {
+		out[i] = &entity.Entity{Type: TypeCloudTrail, ID: t.arn, Name: aws.ToString(t.t.Name), Scope: c.account,
+			Region: t.home, Attrs: trailAttrs(t, c.account), Origin: entity.Origin{API: []string{"cloudtrail:DescribeTrails"}}}
+	}
+	return out
+}
+
 // describeTrails lists the trails that apply in each region, shadow trails
 // included, and de-duplicates them by ARN. A region whose trails cannot be
 // listed becomes a Failure with no attribute.
@@ -47,7 +86,7 @@ func (c *Collector) describeTrails(ctx context.Context, regions []string) []*tra
 		var out *cloudtrail.DescribeTrailsOutput
 		cerr := c.call(ctx, "cloudtrail:DescribeTrails", region, func(ctx context.Context) error {
 			var err error
-			out, err = c.clients.cloudtrail(region).DescribeTrails(ctx,
+			out, err = c.cloudtrail(region).DescribeTrails(ctx,
 				&cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
 			return err
 		})
@@ -83,105 +122,72 @@ func (c *Collector) describeTrails(ctx context.Context, regions []string) []*tra
 	return out
 }
 
-// enrichTrails reads each trail's status, selectors, tags and monitoring
-// chain, and builds the CloudTrail entities.
-func (c *Collector) enrichTrails(ctx context.Context, trails []*trail) []*entity.Entity {
-	tags := make(chan map[string]tagResult, 1)
-	go func() { tags <- c.listTags(ctx, trails) }()
-
-	entities := make([]*entity.Entity, len(trails))
-	var wg sync.WaitGroup
-	for i, t := range trails {
-		wg.Go(func() { entities[i] = c.trailEntity(ctx, t) })
-	}
-	wg.Wait()
-
-	tagsByARN := <-tags
-	for i, t := range trails {
-		e := entities[i]
-		tr := tagsByARN[t.arn]
-		switch {
-		case t.owner != c.account:
-			e.Attrs["tags"] = entity.NewUnknown(entity.UnknownMaybeNull,
-				"the trail belongs to account "+t.owner+"; its tags can only be read there")
-		case tr.err != nil:
-			e.Attrs["tags"] = tr.err.unknown()
-			c.fail(tr.err.failure(TypeCloudTrail, "tags", c.account, t.arn))
-			e.Origin.API = appendAction(e.Origin.API, tr.err.Call)
-		default:
-			e.Attrs["tags"] = tr.tags
-			e.Origin.API = appendAction(e.Origin.API, "cloudtrail:ListTags")
-		}
-	}
-	return entities
+// trailOwner returns the account that owns a listed trail.
+func trailOwner(e *entity.Entity) string {
+	owner, _ := e.Attrs["accountNumber"].(string)
+	return owner
 }
 
-func appendAction(list []string, action string) []string {
-	if slices.Contains(list, action) {
-		return list
-	}
-	list = append(list, action)
-	sort.Strings(list)
-	return list
-}
-
-// trailEntity builds one trail's entity: DescribeTrails fields, status and
-// selectors from the home region, and the monitoring chain.
-func (c *Collector) trailEntity(ctx context.Context, t *trail) *entity.Entity {
-	attrs := trailAttrs(t, c.account)
-	e := &entity.Entity{Type: TypeCloudTrail, ID: t.arn, Name: aws.ToString(t.t.Name), Scope: c.account,
-		Region: t.home, Attrs: attrs, Origin: entity.Origin{API: []string{"cloudtrail:DescribeTrails"}}}
-	var mu sync.Mutex
-	use := func(action string) {
-		mu.Lock()
-		e.Origin.API = appendAction(e.Origin.API, action)
-		mu.Unlock()
-	}
-	set := func(name string, v any) {
-		mu.Lock()
-		attrs[name] = v
-		mu.Unlock()
-	}
+// enrichTrails reads each trail's status and selectors in its home region,
+// and the tags of the account's own trails.
+func enrichTrails(ctx context.Context, c *Collector, trails []*entity.Entity, out *additions) {
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		status, cerr := c.trailStatus(ctx, t)
-		use("cloudtrail:GetTrailStatus")
-		if cerr != nil {
-			set("status", cerr.unknown())
-			c.fail(cerr.failure(TypeCloudTrail, "status", c.account, t.arn))
-			return
-		}
-		set("status", status)
-	})
-	wg.Go(func() {
-		sel, cerr := c.eventSelectors(ctx, t)
-		use("cloudtrail:GetEventSelectors")
-		if cerr != nil {
-			for _, name := range []string{"eventSelectors", "advancedEventSelectors", "hasManagementEventsReadWrite"} {
-				set(name, cerr.unknown())
-				c.fail(cerr.failure(TypeCloudTrail, name, c.account, t.arn))
+	wg.Go(func() { c.trailTags(ctx, trails, out) })
+	for _, e := range trails {
+		wg.Go(func() {
+			status, cerr := c.trailStatus(ctx, e)
+			out.used(e, "cloudtrail:GetTrailStatus")
+			if cerr != nil {
+				out.set(e, "status", cerr.unknown())
+				c.fail(cerr.failure(TypeCloudTrail, "status", c.account, e.ID))
+				return
 			}
-			return
-		}
-		set("eventSelectors", sel.classic)
-		set("advancedEventSelectors", sel.advanced)
-		set("hasManagementEventsReadWrite", sel.allManagement)
-	})
-	wg.Go(func() {
-		m := c.trailMonitoring(ctx, t)
-		set("metricFilters", m.filters)
-		set("hasSNSSubscriber", m.hasSNS)
-		for _, a := range m.calls {
-			use(a)
-		}
-		for _, cerr := range m.errs {
-			c.fail(cerr.failure(TypeCloudTrail, "metricFilters", c.account, t.arn),
-				cerr.failure(TypeCloudTrail, "hasSNSSubscriber", c.account, t.arn))
-		}
-	})
+			out.set(e, "status", status)
+		})
+		wg.Go(func() {
+			sel, cerr := c.eventSelectors(ctx, e)
+			out.used(e, "cloudtrail:GetEventSelectors")
+			if cerr != nil {
+				for _, name := range []string{"eventSelectors", "advancedEventSelectors", "hasManagementEventsReadWrite"} {
+					out.set(e, name, cerr.unknown())
+					c.fail(cerr.failure(TypeCloudTrail, name, c.account, e.ID))
+				}
+				return
+			}
+			out.set(e, "eventSelectors", sel.classic)
+			out.set(e, "advancedEventSelectors", sel.advanced)
+			out.set(e, "hasManagementEventsReadWrite", sel.allManagement)
+		})
+	}
 	wg.Wait()
-	return e
 }
+
+// trailTags sets the tags of each trail: read for the account's own trails,
+// Unknown for another account's.
+func (c *Collector) trailTags(ctx context.Context, trails []*entity.Entity, out *additions) {
+	tagsByARN := c.listTags(ctx, trails)
+	for _, e := range trails {
+		tr := tagsByARN[e.ID]
+		switch owner := trailOwner(e); {
+		case owner != c.account:
+			out.set(e, "tags", entity.NewUnknown(entity.UnknownMaybeNull,
+				"the trail belongs to account "+owner+"; its tags can only be read there"))
+		case tr.err != nil:
+			out.set(e, "tags", tr.err.unknown())
+			c.fail(tr.err.failure(TypeCloudTrail, "tags", c.account, e.ID))
+			out.used(e, tr.err.Call)
+		default:
+			out.set(e, "tags", tr.tags)
+			out.used(e, "cloudtrail:ListTags")
+		}
+	}
+}
+
+// trailAttrNames are the attributes trailAttrs fills.
+var trailAttrNames = []string{"id", "arn", "name", "accountNumber", "region", "homeRegion", "isOwnedByScannedAccount",
+	"isMultiRegionTrail", "isOrganizationTrail", "includeGlobalServiceEvents", "logFileValidationEnabled",
+	"hasCustomEventSelectors", "hasInsightSelectors", "s3BucketName", "s3KeyPrefix", "snsTopicArn", "kmsKeyId",
+	"cloudWatchLogsLogGroupArn", "cloudWatchLogsRoleArn"}
 
 // trailAttrs normalises the DescribeTrails fields (gsl-spec §6).
 func trailAttrs(t *trail, account string) map[string]any {
@@ -226,11 +232,11 @@ func timeOrNil(t *time.Time) any {
 }
 
 // trailStatus reads GetTrailStatus in the trail's home region.
-func (c *Collector) trailStatus(ctx context.Context, t *trail) (map[string]any, *callError) {
+func (c *Collector) trailStatus(ctx context.Context, e *entity.Entity) (map[string]any, *callError) {
 	var out *cloudtrail.GetTrailStatusOutput
-	if cerr := c.call(ctx, "cloudtrail:GetTrailStatus", t.home, func(ctx context.Context) error {
+	if cerr := c.call(ctx, "cloudtrail:GetTrailStatus", e.Region, func(ctx context.Context) error {
 		var err error
-		out, err = c.clients.cloudtrail(t.home).GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(t.arn)})
+		out, err = c.cloudtrail(e.Region).GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(e.ID)})
 		return err
 	}); cerr != nil {
 		return nil, cerr
@@ -254,11 +260,11 @@ type selectors struct {
 }
 
 // eventSelectors reads GetEventSelectors in the trail's home region.
-func (c *Collector) eventSelectors(ctx context.Context, t *trail) (selectors, *callError) {
+func (c *Collector) eventSelectors(ctx context.Context, e *entity.Entity) (selectors, *callError) {
 	var out *cloudtrail.GetEventSelectorsOutput
-	if cerr := c.call(ctx, "cloudtrail:GetEventSelectors", t.home, func(ctx context.Context) error {
+	if cerr := c.call(ctx, "cloudtrail:GetEventSelectors", e.Region, func(ctx context.Context) error {
 		var err error
-		out, err = c.clients.cloudtrail(t.home).GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(t.arn)})
+		out, err = c.cloudtrail(e.Region).GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(e.ID)})
 		return err
 	}); cerr != nil {
 		return selectors{}, cerr
@@ -387,11 +393,11 @@ type tagResult struct {
 
 // listTags reads the tags of the trails this account owns, in batches of
 // maxTagBatch ARNs per home region, following NextToken.
-func (c *Collector) listTags(ctx context.Context, trails []*trail) map[string]tagResult {
+func (c *Collector) listTags(ctx context.Context, trails []*entity.Entity) map[string]tagResult {
 	byRegion := map[string][]string{}
-	for _, t := range trails {
-		if t.owner == c.account {
-			byRegion[t.home] = append(byRegion[t.home], t.arn)
+	for _, e := range trails {
+		if trailOwner(e) == c.account {
+			byRegion[e.Region] = append(byRegion[e.Region], e.ID)
 		}
 	}
 	type batch struct {
@@ -409,7 +415,7 @@ func (c *Collector) listTags(ctx context.Context, trails []*trail) map[string]ta
 	fanOut(batches, func(b batch) {
 		region, arns := b.region, b.arns
 		found := map[string][]any{}
-		p := cloudtrail.NewListTagsPaginator(c.clients.cloudtrail(region), &cloudtrail.ListTagsInput{ResourceIdList: arns})
+		p := cloudtrail.NewListTagsPaginator(c.cloudtrail(region), &cloudtrail.ListTagsInput{ResourceIdList: arns})
 		var cerr *callError
 		for pages := 0; p.HasMorePages() && cerr == nil; pages++ {
 			if pages == maxPages {

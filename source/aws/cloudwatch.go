@@ -8,9 +8,29 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 )
 
+// The client is held at v1.52.0, which speaks awsQuery: see docs/aws.md,
+// "Dependencies", before changing it.
+func init() {
+	register(service{
+		name:      "cloudwatch",
+		newClient: func(cfg aws.Config) any { return cloudwatch.NewFromConfig(cfg) },
+		actions: []action{
+			{name: "cloudwatch:DescribeAlarmsForMetric", purpose: "list the alarms on each metric filter's metric (name and namespace), in the log group's region",
+				entityType: TypeCloudTrail, attrs: monitoringAttrs},
+		},
+		// Called from the monitoring chain that cloudwatchlogs.go starts.
+	})
+}
+
 // cloudWatchAPI is the part of the CloudWatch client vigil calls.
 type cloudWatchAPI interface {
 	DescribeAlarmsForMetric(context.Context, *cloudwatch.DescribeAlarmsForMetricInput, ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsForMetricOutput, error)
+}
+
+var _ cloudWatchAPI = (*cloudwatch.Client)(nil)
+
+func (c *Collector) cloudwatch(region string) cloudWatchAPI {
+	return client[cloudWatchAPI](c, "cloudwatch", region)
 }
 
 // metricKey names one CloudWatch metric in one region.
@@ -25,7 +45,7 @@ func (c *Collector) alarmsForMetric(ctx context.Context, m metricKey) ([]types.M
 	var out *cloudwatch.DescribeAlarmsForMetricOutput
 	if cerr := c.call(ctx, "cloudwatch:DescribeAlarmsForMetric", m.region, func(ctx context.Context) error {
 		var err error
-		out, err = c.clients.cloudwatch(m.region).DescribeAlarmsForMetric(ctx, &cloudwatch.DescribeAlarmsForMetricInput{
+		out, err = c.cloudwatch(m.region).DescribeAlarmsForMetric(ctx, &cloudwatch.DescribeAlarmsForMetricInput{
 			MetricName: aws.String(m.name), Namespace: aws.String(m.namespace)})
 		return err
 	}); cerr != nil {

@@ -11,10 +11,29 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 )
 
+func init() {
+	register(service{
+		name:      "logs",
+		newClient: func(cfg aws.Config) any { return cloudwatchlogs.NewFromConfig(cfg) },
+		actions: []action{
+			{name: "logs:DescribeMetricFilters", purpose: "list the metric filters of each trail's own log group, in its region",
+				entityType: TypeCloudTrail, attrs: monitoringAttrs},
+		},
+		// The monitoring chain starts at the trail's log group; its next
+		// links are in cloudwatch.go and sns.go.
+		enriched: TypeCloudTrail,
+		enrich:   enrichMonitoring,
+	})
+}
+
 // logsAPI is the part of the CloudWatch Logs client vigil calls.
 type logsAPI interface {
 	DescribeMetricFilters(context.Context, *cloudwatchlogs.DescribeMetricFiltersInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeMetricFiltersOutput, error)
 }
+
+var _ logsAPI = (*cloudwatchlogs.Client)(nil)
+
+func (c *Collector) logs(region string) logsAPI { return client[logsAPI](c, "logs", region) }
 
 var errTooManyPages = fmt.Errorf("more than %d pages: the endpoint keeps returning a next token", maxPages)
 
@@ -48,7 +67,7 @@ func parseLogGroupARN(s string) (logGroup, error) {
 // has none.
 func (c *Collector) describeMetricFilters(ctx context.Context, lg logGroup) ([]types.MetricFilter, *callError) {
 	const action = "logs:DescribeMetricFilters"
-	p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(c.clients.logs(lg.region),
+	p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(c.logs(lg.region),
 		&cloudwatchlogs.DescribeMetricFiltersInput{LogGroupName: aws.String(lg.name)})
 	var filters []types.MetricFilter
 	for pages := 0; p.HasMorePages(); pages++ {

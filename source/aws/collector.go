@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -75,6 +76,11 @@ type Options struct {
 	// Progress, when set, is called after each API call with the number of
 	// calls made so far and the number in flight.
 	Progress func(done, inFlight int)
+	// Types, when not empty, are the only entity types to collect (vigil
+	// scan aws: the types its rules are about). A service that lists or
+	// enriches none of them makes no call; the regions are not listed when
+	// no type is wanted. Empty means every type (see Types).
+	Types []string
 	// Now gives the collection time (tests); time.Now when nil.
 	Now func() time.Time
 	// Tool names the program for the inventory ("vigil 0.1.0").
@@ -264,8 +270,11 @@ func (c *Collector) fail(fs ...entity.Failure) {
 	c.mu.Unlock()
 }
 
-// Collect reads the account: identity, regions, trails and their
-// enrichment. See the package documentation.
+// Collect reads the account: its identity, then the regions to scan, then
+// the entities of the wanted types (Options.Types) from the services that
+// list them, then their attributes from the services that enrich them. A
+// service whose types are not wanted makes no call. See the package
+// documentation.
 func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 	started := c.opts.Now().UTC()
 	if err := c.checkCredentials(ctx); err != nil {
@@ -276,8 +285,9 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 		return nil, fmt.Errorf("identify the account: %w", err)
 	}
 	c.account = account
+	run := listers(&c.opts)
 	regions := slices.Clone(c.opts.Regions)
-	if len(regions) == 0 {
+	if len(regions) == 0 && len(run) > 0 {
 		regions, err = c.enabledRegions(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list the enabled regions (pass --region to name them): %w", err)
@@ -285,16 +295,24 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 		if len(regions) == 0 {
 			// An account always has regions enabled: an empty answer
 			// (a broken endpoint or proxy) leaves every region unread,
-			// which must not read as an account without trails.
-			c.fail(entity.Failure{Type: TypeCloudTrail, Scope: account, Region: c.cfg.Region, Call: "ec2:DescribeRegions",
-				Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"})
+			// which must not read as an account without entities.
+			for _, s := range run {
+				c.fail(entity.Failure{Type: s.listed, Scope: account, Region: c.cfg.Region, Call: "ec2:DescribeRegions",
+					Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"})
+			}
 		}
 	}
 	sort.Strings(regions)
 	regions = slices.Compact(regions)
 
-	trails := c.describeTrails(ctx, regions)
-	entities := c.enrichTrails(ctx, trails)
+	listed := make([][]*entity.Entity, len(run))
+	var wg sync.WaitGroup
+	for i, s := range run {
+		wg.Go(func() { listed[i] = s.list(ctx, c, regions) })
+	}
+	wg.Wait()
+	entities := slices.Concat(listed...)
+	c.enrich(ctx, entities)
 	if err := ctx.Err(); err != nil {
 		// Interrupted: what was read is incomplete everywhere.
 		return nil, fmt.Errorf("collection interrupted: %w", err)
@@ -308,6 +326,81 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 	c.mu.Unlock()
 	sortFailures(inv.Failures)
 	return inv, nil
+}
+
+// enrich runs every enricher of the listed entities' types at once, and
+// then adds what they read to the entities.
+func (c *Collector) enrich(ctx context.Context, entities []*entity.Entity) {
+	byType := map[string][]*entity.Entity{}
+	var types []string
+	for _, e := range entities {
+		if _, ok := byType[e.Type]; !ok {
+			types = append(types, e.Type)
+		}
+		byType[e.Type] = append(byType[e.Type], e)
+	}
+	out := &additions{}
+	var wg sync.WaitGroup
+	for _, typ := range types {
+		for _, s := range enrichers(typ) {
+			wg.Go(func() { s.enrich(ctx, c, byType[typ], out) })
+		}
+	}
+	wg.Wait()
+	out.apply()
+}
+
+// additions are the attributes enrichers read, and the calls they made,
+// per entity. Enrichers only read the listed entities, which stay
+// unchanged while they run; their additions are applied once all are done.
+type additions struct {
+	mu    sync.Mutex
+	attrs map[*entity.Entity]map[string]any
+	calls map[*entity.Entity][]string
+}
+
+// set gives attribute name of e the value v.
+func (a *additions) set(e *entity.Entity, name string, v any) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.attrs == nil {
+		a.attrs = map[*entity.Entity]map[string]any{}
+	}
+	if a.attrs[e] == nil {
+		a.attrs[e] = map[string]any{}
+	}
+	a.attrs[e][name] = v
+}
+
+// used notes that e's data came from action, in its origin.
+func (a *additions) used(e *entity.Entity, action string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.calls == nil {
+		a.calls = map[*entity.Entity][]string{}
+	}
+	a.calls[e] = append(a.calls[e], action)
+}
+
+func (a *additions) apply() {
+	for e, attrs := range a.attrs {
+		maps.Copy(e.Attrs, attrs)
+	}
+	for e, calls := range a.calls {
+		for _, action := range calls {
+			e.Origin.API = appendAction(e.Origin.API, action)
+		}
+	}
+}
+
+// appendAction adds action to the sorted list of actions, once.
+func appendAction(list []string, action string) []string {
+	if slices.Contains(list, action) {
+		return list
+	}
+	list = append(list, action)
+	sort.Strings(list)
+	return list
 }
 
 func sortFailures(fs []entity.Failure) {

@@ -10,10 +10,17 @@
 // enumerated.
 //
 // There is one file per AWS service (sts.go, ec2.go, cloudtrail.go,
-// cloudwatchlogs.go, cloudwatch.go, sns.go); collector.go holds the scope,
-// the concurrency limits and the call accounting, errors.go the error
-// classification. Anything that could not be read becomes an
-// entity.Failure naming the API call, region and error, and the attribute it
-// would have filled holds an *entity.Unknown: missing data is never
-// reported as absent.
+// cloudwatchlogs.go, cloudwatch.go, sns.go). Each registers itself from
+// init (registry.go): its name, how to build its client, the IAM actions
+// it calls with what each reads, and how it lists entities of a type or
+// fills attributes of entities another service listed. The client set
+// (clients.go), the permission list (permissions.go), docs/iam-policy.json
+// and the permissions table of docs/aws.md are derived from the registry.
+// The collector (collector.go) identifies the account, lists the regions,
+// runs the listers of the wanted entity types (Options.Types), then their
+// enrichers, all at once; it also holds the concurrency limits and the call
+// accounting, and errors.go the error classification. Anything that could
+// not be read becomes an entity.Failure naming the API call, region and
+// error, and the attribute it would have filled holds an *entity.Unknown:
+// missing data is never reported as absent.
 package aws

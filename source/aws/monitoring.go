@@ -42,12 +42,34 @@ type topicResult struct {
 	called    bool
 }
 
-// trailMonitoring follows trail → log group → metric filters → alarms →
-// SNS subscribers. A trail with no log group has no metric filters. A log
-// group in another account (an organisation trail seen from a member
-// account) cannot be read from this one: its fields are Unknown.
-func (c *Collector) trailMonitoring(ctx context.Context, t *trail) monitoring {
-	lgARN := aws.ToString(t.t.CloudWatchLogsLogGroupArn)
+// monitoringAttrs are the CloudTrail attributes the monitoring chain
+// fills.
+var monitoringAttrs = []string{"metricFilters", "hasSNSSubscriber"}
+
+// enrichMonitoring sets each trail's metricFilters and hasSNSSubscriber from
+// its monitoring chain. Every failed call along a trail's chain is a
+// failure of both attributes.
+func enrichMonitoring(ctx context.Context, c *Collector, trails []*entity.Entity, out *additions) {
+	fanOut(trails, func(e *entity.Entity) {
+		lgARN, _ := e.Attrs["cloudWatchLogsLogGroupArn"].(string)
+		m := c.trailMonitoring(ctx, lgARN)
+		out.set(e, "metricFilters", m.filters)
+		out.set(e, "hasSNSSubscriber", m.hasSNS)
+		for _, a := range m.calls {
+			out.used(e, a)
+		}
+		for _, cerr := range m.errs {
+			c.fail(cerr.failure(TypeCloudTrail, "metricFilters", c.account, e.ID),
+				cerr.failure(TypeCloudTrail, "hasSNSSubscriber", c.account, e.ID))
+		}
+	})
+}
+
+// trailMonitoring follows a trail's log group (lgARN) → metric filters →
+// alarms → SNS subscribers. A trail with no log group has no metric
+// filters. A log group in another account (an organisation trail seen from
+// a member account) cannot be read from this one: its fields are Unknown.
+func (c *Collector) trailMonitoring(ctx context.Context, lgARN string) monitoring {
 	if lgARN == "" {
 		return monitoring{filters: []any{}, hasSNS: false}
 	}

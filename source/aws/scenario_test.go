@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"flag"
 	"testing"
 	"time"
 
@@ -16,6 +17,8 @@ const (
 	mgmt  = awsfake.ScenarioManagementAccount
 	cis45 = awsfake.CIS45Pattern
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files: testdata/snapshot.json, docs/iam-policy.json and the permissions table of docs/aws.md")
 
 var (
 	now           = awsfake.ScenarioNow

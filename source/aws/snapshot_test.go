@@ -3,7 +3,6 @@ package aws
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -16,8 +15,6 @@ import (
 	"vigil/source/aws/awsfake"
 	"vigil/source/snapshot"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/snapshot.json")
 
 const goldenSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 

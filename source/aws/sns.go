@@ -8,10 +8,26 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
+func init() {
+	register(service{
+		name:      "sns",
+		newClient: func(cfg aws.Config) any { return sns.NewFromConfig(cfg) },
+		actions: []action{
+			{name: "sns:ListSubscriptionsByTopic", purpose: "count the confirmed subscriptions of each SNS topic an alarm notifies, in the topic's region",
+				entityType: TypeCloudTrail, attrs: monitoringAttrs},
+		},
+		// Called from the monitoring chain that cloudwatchlogs.go starts.
+	})
+}
+
 // snsAPI is the part of the SNS client vigil calls.
 type snsAPI interface {
 	ListSubscriptionsByTopic(context.Context, *sns.ListSubscriptionsByTopicInput, ...func(*sns.Options)) (*sns.ListSubscriptionsByTopicOutput, error)
 }
+
+var _ snsAPI = (*sns.Client)(nil)
+
+func (c *Collector) sns(region string) snsAPI { return client[snsAPI](c, "sns", region) }
 
 // confirmedSubscriptions counts the confirmed subscriptions of a topic, in
 // the topic's region, following NextToken. A subscription that is still
@@ -19,7 +35,7 @@ type snsAPI interface {
 // topic that no longer exists has none.
 func (c *Collector) confirmedSubscriptions(ctx context.Context, topicARN, region string) (int, *callError) {
 	const action = "sns:ListSubscriptionsByTopic"
-	p := sns.NewListSubscriptionsByTopicPaginator(c.clients.sns(region), &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(topicARN)})
+	p := sns.NewListSubscriptionsByTopicPaginator(c.sns(region), &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(topicARN)})
 	n := 0
 	for pages := 0; p.HasMorePages(); pages++ {
 		if pages == maxPages {

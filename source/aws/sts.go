@@ -7,10 +7,24 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
+func init() {
+	register(service{
+		name:      "sts",
+		newClient: func(cfg aws.Config) any { return sts.NewFromConfig(cfg) },
+		actions: []action{
+			{name: "sts:GetCallerIdentity", purpose: "identify the account the credentials belong to, which scopes everything read"},
+		},
+	})
+}
+
 // stsAPI is the part of the STS client vigil calls.
 type stsAPI interface {
 	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
 }
+
+var _ stsAPI = (*sts.Client)(nil)
+
+func (c *Collector) sts(region string) stsAPI { return client[stsAPI](c, "sts", region) }
 
 // callerAccount returns the account ID the credentials belong to.
 func (c *Collector) callerAccount(ctx context.Context) (string, error) {
@@ -18,7 +32,7 @@ func (c *Collector) callerAccount(ctx context.Context) (string, error) {
 	var out *sts.GetCallerIdentityOutput
 	if cerr := c.call(ctx, "sts:GetCallerIdentity", region, func(ctx context.Context) error {
 		var err error
-		out, err = c.clients.sts(region).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		out, err = c.sts(region).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		return err
 	}); cerr != nil {
 		return "", cerr

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/aws/smithy-go/encoding/cbor"
 )
 
 // handle answers one call from the world. Callers hold s.mu.
@@ -271,26 +269,24 @@ func (s *Server) describeMetricFilters(req *request) (any, *apiError) {
 	return nil, errorf(400, "ResourceNotFoundException", "The specified log group does not exist.")
 }
 
-func (s *Server) describeAlarmsForMetric(req *request) cbor.Value {
-	name, _ := req.cbor["MetricName"].(cbor.String)
-	ns, _ := req.cbor["Namespace"].(cbor.String)
-	list := cbor.List{}
+func (s *Server) describeAlarmsForMetric(req *request) string {
+	name, ns := req.form.Get("MetricName"), req.form.Get("Namespace")
+	var b strings.Builder
+	b.WriteString("<MetricAlarms>")
 	for _, a := range s.world.Alarms {
-		if a.Account != req.account || a.Region != req.region || a.MetricName != string(name) || a.Namespace != string(ns) {
+		if a.Account != req.account || a.Region != req.region || a.MetricName != name || a.Namespace != ns {
 			continue
 		}
-		actions := cbor.List{}
+		fmt.Fprintf(&b, "<member><AlarmName>%s</AlarmName><AlarmArn>%s</AlarmArn><ActionsEnabled>%t</ActionsEnabled><AlarmActions>",
+			esc(a.Name), esc(a.ARN()), a.ActionsEnabled)
 		for _, act := range a.Actions {
-			actions = append(actions, cbor.String(act))
+			fmt.Fprintf(&b, "<member>%s</member>", esc(act))
 		}
-		list = append(list, cbor.Map{
-			"AlarmName": cbor.String(a.Name), "AlarmArn": cbor.String(a.ARN()),
-			"ActionsEnabled": cbor.Bool(a.ActionsEnabled), "AlarmActions": actions,
-			"MetricName": cbor.String(a.MetricName), "Namespace": cbor.String(a.Namespace),
-			"StateValue": cbor.String("OK"),
-		})
+		fmt.Fprintf(&b, "</AlarmActions><MetricName>%s</MetricName><Namespace>%s</Namespace><StateValue>OK</StateValue></member>",
+			esc(a.MetricName), esc(a.Namespace))
 	}
-	return cbor.Map{"MetricAlarms": list}
+	b.WriteString("</MetricAlarms>")
+	return b.String()
 }
 
 func (s *Server) listSubscriptionsByTopic(req *request) (any, *apiError) {

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/aws/smithy-go/encoding/cbor"
 )
 
 // maxBody bounds the request bodies the fake reads.
@@ -74,7 +72,6 @@ type request struct {
 	region  string
 	account string
 	json    map[string]any // awsJson body
-	cbor    cbor.Map       // rpcv2 body
 	form    url.Values     // query body
 }
 
@@ -194,24 +191,17 @@ func (s *Server) decode(r *http.Request) (*request, *apiError) {
 			}
 		}
 	case "monitoring":
+		// vigil pins service/cloudwatch to v1.52.0, the last release that
+		// speaks awsQuery: moto 5.2.1 answers the RPCv2-CBOR requests of
+		// later releases with 404 (docs/aws.md, "Dependencies"). A CBOR
+		// request here means the pin was lifted.
 		req.service = "cloudwatch"
-		const prefix = "/service/GraniteServiceVersion20100801/operation/"
-		op, ok := strings.CutPrefix(r.URL.Path, prefix)
-		if !ok || r.Header.Get("Content-Type") != "application/cbor" {
-			return nil, errorf(400, "SerializationException", "not an RPCv2-CBOR request: %s %s", r.URL.Path, r.Header.Get("Content-Type"))
+		if ct := r.Header.Get("Content-Type"); ct != "application/x-www-form-urlencoded" {
+			return nil, errorf(400, "SerializationException",
+				"CloudWatch request with Content-Type %q at %s: the fake, like moto 5.2.1, speaks only awsQuery to CloudWatch; "+
+					"keep github.com/aws/aws-sdk-go-v2/service/cloudwatch at v1.52.0 (docs/aws.md, Dependencies)", ct, r.URL.Path)
 		}
-		req.action = op
-		if len(body) > 0 {
-			v, err := cbor.Decode(body)
-			if err != nil {
-				return nil, errorf(400, "SerializationException", "%v", err)
-			}
-			m, ok := v.(cbor.Map)
-			if !ok {
-				return nil, errorf(400, "SerializationException", "body is not a CBOR map")
-			}
-			req.cbor = m
-		}
+		fallthrough
 	case "sns", "sts", "ec2":
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
@@ -241,21 +231,7 @@ func (s *Server) respond(w http.ResponseWriter, req *request, out any, aerr *api
 			return
 		}
 		_ = json.NewEncoder(w).Encode(out)
-	case "cloudwatch":
-		w.Header().Set("Content-Type", "application/cbor")
-		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
-		if aerr != nil {
-			fault := "Sender"
-			if aerr.status >= 500 {
-				fault = "Receiver"
-			}
-			w.Header().Set("X-Amzn-Query-Error", aerr.code+";"+fault)
-			w.WriteHeader(aerr.status)
-			_, _ = w.Write(cbor.Encode(cbor.Map{"__type": cbor.String(aerr.code), "message": cbor.String(aerr.message)}))
-			return
-		}
-		_, _ = w.Write(cbor.Encode(out.(cbor.Value)))
-	case "sns", "sts":
+	case "sns", "sts", "cloudwatch":
 		w.Header().Set("Content-Type", "text/xml")
 		if aerr != nil {
 			typ := "Sender"

@@ -1,0 +1,104 @@
+package aws
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/source/aws/awsfake"
+)
+
+// TestTypesSelectServices: only the services that list or enrich a wanted
+// entity type make calls. With no type the collector can build, the
+// account is identified and nothing else is called, not even the regions.
+func TestTypesSelectServices(t *testing.T) {
+	_, all := collect(t, scenarioWorld(), Options{})
+	enabled := []string{"ap-southeast-2", "eu-west-1", "us-east-1"}
+	tests := []struct {
+		name    string
+		opts    Options
+		want    map[string]int // nil: the calls of a collection of every type
+		regions []string
+		// entities is the number of entities collected.
+		entities int
+	}{
+		{name: "every type", opts: Options{}, regions: enabled, entities: 7},
+		{name: "CloudTrail", opts: Options{Types: []string{TypeCloudTrail}}, regions: enabled, entities: 7},
+		{name: "CloudTrail among others", opts: Options{Types: []string{"aws_cloudtrail", TypeCloudTrail}}, regions: enabled, entities: 7},
+		{name: "only a Terraform type", opts: Options{Types: []string{"aws_cloudtrail"}},
+			want: map[string]int{"sts:GetCallerIdentity@us-east-1": 1}},
+		{name: "only a Terraform type, regions named", opts: Options{Types: []string{"aws_cloudtrail"}, Regions: []string{"eu-west-1"}},
+			want: map[string]int{"sts:GetCallerIdentity@us-east-1": 1}, regions: []string{"eu-west-1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv, srv := collect(t, scenarioWorld(), tt.opts)
+			want := tt.want
+			if want == nil {
+				want = all.Calls()
+			}
+			if diff := cmp.Diff(want, srv.Calls()); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+			if len(inv.Entities) != tt.entities || len(inv.Failures) != 0 {
+				t.Errorf("%d entities, failures %v; want %d entities", len(inv.Entities), inv.Failures, tt.entities)
+			}
+			if len(inv.Scopes) != 1 || inv.Scopes[0].ID != acct || !cmp.Equal(tt.regions, inv.Scopes[0].Regions) {
+				t.Errorf("scopes %+v, want account %s with regions %v", inv.Scopes, acct, tt.regions)
+			}
+		})
+	}
+}
+
+// TestTypesListed names the entity types the registered services build.
+func TestTypesListed(t *testing.T) {
+	if diff := cmp.Diff([]string{TypeCloudTrail}, Types()); diff != "" {
+		t.Errorf("Types() (-want +got):\n%s", diff)
+	}
+}
+
+// TestDeclaredAttributesAlwaysSet: every attribute a registered action
+// says it fills is set on every entity of its type, to a value or an
+// Unknown, whichever call fails, and no other attribute is. An attribute
+// left out would read as absent, and a rule could pass on it.
+func TestDeclaredAttributesAlwaysSet(t *testing.T) {
+	declared := map[string][]string{}
+	for _, s := range services {
+		for _, a := range s.actions {
+			declared[a.entityType] = append(declared[a.entityType], a.attrs...)
+		}
+	}
+	faults := []awsfake.Fault{{}}
+	for _, action := range Actions() {
+		if action != "sts:GetCallerIdentity" && action != "ec2:DescribeRegions" {
+			faults = append(faults, awsfake.Fault{Action: action, Code: "AccessDenied", Status: 403, Message: "denied"})
+		}
+	}
+	for _, fault := range faults {
+		name := "no fault"
+		if fault.Action != "" {
+			name = "access denied on " + fault.Action
+		}
+		t.Run(name, func(t *testing.T) {
+			w := scenarioWorld()
+			w.Faults = nil
+			if fault.Action != "" {
+				w.Faults = []awsfake.Fault{fault}
+			}
+			inv, _ := collect(t, w, Options{Regions: scannedRegions, MaxAttempts: 1})
+			for _, e := range inv.Entities {
+				for _, attr := range declared[e.Type] {
+					if _, ok := e.Attrs[attr]; !ok {
+						t.Errorf("%s %s: %s is not set", e.Type, e.Name, attr)
+					}
+				}
+				for attr := range e.Attrs {
+					if !slices.Contains(declared[e.Type], attr) {
+						t.Errorf("%s %s: %s is set, but no registered action declares it", e.Type, e.Name, attr)
+					}
+				}
+			}
+		})
+	}
+}
