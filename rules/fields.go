@@ -39,10 +39,35 @@ func CheckField(typ, path string) string {
 		break
 	}
 	msg := fmt.Sprintf("%s has no field %q", typ, path)
-	if near := Suggest(path, s.Paths()); near != "" {
+	if near := nearestField(s, path); near != "" {
 		return msg + fmt.Sprintf(" (did you mean %q?)", near)
 	}
 	return msg + fmt.Sprintf("; 'vigil entities %s' lists the fields it has", typ)
+}
+
+// nearestField returns the declared path closest to path: one a typo
+// away, or else one whose last name is close to path's, as when the path
+// leaves out the object the field is in ("isLogging" for
+// "status.isLogging"); "" when there is none.
+func nearestField(s *entity.Schema, path string) string {
+	paths := s.Paths()
+	if near := Suggest(path, paths); near != "" {
+		return near
+	}
+	leaves := make([]string, len(paths))
+	for i, p := range paths {
+		leaves[i] = leafName(p)
+	}
+	if near := Suggest(leafName(path), leaves); near != "" {
+		return paths[slices.Index(leaves, near)]
+	}
+	return ""
+}
+
+// leafName is the last name of a path: "filterPattern" for
+// "metricFilters[].filterPattern".
+func leafName(path string) string {
+	return path[strings.LastIndexByte(path, '.')+1:]
 }
 
 // displayPath is a path as a rule writes it at the level it is read: the

@@ -21,6 +21,10 @@ func TestCheckField(t *testing.T) {
 		{"CloudTrail", "status.isLoging", `CloudTrail has no field "status.isLoging" (did you mean "status.isLogging"?)`},
 		{"CloudTrail", "metricFilters[].filterPatern", `CloudTrail has no field "metricFilters[].filterPatern" (did you mean "metricFilters[].filterPattern"?)`},
 		{"CloudTrail", "encrypted", `CloudTrail has no field "encrypted"; 'vigil entities CloudTrail' lists the fields it has`},
+		// The object the field is in, left out.
+		{"CloudTrail", "isLogging", `CloudTrail has no field "isLogging" (did you mean "status.isLogging"?)`},
+		{"CloudTrail", "metricFilters[].confirmedSubscriptions",
+			`CloudTrail has no field "metricFilters[].confirmedSubscriptions" (did you mean "metricFilters[].metricTransformations[].alarms[].snsTopics[].confirmedSubscriptions"?)`},
 		{"CloudTrail", "metricFilters.filterPattern",
 			`CloudTrail's field "metricFilters" is a list: read the fields of its elements with a list operator (metricFilters with [filterPattern ...])`},
 		{"CloudTrail", "metricFilters[].metricTransformations.alarms",
