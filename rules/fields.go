@@ -109,3 +109,26 @@ func (p *parser) fieldErrors(r *Rule) ErrorList {
 	}
 	return errs
 }
+
+// FieldsRead returns the paths of the fields that the rule's logic and its
+// variants read from the rule's entity (gsl.Rule.FieldReads), each once,
+// in the order first written. Logic that does not parse adds nothing.
+func (r *Rule) FieldsRead() []string {
+	var out []string
+	logics := []string{r.Logic}
+	for _, name := range slices.Sorted(maps.Keys(r.Variants)) {
+		logics = append(logics, r.Variants[name].Logic)
+	}
+	for _, logic := range logics {
+		parsed, err := gsl.Parse(logic)
+		if err != nil {
+			continue
+		}
+		for _, read := range parsed.FieldReads() {
+			if !slices.Contains(out, read.Path) {
+				out = append(out, read.Path)
+			}
+		}
+	}
+	return out
+}

@@ -73,3 +73,16 @@ func TestLoadFSRejectsUndeclaredFields(t *testing.T) {
 		})
 	}
 }
+
+func TestFieldsRead(t *testing.T) {
+	r := &Rule{Logic: "List<CloudTrail> should have items with [isMultiRegionTrail=true and metricFilters with [filterPattern like '%x%']] length() > 0",
+		Variants: map[string]*Variant{
+			"b": {Logic: "List<CloudTrail> should have items with [status.isLogging=true and isMultiRegionTrail=true] length() > 0"},
+			"a": {Logic: "List<CloudTrail> should have items with [hasSNSSubscriber=true] length() > 0"},
+			"c": {Logic: "List<CloudTrail> should have ("},
+		}}
+	want := []string{"isMultiRegionTrail", "metricFilters", "metricFilters[].filterPattern", "hasSNSSubscriber", "status.isLogging"}
+	if got := r.FieldsRead(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("FieldsRead() = %q, want %q", got, want)
+	}
+}

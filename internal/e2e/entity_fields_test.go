@@ -146,7 +146,8 @@ func liveExamples(t *testing.T) []*entity.Inventory {
 // not.
 func TestCatalogueMatchesSources(t *testing.T) {
 	live, code := producedFields{}, producedFields{}
-	for _, inv := range liveExamples(t) {
+	lives := liveExamples(t)
+	for _, inv := range lives {
 		live.collect(t, "a live account", inv)
 	}
 	for _, dir := range []string{"../../examples/terraform", "testdata/catalogue"} {
@@ -190,6 +191,25 @@ func TestCatalogueMatchesSources(t *testing.T) {
 				if src.declared(f) && src.seen[f.Path] == nil {
 					t.Errorf("%s's field %q is declared as given by %s, which gives it for no entity of the examples", sc.Name, f.Path, src.name)
 				}
+			}
+		}
+	}
+	// Every call a live entity says it came from is one the catalogue
+	// names, and every call the catalogue names is one the collector is
+	// granted.
+	named := map[string]bool{}
+	for _, sc := range entity.Schemas() {
+		for _, a := range sc.Actions(sc.Paths()...) {
+			named[a] = true
+			if !slices.Contains(awssource.Actions(), a) {
+				t.Errorf("%s names %s, which is not among the collector's actions %v", sc.Name, a, awssource.Actions())
+			}
+		}
+	}
+	for _, e := range lives[0].Entities {
+		for _, a := range e.Origin.API {
+			if !named[a] {
+				t.Errorf("%s %s came from %s, which the entity catalogue does not name", e.Type, e.Name, a)
 			}
 		}
 	}
