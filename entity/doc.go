@@ -61,6 +61,16 @@
 // with "kind" "parse" (it was read but does not parse) or "read" (it, or a
 // whole input, could not be read); a collection failure has no "kind".
 //
+// # Entity catalogue
+//
+// Each normalised entity type that vigil's sources build (CloudTrail) is
+// declared field by field in one YAML file of entity/types, embedded in
+// the package: its fields' paths, types and meanings, the API call and
+// response field each comes from in a live account, the Terraform
+// resource and attribute it comes from in code, and whether code knows it
+// before apply (see Schema). Native Terraform types (aws_cloudtrail) are
+// not declared: their fields are the provider's.
+//
 // # Format history
 //
 // Version 1 is the only version. The failure fields "kind", "file", "line"

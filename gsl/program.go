@@ -69,6 +69,8 @@ type config struct {
 	patterns PatternFuncs
 	// entities checks the rule's entity type (see WithEntityCheck).
 	entities func(entity string) string
+	// fields checks the fields the rule reads (see WithFieldCheck).
+	fields func(entity, path string) string
 	// clauses makes explanations carry Explanation.Clauses.
 	clauses bool
 }
@@ -135,6 +137,13 @@ func Compile(src string, opts ...Option) (*Program, error) {
 	if cfg.entities != nil {
 		if msg := cfg.entities(r.Entity); msg != "" {
 			c.warnf(r.EntitySpan, "%s", msg)
+		}
+	}
+	if cfg.fields != nil {
+		for _, read := range r.FieldReads() {
+			if msg := cfg.fields(r.Entity, read.Path); msg != "" {
+				c.warnf(read.Span, "%s", msg)
+			}
 		}
 	}
 	if r.Where != nil {

@@ -28,6 +28,13 @@
 // not a rule field (did you mean "severity"?)"). Every problem of every file
 // is reported, and two files with the same id are an error naming both.
 //
+// A rule file vigil loads to run (LoadFS) must be about an entity type it
+// models (CheckEntity), and its logic, and each variant's, may read only
+// the fields the entity catalogue declares for that type
+// (entity.Schema, CheckField): "rule.yaml:5:31: logic: CloudTrail has no
+// field "isMultiRegionTrial" (did you mean "isMultiRegionTrail"?)". Rules on
+// Terraform resource types are not checked field by field.
+//
 // A framework reference to the CIS benchmark is written with the framework
 // name "CIS AWS Foundations", one of the versions in CISVersions and a
 // recommendation number as control ("4.5"). Other frameworks are free text;

@@ -6,16 +6,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"vigil/entity"
 )
 
-// entityAbout describes, in a few sentences, the cloud service behind each
-// entity type the catalog's rules are about, for "vigil rules show".
-var entityAbout = map[string]string{
-	"CloudTrail": `AWS CloudTrail records the actions taken in an AWS account, whether through the console, the
-command line, SDKs or other AWS services, as a history of API calls. That history is the basis for
-operational and security auditing, for tracking who changed which resource, and for investigating incidents.
-A trail delivers the events to S3 and, optionally, to CloudWatch Logs, where metric filters and alarms can
-react to them.`,
+// nativeAbout describes, in a few sentences, the Terraform resource types
+// the catalog's rules are about, for "vigil rules show". The normalised
+// types describe themselves in the entity catalogue (entity.Schema.About).
+var nativeAbout = map[string]string{
 	"aws_cloudtrail": `The aws_cloudtrail resource of the Terraform AWS provider declares a CloudTrail trail: where it
 delivers log files (S3, CloudWatch Logs), which regions and events it records, and how its logs are
 protected. Rules on it check the code before it is applied.`,
@@ -23,13 +21,12 @@ protected. Rules on it check the code before it is applied.`,
 
 // AboutEntity returns a short description of the service behind an entity
 // type, or "" when vigil has none.
-func AboutEntity(typ string) string { return entityAbout[typ] }
-
-// modelledTypes are the normalised entity types vigil's sources build: a
-// live account's trails (source/aws) and those Terraform code declares
-// (source/terraform) are CloudTrail entities. A test in internal/cli keeps
-// the list in step with the sources.
-var modelledTypes = []string{"CloudTrail"}
+func AboutEntity(typ string) string {
+	if s := entity.SchemaOf(typ); s != nil {
+		return s.About
+	}
+	return nativeAbout[typ]
+}
 
 // nativeType is what a Terraform resource type looks like: a provider
 // name, an underscore, and the rest in lower case ("aws_cloudtrail").
@@ -37,8 +34,16 @@ var modelledTypes = []string{"CloudTrail"}
 // entity of its resource type.
 var nativeType = regexp.MustCompile(`^[a-z][a-z0-9]*_[a-z0-9_]+$`)
 
-// ModelledTypes returns the normalised entity types vigil's sources build.
-func ModelledTypes() []string { return slices.Clone(modelledTypes) }
+// ModelledTypes returns the normalised entity types vigil's sources build:
+// those the entity catalogue declares. A test in internal/e2e keeps the
+// catalogue in step with what the sources produce.
+func ModelledTypes() []string {
+	var out []string
+	for _, s := range entity.Schemas() {
+		out = append(out, s.Name)
+	}
+	return out
+}
 
 // CheckEntity returns "" when vigil models the entity type typ (a
 // normalised type some source builds, or a Terraform resource type), or
@@ -50,7 +55,7 @@ func CheckEntity(typ string) string {
 		return msg
 	}
 	return fmt.Sprintf("entity type %q is not one vigil models: it models %s, and Terraform resources by their type (aws_cloudtrail); the rule applies to nothing vigil reads",
-		typ, strings.Join(modelledTypes, ", "))
+		typ, strings.Join(ModelledTypes(), ", "))
 }
 
 // EntityTypo returns, when vigil does not model the entity type typ but
@@ -63,7 +68,7 @@ func EntityTypo(typ string) string {
 	if modelled(typ) {
 		return ""
 	}
-	candidates := append(slices.Clone(modelledTypes), slices.Sorted(maps.Keys(entityAbout))...)
+	candidates := append(ModelledTypes(), slices.Sorted(maps.Keys(nativeAbout))...)
 	if s := Suggest(typ, candidates); s != "" {
 		return fmt.Sprintf("entity type %q is not one vigil models (did you mean %q?)", typ, s)
 	}
@@ -72,5 +77,5 @@ func EntityTypo(typ string) string {
 
 // modelled reports whether vigil models the entity type typ.
 func modelled(typ string) bool {
-	return slices.Contains(modelledTypes, typ) || nativeType.MatchString(typ)
+	return entity.SchemaOf(typ) != nil || nativeType.MatchString(typ)
 }

@@ -192,6 +192,7 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 	}
 	p.checkVariants(r, seen["variants"], seen["frameworks"])
 	if len(p.errs) == 0 {
+		p.errs = append(p.errs, p.fieldErrors(r)...)
 		t, errs := parseTemplates(p, r, remediationNodes)
 		p.errs = append(p.errs, errs...)
 		r.templates = t

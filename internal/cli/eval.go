@@ -80,7 +80,9 @@ type, named #0, #1, ... in input order. Unknown values are written
 {"$unknown": "set"} or {"$unknown": "maybe-null"}. "-" reads standard input.
 
 An entity type close to one vigil models, but not one (a typo:
-"CloudTral"), is a warning that names the type it models.
+"CloudTral"), is a warning that names the type it models; so is a field
+that a type vigil models does not have ("isMultiRegionTrial"), with the
+closest field it has ('vigil entities TYPE' lists them).
 
 "Now" for date functions is --now, else the inventory's collected_at, else
 the current time.
@@ -114,7 +116,7 @@ func runEval(s *streams, src string, o evalOptions) error {
 		return usageError("no input: give the entities with --input FILE")
 	}
 	patterns := filterpattern.NewCache()
-	prog, err := gsl.Compile(src, gsl.WithPatterns(patterns), gsl.WithEntityCheck(rules.EntityTypo))
+	prog, err := gsl.Compile(src, gsl.WithPatterns(patterns), gsl.WithEntityCheck(rules.EntityTypo), gsl.WithFieldCheck(rules.CheckField))
 	if err != nil {
 		if l := gsl.AsList(err); l != nil {
 			fmt.Fprintln(s.err, l.Render("rule"))

@@ -231,6 +231,19 @@ not applicable: the input has no CloudTral entities
 	}
 }
 
+// TestEvalFieldTypo: a field the entity type does not declare is a
+// warning with the closest one, and the rule still runs.
+func TestEvalFieldTypo(t *testing.T) {
+	code, _, stderr := run(t, "", "eval", "CloudTrail should have isMultiRegionTrial=true", "-i", evalInventory)
+	want := `rule:1:24: warning: CloudTrail has no field "isMultiRegionTrial" (did you mean "isMultiRegionTrail"?)
+ | CloudTrail should have isMultiRegionTrial=true
+ | .......................^
+`
+	if code != ExitFailed || !strings.HasPrefix(stderr, want) {
+		t.Errorf("code %d stderr:\n%s", code, stderr)
+	}
+}
+
 // TestEvalExclusions: --id names the rule, so that the inventory's
 // vigil:ignore suppressions and --exclusions entries apply as in vigil
 // scan; an excluded result keeps what the rule gave.

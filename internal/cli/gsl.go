@@ -34,8 +34,11 @@ are skipped): syntax, function names and arity, literal arguments, regular
 expressions and filter patterns. Each problem is printed as FILE:line:col:
 message with the line and a caret. Functions that vigil knows but cannot
 evaluate yet get a warning, and so does an entity type close to one vigil
-models but not one ("CloudTral": did you mean "CloudTrail"?); rules about
-other clouds' types lint clean.
+models but not one ("CloudTral": did you mean "CloudTrail"?), and a field
+that a type vigil models does not have ("isMultiRegionTrial": did you mean
+"isMultiRegionTrail"?; 'vigil entities TYPE' lists them). Rules about other
+clouds' types, and about Terraform resource types, whose fields are the
+provider's, lint clean.
 
 Exit codes: 0 no errors (warnings allowed), 2 any error or bad usage.`,
 		Example: `  vigil gsl lint rules.gsl
@@ -81,7 +84,7 @@ func runLint(s *streams, path string) error {
 			errs++
 		} else if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
 			nrules++
-			p, cerr := gsl.Compile(line, gsl.WithPatterns(patterns), gsl.WithEntityCheck(rules.EntityTypo))
+			p, cerr := gsl.Compile(line, gsl.WithPatterns(patterns), gsl.WithEntityCheck(rules.EntityTypo), gsl.WithFieldCheck(rules.CheckField))
 			if cerr != nil {
 				l := gsl.AsList(cerr)
 				if l == nil {

@@ -52,7 +52,7 @@ func TestGSLLintBadUsage(t *testing.T) {
 func TestGSLLintLongLine(t *testing.T) {
 	long := "X should have a = '" + strings.Repeat("x", 70000) + "'"
 	stdin := "CloudTrail should have isMultiRegionTrail=true\r\n" + long + "\n" + long + "\r\nCloudTrail should have (a\n" +
-		strings.Repeat("y", 65536) + "\nCloudTrail should have isLogging=true"
+		strings.Repeat("y", 65536) + "\nCloudTrail should have status.isLogging=true"
 	code, out, stderr := run(t, stdin, "gsl", "lint", "-")
 	want := "<stdin>:2:1: the line is more than 65536 bytes long, longer than a rule may be; it is not checked\n" +
 		"<stdin>:3:1: the line is more than 65536 bytes long, longer than a rule may be; it is not checked\n" +
@@ -75,6 +75,27 @@ func TestGSLLintEntityTypo(t *testing.T) {
  | ^
 `
 	if code != ExitOK || out != want || stderr != "<stdin>: 4 rules, 0 errors, 1 warning\n" {
+		t.Errorf("code %d\n%s\nwant\n%s\n%s", code, out, want, stderr)
+	}
+}
+
+// TestGSLLintFieldTypo: a field the entity type does not declare is a
+// warning at the path with the closest field it declares, inside a list
+// operator's brackets too; fields of Terraform resource types and of
+// types vigil does not model are not checked.
+func TestGSLLintFieldTypo(t *testing.T) {
+	stdin := "CloudTrail should have isMultiRegionTrial=true\n" +
+		"List<CloudTrail> should have items with [metricFilters with [filterPatern like '%x%']] length() > 0\n" +
+		"aws_cloudtrail should have no_such_argument=true\nVirtualMachine should have isEncrypted=true\n"
+	code, out, stderr := run(t, stdin, "gsl", "lint", "-")
+	want := `<stdin>:1:24: warning: CloudTrail has no field "isMultiRegionTrial" (did you mean "isMultiRegionTrail"?)
+ | CloudTrail should have isMultiRegionTrial=true
+ | .......................^
+<stdin>:2:62: warning: CloudTrail has no field "metricFilters[].filterPatern" (did you mean "metricFilters[].filterPattern"?)
+ | List<CloudTrail> should have items with [metricFilters with [filterPatern like '%x%']] length() > 0
+ | .............................................................^
+`
+	if code != ExitOK || out != want || stderr != "<stdin>: 4 rules, 0 errors, 2 warnings\n" {
 		t.Errorf("code %d\n%s\nwant\n%s\n%s", code, out, want, stderr)
 	}
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/text/")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/text/ and docs/entities.md")
 
 // scanTime matches the time of a scan in its report's header.
 var scanTime = regexp.MustCompile(`scan at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`)

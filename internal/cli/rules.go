@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/engine"
+	"vigil/entity"
 	"vigil/rules"
 )
 
@@ -250,6 +251,7 @@ func showRule(w io.Writer, r *rules.Rule) {
 		}
 		section(w, "Logic for "+strings.Join(versions, ", "), r.Variants[name].Logic)
 	}
+	showFieldsRead(w, r)
 	section(w, "Description", r.Description)
 	section(w, "Rationale", r.Rationale)
 	section(w, "Impact", r.Impact)
@@ -274,6 +276,37 @@ func showRule(w io.Writer, r *rules.Rule) {
 		tw.Flush()
 		section(w, "Frameworks", strings.TrimRight(b.String(), "\n"))
 	}
+}
+
+// showFieldsRead lists the fields the rule reads with their meanings, and
+// the IAM actions that a live collection needs to read them; for a rule on
+// a Terraform resource type, the arguments it reads.
+func showFieldsRead(w io.Writer, r *rules.Rule) {
+	paths := r.FieldsRead()
+	sc := entity.SchemaOf(r.Entity)
+	if sc == nil {
+		if len(paths) > 0 && rules.CheckEntity(r.Entity) == "" {
+			section(w, "Fields read (arguments and attributes of the Terraform resource "+r.Entity+")", strings.Join(paths, "\n"))
+		}
+		return
+	}
+	var b strings.Builder
+	for _, p := range paths {
+		meaning := "not a field " + r.Entity + " declares"
+		if f := sc.Field(p); f != nil {
+			meaning = f.Meaning
+		} else {
+			for a := range entity.Ancestors(p) {
+				if f := sc.Field(a); f != nil && f.Type.Open() {
+					meaning = "a name of " + a + ": " + f.Meaning
+					break
+				}
+			}
+		}
+		fmt.Fprintf(&b, "%s: %s\n", p, meaning)
+	}
+	section(w, "Fields read ('vigil entities "+r.Entity+"' describes them)", b.String())
+	section(w, "IAM actions a live scan needs to read them", strings.Join(sc.Actions(paths...), "\n"))
 }
 
 func section(w io.Writer, title, body string) {

@@ -69,7 +69,8 @@ func TestRulesList(t *testing.T) {
 // TestRulesShowMON05 checks that "vigil rules show D9.AWS.MON.05" renders
 // everything seed page 004 carries: id, title, risk level, entity,
 // category, GSL, description, remediation from the console and the command
-// line (with the CIS pattern), references and the compliance frameworks.
+// line (with the CIS pattern), references and the compliance frameworks;
+// and the fields it reads with the IAM actions that read them.
 func TestRulesShowMON05(t *testing.T) {
 	code, out, stderr := run(t, "", "rules", "show", "D9.AWS.MON.05")
 	if code != ExitOK {
@@ -89,6 +90,11 @@ func TestRulesShowMON05(t *testing.T) {
 		"Remediation: Terraform", `resource "aws_cloudwatch_metric_alarm"`,
 		"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
 		"\nAbout CloudTrail\n  AWS CloudTrail records the actions taken in an AWS account",
+		// The fields it reads, and what a live scan needs to read them.
+		"\nFields read ('vigil entities CloudTrail' describes them)\n  hasSNSSubscriber: Whether some metric filter",
+		"\n  metricFilters[].filterPattern: The CloudWatch Logs filter pattern that selects the log events the filter counts.\n",
+		"\nIAM actions a live scan needs to read them\n  cloudtrail:DescribeTrails\n  cloudwatch:DescribeAlarmsForMetric\n" +
+			"  logs:DescribeMetricFilters\n  sns:ListSubscriptionsByTopic\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
@@ -145,5 +151,18 @@ func TestRulesImport(t *testing.T) {
 	code, _, stderr = run(t, "", "rules", "import", "testdata/scan/cloudguard.json", "-o", dir)
 	if code != ExitBadUsage || !strings.Contains(stderr, "use --force to overwrite") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestRulesShowTerraformFields: a rule on a Terraform resource type lists
+// the arguments it reads, and no IAM actions.
+func TestRulesShowTerraformFields(t *testing.T) {
+	code, out, stderr := run(t, "", "rules", "show", "D9.TF.AWS.LOG.03")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want := "\nFields read (arguments and attributes of the Terraform resource aws_cloudtrail)\n  cloud_watch_logs_role_arn\n  cloud_watch_logs_group_arn\n"
+	if !strings.Contains(out, want) || strings.Contains(out, "IAM actions") {
+		t.Errorf("output:\n%s", out)
 	}
 }
