@@ -83,6 +83,16 @@ func (g *graph) cloudTrail(in *instance) map[string]any {
 		"status":                     trailStatus(a),
 		"tags":                       tags(a["tags"]),
 	}
+	// What only the account that applies the code, or the running
+	// trail, decides is Unknown with its reason, never absent: a rule
+	// reading it must not read null and pass.
+	out["accountNumber"] = appliedUnknown
+	out["region"] = appliedUnknown
+	out["homeRegion"] = appliedUnknown
+	out["isOwnedByScannedAccount"] = appliedUnknown
+	out["snsTopicArn"] = topicARN(a["sns_topic_name"])
+	out["hasCustomEventSelectors"] = anyBlocks(a["event_selector"], a["advanced_event_selector"])
+	out["hasInsightSelectors"] = anyBlocks(a["insight_selector"])
 	selectors, advanced, rw := eventSelectors(a)
 	out["eventSelectors"] = selectors
 	out["advancedEventSelectors"] = advanced
@@ -119,10 +129,59 @@ func trailStatus(a map[string]any) map[string]any {
 // liveStatus is the status of a trail whose enable_logging reads isLogging.
 func liveStatus(isLogging any) map[string]any {
 	return map[string]any{
-		"isLogging":                        isLogging,
-		"latestCloudWatchLogsDeliveryTime": liveOnlyUnknown,
-		"latestDeliveryTime":               liveOnlyUnknown,
+		"isLogging":                         isLogging,
+		"latestCloudWatchLogsDeliveryTime":  liveOnlyUnknown,
+		"latestCloudWatchLogsDeliveryError": liveOnlyUnknown,
+		"latestDeliveryTime":                liveOnlyUnknown,
+		"latestDeliveryError":               liveOnlyUnknown,
+		"startLoggingTime":                  liveOnlyUnknown,
+		"stopLoggingTime":                   liveOnlyUnknown,
 	}
+}
+
+// appliedReason is why the account, the regions and the ownership of a
+// trail in code are unknown: they are those of whoever applies it.
+const appliedReason = "decided by the account and region of the provider that applies the code"
+
+// appliedUnknown is the value of those fields, shared by every trail.
+var appliedUnknown = entity.NewUnknown(entity.UnknownSet, appliedReason)
+
+// topicARN is the snsTopicArn of a trail whose sns_topic_name is name:
+// none without a topic, else known only once applied.
+func topicARN(name any) any {
+	switch x := name.(type) {
+	case nil:
+		return nil
+	case string:
+		if x == "" {
+			return nil
+		}
+	case *entity.Unknown:
+		return x // unknown name, unknown ARN, as null or not as the name
+	}
+	return topicARNUnknown
+}
+
+// topicARNUnknown is the snsTopicArn of a trail with a topic.
+var topicARNUnknown = entity.NewUnknown(entity.UnknownSet, "the ARN of the trail's SNS topic is known once applied")
+
+// anyBlocks is whether any of the nested block lists has a block: true,
+// false, or the Unknown of a list not known until apply.
+func anyBlocks(lists ...any) any {
+	var unknown *entity.Unknown
+	for _, l := range lists {
+		items, u := list(l)
+		if len(items) > 0 {
+			return true
+		}
+		if u != nil && unknown == nil {
+			unknown = u
+		}
+	}
+	if unknown != nil {
+		return unknown
+	}
+	return false
 }
 
 // loggingStatus and notLoggingStatus are the statuses of trails whose
@@ -422,6 +481,7 @@ func (g *graph) metricFilter(mf *instance, logGroupName any) (map[string]any, tr
 			"metricName":      t.name,
 			"metricNamespace": t.namespace,
 			"metricValue":     t.value,
+			"dimensions":      t.dimensions,
 			"alarms":          alarms,
 		})
 	}

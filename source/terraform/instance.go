@@ -113,7 +113,7 @@ func (in *instance) attrRefs(name string) (any, []string) {
 
 // metricTransformation is what the normalisation reads of one
 // metric_transformation block of a metric filter.
-type metricTransformation struct{ name, namespace, value any }
+type metricTransformation struct{ name, namespace, value, dimensions any }
 
 // metricTransformations returns the metric_transformation blocks of a
 // metric filter as list and object read attr("metric_transformation"), or
@@ -134,7 +134,7 @@ func (in *instance) metricTransformations() ([]metricTransformation, *entity.Unk
 	ts := make([]metricTransformation, len(items))
 	for i, t := range items {
 		m := object(t)
-		ts[i] = metricTransformation{m["name"], m["namespace"], m["value"]}
+		ts[i] = metricTransformation{m["name"], m["namespace"], m["value"], m["dimensions"]}
 	}
 	return ts, nil
 }
@@ -174,7 +174,7 @@ func readMetricTransformations(v cty.Value) (ts []metricTransformation, ok bool)
 		e, reasons := unmarkReasons(marked, reasons)
 		if !e.IsKnown() || e.IsNull() || !e.Type().IsObjectType() {
 			m := object(c.value(marked, reasons))
-			ts = append(ts, metricTransformation{m["name"], m["namespace"], m["value"]})
+			ts = append(ts, metricTransformation{m["name"], m["namespace"], m["value"], m["dimensions"]})
 			continue
 		}
 		arg := func(name string) any {
@@ -183,7 +183,7 @@ func readMetricTransformations(v cty.Value) (ts []metricTransformation, ok bool)
 			}
 			return c.value(e.GetAttr(name), reasons)
 		}
-		ts = append(ts, metricTransformation{arg("name"), arg("namespace"), arg("value")})
+		ts = append(ts, metricTransformation{arg("name"), arg("namespace"), arg("value"), arg("dimensions")})
 	}
 	return ts, true
 }
