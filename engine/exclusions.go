@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"vigil/diag"
 	"vigil/entity"
 	"vigil/gsl"
 )
@@ -112,11 +113,11 @@ var exclusionFields = []string{"rules", "entity", "where", "accounts", "reason",
 // each entry's Source. Every problem is reported with its line and column.
 func ParseExclusions(name string, data []byte) ([]*ExclusionRule, error) {
 	if len(data) > MaxExclusionFileBytes {
-		return nil, fmt.Errorf("%s: exclusion file is %d bytes, more than the limit of %d", name, len(data), MaxExclusionFileBytes)
+		return nil, &diag.Error{Name: name, Msg: fmt.Sprintf("exclusion file is %d bytes, more than the limit of %d", len(data), MaxExclusionFileBytes)}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: invalid YAML: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, &diag.Error{Name: name, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	p := &exclusionParser{name: name}
 	out := p.file(&doc)
@@ -126,22 +127,23 @@ func ParseExclusions(name string, data []byte) ([]*ExclusionRule, error) {
 	return out, nil
 }
 
-// exclusionErrors lists the problems of one exclusion file.
-type exclusionErrors []string
-
-func (e exclusionErrors) Error() string { return strings.Join(e, "\n") }
-
+// exclusionParser reads one exclusion file, collecting its problems.
 type exclusionParser struct {
 	name string
-	errs exclusionErrors
+	errs diag.List
 }
 
 func (p *exclusionParser) errorf(n *yaml.Node, format string, args ...any) {
-	pos := p.name
-	if n != nil && n.Line > 0 {
-		pos = fmt.Sprintf("%s:%d:%d", p.name, n.Line, n.Column)
+	p.report(n, "", fmt.Sprintf(format, args...))
+}
+
+// report adds the problem msg with field at n.
+func (p *exclusionParser) report(n *yaml.Node, field, msg string) {
+	e := &diag.Error{Name: p.name, Field: field, Msg: msg}
+	if n != nil {
+		e.Line, e.Col = n.Line, n.Column
 	}
-	p.errs = append(p.errs, pos+": "+fmt.Sprintf(format, args...))
+	p.errs = append(p.errs, e)
 }
 
 func (p *exclusionParser) file(doc *yaml.Node) []*ExclusionRule {
@@ -207,7 +209,7 @@ func (p *exclusionParser) entry(n *yaml.Node) *ExclusionRule {
 			if r.Where != "" {
 				prog, err := gsl.Compile("Exclusion should have (" + r.Where + ")")
 				if err != nil {
-					p.errorf(val, "where: %s", gslMessage(err))
+					p.report(val, "where", gslMessage(err))
 				}
 				r.where = prog
 			}
@@ -215,7 +217,7 @@ func (p *exclusionParser) entry(n *yaml.Node) *ExclusionRule {
 			s := p.scalar(val, "expires")
 			t, err := time.Parse(time.DateOnly, s)
 			if err != nil {
-				p.errorf(val, "expires: %q is not a date written YYYY-MM-DD", s)
+				p.report(val, "expires", fmt.Sprintf("%q is not a date written YYYY-MM-DD", s))
 			}
 			r.Expires = t
 		}
@@ -241,7 +243,7 @@ func (p *exclusionParser) entry(n *yaml.Node) *ExclusionRule {
 }
 
 func gslMessage(err error) string {
-	if l := gsl.AsList(err); len(l) > 0 {
+	if l := diag.AsList(err); len(l) > 0 {
 		return l[0].Msg
 	}
 	return err.Error()

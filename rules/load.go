@@ -56,7 +56,7 @@ func Parse(name string, data []byte) (*Rule, error) { return parseRule(name, dat
 // be about another cloud's types.
 func parseRule(name string, data []byte, loading bool) (*Rule, error) {
 	if len(data) > MaxRuleFileBytes {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", len(data), MaxRuleFileBytes)}
+		return nil, &Error{Name: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", len(data), MaxRuleFileBytes)}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -75,7 +75,7 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 func yamlError(name string, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	e := &Error{File: name, Msg: "invalid YAML: " + msg}
+	e := &Error{Name: name, Msg: "invalid YAML: " + msg}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		e.Col = 1
@@ -94,7 +94,7 @@ type parser struct {
 }
 
 func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
-	e := &Error{File: p.file, Field: field, Msg: fmt.Sprintf(format, args...)}
+	e := &Error{Name: p.file, Field: field, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
 		e.Line, e.Col = n.Line, n.Column
 	}
@@ -474,10 +474,10 @@ func readRuleFile(fsys fs.FS, p, name string) (data []byte, bad *Error, err erro
 		return nil, nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("not a regular file (%s)", st.Mode().Type())}, nil
+		return nil, &Error{Name: name, Msg: fmt.Sprintf("not a regular file (%s)", st.Mode().Type())}, nil
 	}
 	tooBig := func(n int64) *Error {
-		return &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", n, MaxRuleFileBytes)}
+		return &Error{Name: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", n, MaxRuleFileBytes)}
 	}
 	if st.Size() > MaxRuleFileBytes {
 		return nil, tooBig(st.Size()), nil
@@ -571,7 +571,7 @@ func checkUnique(rs []*Rule) ErrorList {
 	first := map[string]*Rule{}
 	for _, r := range rs {
 		if prev, ok := first[r.ID]; ok {
-			errs = append(errs, &Error{File: r.File, Field: "id",
+			errs = append(errs, &Error{Name: r.File, Field: "id",
 				Msg: fmt.Sprintf("rule id %q is already used by %s", r.ID, prev.File)})
 			continue
 		}

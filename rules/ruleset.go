@@ -196,7 +196,7 @@ func (p *parser) twins(n *yaml.Node) []Twin {
 func (s *Ruleset) check(catalog []*Rule) ErrorList {
 	var errs ErrorList
 	fail := func(format string, args ...any) {
-		errs = append(errs, &Error{File: s.File, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &Error{Name: s.File, Msg: fmt.Sprintf(format, args...)})
 	}
 	for _, g := range s.Rules {
 		if !slices.ContainsFunc(catalog, func(r *Rule) bool { ok, _ := path.Match(g, r.ID); return ok }) {
