@@ -14,6 +14,7 @@ import (
 	"vigil/diag"
 	"vigil/entity"
 	"vigil/gsl"
+	"vigil/rules"
 )
 
 // Limits on exclusion files.
@@ -107,7 +108,8 @@ func globMatch(pattern, s string) bool {
 	return err == nil && ok
 }
 
-var exclusionFields = []string{"rules", "entity", "where", "accounts", "reason", "expires"}
+// exclusionMapping describes the fields of an entry of an exclusion file.
+var exclusionMapping = rules.Mapping{Kind: "an exclusion", Known: []string{"rules", "entity", "where", "accounts", "reason", "expires"}}
 
 // ParseExclusions reads an exclusion file. name is used in errors and in
 // each entry's Source. Every problem is reported with its line and column.
@@ -137,7 +139,8 @@ func (p *exclusionParser) errorf(n *yaml.Node, format string, args ...any) {
 	p.report(n, "", fmt.Sprintf(format, args...))
 }
 
-// report adds the problem msg with field at n.
+// report adds the problem msg with field at n; it is the report function
+// of rules.Mapping.Fields.
 func (p *exclusionParser) report(n *yaml.Node, field, msg string) {
 	e := &diag.Error{Name: p.name, Field: field, Msg: msg}
 	if n != nil {
@@ -178,22 +181,13 @@ func (p *exclusionParser) file(doc *yaml.Node) []*ExclusionRule {
 
 func (p *exclusionParser) entry(n *yaml.Node) *ExclusionRule {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "an exclusion is a mapping of %s", strings.Join(exclusionFields, ", "))
+		p.errorf(n, "an exclusion is a mapping of %s", strings.Join(exclusionMapping.Known, ", "))
 		return nil
 	}
 	before := len(p.errs)
 	r := &ExclusionRule{Source: fmt.Sprintf("%s:%d", p.name, n.Line)}
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		key, val := n.Content[i], n.Content[i+1]
-		if !slices.Contains(exclusionFields, key.Value) {
-			p.errorf(key, "field %q is not an exclusion field (known fields: %s)", key.Value, strings.Join(exclusionFields, ", "))
-			continue
-		}
-		if seen[key.Value] {
-			p.errorf(key, "field %q is given twice", key.Value)
-			continue
-		}
+	for key, val := range exclusionMapping.Fields(n, p.report) {
 		seen[key.Value] = true
 		switch key.Value {
 		case "rules":

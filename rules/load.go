@@ -25,16 +25,16 @@ const (
 	MaxRulesPerDir = 10000
 )
 
-// fieldNames are the top-level fields of a rule file, in the order the
-// schema documents them.
-var fieldNames = []string{"id", "title", "severity", "concern", "entity", "logic", "variants", "category",
-	"description", "rationale", "impact", "message", "remediation", "references", "frameworks"}
+// ruleMapping describes the top-level fields of a rule file, in the order
+// the schema documents them.
+var ruleMapping = Mapping{Kind: "a rule", Known: []string{"id", "title", "severity", "concern", "entity", "logic",
+	"variants", "category", "description", "rationale", "impact", "message", "remediation", "references", "frameworks"}}
 
 var requiredFields = []string{"id", "title", "severity", "entity", "logic"}
 
-var remediationFields = []string{"console", "cli", "terraform"}
+var remediationMapping = Mapping{Kind: "a remediation", Prefix: "remediation.", Known: []string{"console", "cli", "terraform"}}
 
-var frameworkFields = []string{"framework", "version", "control", "variant"}
+var frameworkMapping = Mapping{Kind: "a framework", Prefix: "frameworks.", Known: []string{"framework", "version", "control", "variant"}}
 
 // concernPattern is what a concern may be: lower-case words joined by
 // hyphens ("cloudtrail-all-regions").
@@ -87,8 +87,6 @@ type parser struct {
 	file  string
 	lines [][]byte
 	errs  ErrorList
-	// ruleset is set when the file is a ruleset, not a rule.
-	ruleset bool
 	// loading is set for a rule file vigil loads to run (see parseRule).
 	loading bool
 }
@@ -121,7 +119,7 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 	r := &Rule{File: p.file}
 	seen := map[string]*yaml.Node{}
 	var remediationNodes, messageNodes map[string]*yaml.Node
-	for key, val := range p.fields(root, "", fieldNames) {
+	for key, val := range ruleMapping.Fields(root, p.report) {
 		seen[key.Value] = key
 		switch key.Value {
 		case "id":
@@ -202,57 +200,8 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 	return r
 }
 
-// fields iterates over the keys and values of a mapping, reporting keys that
-// are not in names (with a suggestion), duplicate keys and non-string keys.
-// prefix is prepended to field names in errors ("remediation.").
-func (p *parser) fields(m *yaml.Node, prefix string, names []string) func(yield func(key, val *yaml.Node) bool) {
-	return func(yield func(key, val *yaml.Node) bool) {
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			key, val := m.Content[i], m.Content[i+1]
-			if key.Kind != yaml.ScalarNode {
-				p.errorf(key, "", "field names must be plain strings")
-				continue
-			}
-			if !slices.Contains(names, key.Value) {
-				msg := fmt.Sprintf("field %q is not a %sfield", prefix+key.Value, p.what(prefix))
-				if s := Suggest(key.Value, names); s != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", s)
-				} else {
-					msg += " (known fields: " + strings.Join(names, ", ") + ")"
-				}
-				p.errorf(key, "", "%s", msg)
-				continue
-			}
-			if seen[key.Value] {
-				p.errorf(key, prefix+key.Value, "field %q is given twice", prefix+key.Value)
-				continue
-			}
-			seen[key.Value] = true
-			if !yield(key, val) {
-				return
-			}
-		}
-	}
-}
-
-// what names the kind of field a prefix is for, in errors.
-func (p *parser) what(prefix string) string {
-	switch prefix {
-	case "":
-		if p.ruleset {
-			return "ruleset "
-		}
-		return "rule "
-	case "remediation.":
-		return "remediation "
-	case "message.":
-		return "message "
-	case "twins.":
-		return "twin "
-	}
-	return "framework "
-}
+// report is the report function of Mapping.Fields for the parser's file.
+func (p *parser) report(n *yaml.Node, field, msg string) { p.errorf(n, field, "%s", msg) }
 
 func (p *parser) str(n *yaml.Node, field string) string {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
@@ -282,7 +231,7 @@ func (p *parser) remediation(n *yaml.Node, rem *Remediation) map[string]*yaml.No
 		return nil
 	}
 	nodes := map[string]*yaml.Node{}
-	for key, val := range p.fields(n, "remediation.", remediationFields) {
+	for key, val := range remediationMapping.Fields(n, p.report) {
 		field := "remediation." + key.Value
 		s := p.str(val, field)
 		nodes[key.Value] = val
@@ -310,7 +259,7 @@ func (p *parser) frameworks(n *yaml.Node) []FrameworkRef {
 			continue
 		}
 		var f FrameworkRef
-		for key, val := range p.fields(item, "frameworks.", frameworkFields) {
+		for key, val := range frameworkMapping.Fields(item, p.report) {
 			s := p.str(val, "frameworks."+key.Value)
 			switch key.Value {
 			case "framework":
