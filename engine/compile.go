@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"vigil/diag"
 	"vigil/filterpattern"
 	"vigil/gsl"
 	"vigil/rules"
@@ -101,12 +102,12 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 		c := &compiledRule{rule: r, prog: prog, target: prog.Target(), reads: map[string]bool{}, noTraces: opts.NoTraces,
 			notRelevant: opts.NotRelevant}
 		if r.Entity != "" && c.target.Entity != r.Entity {
-			errs = append(errs, &rules.Error{File: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
+			errs = append(errs, &rules.Error{Name: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
 				Msg: "the logic is about " + c.target.Entity + " but the rule's entity is " + r.Entity})
 			continue
 		}
 		if prog.IsQuery() && !opts.Queries {
-			errs = append(errs, &rules.Error{File: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
+			errs = append(errs, &rules.Error{Name: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
 				Msg: "the logic is a query (it has no \"should\"), not a rule"})
 			continue
 		}
@@ -126,13 +127,18 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 // logicErrors turns a GSL compile error into rule-file errors at the
 // position of the fault in the rule file.
 func logicErrors(r *rules.Rule, err error) rules.ErrorList {
-	var out rules.ErrorList
-	for _, e := range gsl.AsList(err) {
-		line, col := r.LogicPos(e.Span.Start.Line, e.Span.Start.Col)
-		out = append(out, &rules.Error{File: r.File, Line: line, Col: col, Field: "logic", Msg: e.Msg})
+	l := diag.AsList(err)
+	if len(l) == 0 {
+		return rules.ErrorList{{Name: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic", Msg: err.Error()}}
 	}
-	if len(out) == 0 {
-		out = append(out, &rules.Error{File: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic", Msg: err.Error()})
+	// The logic is a YAML scalar: a block scalar's lines all start at
+	// LogicCol, and a rule on one line moves the same way.
+	start := diag.Pos{Line: r.LogicLine, Col: r.LogicCol}
+	out := make(rules.ErrorList, len(l))
+	for i, e := range l {
+		out[i] = e.InBlock(r.File, start)
+		out[i].Field = "logic"
+		out[i].Offset = 0 // the logic's offset in the file is not kept
 	}
 	return out
 }

@@ -11,8 +11,10 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"vigil/diag"
 	"vigil/entity"
 	"vigil/gsl"
+	"vigil/rules"
 )
 
 // Limits on exclusion files.
@@ -106,17 +108,18 @@ func globMatch(pattern, s string) bool {
 	return err == nil && ok
 }
 
-var exclusionFields = []string{"rules", "entity", "where", "accounts", "reason", "expires"}
+// exclusionMapping describes the fields of an entry of an exclusion file.
+var exclusionMapping = rules.Mapping{Kind: "an exclusion", Known: []string{"rules", "entity", "where", "accounts", "reason", "expires"}}
 
 // ParseExclusions reads an exclusion file. name is used in errors and in
 // each entry's Source. Every problem is reported with its line and column.
 func ParseExclusions(name string, data []byte) ([]*ExclusionRule, error) {
 	if len(data) > MaxExclusionFileBytes {
-		return nil, fmt.Errorf("%s: exclusion file is %d bytes, more than the limit of %d", name, len(data), MaxExclusionFileBytes)
+		return nil, &diag.Error{Name: name, Msg: fmt.Sprintf("exclusion file is %d bytes, more than the limit of %d", len(data), MaxExclusionFileBytes)}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: invalid YAML: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, &diag.Error{Name: name, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	p := &exclusionParser{name: name}
 	out := p.file(&doc)
@@ -126,22 +129,24 @@ func ParseExclusions(name string, data []byte) ([]*ExclusionRule, error) {
 	return out, nil
 }
 
-// exclusionErrors lists the problems of one exclusion file.
-type exclusionErrors []string
-
-func (e exclusionErrors) Error() string { return strings.Join(e, "\n") }
-
+// exclusionParser reads one exclusion file, collecting its problems.
 type exclusionParser struct {
 	name string
-	errs exclusionErrors
+	errs diag.List
 }
 
 func (p *exclusionParser) errorf(n *yaml.Node, format string, args ...any) {
-	pos := p.name
-	if n != nil && n.Line > 0 {
-		pos = fmt.Sprintf("%s:%d:%d", p.name, n.Line, n.Column)
+	p.report(n, "", fmt.Sprintf(format, args...))
+}
+
+// report adds the problem msg with field at n; it is the report function
+// of rules.Mapping.Fields.
+func (p *exclusionParser) report(n *yaml.Node, field, msg string) {
+	e := &diag.Error{Name: p.name, Field: field, Msg: msg}
+	if n != nil {
+		e.Line, e.Col = n.Line, n.Column
 	}
-	p.errs = append(p.errs, pos+": "+fmt.Sprintf(format, args...))
+	p.errs = append(p.errs, e)
 }
 
 func (p *exclusionParser) file(doc *yaml.Node) []*ExclusionRule {
@@ -176,22 +181,13 @@ func (p *exclusionParser) file(doc *yaml.Node) []*ExclusionRule {
 
 func (p *exclusionParser) entry(n *yaml.Node) *ExclusionRule {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "an exclusion is a mapping of %s", strings.Join(exclusionFields, ", "))
+		p.errorf(n, "an exclusion is a mapping of %s", strings.Join(exclusionMapping.Known, ", "))
 		return nil
 	}
 	before := len(p.errs)
 	r := &ExclusionRule{Source: fmt.Sprintf("%s:%d", p.name, n.Line)}
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		key, val := n.Content[i], n.Content[i+1]
-		if !slices.Contains(exclusionFields, key.Value) {
-			p.errorf(key, "field %q is not an exclusion field (known fields: %s)", key.Value, strings.Join(exclusionFields, ", "))
-			continue
-		}
-		if seen[key.Value] {
-			p.errorf(key, "field %q is given twice", key.Value)
-			continue
-		}
+	for key, val := range exclusionMapping.Fields(n, p.report) {
 		seen[key.Value] = true
 		switch key.Value {
 		case "rules":
@@ -207,7 +203,7 @@ func (p *exclusionParser) entry(n *yaml.Node) *ExclusionRule {
 			if r.Where != "" {
 				prog, err := gsl.Compile("Exclusion should have (" + r.Where + ")")
 				if err != nil {
-					p.errorf(val, "where: %s", gslMessage(err))
+					p.report(val, "where", gslMessage(err))
 				}
 				r.where = prog
 			}
@@ -215,7 +211,7 @@ func (p *exclusionParser) entry(n *yaml.Node) *ExclusionRule {
 			s := p.scalar(val, "expires")
 			t, err := time.Parse(time.DateOnly, s)
 			if err != nil {
-				p.errorf(val, "expires: %q is not a date written YYYY-MM-DD", s)
+				p.report(val, "expires", fmt.Sprintf("%q is not a date written YYYY-MM-DD", s))
 			}
 			r.Expires = t
 		}
@@ -241,7 +237,7 @@ func (p *exclusionParser) entry(n *yaml.Node) *ExclusionRule {
 }
 
 func gslMessage(err error) string {
-	if l := gsl.AsList(err); len(l) > 0 {
+	if l := diag.AsList(err); len(l) > 0 {
 		return l[0].Msg
 	}
 	return err.Error()

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vigil/diag"
 )
 
 func TestExampleExclusions(t *testing.T) {
@@ -89,21 +91,40 @@ func TestExclusionMatching(t *testing.T) {
 
 func TestParseExclusionsErrors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
-		{"not the exclusions key", "- a\n", "x.yaml:1:1: an exclusion file is a mapping"},
-		{"unknown field", "exclusions:\n  - {rules: [A], reason: r, expires: 2030-01-01, entiy: x}\n",
-			`x.yaml:2:50: field "entiy" is not an exclusion field`},
+		{"not the exclusions key", "- a\n",
+			`x.yaml:1:1: an exclusion file is a mapping with one key, "exclusions", holding a list of entries`},
+		{"misspelt field", "exclusions:\n  - {rules: [A], reason: r, expires: 2030-01-01, entiy: x}\n",
+			`x.yaml:2:50: field "entiy" is not an exclusion field (did you mean "entity"?)`},
+		{"unknown field", "exclusions:\n  - {rules: [A], reason: r, expires: 2030-01-01, colour: x}\n",
+			`x.yaml:2:50: field "colour" is not an exclusion field (known fields: rules, entity, where, accounts, reason, expires)`},
+		{"field given twice", "exclusions:\n  - {rules: [A], reason: r, expires: 2030-01-01, reason: s}\n",
+			`x.yaml:2:50: field "reason" is given twice`},
+		{"field name not a string", "exclusions:\n  - {rules: [A], reason: r, expires: 2030-01-01, [a]: s}\n",
+			`x.yaml:2:50: field names must be plain strings`},
 		{"no reason", "exclusions:\n  - {rules: [A], expires: 2030-01-01}\n", `x.yaml:2:5: an exclusion needs a "reason"`},
-		{"no expiry", "exclusions:\n  - {rules: [A], reason: r}\n", `x.yaml:2:5: an exclusion needs an "expires" date`},
-		{"bad date", "exclusions:\n  - {rules: [A], reason: r, expires: 31/01/2027}\n", `x.yaml:2:38: expires: "31/01/2027" is not a date written YYYY-MM-DD`},
-		{"bad GSL", "exclusions:\n  - {rules: [A], reason: r, expires: 2030-01-01, where: \"name =\"}\n", "x.yaml:2:57: where: expected a value after '='"},
-		{"no rules", "exclusions:\n  - {reason: r, expires: 2030-01-01}\n", `x.yaml:2:5: an exclusion needs "rules"`},
-		{"huge", "exclusions: []\n" + strings.Repeat("#", MaxExclusionFileBytes), "more than the limit"},
+		{"no expiry", "exclusions:\n  - {rules: [A], reason: r}\n",
+			`x.yaml:2:5: an exclusion needs an "expires" date (YYYY-MM-DD), so that accepted risks are looked at again`},
+		{"bad date", "exclusions:\n  - {rules: [A], reason: r, expires: 31/01/2027}\n",
+			`x.yaml:2:38: expires: "31/01/2027" is not a date written YYYY-MM-DD`},
+		{"bad GSL", "exclusions:\n  - {rules: [A], reason: r, expires: 2030-01-01, where: \"name =\"}\n",
+			"x.yaml:2:57: where: expected a value after '=', found ')'"},
+		{"no rules", "exclusions:\n  - {reason: r, expires: 2030-01-01}\n",
+			`x.yaml:2:5: an exclusion needs "rules": the rule IDs or globs it applies to`},
+		{"two problems", "exclusions:\n  - {rules: [A], reason: r}\n  - {rules: [B], expires: 2030-01-01}\n",
+			"x.yaml:2:5: an exclusion needs an \"expires\" date (YYYY-MM-DD), so that accepted risks are looked at again\n" +
+				`x.yaml:3:5: an exclusion needs a "reason"`},
+		{"huge", "exclusions: []\n" + strings.Repeat("#", MaxExclusionFileBytes),
+			"x.yaml: exclusion file is 1048591 bytes, more than the limit of 1048576"},
+		{"not YAML", "exclusions: [\n", "x.yaml: invalid YAML: line 2: did not find expected node content"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseExclusions("x.yaml", []byte(tt.in))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want %q", err, tt.want)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("got  %v\nwant %s", err, tt.want)
+			}
+			if l := diag.AsList(err); len(l) == 0 || l[0].Name != "x.yaml" {
+				t.Errorf("error %#v is not a list of diag errors in x.yaml", err)
 			}
 		})
 	}

@@ -384,21 +384,32 @@ func TestRunIsCancelled(t *testing.T) {
 }
 
 func TestCompileErrorsPointIntoTheRuleFile(t *testing.T) {
-	r, err := rules.Parse("mine/bad.yaml", []byte("id: X.1\ntitle: t\nseverity: low\nentity: CloudTrail\nlogic: CloudTrail should have isLogging=\n"))
-	if err != nil {
-		t.Fatal(err)
+	const head = "id: X.1\ntitle: t\nseverity: low\nentity: CloudTrail\n"
+	tests := []struct{ name, yaml, want string }{
+		{"plain scalar", head + "logic: CloudTrail should have isLogging=\n",
+			"mine/bad.yaml:5:41: logic: expected a value after '=', found end of rule"},
+		// The logic is the file's "logic:" line, wherever fields above it
+		// put it.
+		{"below a block", head + "description: |-\n  two\n  lines\nlogic: CloudTrail should have isLogging=\n",
+			"mine/bad.yaml:8:41: logic: expected a value after '=', found end of rule"},
+		{"quoted", head + "logic: 'CloudTrail should have isLogging='\n",
+			"mine/bad.yaml:5:42: logic: expected a value after '=', found end of rule"},
+		// Every line of a block scalar is indented: the column moves on
+		// each, and so does the position the message names.
+		{"block scalar", head + "logic: |\n  CloudTrail should have\n    (isLogging = true and\n    x = 1\n",
+			"mine/bad.yaml:8:10: logic: expected ')' to close the '(' at 7:5, found end of rule"},
 	}
-	_, err = Compile([]*rules.Rule{r}, Options{})
-	if err == nil || !strings.HasPrefix(err.Error(), "mine/bad.yaml:5:") {
-		t.Fatalf("got %v", err)
-	}
-	// The logic is the file's "logic:" line, wherever fields above it put it.
-	r, err = rules.Parse("mine/later.yaml", []byte("id: X.2\ntitle: t\nseverity: low\nentity: CloudTrail\ndescription: |-\n  two\n  lines\nlogic: CloudTrail should have isLogging=\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err = Compile([]*rules.Rule{r}, Options{}); err == nil || !strings.HasPrefix(err.Error(), "mine/later.yaml:8:") {
-		t.Errorf("got %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := rules.Parse("mine/bad.yaml", []byte(tt.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Compile([]*rules.Rule{r}, Options{})
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("got  %v\nwant %s", err, tt.want)
+			}
+		})
 	}
 }
 

@@ -43,7 +43,7 @@ func NewCache() *Cache {
 
 // Parse returns the parsed pattern for src, parsing it on first use. The
 // error is an *Error wrapped with the pattern's text, so that it reads
-// "col 14: expected …, in filter pattern "{ … }"".
+// "1:14: expected …, in filter pattern "{ … }"".
 func (c *Cache) Parse(src string) (*Pattern, error) {
 	c.mu.RLock()
 	e, ok := c.patterns[src]

@@ -46,12 +46,12 @@ func TestCacheErrorNamesPatternAndColumn(t *testing.T) {
 		if ok || err == nil {
 			t.Fatalf("got %v, %v", ok, err)
 		}
-		want := `col 17: expected a value after "=", found "}", in filter pattern "{ $.eventName = }"`
+		want := `1:17: expected a value after "=", found "}", in filter pattern "{ $.eventName = }"`
 		if err.Error() != want {
 			t.Errorf("error:\n got  %s\n want %s", err, want)
 		}
 		var perr *Error
-		if !errors.As(err, &perr) || perr.Col != 17 || perr.Pattern != bad {
+		if !errors.As(err, &perr) || perr.Col != 17 || perr.Source != bad {
 			t.Errorf("error does not unwrap to the *Error: %#v", err)
 		}
 	}

@@ -42,7 +42,7 @@
 //     pattern ([a, b = 1 && a != x]); naming a field the pattern does not
 //     declare is an error.
 //
-// Parse returns a *Pattern or an *Error ("col 14: expected a value after
+// Parse returns a *Pattern or an *Error ("1:14: expected a value after
 // "=", found "}"", with Snippet for a caret display). Equal, Covers and
 // Format work on parsed patterns; a Cache parses each distinct pattern text
 // once for callers that compare the same patterns many times.

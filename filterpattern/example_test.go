@@ -32,7 +32,7 @@ func ExampleParse_error() {
 	fmt.Println(err)
 	fmt.Println(err.(*filterpattern.Error).Snippet())
 	// Output:
-	// col 17: expected a value after "=", found "}"
+	// 1:17: expected a value after "=", found "}"
 	//  | { $.eventName = }
 	//  | ................^
 }

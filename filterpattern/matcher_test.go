@@ -100,7 +100,7 @@ func TestMatchersAgreeWithCache(t *testing.T) {
 
 func TestMatcherFixedPatternDoesNotParse(t *testing.T) {
 	c := NewCache()
-	want := `col 17: expected a value after "=", found "}", in filter pattern "{ $.eventName = }"`
+	want := `1:17: expected a value after "=", found "}", in filter pattern "{ $.eventName = }"`
 	for name, compile := range map[string]func(string) (func(string) (bool, error), error){
 		"EqualTo": c.EqualTo, "Covering": c.Covering,
 	} {
@@ -109,7 +109,7 @@ func TestMatcherFixedPatternDoesNotParse(t *testing.T) {
 			t.Errorf("%s: got %v, %v; want error %s", name, test != nil, err, want)
 		}
 		var perr *Error
-		if !errors.As(err, &perr) || perr.Offset() != 16 {
+		if !errors.As(err, &perr) || perr.Offset != 16 {
 			t.Errorf("%s: error %#v does not unwrap to an *Error at offset 16", name, err)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"vigil/diag"
 )
 
 // Limits on the input. AWS caps a stored filter pattern at 1024 characters;
@@ -196,8 +198,10 @@ func (p *parser) parseUnary() (expr, *Error) {
 			return nil, err
 		}
 		if !s.accept(")") {
-			return nil, s.errorf(s.next(), "expected \"&&\", \"||\" or \")\" to close the \"(\" at col %d, found %s",
-				newError(s.src, open, "").Col, s.found())
+			opened := diag.PosOf(s.src, open)
+			perr := s.errorf(s.next(), "expected \"&&\", \"||\" or \")\" to close the \"(\" at %s, found %s", opened, s.found())
+			perr.Ref = opened
+			return nil, perr
 		}
 		s.depth--
 		return e, nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/agext/levenshtein"
 
+	"vigil/diag"
 	"vigil/entity"
 )
 
@@ -278,10 +279,6 @@ func compileDate(after bool) func(*compiler, *Call) *impl {
 	}
 }
 
-// offsetError is implemented by filter-pattern errors that know the byte
-// offset of the problem in the pattern.
-type offsetError interface{ Offset() int }
-
 func compilePattern(covers bool) func(*compiler, *Call) *impl {
 	return func(c *compiler, n *Call) *impl {
 		pf := c.cfg.patterns
@@ -300,18 +297,19 @@ func compilePattern(covers bool) func(*compiler, *Call) *impl {
 		}
 		test, err := compileTest(want)
 		if err != nil {
-			sp := lit.span
-			var oe offsetError
+			d := diagnostic(c.src, lit.span, fmt.Sprintf("%s() pattern does not parse: %v", n.Name, err))
+			var pe *diag.Error
 			raw := c.src[lit.span.Start.Offset:lit.span.End.Offset]
-			if errors.As(err, &oe) && !strings.Contains(raw, `\`) && oe.Offset() >= 0 && oe.Offset() <= len(want) {
-				p := lit.span.Start
-				p.Offset += 1 + oe.Offset()
-				if !strings.Contains(want[:oe.Offset()], "\n") {
-					p.Col += 1 + utf8.RuneCountInString(want[:oe.Offset()])
-				}
-				sp = Span{p, p}
+			if errors.As(err, &pe) && pe.Line > 0 && !strings.Contains(raw, `\`) {
+				// The literal holds the pattern as it is, just after the
+				// quote: point at the fault there, and name positions of
+				// the rule; the pattern's own would only say it again.
+				at := lit.span.Start
+				pe = pe.In("", Pos{Offset: at.Offset + 1, Line: at.Line, Col: at.Col + 1})
+				d = diagnostic(c.src, Span{pe.Pos(), pe.Pos()}, fmt.Sprintf("%s() pattern does not parse: %s", n.Name, pe.Msg))
+				d.Ref = pe.Ref
 			}
-			c.errorf(sp, "%s() pattern does not parse: %v", n.Name, err)
+			c.errs = append(c.errs, d)
 			return nil
 		}
 		return &impl{

@@ -55,11 +55,11 @@ func (c *compiler) short(e Expr) string {
 }
 
 func (c *compiler) errorf(sp Span, format string, args ...any) {
-	c.errs = append(c.errs, &Diagnostic{Span: sp, Msg: fmt.Sprintf(format, args...), src: c.src})
+	c.errs = append(c.errs, diagnostic(c.src, sp, fmt.Sprintf(format, args...)))
 }
 
 func (c *compiler) warnf(sp Span, format string, args ...any) {
-	c.warnings = append(c.warnings, &Diagnostic{Span: sp, Msg: fmt.Sprintf(format, args...), src: c.src})
+	c.warnings = append(c.warnings, diagnostic(c.src, sp, fmt.Sprintf(format, args...)))
 }
 
 // triValue turns a condition's result into a value.

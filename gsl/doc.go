@@ -22,18 +22,20 @@
 //
 //	p, err := gsl.Compile("CloudTrail should have isMultiRegionTrail=true")
 //	if err != nil {
-//		fmt.Println(gsl.AsList(err).Render("rule.gsl"))
+//		fmt.Println(diag.AsList(err).In("rule.gsl", gsl.Pos{}).Render())
 //	}
 //	r := p.Eval(attrs, now)            // PASS, FAIL, UNKNOWN, ERROR or NOT_RELEVANT
 //	if r.Outcome != gsl.Pass {
 //		ex := p.Explain(attrs, now) // "isMultiRegionTrail is false, expected true"
 //	}
 //
-// Parse and Compile return an ErrorList of *Diagnostic, each with a Span
-// (byte offset, 1-based line and column) in the rule text; Render prints
-// "name:line:col: message" with the line and a caret, and RenderAt does the
-// same for a rule embedded in a larger file. (The positioned error type is
-// Diagnostic rather than Error because Error is the ERROR outcome.)
+// Parse and Compile return an ErrorList of *Diagnostic, which are the
+// errors of package diag: each has a position (byte offset, 1-based line
+// and column) in the rule text and the rule's line at fault. In names the
+// rule and moves the errors into a larger file that holds it; Render
+// prints "name:line:col: message" with the line and a caret. (The
+// positioned error type is Diagnostic rather than Error because Error is
+// the ERROR outcome.)
 //
 // Values are those of package entity: nil, bool, float64, string, []any,
 // map[string]any or *entity.Object (the frozen form scans evaluate, much

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"vigil/diag"
 	"vigil/entity"
 )
 
@@ -460,6 +461,43 @@ func TestPatternFunctionsNeedPatterns(t *testing.T) {
 	_, err = Compile("X should have p filterPatternCovers('!x')", WithPatterns(stubPatterns{}))
 	if err == nil || err.Error() != "1:38: filterPatternCovers() pattern does not parse: unexpected '!'" {
 		t.Errorf("bad pattern: %v", err)
+	}
+}
+
+// failingPatterns are pattern functions whose every pattern fails to parse
+// with err.
+type failingPatterns struct{ err error }
+
+func (f failingPatterns) EqualTo(string) (func(string) (bool, error), error)  { return nil, f.err }
+func (f failingPatterns) Covering(string) (func(string) (bool, error), error) { return nil, f.err }
+
+// TestPatternErrorPointsIntoTheLiteral: a pattern's positioned parse error
+// is moved to the same place in the rule's string literal, with the
+// position its message names; an error without position, or a literal
+// with escapes, leaves the error on the literal.
+func TestPatternErrorPointsIntoTheLiteral(t *testing.T) {
+	unclosed := &diag.Error{Line: 1, Col: 5, Offset: 4, Msg: "expected ')' to close the '(' at 1:3, found end of pattern",
+		Source: "a (b", Ref: Pos{Offset: 2, Line: 1, Col: 3}}
+	secondLine := &diag.Error{Line: 2, Col: 3, Offset: 4, Msg: "unexpected 'c'", Source: "  c"}
+	tests := []struct {
+		rule string
+		err  error
+		want string
+	}{
+		{"X should have p filterPatternCovers('a (b')", unclosed,
+			"1:42: filterPatternCovers() pattern does not parse: expected ')' to close the '(' at 1:40, found end of pattern"},
+		{"X should have p filterPatternCovers('a\n  c')", secondLine,
+			"2:3: filterPatternCovers() pattern does not parse: unexpected 'c'"},
+		{"X should have p filterPatternCovers('a\\n (b')", unclosed,
+			"1:37: filterPatternCovers() pattern does not parse: 1:5: expected ')' to close the '(' at 1:3, found end of pattern"},
+		{"X should have p filterPatternCovers('a (b')", errors.New("no good"),
+			"1:37: filterPatternCovers() pattern does not parse: no good"},
+	}
+	for _, tt := range tests {
+		_, err := Compile(tt.rule, WithPatterns(failingPatterns{tt.err}))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s:\n got %v\nwant %s", tt.rule, err, tt.want)
+		}
 	}
 }
 

@@ -290,7 +290,7 @@ func (t *tracer) appendText(dst []byte, ev *event) []byte {
 func (t *tracer) fail(sp Span, msg string) {
 	t.lastErr = msg
 	if t.err == nil {
-		t.err = &Diagnostic{Span: sp, Msg: msg, src: t.src}
+		t.err = diagnostic(t.src, sp, msg)
 	}
 }
 

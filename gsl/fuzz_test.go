@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/diag"
 	"vigil/entity"
 )
 
@@ -38,10 +39,10 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		r, err := Parse(src)
 		if err != nil {
-			if AsList(err) == nil {
+			if diag.AsList(err) == nil {
 				t.Fatalf("error without position: %v", err)
 			}
-			_ = AsList(err).Render("fuzz")
+			_ = diag.AsList(err).In("fuzz", Pos{}).Render()
 			return
 		}
 		s := Format(r)
@@ -55,7 +56,7 @@ func FuzzParse(f *testing.F) {
 		if s2 := Format(r2); s2 != s {
 			t.Fatalf("Format not idempotent: %q then %q", s, s2)
 		}
-		if _, err := Compile(src, WithPatterns(stubPatterns{})); err != nil && AsList(err) == nil {
+		if _, err := Compile(src, WithPatterns(stubPatterns{})); err != nil && diag.AsList(err) == nil {
 			t.Fatalf("compile error without position: %v", err)
 		}
 	})

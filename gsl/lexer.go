@@ -26,10 +26,9 @@ func lex(src string) ([]token, *Diagnostic) {
 			return lx.toks, nil
 		}
 		if len(lx.toks) > maxNodes*2 {
-			return nil, lx.errAt(lx.pos(), lx.pos(), fmt.Sprintf("rule is longer than %d tokens", maxNodes*2))
+			return nil, lx.errAt(lx.pos(), fmt.Sprintf("rule is longer than %d tokens", maxNodes*2))
 		}
 		if err := lx.next(); err != nil {
-			err.src = src
 			return nil, err
 		}
 	}
@@ -75,8 +74,8 @@ func (lx *lexer) skipSpace() {
 	}
 }
 
-func (lx *lexer) errAt(start, end Pos, msg string) *Diagnostic {
-	return &Diagnostic{Span: Span{start, end}, Msg: msg, src: lx.src}
+func (lx *lexer) errAt(at Pos, msg string) *Diagnostic {
+	return diagnostic(lx.src, Span{at, at}, msg)
 }
 
 func (lx *lexer) emit(kind tokenKind, text string, start Pos) *token {
@@ -134,12 +133,12 @@ func (lx *lexer) next() *Diagnostic {
 		lx.emit(tCmp, op, start)
 	case '!':
 		if lx.peek() != '=' {
-			return lx.errAt(start, lx.pos(), "unexpected '!': did you mean '!=' or 'not'?")
+			return lx.errAt(start, "unexpected '!': did you mean '!=' or 'not'?")
 		}
 		lx.advance()
 		lx.emit(tCmp, "!=", start)
 	default:
-		return lx.errAt(start, lx.pos(), fmt.Sprintf("unexpected character %s", quoteRune(c)))
+		return lx.errAt(start, fmt.Sprintf("unexpected character %s", quoteRune(c)))
 	}
 	return nil
 }
@@ -173,13 +172,13 @@ func (lx *lexer) word(start Pos) *Diagnostic {
 				return nil
 			}
 		}
-		return lx.errAt(start, lx.pos(), "expected 'contain-any', 'contain-all' or 'contain-none' after 'contain-'")
+		return lx.errAt(start, "expected 'contain-any', 'contain-all' or 'contain-none' after 'contain-'")
 	}
 	if lw == "list" && lx.peek() == '<' {
 		lx.advance()
 		nameStart := lx.pos()
 		if !isLetter(lx.peek()) {
-			return lx.errAt(nameStart, nameStart, "expected an entity type after 'List<', found "+lx.describeHere())
+			return lx.errAt(nameStart, "expected an entity type after 'List<', found "+lx.describeHere())
 		}
 		for isWordChar(lx.peek()) {
 			lx.advance()
@@ -187,7 +186,7 @@ func (lx *lexer) word(start Pos) *Diagnostic {
 		name := lx.src[nameStart.Offset:lx.off]
 		if lx.peek() != '>' {
 			p := lx.pos()
-			return lx.errAt(p, p, "expected '>' to close 'List<"+name+"', found "+lx.describeHere())
+			return lx.errAt(p, "expected '>' to close 'List<"+name+"', found "+lx.describeHere())
 		}
 		lx.advance()
 		lx.emit(tList, name, start)
@@ -201,7 +200,7 @@ func (lx *lexer) word(start Pos) *Diagnostic {
 		if !isSegmentChar(rune(lx.peekAt(1))) {
 			p := lx.pos()
 			lx.advance()
-			return lx.errAt(p, lx.pos(), "expected a field name after '.' in path '"+lx.src[start.Offset:p.Offset]+"', found "+lx.describeHere())
+			return lx.errAt(p, "expected a field name after '.' in path '"+lx.src[start.Offset:p.Offset]+"', found "+lx.describeHere())
 		}
 		lx.advance()
 		for isSegmentChar(lx.peek()) {
@@ -254,7 +253,7 @@ func (lx *lexer) number(start Pos) *Diagnostic {
 	raw := lx.src[start.Offset:lx.off]
 	f, err := strconv.ParseFloat(raw, 64)
 	if err != nil {
-		return lx.errAt(start, lx.pos(), "number "+clip(raw, 40)+" is out of range")
+		return lx.errAt(start, "number "+clip(raw, 40)+" is out of range")
 	}
 	t := lx.emit(tNumber, raw, start)
 	t.num = f
@@ -268,7 +267,9 @@ func (lx *lexer) str(start Pos) *Diagnostic {
 	var b strings.Builder
 	for {
 		if lx.off >= len(lx.src) {
-			return lx.errAt(start, lx.pos(), fmt.Sprintf("unterminated string: no closing %c for the quote opened at %s", quote, start))
+			d := lx.errAt(start, fmt.Sprintf("unterminated string: no closing %c for the quote opened at %s", quote, start))
+			d.Ref = start
+			return d
 		}
 		c := lx.advance()
 		switch c {
@@ -292,7 +293,9 @@ func (lx *lexer) regex(start Pos) *Diagnostic {
 	var b strings.Builder
 	for {
 		if lx.off >= len(lx.src) {
-			return lx.errAt(start, lx.pos(), fmt.Sprintf("unterminated regular expression: no closing / for the one at %s", start))
+			d := lx.errAt(start, fmt.Sprintf("unterminated regular expression: no closing / for the one at %s", start))
+			d.Ref = start
+			return d
 		}
 		c := lx.advance()
 		if c == '/' {
@@ -317,7 +320,7 @@ func (lx *lexer) regex(start Pos) *Diagnostic {
 			p := flagStart
 			p.Offset += i
 			p.Col += i
-			return lx.errAt(p, lx.pos(), fmt.Sprintf("unknown regular expression flag %q: the only flag is 'i'", f))
+			return lx.errAt(p, fmt.Sprintf("unknown regular expression flag %q: the only flag is 'i'", f))
 		}
 	}
 	t := lx.emit(tRegex, b.String(), start)

@@ -32,7 +32,7 @@ type bail struct{ err *Diagnostic }
 // syntax error, with its position.
 func Parse(src string) (r *Rule, err error) {
 	if len(src) > MaxSourceBytes {
-		return nil, ErrorList{{Span: Span{Pos{0, 1, 1}, Pos{0, 1, 1}}, Msg: fmt.Sprintf("rule is longer than %d bytes", MaxSourceBytes), src: src}}
+		return nil, ErrorList{diagnostic(src, Span{Pos{Line: 1, Col: 1}, Pos{Line: 1, Col: 1}}, fmt.Sprintf("rule is longer than %d bytes", MaxSourceBytes))}
 	}
 	toks, lerr := lex(src)
 	if lerr != nil {
@@ -62,7 +62,7 @@ func (p *parser) next() token {
 }
 
 func (p *parser) failAt(sp Span, format string, args ...any) {
-	panic(bail{&Diagnostic{Span: sp, Msg: fmt.Sprintf(format, args...), src: p.src}})
+	panic(bail{diagnostic(p.src, sp, fmt.Sprintf(format, args...))})
 }
 
 // fail reports that the current token is not what was expected.
@@ -263,11 +263,10 @@ func listOpKind(s string) ListOpKind {
 // closing reports a missing closing bracket, naming where it opened.
 func (p *parser) closing(open token, want string) {
 	t := p.tok()
-	msgAt := func(at Pos) string {
-		return fmt.Sprintf("expected '%s' to close the '%s' at %s, found %s", want, open.text, at, t.describe())
-	}
 	opened := open.span.Start
-	panic(bail{&Diagnostic{Span: t.span, Msg: msgAt(opened), src: p.src, opened: &opened, msgAt: msgAt}})
+	d := diagnostic(p.src, t.span, fmt.Sprintf("expected '%s' to close the '%s' at %s, found %s", want, open.text, opened, t.describe()))
+	d.Ref = opened
+	panic(bail{d})
 }
 
 // bracket parses "[ expr ]" after a list operator.

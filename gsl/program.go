@@ -52,9 +52,11 @@ func (t Target) String() string {
 //
 // A rule's pattern is a constant, so it is compiled once, with the rule:
 // each method parses want and returns a test that an evaluation calls for
-// every pattern it reads from an entity, or want's parse error. A test's
-// error says that the entity's pattern does not parse. Tests must be safe
-// for concurrent use, and cheap: they run once per metric filter.
+// every pattern it reads from an entity, or want's parse error. When
+// want's parse error is or wraps a *diag.Error positioned in want, the
+// rule's error points at the same place in the rule's string literal. A
+// test's error says that the entity's pattern does not parse. Tests must
+// be safe for concurrent use, and cheap: they run once per metric filter.
 type PatternFuncs interface {
 	// EqualTo's test reports whether a pattern is the same filter pattern
 	// as want.
@@ -164,7 +166,7 @@ func Compile(src string, opts ...Option) (*Program, error) {
 	}
 	c.conds = nil
 	if len(c.errs) > 0 {
-		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Span.Start.Offset < c.errs[j].Span.Start.Offset })
+		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Offset < c.errs[j].Offset })
 		if len(c.errs) > maxErrors {
 			c.errs = c.errs[:maxErrors]
 		}

@@ -78,7 +78,7 @@ var seedCases = []seedCase{
 		lines: []string{
 			"items with [...]: 0 of 2 elements match",
 			"metricFilters with [...] length() > 0: 0 of 2 elements match",
-			"filterPattern isFilterPatternEqual('{ ($.eventName = CreateTrail) || ($.even'...) is false (filterPattern is '!broken'; the pattern '!broken' could not be parsed: unexpected '!')",
+			"filterPattern isFilterPatternEqual('{ ($.eventName = CreateTrail) || ($.even'...) is false (filterPattern is '!broken'; the pattern '!broken' could not be parsed: 1:1: unexpected '!')",
 		}},
 	{name: "MON.05 fail: an account with no trail (D29)", rule: mon05, want: Fail, attrs: `{"items": []}`,
 		summary: "items with [...]: 0 of 0 elements match"},

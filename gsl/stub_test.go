@@ -3,6 +3,8 @@ package gsl
 import (
 	"strings"
 	"sync/atomic"
+
+	"vigil/diag"
 )
 
 // stubPatterns stands in for the filterpattern package in gsl's tests and
@@ -10,22 +12,21 @@ import (
 // pattern that starts with '!' does not parse. Covering is EqualTo.
 type stubPatterns struct{}
 
-// stubParseError is the stub's parse error; it knows its offset in the
-// pattern, as filter-pattern errors may.
-type stubParseError struct{}
-
-func (stubParseError) Error() string { return "unexpected '!'" }
-func (stubParseError) Offset() int   { return 0 }
+// stubParseError is the stub's parse error of pattern s: a *diag.Error at
+// its first character, as filter-pattern errors are.
+func stubParseError(s string) error {
+	return &diag.Error{Line: 1, Col: 1, Msg: "unexpected '!'", Source: s}
+}
 
 func stubParses(s string) bool { return !strings.HasPrefix(s, "!") }
 
 func (stubPatterns) EqualTo(want string) (func(string) (bool, error), error) {
 	if !stubParses(want) {
-		return nil, stubParseError{}
+		return nil, stubParseError(want)
 	}
 	return func(s string) (bool, error) {
 		if !stubParses(s) {
-			return false, stubParseError{}
+			return false, stubParseError(s)
 		}
 		return s == want, nil
 	}, nil

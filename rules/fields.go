@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"vigil/diag"
 	"vigil/entity"
 	"vigil/gsl"
 )
@@ -97,8 +98,11 @@ func (p *parser) fieldErrors(r *Rule) ErrorList {
 		}
 		for _, read := range parsed.FieldReads() {
 			if msg := CheckField(parsed.Entity, read.Path); msg != "" {
-				line, col := logic.LogicPos(read.Span.Start.Line, read.Span.Start.Col)
-				errs = append(errs, &Error{File: r.File, Line: line, Col: col, Field: field, Msg: msg})
+				// The logic is a YAML scalar whose lines all start at
+				// LogicCol (see engine's logicErrors).
+				at := (&Error{Line: read.Span.Start.Line, Col: read.Span.Start.Col, Field: field, Msg: msg}).
+					InBlock(r.File, diag.Pos{Line: logic.LogicLine, Col: logic.LogicCol})
+				errs = append(errs, at)
 			}
 		}
 	}

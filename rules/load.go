@@ -25,16 +25,16 @@ const (
 	MaxRulesPerDir = 10000
 )
 
-// fieldNames are the top-level fields of a rule file, in the order the
-// schema documents them.
-var fieldNames = []string{"id", "title", "severity", "concern", "entity", "logic", "variants", "category",
-	"description", "rationale", "impact", "message", "remediation", "references", "frameworks"}
+// ruleMapping describes the top-level fields of a rule file, in the order
+// the schema documents them.
+var ruleMapping = Mapping{Kind: "a rule", Known: []string{"id", "title", "severity", "concern", "entity", "logic",
+	"variants", "category", "description", "rationale", "impact", "message", "remediation", "references", "frameworks"}}
 
 var requiredFields = []string{"id", "title", "severity", "entity", "logic"}
 
-var remediationFields = []string{"console", "cli", "terraform"}
+var remediationMapping = Mapping{Kind: "a remediation", Prefix: "remediation.", Known: []string{"console", "cli", "terraform"}}
 
-var frameworkFields = []string{"framework", "version", "control", "variant"}
+var frameworkMapping = Mapping{Kind: "a framework", Prefix: "frameworks.", Known: []string{"framework", "version", "control", "variant"}}
 
 // concernPattern is what a concern may be: lower-case words joined by
 // hyphens ("cloudtrail-all-regions").
@@ -56,7 +56,7 @@ func Parse(name string, data []byte) (*Rule, error) { return parseRule(name, dat
 // be about another cloud's types.
 func parseRule(name string, data []byte, loading bool) (*Rule, error) {
 	if len(data) > MaxRuleFileBytes {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", len(data), MaxRuleFileBytes)}
+		return nil, &Error{Name: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", len(data), MaxRuleFileBytes)}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -75,7 +75,7 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 func yamlError(name string, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	e := &Error{File: name, Msg: "invalid YAML: " + msg}
+	e := &Error{Name: name, Msg: "invalid YAML: " + msg}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		e.Col = 1
@@ -87,14 +87,12 @@ type parser struct {
 	file  string
 	lines [][]byte
 	errs  ErrorList
-	// ruleset is set when the file is a ruleset, not a rule.
-	ruleset bool
 	// loading is set for a rule file vigil loads to run (see parseRule).
 	loading bool
 }
 
 func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) {
-	e := &Error{File: p.file, Field: field, Msg: fmt.Sprintf(format, args...)}
+	e := &Error{Name: p.file, Field: field, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
 		e.Line, e.Col = n.Line, n.Column
 	}
@@ -121,7 +119,7 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 	r := &Rule{File: p.file}
 	seen := map[string]*yaml.Node{}
 	var remediationNodes, messageNodes map[string]*yaml.Node
-	for key, val := range p.fields(root, "", fieldNames) {
+	for key, val := range ruleMapping.Fields(root, p.report) {
 		seen[key.Value] = key
 		switch key.Value {
 		case "id":
@@ -203,57 +201,8 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 	return r
 }
 
-// fields iterates over the keys and values of a mapping, reporting keys that
-// are not in names (with a suggestion), duplicate keys and non-string keys.
-// prefix is prepended to field names in errors ("remediation.").
-func (p *parser) fields(m *yaml.Node, prefix string, names []string) func(yield func(key, val *yaml.Node) bool) {
-	return func(yield func(key, val *yaml.Node) bool) {
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			key, val := m.Content[i], m.Content[i+1]
-			if key.Kind != yaml.ScalarNode {
-				p.errorf(key, "", "field names must be plain strings")
-				continue
-			}
-			if !slices.Contains(names, key.Value) {
-				msg := fmt.Sprintf("field %q is not a %sfield", prefix+key.Value, p.what(prefix))
-				if s := Suggest(key.Value, names); s != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", s)
-				} else {
-					msg += " (known fields: " + strings.Join(names, ", ") + ")"
-				}
-				p.errorf(key, "", "%s", msg)
-				continue
-			}
-			if seen[key.Value] {
-				p.errorf(key, prefix+key.Value, "field %q is given twice", prefix+key.Value)
-				continue
-			}
-			seen[key.Value] = true
-			if !yield(key, val) {
-				return
-			}
-		}
-	}
-}
-
-// what names the kind of field a prefix is for, in errors.
-func (p *parser) what(prefix string) string {
-	switch prefix {
-	case "":
-		if p.ruleset {
-			return "ruleset "
-		}
-		return "rule "
-	case "remediation.":
-		return "remediation "
-	case "message.":
-		return "message "
-	case "twins.":
-		return "twin "
-	}
-	return "framework "
-}
+// report is the report function of Mapping.Fields for the parser's file.
+func (p *parser) report(n *yaml.Node, field, msg string) { p.errorf(n, field, "%s", msg) }
 
 func (p *parser) str(n *yaml.Node, field string) string {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
@@ -283,7 +232,7 @@ func (p *parser) remediation(n *yaml.Node, rem *Remediation) map[string]*yaml.No
 		return nil
 	}
 	nodes := map[string]*yaml.Node{}
-	for key, val := range p.fields(n, "remediation.", remediationFields) {
+	for key, val := range remediationMapping.Fields(n, p.report) {
 		field := "remediation." + key.Value
 		s := p.str(val, field)
 		nodes[key.Value] = val
@@ -311,7 +260,7 @@ func (p *parser) frameworks(n *yaml.Node) []FrameworkRef {
 			continue
 		}
 		var f FrameworkRef
-		for key, val := range p.fields(item, "frameworks.", frameworkFields) {
+		for key, val := range frameworkMapping.Fields(item, p.report) {
 			s := p.str(val, "frameworks."+key.Value)
 			switch key.Value {
 			case "framework":
@@ -475,10 +424,10 @@ func readRuleFile(fsys fs.FS, p, name string) (data []byte, bad *Error, err erro
 		return nil, nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("not a regular file (%s)", st.Mode().Type())}, nil
+		return nil, &Error{Name: name, Msg: fmt.Sprintf("not a regular file (%s)", st.Mode().Type())}, nil
 	}
 	tooBig := func(n int64) *Error {
-		return &Error{File: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", n, MaxRuleFileBytes)}
+		return &Error{Name: name, Msg: fmt.Sprintf("rule file is %d bytes, more than the limit of %d", n, MaxRuleFileBytes)}
 	}
 	if st.Size() > MaxRuleFileBytes {
 		return nil, tooBig(st.Size()), nil
@@ -572,7 +521,7 @@ func checkUnique(rs []*Rule) ErrorList {
 	first := map[string]*Rule{}
 	for _, r := range rs {
 		if prev, ok := first[r.ID]; ok {
-			errs = append(errs, &Error{File: r.File, Field: "id",
+			errs = append(errs, &Error{Name: r.File, Field: "id",
 				Msg: fmt.Sprintf("rule id %q is already used by %s", r.ID, prev.File)})
 			continue
 		}

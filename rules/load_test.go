@@ -49,9 +49,6 @@ func TestParseGoodRule(t *testing.T) {
 	if len(r.Frameworks) != 2 || r.Frameworks[0] != want[0] || r.Frameworks[1] != want[1] {
 		t.Errorf("frameworks %+v", r.Frameworks)
 	}
-	if l, c := r.LogicPos(1, 24); l != 5 || c != 31 {
-		t.Errorf("LogicPos(1,24) = %d:%d, want 5:31", l, c)
-	}
 }
 
 func TestParseErrors(t *testing.T) {

@@ -33,8 +33,8 @@ type Message struct {
 	Lacks map[string]string
 }
 
-// messageFields are the fields of a rule file's message.
-var messageFields = []string{"fail", "pass", "none", "lacks"}
+// messageMapping describes the fields of a rule file's message.
+var messageMapping = Mapping{Kind: "a message", Prefix: "message.", Known: []string{"fail", "pass", "none", "lacks"}}
 
 // messageTemplates are the parsed forms of a rule's message texts.
 type messageTemplates struct {
@@ -73,7 +73,7 @@ func (p *parser) message(n *yaml.Node, m *Message) map[string]*yaml.Node {
 		return nil
 	}
 	nodes := map[string]*yaml.Node{}
-	for key, val := range p.fields(n, "message.", messageFields) {
+	for key, val := range messageMapping.Fields(n, p.report) {
 		field := "message." + key.Value
 		nodes[key.Value] = val
 		switch key.Value {

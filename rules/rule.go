@@ -117,15 +117,6 @@ type FrameworkRef struct {
 	Variant string
 }
 
-// LogicPos turns a position in the rule's logic text (1-based line and
-// column) into the position in the rule file.
-func (r *Rule) LogicPos(line, col int) (fileLine, fileCol int) {
-	if r.LogicLine == 0 {
-		return line, col
-	}
-	return r.LogicLine + line - 1, r.LogicCol + col - 1
-}
-
 // ForFramework returns the rule as it is judged for one framework version:
 // with the logic variant its references to that version name, and mapped
 // only to the references judged with that logic. With an empty framework,

@@ -111,9 +111,9 @@ func FindRuleset(sets []*Ruleset, name string) (*Ruleset, error) {
 	return nil, fmt.Errorf("%s; the rulesets are %s", msg, strings.Join(names, ", "))
 }
 
-var rulesetFields = []string{"name", "description", "rules", "twins"}
+var rulesetMapping = Mapping{Kind: "a ruleset", Known: []string{"name", "description", "rules", "twins"}}
 
-var twinFields = []string{"live", "terraform"}
+var twinMapping = Mapping{Kind: "a twin", Prefix: "twins.", Known: []string{"live", "terraform"}}
 
 // ParseRuleset reads one ruleset file; name is the file name used in errors
 // and must be the ruleset's name with ".yaml".
@@ -122,7 +122,7 @@ func ParseRuleset(name string, data []byte) (*Ruleset, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlError(name, err)
 	}
-	p := &parser{file: name, lines: bytes.Split(data, []byte("\n")), ruleset: true}
+	p := &parser{file: name, lines: bytes.Split(data, []byte("\n"))}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
@@ -132,7 +132,7 @@ func ParseRuleset(name string, data []byte) (*Ruleset, error) {
 		return nil, p.errs
 	}
 	s := &Ruleset{File: name}
-	for key, val := range p.fields(root, "", rulesetFields) {
+	for key, val := range rulesetMapping.Fields(root, p.report) {
 		switch key.Value {
 		case "name":
 			s.Name = p.str(val, "name")
@@ -173,7 +173,7 @@ func (p *parser) twins(n *yaml.Node) []Twin {
 			continue
 		}
 		var t Twin
-		for key, val := range p.fields(item, "twins.", twinFields) {
+		for key, val := range twinMapping.Fields(item, p.report) {
 			switch key.Value {
 			case "live":
 				t.Live = p.str(val, "twins.live")
@@ -196,7 +196,7 @@ func (p *parser) twins(n *yaml.Node) []Twin {
 func (s *Ruleset) check(catalog []*Rule) ErrorList {
 	var errs ErrorList
 	fail := func(format string, args ...any) {
-		errs = append(errs, &Error{File: s.File, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &Error{Name: s.File, Msg: fmt.Sprintf(format, args...)})
 	}
 	for _, g := range s.Rules {
 		if !slices.ContainsFunc(catalog, func(r *Rule) bool { ok, _ := path.Match(g, r.ID); return ok }) {

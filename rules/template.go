@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"vigil/diag"
 	"vigil/entity"
 )
 
@@ -312,24 +313,21 @@ func (discard) Write(b []byte) (int, error) { return len(b), nil }
 
 func (p *parser) templateError(n *yaml.Node, name string, err error) *Error {
 	field := "remediation." + name
-	e := &Error{File: p.file, Field: field}
 	msg := err.Error()
+	var at diag.Pos // where the text starts in the file
 	if n != nil {
-		e.Line, e.Col = p.contentStart(n)
+		at.Line, at.Col = p.contentStart(n)
 	}
 	if m := templateLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
-		if e.Line > 0 {
-			e.Line += line - 1
-			if col > 0 {
-				e.Col += col - 1
-			}
+		if at.Line > 0 {
+			at = diag.Pos{Line: line, Col: max(col, 1)}.ShiftBlock(at)
 		}
 		msg = msg[len(m[0]):]
 	}
-	e.Msg = "bad template: " + strings.TrimPrefix(msg, "template: ")
-	return e
+	return &Error{Name: p.file, Line: at.Line, Col: at.Col, Field: field,
+		Msg: "bad template: " + strings.TrimPrefix(msg, "template: ")}
 }
 
 // Render fills the rule's remediation texts in for one target. A rule read

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vigil/diag"
 	"vigil/engine"
 	"vigil/entity"
 	"vigil/filterpattern"
@@ -118,14 +119,14 @@ func runEval(s *streams, src string, o evalOptions) error {
 	patterns := filterpattern.NewCache()
 	prog, err := gsl.Compile(src, gsl.WithPatterns(patterns), gsl.WithEntityCheck(rules.EntityTypo), gsl.WithFieldCheck(rules.CheckField))
 	if err != nil {
-		if l := gsl.AsList(err); l != nil {
-			fmt.Fprintln(s.err, l.Render("rule"))
+		if l := diag.AsList(err); l != nil {
+			fmt.Fprintln(s.err, l.In("rule", diag.Pos{}).Render())
 			return exitCode(ExitBadUsage, nil)
 		}
 		return exitCode(ExitBadUsage, err)
 	}
 	for _, w := range prog.Warnings() {
-		fmt.Fprintln(s.err, strings.Replace(w.Render("rule"), ": ", ": warning: ", 1))
+		fmt.Fprintln(s.err, strings.Replace(w.In("rule", diag.Pos{}).Render(), ": ", ": warning: ", 1))
 	}
 	target := prog.Target()
 	inv, err := loadEvalInputs(s, o.inputs, target.Entity)

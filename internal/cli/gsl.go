@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vigil/diag"
 	"vigil/filterpattern"
 	"vigil/gsl"
 	"vigil/rules"
@@ -86,17 +87,17 @@ func runLint(s *streams, path string) error {
 			nrules++
 			p, cerr := gsl.Compile(line, gsl.WithPatterns(patterns), gsl.WithEntityCheck(rules.EntityTypo), gsl.WithFieldCheck(rules.CheckField))
 			if cerr != nil {
-				l := gsl.AsList(cerr)
+				l := diag.AsList(cerr)
 				if l == nil {
 					return exitCode(ExitBadUsage, fmt.Errorf("%s:%d: %w", name, lineNo, cerr))
 				}
 				for _, d := range l {
-					fmt.Fprintln(s.out, d.RenderAt(name, base))
+					fmt.Fprintln(s.out, d.In(name, base).Render())
 					errs++
 				}
 			} else {
 				for _, w := range p.Warnings() {
-					fmt.Fprintln(s.out, strings.Replace(w.RenderAt(name, base), ": ", ": warning: ", 1))
+					fmt.Fprintln(s.out, strings.Replace(w.In(name, base).Render(), ": ", ": warning: ", 1))
 					warns++
 				}
 			}

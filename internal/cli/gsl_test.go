@@ -10,7 +10,7 @@ func TestGSLLint(t *testing.T) {
 	want := `testdata/eval/rules.gsl:5:74: after() unit: unknown time unit 'dayz': use seconds, minutes, hours, days, weeks, months or years
  | CloudTrail should have status.latestCloudWatchLogsDeliveryTime after(-1, 'dayz')
  | .........................................................................^
-testdata/eval/rules.gsl:6:114: isFilterPatternEqual() pattern does not parse: col 17: expected a value after "=", found "}", in filter pattern "{ $.eventName = }"
+testdata/eval/rules.gsl:6:114: isFilterPatternEqual() pattern does not parse: expected a value after "=", found "}"
  | List<CloudTrail> should have items with [metricFilters with [filterPattern isFilterPatternEqual('{ $.eventName = }')] length() > 0]
  | .................................................................................................................^
 testdata/eval/rules.gsl:7:60: warning: allowedPublicHostsForPort() is not implemented yet: rules using it evaluate to ERROR

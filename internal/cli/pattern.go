@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vigil/diag"
 	"vigil/filterpattern"
 )
 
@@ -141,7 +142,7 @@ matched and 1 when none did.`,
 // content of a file (without its final newline). label names the argument
 // in errors ("A", "B"); parse errors show the pattern with a caret.
 func patternArg(arg, label string) (*filterpattern.Pattern, error) {
-	src := arg
+	src, file := arg, ""
 	from := "pattern"
 	if label != "" {
 		from = "pattern " + label
@@ -151,14 +152,15 @@ func patternArg(arg, label string) (*filterpattern.Pattern, error) {
 		if err != nil {
 			return nil, exitCode(ExitBadUsage, fmt.Errorf("%s: %w", from, err))
 		}
-		src = strings.TrimRight(string(data), "\r\n")
-		from += " (" + path + ")"
+		src, file = strings.TrimRight(string(data), "\r\n"), path
 	}
 	p, err := filterpattern.Parse(src)
 	if err != nil {
 		var perr *filterpattern.Error
 		if errors.As(err, &perr) {
-			return nil, exitCode(ExitBadUsage, fmt.Errorf("%s: %v\n%s", from, err, perr.Snippet()))
+			// A pattern from a file is named after it: "pattern A:
+			// bad.txt:1:34: ...".
+			return nil, exitCode(ExitBadUsage, fmt.Errorf("%s: %s", from, perr.In(file, diag.Pos{}).Render()))
 		}
 		return nil, exitCode(ExitBadUsage, fmt.Errorf("%s: %w", from, err))
 	}

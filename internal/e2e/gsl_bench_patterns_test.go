@@ -85,7 +85,7 @@ func TestMON05RealPatterns(t *testing.T) {
 			scope(trail(`{ $.eventName = CreateTrail }`, cis45Compact)), gsl.Pass, ""},
 		{"MON.05 fail: a pattern that does not parse", ruleMon05,
 			scope(trail(`{ $.eventName = CreateTrail }`, `{ $.eventName = }`, 42.0)), gsl.Fail,
-			`filterPattern isFilterPatternEqual('{ ($.eventName = CreateTrail) || ($.even'...) is false (filterPattern is '{ $.eventName = }'; the pattern '{ $.eventName = }' could not be parsed: col 17: expected a value after "=", found "}", in filter pattern "{ $.eventName = }")`},
+			`filterPattern isFilterPatternEqual('{ ($.eventName = CreateTrail) || ($.even'...) is false (filterPattern is '{ $.eventName = }'; the pattern '{ $.eventName = }' could not be parsed: 1:17: expected a value after "=", found "}", in filter pattern "{ $.eventName = }")`},
 		{"covers pass: a wildcard covers CreateTrail", covers,
 			scope(trail(`{ $.eventName = CreateTrail && $.x = 1 }`), trail(`{ $.eventName = *Trail }`)), gsl.Pass, ""},
 		{"covers fail: narrower and unrelated patterns", covers,
