@@ -564,3 +564,35 @@ func decodeAttrs(js string) (map[string]any, error) {
 }
 
 var errNotOneObject = errors.New("not one object")
+
+// TestFastListsAgreeWithResult: the fast loops of the list operators say
+// what elementCounts.result, their definition, says, on every sequence of
+// element outcomes of up to four elements.
+func TestFastListsAgreeWithResult(t *testing.T) {
+	outcomes := []tri{tFalse, tTrue, tUnknown, tError}
+	var seqs [][]tri
+	var grow func(prefix []tri)
+	grow = func(prefix []tri) {
+		seqs = append(seqs, prefix)
+		if len(prefix) == 4 {
+			return
+		}
+		for _, o := range outcomes {
+			grow(append(slices.Clone(prefix), o))
+		}
+	}
+	grow(nil)
+	for _, seq := range seqs {
+		list := make([]any, len(seq))
+		for i := range seq {
+			list[i] = i
+		}
+		elem := func(cur any, _ frame) tri { return seq[cur.(int)] }
+		for _, kind := range []ListOpKind{Contain, ContainAll, ContainNone} {
+			counts := countElements(list, elem, frame{})
+			if got, want := matchElements(list, elem, frame{}, kind), counts.result(kind); got != want {
+				t.Errorf("%v over %v: fast %v, result %v", kind, seq, got, want)
+			}
+		}
+	}
+}

@@ -7,10 +7,10 @@ import (
 
 // The list operators (with, contain, contain-all, contain-none, with as a
 // value, groupBy, and "with [...] length() op k") are compiled here.
-// elementCounts.result is the only definition of what contain, contain-all
-// and contain-none say of their elements' outcomes (gsl-spec.md §7.5):
-// the fast evaluation stops at an element that decides the operator by
-// itself, and asks result what that element says.
+// elementCounts.result defines what contain, contain-all and contain-none
+// say of their elements' outcomes (gsl-spec.md §7.5); the fast loops
+// (anyMatch, allMatch) that stop at a deciding element are tested to say
+// the same.
 
 // listOf resolves the value a list operator applies to: null is the empty
 // list, an unknown makes the operator unknown, any other non-list is an
@@ -31,25 +31,58 @@ func listOf(v any, what string, sp Span, f frame) ([]any, tri) {
 	return nil, tError
 }
 
-// matchElements is what a list operator of kind says of list, evaluating
-// its elements in order and stopping at the first element that decides the
-// operator by itself (a match for contain and contain-none, a mismatch for
-// contain-all): that element decides even if another one errs. What the
-// outcomes mean is elementCounts.result's alone.
-func matchElements(list []any, elem condFn, f frame, kind ListOpKind) tri {
-	decisive := tTrue
-	if kind == ContainAll {
-		decisive = tFalse
-	}
-	counts := elementCounts{n: len(list)}
+// anyMatch is contain's fast evaluation: a Kleene OR over the elements
+// that stops at the first element that matches, which decides even if
+// another element errs. allMatch is contain-all's: a Kleene AND that stops
+// at the first element that does not match. They are written out, small
+// enough to be inlined into the loop every list operator runs, and what
+// they say is elementCounts.result's: TestFastListsAgreeWithResult checks
+// them against it on every sequence of outcomes up to four elements.
+func anyMatch(list []any, elem condFn, f frame) tri {
+	out := tFalse
 	for _, e := range list {
-		r := elem(e, f)
-		if r == decisive {
-			return elementCounts{n: 1}.with(r).result(kind)
+		switch elem(e, f) {
+		case tTrue:
+			return tTrue
+		case tUnknown:
+			if out == tFalse {
+				out = tUnknown
+			}
+		case tError:
+			out = tError
 		}
-		counts = counts.with(r)
 	}
-	return counts.result(kind)
+	return out
+}
+
+// allMatch is contain-all's fast evaluation (see anyMatch).
+func allMatch(list []any, elem condFn, f frame) tri {
+	out := tTrue
+	for _, e := range list {
+		switch elem(e, f) {
+		case tFalse:
+			return tFalse
+		case tUnknown:
+			if out == tTrue {
+				out = tUnknown
+			}
+		case tError:
+			out = tError
+		}
+	}
+	return out
+}
+
+// matchElements is what a list operator of kind says of list, by its fast
+// evaluation.
+func matchElements(list []any, elem condFn, f frame, kind ListOpKind) tri {
+	switch kind {
+	case ContainAll:
+		return allMatch(list, elem, f)
+	case ContainNone:
+		return anyMatch(list, elem, f).not()
+	}
+	return anyMatch(list, elem, f)
 }
 
 // listCond compiles a list operator used as a condition. kind is the
@@ -172,8 +205,9 @@ func (e elementCounts) with(r tri) elementCounts {
 // result is what a list operator of kind says of its elements, from the
 // counts of their outcomes: contain is a Kleene OR over them in which a
 // match decides even past an error, contain-all a Kleene AND in which a
-// mismatch does, and contain-none the negation of contain. It is the only
-// definition of these operators' meaning.
+// mismatch does, and contain-none the negation of contain. It is the
+// definition of these operators' meaning; the fast evaluations (anyMatch,
+// allMatch) are checked against it.
 func (e elementCounts) result(kind ListOpKind) tri {
 	switch kind {
 	case ContainAll:
