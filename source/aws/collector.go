@@ -297,8 +297,12 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 			// (a broken endpoint or proxy) leaves every region unread,
 			// which must not read as an account without entities.
 			for _, s := range run {
-				c.fail(entity.Failure{Type: s.listed, Scope: account, Region: c.cfg.Region, Call: "ec2:DescribeRegions",
-					Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"})
+				for _, typ := range s.listed {
+					if c.opts.wanted(typ) {
+						c.fail(entity.Failure{Type: typ, Scope: account, Region: c.cfg.Region, Call: "ec2:DescribeRegions",
+							Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"})
+					}
+				}
 			}
 		}
 	}

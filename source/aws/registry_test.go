@@ -66,7 +66,9 @@ func TestDeclaredAttributesAlwaysSet(t *testing.T) {
 	declared := map[string][]string{}
 	for _, s := range services {
 		for _, a := range s.actions {
-			declared[a.entityType] = append(declared[a.entityType], a.attrs...)
+			for _, f := range a.fills {
+				declared[f.entityType] = append(declared[f.entityType], f.attrs...)
+			}
 		}
 	}
 	faults := []awsfake.Fault{{}}
