@@ -210,13 +210,15 @@ type Collector struct {
 	failures []entity.Failure
 
 	account string
+	// reportPolling bounds the wait for the IAM credential report.
+	reportPolling reportPolling
 }
 
 // New returns a collector that uses cfg (see LoadConfig).
 func New(cfg aws.Config, opts Options) *Collector {
 	opts.withDefaults()
 	return &Collector{cfg: cfg, opts: opts, clients: newClientSet(cfg),
-		limits: map[string]chan struct{}{}}
+		limits: map[string]chan struct{}{}, reportPolling: defaultReportPolling}
 }
 
 // call runs fn, one AWS call named action ("logs:DescribeMetricFilters") in
@@ -287,7 +289,8 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 	c.account = account
 	run := listers(&c.opts)
 	regions := slices.Clone(c.opts.Regions)
-	if len(regions) == 0 && len(run) > 0 {
+	regional := slices.ContainsFunc(run, func(s *service) bool { return !s.global })
+	if len(regions) == 0 && regional {
 		regions, err = c.enabledRegions(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list the enabled regions (pass --region to name them): %w", err)
@@ -297,6 +300,9 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 			// (a broken endpoint or proxy) leaves every region unread,
 			// which must not read as an account without entities.
 			for _, s := range run {
+				if s.global {
+					continue
+				}
 				for _, typ := range s.listed {
 					if c.opts.wanted(typ) {
 						c.fail(entity.Failure{Type: typ, Scope: account, Region: c.cfg.Region, Call: "ec2:DescribeRegions",

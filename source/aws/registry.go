@@ -30,6 +30,10 @@ type service struct {
 	// scanned regions, and makes no call that only unwanted types need.
 	listed []string
 	list   func(ctx context.Context, c *Collector, regions []string) []*entity.Entity
+	// global is set for a service whose entities belong to the account and
+	// no region (IAM): its list step needs no region, and the regions are
+	// not listed for it.
+	global bool
 
 	// enriched is the entity type enrich fills attributes of, when the
 	// service adds to entities some service lists; enrich runs once those
