@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -204,20 +205,23 @@ func (c *Collector) accountSummary(ctx context.Context, region string) iamResult
 	return iamResult[map[string]any]{v: stats}
 }
 
-// lowerCamel lowers the first letter of name, and the letters of a
-// leading acronym ("MFADevices" → "mfaDevices").
+// lowerCamel turns a SummaryMap key into lowerCamelCase, an acronym being
+// one word ("AccountMFAEnabled" → "accountMfaEnabled", "MFADevices" →
+// "mfaDevices").
 func lowerCamel(name string) string {
 	r := []rune(name)
-	for i := range r {
-		if r[i] < 'A' || r[i] > 'Z' {
-			break
+	out := make([]rune, len(r))
+	for i, ch := range r {
+		prevUpper := i > 0 && unicode.IsUpper(r[i-1])
+		nextLower := i+1 < len(r) && unicode.IsLower(r[i+1])
+		// Lower the first letter, and the letters of an acronym but
+		// the one that starts the next word.
+		if i == 0 || (prevUpper && !nextLower) {
+			ch = unicode.ToLower(ch)
 		}
-		if i > 0 && i+1 < len(r) && r[i+1] >= 'a' && r[i+1] <= 'z' {
-			break
-		}
-		r[i] += 'a' - 'A'
+		out[i] = ch
 	}
-	return string(r)
+	return string(out)
 }
 
 // credentialReport is the IAM credential report: when it was generated and

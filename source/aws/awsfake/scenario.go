@@ -172,7 +172,7 @@ func ScenarioIAM() IAM {
 		PasswordPolicy: &PasswordPolicy{MinimumPasswordLength: 14, RequireSymbols: true, RequireNumbers: true,
 			RequireUppercaseCharacters: true, RequireLowercaseCharacters: true, AllowUsersToChangePassword: true,
 			MaxPasswordAge: 90, PasswordReusePrevention: 24},
-		Summary:         map[string]int{"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0, "Users": 4, "MFADevicesInUse": 3},
+		Summary:         scenarioSummary,
 		Root:            User{Created: days(2000), MFA: "hardware", PasswordLastUsed: days(300)},
 		ReportGenerated: ScenarioNow.Add(-time.Hour),
 		Users: []User{
@@ -197,4 +197,18 @@ func ScenarioIAM() IAM {
 				InlinePolicies: map[string]string{"logs": ReadBucketsPolicyDocument}},
 		},
 	}
+}
+
+// scenarioSummary is the SummaryMap of ScenarioIAM, every key AWS answers
+// with.
+var scenarioSummary = map[string]int{
+	"Users": 4, "UsersQuota": 5000, "Groups": 1, "GroupsQuota": 300, "ServerCertificates": 0,
+	"ServerCertificatesQuota": 20, "UserPolicySizeQuota": 2048, "GroupPolicySizeQuota": 5120, "GroupsPerUserQuota": 10,
+	"SigningCertificatesPerUserQuota": 2, "AccessKeysPerUserQuota": 2, "MFADevices": 3, "MFADevicesInUse": 3,
+	"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0, "AccountPasswordPresent": 1,
+	"AccountSigningCertificatesPresent": 0, "AttachedPoliciesPerGroupQuota": 10, "AttachedPoliciesPerRoleQuota": 10,
+	"AttachedPoliciesPerUserQuota": 10, "Policies": 4, "PoliciesQuota": 1500, "PolicySizeQuota": 6144,
+	"PolicyVersionsInUse": 7, "PolicyVersionsInUseQuota": 10000, "VersionsPerPolicyQuota": 5,
+	"GlobalEndpointTokenVersion": 1, "AssumeRolePolicySizeQuota": 2048, "InstanceProfiles": 0,
+	"InstanceProfilesQuota": 1000, "Providers": 0, "RolePolicySizeQuota": 10240, "Roles": 2, "RolesQuota": 1000,
 }
