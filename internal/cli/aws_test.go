@@ -23,6 +23,12 @@ func fakeAWS(t *testing.T, faults ...awsfake.Fault) *awsfake.Server {
 	t.Helper()
 	w := awsfake.Scenario()
 	w.Faults = faults
+	return fakeAWSWorld(t, w)
+}
+
+// fakeAWSWorld serves w to the vigil commands the test runs.
+func fakeAWSWorld(t *testing.T, w awsfake.World) *awsfake.Server {
+	t.Helper()
 	srv := awsfake.NewServer(w)
 	t.Cleanup(srv.Close)
 	for k, v := range map[string]string{
