@@ -515,13 +515,9 @@ func (c *Collector) iamUsers(r iamReads, region string) []*entity.Entity {
 		}
 	}
 	details := map[string]*types.UserDetail{}
-	var groups map[string]*types.GroupDetail
+	var groups map[string]*groupPolicies
 	if r.details.err == nil {
-		groups = map[string]*types.GroupDetail{}
-		for i := range r.details.v.groups {
-			g := &r.details.v.groups[i]
-			groups[aws.ToString(g.GroupName)] = g
-		}
+		groups = groupPoliciesByName(r.details.v.groups)
 		for i := range r.details.v.users {
 			d := &r.details.v.users[i]
 			details[aws.ToString(d.Arn)] = d
@@ -585,7 +581,7 @@ func timeOrEmpty(rep *credentialReport) string {
 
 // setDetailsUserAttrs sets a user's attributes from its authorisation
 // details and those of its groups.
-func (c *Collector) setDetailsUserAttrs(e *entity.Entity, d *types.UserDetail, groups map[string]*types.GroupDetail, derr *callError) {
+func (c *Collector) setDetailsUserAttrs(e *entity.Entity, d *types.UserDetail, groups map[string]*groupPolicies, derr *callError) {
 	if derr != nil || d == nil {
 		u := entity.NewUnknown(entity.UnknownMaybeNull, "the user is not in the account's authorisation details (deleted since the credential report)")
 		if derr != nil {
@@ -605,19 +601,37 @@ func (c *Collector) setDetailsUserAttrs(e *entity.Entity, d *types.UserDetail, g
 	e.Attrs["inlinePolicies"] = inlinePolicies(d.UserPolicyList)
 	groupManaged, groupInline := []any{}, []any{}
 	for _, name := range d.GroupList {
-		g := groups[name]
-		if g == nil {
-			continue
-		}
-		for _, p := range g.AttachedManagedPolicies {
-			groupManaged = append(groupManaged, map[string]any{"group": name, "arn": aws.ToString(p.PolicyArn), "name": aws.ToString(p.PolicyName)})
-		}
-		for _, p := range g.GroupPolicyList {
-			groupInline = append(groupInline, map[string]any{"group": name, "name": aws.ToString(p.PolicyName), "document": policyDocument(p.PolicyDocument)})
+		if g := groups[name]; g != nil {
+			groupManaged = append(groupManaged, g.managed...)
+			groupInline = append(groupInline, g.inline...)
 		}
 	}
 	e.Attrs["groupManagedPolicies"] = groupManaged
 	e.Attrs["groupInlinePolicies"] = groupInline
+}
+
+// groupPolicies are a group's attached and inline policies as the users
+// in the group carry them, each element naming the group. They are built
+// once per group and shared, read-only, by its users' entities.
+type groupPolicies struct {
+	managed, inline []any
+}
+
+// groupPoliciesByName builds the policies of each group, by name.
+func groupPoliciesByName(groups []types.GroupDetail) map[string]*groupPolicies {
+	out := make(map[string]*groupPolicies, len(groups))
+	for _, g := range groups {
+		name := aws.ToString(g.GroupName)
+		gp := &groupPolicies{}
+		for _, p := range g.AttachedManagedPolicies {
+			gp.managed = append(gp.managed, map[string]any{"group": name, "arn": aws.ToString(p.PolicyArn), "name": aws.ToString(p.PolicyName)})
+		}
+		for _, p := range g.GroupPolicyList {
+			gp.inline = append(gp.inline, map[string]any{"group": name, "name": aws.ToString(p.PolicyName), "document": policyDocument(p.PolicyDocument)})
+		}
+		out[name] = gp
+	}
+	return out
 }
 
 func toAnyList(list []string) []any {

@@ -282,23 +282,35 @@ func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m
 func (s *Server) authorizationDetails(req *request) (any, *apiError) {
 	w := &s.world.IAM
 	created := "2020-01-01T00:00:00Z"
-	var items []string // each its kind's letter (U, G, R, P), then its XML
+	// Each item is its kind's letter (U, G, R, P) and its XML, rendered
+	// only for the page asked for.
+	type item struct {
+		kind   byte
+		render func() string
+	}
+	var items []item
 	for _, u := range w.Users {
-		items = append(items, "U"+fmt.Sprintf("<member><UserName>%s</UserName><UserId>AIDA%s</UserId><Arn>%s</Arn><Path>/</Path>"+
-			"<CreateDate>%s</CreateDate><GroupList>%s</GroupList>%s%s</member>",
-			esc(u.Name), esc(strings.ToUpper(u.Name)), esc(s.iamARN("user", u.Name)), reportTime(u.Created, created),
-			membersXML(u.Groups), attachedXML("AttachedManagedPolicies", u.ManagedPolicies), inlineXML("UserPolicyList", u.InlinePolicies)))
+		items = append(items, item{'U', func() string {
+			return fmt.Sprintf("<member><UserName>%s</UserName><UserId>AIDA%s</UserId><Arn>%s</Arn><Path>/</Path>"+
+				"<CreateDate>%s</CreateDate><GroupList>%s</GroupList>%s%s</member>",
+				esc(u.Name), esc(strings.ToUpper(u.Name)), esc(s.iamARN("user", u.Name)), reportTime(u.Created, created),
+				membersXML(u.Groups), attachedXML("AttachedManagedPolicies", u.ManagedPolicies), inlineXML("UserPolicyList", u.InlinePolicies))
+		}})
 	}
 	for _, g := range w.Groups {
-		items = append(items, "G"+fmt.Sprintf("<member><GroupName>%s</GroupName><GroupId>AGPA%s</GroupId><Arn>%s</Arn><Path>/</Path>"+
-			"<CreateDate>%s</CreateDate>%s%s</member>", esc(g.Name), esc(strings.ToUpper(g.Name)), esc(s.iamARN("group", g.Name)), created,
-			attachedXML("AttachedManagedPolicies", g.ManagedPolicies), inlineXML("GroupPolicyList", g.InlinePolicies)))
+		items = append(items, item{'G', func() string {
+			return fmt.Sprintf("<member><GroupName>%s</GroupName><GroupId>AGPA%s</GroupId><Arn>%s</Arn><Path>/</Path>"+
+				"<CreateDate>%s</CreateDate>%s%s</member>", esc(g.Name), esc(strings.ToUpper(g.Name)), esc(s.iamARN("group", g.Name)), created,
+				attachedXML("AttachedManagedPolicies", g.ManagedPolicies), inlineXML("GroupPolicyList", g.InlinePolicies))
+		}})
 	}
 	for _, r := range w.Roles {
-		items = append(items, "R"+fmt.Sprintf("<member><RoleName>%s</RoleName><RoleId>AROA%s</RoleId><Arn>%s</Arn><Path>/</Path>"+
-			"<CreateDate>%s</CreateDate><AssumeRolePolicyDocument>%s</AssumeRolePolicyDocument>%s%s</member>",
-			esc(r.Name), esc(strings.ToUpper(r.Name)), esc(s.iamARN("role", r.Name)), created, esc(url.QueryEscape(r.TrustPolicy)),
-			attachedXML("AttachedManagedPolicies", r.ManagedPolicies), inlineXML("RolePolicyList", r.InlinePolicies)))
+		items = append(items, item{'R', func() string {
+			return fmt.Sprintf("<member><RoleName>%s</RoleName><RoleId>AROA%s</RoleId><Arn>%s</Arn><Path>/</Path>"+
+				"<CreateDate>%s</CreateDate><AssumeRolePolicyDocument>%s</AssumeRolePolicyDocument>%s%s</member>",
+				esc(r.Name), esc(strings.ToUpper(r.Name)), esc(s.iamARN("role", r.Name)), created, esc(url.QueryEscape(r.TrustPolicy)),
+				attachedXML("AttachedManagedPolicies", r.ManagedPolicies), inlineXML("RolePolicyList", r.InlinePolicies))
+		}})
 	}
 	for _, p := range w.Policies {
 		arn := s.iamARN("policy", p.Name)
@@ -312,11 +324,13 @@ func (s *Server) authorizationDetails(req *request) (any, *apiError) {
 		for _, r := range w.Roles {
 			attached += count(r.ManagedPolicies, arn)
 		}
-		items = append(items, "P"+fmt.Sprintf("<member><PolicyName>%s</PolicyName><PolicyId>ANPA%s</PolicyId><Arn>%s</Arn><Path>/</Path>"+
-			"<DefaultVersionId>v1</DefaultVersionId><AttachmentCount>%d</AttachmentCount><IsAttachable>true</IsAttachable>"+
-			"<CreateDate>%s</CreateDate><UpdateDate>%s</UpdateDate><PolicyVersionList><member><Document>%s</Document>"+
-			"<VersionId>v1</VersionId><IsDefaultVersion>true</IsDefaultVersion><CreateDate>%s</CreateDate></member></PolicyVersionList></member>",
-			esc(p.Name), esc(strings.ToUpper(p.Name)), esc(arn), attached, created, created, esc(url.QueryEscape(p.Document)), created))
+		items = append(items, item{'P', func() string {
+			return fmt.Sprintf("<member><PolicyName>%s</PolicyName><PolicyId>ANPA%s</PolicyId><Arn>%s</Arn><Path>/</Path>"+
+				"<DefaultVersionId>v1</DefaultVersionId><AttachmentCount>%d</AttachmentCount><IsAttachable>true</IsAttachable>"+
+				"<CreateDate>%s</CreateDate><UpdateDate>%s</UpdateDate><PolicyVersionList><member><Document>%s</Document>"+
+				"<VersionId>v1</VersionId><IsDefaultVersion>true</IsDefaultVersion><CreateDate>%s</CreateDate></member></PolicyVersionList></member>",
+				esc(p.Name), esc(strings.ToUpper(p.Name)), esc(arn), attached, created, created, esc(url.QueryEscape(p.Document)), created)
+		}})
 	}
 	start, end, next, aerr := s.iamPage(req, len(items))
 	if aerr != nil {
@@ -324,7 +338,7 @@ func (s *Server) authorizationDetails(req *request) (any, *apiError) {
 	}
 	lists := map[byte]*strings.Builder{'U': {}, 'G': {}, 'R': {}, 'P': {}}
 	for _, it := range items[start:end] {
-		lists[it[0]].WriteString(it[1:])
+		lists[it.kind].WriteString(it.render())
 	}
 	return fmt.Sprintf("<UserDetailList>%s</UserDetailList><GroupDetailList>%s</GroupDetailList><RoleDetailList>%s</RoleDetailList>"+
 		"<Policies>%s</Policies>%s", lists['U'], lists['G'], lists['R'], lists['P'], pageXML(next)), nil
