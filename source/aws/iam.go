@@ -411,8 +411,12 @@ func (c *Collector) iamAccount(r iamReads, region string) *entity.Entity {
 		}
 	}
 	if root == nil {
-		e.Attrs["rootUser"] = entity.NewUnknown(entity.UnknownMaybeNull,
-			"the credential report generated at "+r.report.v.generated.UTC().Format(time.RFC3339)+" has no row for the root user")
+		// AWS always writes the root user's row; an answer without it
+		// says nothing about the root user.
+		why := "the credential report generated at " + timeOrEmpty(r.report.v) + " has no row for the root user (" + rootRow + ")"
+		e.Attrs["rootUser"] = entity.NewUnknown(entity.UnknownMaybeNull, why)
+		c.fail(entity.Failure{Type: TypeIam, Attr: "rootUser", Scope: c.account, Region: region, Entity: e.ID,
+			Call: "iam:GetCredentialReport", Error: why})
 		return e
 	}
 	u := map[string]any{
@@ -476,9 +480,12 @@ func accessKey(row map[string]string, n int) map[string]any {
 	}
 }
 
-// reportMarkerOrNil returns a text column of the report, or nil for N/A.
+// reportMarkerOrNil returns a text column of the report, or nil for
+// nothing and for the report's markers (N/A, not_supported,
+// no_information), which the raw row keeps.
 func reportMarkerOrNil(v string) any {
-	if v == "" || v == "N/A" {
+	switch v {
+	case "", "N/A", "not_supported", "no_information":
 		return nil
 	}
 	return v
@@ -742,6 +749,10 @@ func (c *Collector) iamPolicies(d *authDetails) []*entity.Entity {
 	out := make([]*entity.Entity, 0, len(d.policies))
 	for _, p := range d.policies {
 		arn := aws.ToString(p.Arn)
+		if aws.ToString(p.PolicyName) == "" {
+			// moto 5.2.1 leaves the name out; the ARN ends with it.
+			p.PolicyName = aws.String(arn[strings.LastIndexByte(arn, '/')+1:])
+		}
 		var doc any = entity.NewUnknown(entity.UnknownMaybeNull, "the authorisation details list no default version of the policy")
 		for _, v := range p.PolicyVersionList {
 			if v.IsDefaultVersion {
