@@ -532,15 +532,26 @@ func (c *Collector) iamUsers(r iamReads, region string) []*entity.Entity {
 			e.Attrs["createDate"] = timeOrNil(d.CreateDate)
 		}
 	}
+	// A failed read leaves its attributes Unknown on every user: one
+	// failure per attribute, for all the account's users.
+	for _, f := range []struct {
+		err   *callError
+		attrs []string
+	}{{r.report.err, iamReportUserAttrs}, {r.details.err, iamDetailsUserAttrs}, {r.virtual.err, []string{"virtualMfaEnabled"}}} {
+		if f.err != nil {
+			for _, a := range f.attrs {
+				c.fail(f.err.failure(TypeIamUser, a, c.account, ""))
+			}
+		}
+	}
 	out := make([]*entity.Entity, 0, len(order))
 	for _, arn := range order {
 		e := byARN[arn]
-		c.setReportUserAttrs(e, rows[arn], r)
-		c.setDetailsUserAttrs(e, details[arn], groups, r.details.err)
+		setReportUserAttrs(e, rows[arn], r)
+		setDetailsUserAttrs(e, details[arn], groups, r.details.err)
 		switch {
 		case r.virtual.err != nil:
 			e.Attrs["virtualMfaEnabled"] = r.virtual.err.unknown()
-			c.fail(r.virtual.err.failure(TypeIamUser, "virtualMfaEnabled", c.account, e.ID))
 		default:
 			e.Attrs["virtualMfaEnabled"] = r.virtual.v[arn]
 			e.Origin.API = appendAction(e.Origin.API, "iam:ListVirtualMFADevices")
@@ -551,14 +562,14 @@ func (c *Collector) iamUsers(r iamReads, region string) []*entity.Entity {
 }
 
 // setReportUserAttrs sets a user's attributes from its row of the
-// credential report.
-func (c *Collector) setReportUserAttrs(e *entity.Entity, row map[string]string, r iamReads) {
+// credential report, or Unknown ones when the report could not be read or
+// has no row for the user.
+func setReportUserAttrs(e *entity.Entity, row map[string]string, r iamReads) {
 	if r.report.err != nil || row == nil {
 		u := entity.NewUnknown(entity.UnknownMaybeNull, "the user is not in the credential report generated at "+
 			timeOrEmpty(r.report.v)+" (created since)")
 		if r.report.err != nil {
 			u = r.report.err.unknown()
-			c.fail(r.report.err.failure(TypeIamUser, "credentialReport", c.account, e.ID))
 		}
 		for _, attr := range iamReportUserAttrs {
 			e.Attrs[attr] = u
@@ -587,13 +598,13 @@ func timeOrEmpty(rep *credentialReport) string {
 }
 
 // setDetailsUserAttrs sets a user's attributes from its authorisation
-// details and those of its groups.
-func (c *Collector) setDetailsUserAttrs(e *entity.Entity, d *types.UserDetail, groups map[string]*groupPolicies, derr *callError) {
+// details and those of its groups, or Unknown ones when the details could
+// not be read or do not list the user.
+func setDetailsUserAttrs(e *entity.Entity, d *types.UserDetail, groups map[string]*groupPolicies, derr *callError) {
 	if derr != nil || d == nil {
 		u := entity.NewUnknown(entity.UnknownMaybeNull, "the user is not in the account's authorisation details (deleted since the credential report)")
 		if derr != nil {
 			u = derr.unknown()
-			c.fail(derr.failure(TypeIamUser, "groups", c.account, e.ID))
 		}
 		for _, attr := range iamDetailsUserAttrs {
 			e.Attrs[attr] = u

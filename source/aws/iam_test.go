@@ -1,13 +1,18 @@
 package aws
 
 import (
+	"context"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/engine"
 	"vigil/entity"
+	"vigil/rules"
 	"vigil/source/aws/awsfake"
 )
 
@@ -202,8 +207,8 @@ func TestIAMFaults(t *testing.T) {
 		w.IAM.ReportPending = -1
 		inv, srv := collect(t, w, iamOnly)
 		got := iamFailures(inv)
-		if len(got) != 2+4 {
-			t.Fatalf("failures %q, want two for the account (rootUser and the generation time) and one per user", got)
+		if len(got) != 2+len(iamReportUserAttrs) {
+			t.Fatalf("failures %q, want two for the account (rootUser and the generation time) and one per user attribute", got)
 		}
 		for _, f := range got {
 			if !strings.Contains(f, "iam:GenerateCredentialReport: the credential report was not ready in time: still STARTED after 4 attempts") {
@@ -323,5 +328,43 @@ func TestGrantsFullAdmin(t *testing.T) {
 	}
 	if u, ok := policyDocument(new("not json")).(*entity.Unknown); !ok || !strings.Contains(u.Reason, "not JSON") {
 		t.Errorf("a broken document gives %v, want Unknown", u)
+	}
+}
+
+// TestIAMVerdicts evaluates rules on what the collector reads under
+// faults: the credential report not ready in time gives ERROR on the rules
+// that read it, never PASS or FAIL, and the rules on the rest still run.
+func TestIAMVerdicts(t *testing.T) {
+	saved := defaultReportPolling
+	defaultReportPolling = reportPolling{attempts: 2, delay: time.Millisecond, maxDelay: time.Millisecond}
+	t.Cleanup(func() { defaultReportPolling = saved })
+	rs, err := rules.LoadFS(os.DirFS("../../internal/cli/testdata/scan"), "iam-rules", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := engine.Compile(rs, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := scenarioWorld()
+	w.IAM.ReportPending = -1
+	inv, _ := collect(t, w, iamOnly)
+	run, err := plan.Run(context.Background(), inv, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range run.Findings {
+		got = append(got, f.Rule.ID+" "+f.Entity.Name+" "+string(f.Result))
+	}
+	slices.Sort(got)
+	want := []string{
+		"TEST.IAM.01 " + acct + " PASS", // the password policy is read
+		"TEST.IAM.02 " + acct + " ERROR",
+		"TEST.IAM.03 admin FAIL", "TEST.IAM.03 admin-list PASS",
+		"TEST.IAM.04 alice ERROR", "TEST.IAM.04 bob ERROR", "TEST.IAM.04 carol ERROR", "TEST.IAM.04 ci ERROR",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("verdicts (-want +got):\n%s", diff)
 	}
 }
