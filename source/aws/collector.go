@@ -37,6 +37,9 @@ const (
 	// one service in one region (AWS throttles per account, service and
 	// region).
 	DefaultConcurrency = 10
+	// DefaultCredentialReportWait bounds the wait for the IAM credential
+	// report to be generated.
+	DefaultCredentialReportWait = 10 * time.Second
 	// maxTagBatch is the most trail ARNs one cloudtrail:ListTags call takes.
 	maxTagBatch = 20
 	// maxPages bounds the pages read from one paginated call, so that an
@@ -81,6 +84,10 @@ type Options struct {
 	// enriches none of them makes no call; the regions are not listed when
 	// no type is wanted. Empty means every type (see Types).
 	Types []string
+	// CredentialReportWait bounds the wait for IAM to generate the
+	// credential report; DefaultCredentialReportWait when zero. A report
+	// not ready in time leaves the fields it gives Unknown.
+	CredentialReportWait time.Duration
 	// Now gives the collection time (tests); time.Now when nil.
 	Now func() time.Time
 	// Tool names the program for the inventory ("vigil 0.1.0").
@@ -96,6 +103,9 @@ func (o *Options) withDefaults() {
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
+	}
+	if o.CredentialReportWait <= 0 {
+		o.CredentialReportWait = DefaultCredentialReportWait
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -210,15 +220,13 @@ type Collector struct {
 	failures []entity.Failure
 
 	account string
-	// reportPolling bounds the wait for the IAM credential report.
-	reportPolling reportPolling
 }
 
 // New returns a collector that uses cfg (see LoadConfig).
 func New(cfg aws.Config, opts Options) *Collector {
 	opts.withDefaults()
 	return &Collector{cfg: cfg, opts: opts, clients: newClientSet(cfg),
-		limits: map[string]chan struct{}{}, reportPolling: defaultReportPolling}
+		limits: map[string]chan struct{}{}}
 }
 
 // call runs fn, one AWS call named action ("logs:DescribeMetricFilters") in

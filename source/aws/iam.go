@@ -85,16 +85,14 @@ var _ iamAPI = (*iam.Client)(nil)
 
 func (c *Collector) iam(region string) iamAPI { return client[iamAPI](c, "iam", region) }
 
-// reportPolling bounds the wait for the credential report: at most
-// attempts calls to iam:GenerateCredentialReport, the first delay after
-// the first, doubling up to maxDelay.
-type reportPolling struct {
-	attempts        int
-	delay, maxDelay time.Duration
-}
-
-// defaultReportPolling waits at most about 10 s (0.25 + 0.5 + 1 + 2 × 4).
-var defaultReportPolling = reportPolling{attempts: 8, delay: 250 * time.Millisecond, maxDelay: 2 * time.Second}
+// The credential report is polled with a delay that starts at
+// reportFirstDelay (or an eighth of Options.CredentialReportWait, when
+// shorter) and doubles up to reportMaxDelay, for as long as
+// Options.CredentialReportWait allows.
+const (
+	reportFirstDelay = 250 * time.Millisecond
+	reportMaxDelay   = 2 * time.Second
+)
 
 // iamResult is what one IAM read gave: its value, or the failed call.
 type iamResult[V any] struct {
@@ -239,10 +237,10 @@ const rootRow = "<root_account>"
 var errReportNotReady = errors.New("the credential report was not ready in time")
 
 // credentialReport asks IAM to generate the credential report, polls until
-// it is ready within c.reportPolling's bound, and reads it.
+// it is ready within Options.CredentialReportWait, and reads it.
 func (c *Collector) credentialReport(ctx context.Context, region string) iamResult[*credentialReport] {
-	p := c.reportPolling
-	delay, waited := p.delay, time.Duration(0)
+	wait := c.opts.CredentialReportWait
+	delay, waited := min(reportFirstDelay, max(wait/8, time.Millisecond)), time.Duration(0)
 	for attempt := 1; ; attempt++ {
 		var gen *iam.GenerateCredentialReportOutput
 		if cerr := c.call(ctx, "iam:GenerateCredentialReport", region, func(ctx context.Context) error {
@@ -255,7 +253,7 @@ func (c *Collector) credentialReport(ctx context.Context, region string) iamResu
 		if gen.State == types.ReportStateTypeComplete {
 			break
 		}
-		if attempt >= p.attempts {
+		if waited+delay > wait {
 			return iamResult[*credentialReport]{err: &callError{Call: "iam:GenerateCredentialReport", Region: region,
 				Err: fmt.Errorf("%w: still %s after %d attempts over %s", errReportNotReady, gen.State, attempt, waited)}}
 		}
@@ -265,7 +263,7 @@ func (c *Collector) credentialReport(ctx context.Context, region string) iamResu
 			return iamResult[*credentialReport]{err: &callError{Call: "iam:GenerateCredentialReport", Region: region, Err: ctx.Err()}}
 		}
 		waited += delay
-		delay = min(2*delay, p.maxDelay)
+		delay = min(2*delay, reportMaxDelay)
 	}
 	var out *iam.GetCredentialReportOutput
 	if cerr := c.call(ctx, "iam:GetCredentialReport", region, func(ctx context.Context) error {
