@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -162,7 +165,7 @@ permissions vigil needs. AWS_ENDPOINT_URL points vigil at an emulator.`,
 				return exitCode(ExitBadUsage, err)
 			}
 			if !quiet {
-				fmt.Fprintf(s.err, "vigil: wrote %d trail(s) of account %s to %s\n", len(inv.Entities), scopeIDs(inv), output)
+				fmt.Fprintf(s.err, "vigil: wrote %s of account %s to %s\n", countByType(inv), scopeIDs(inv), output)
 			}
 			return nil
 		},
@@ -258,4 +261,21 @@ func (p *progressLine) clear() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// countByType says how many entities of each type inv holds: "7 CloudTrail,
+// 1 Iam", or "no entity".
+func countByType(inv *entity.Inventory) string {
+	n := map[string]int{}
+	for _, e := range inv.Entities {
+		n[e.Type]++
+	}
+	if len(n) == 0 {
+		return "no entity"
+	}
+	var parts []string
+	for _, typ := range slices.Sorted(maps.Keys(n)) {
+		parts = append(parts, fmt.Sprintf("%d %s", n[typ], typ))
+	}
+	return strings.Join(parts, ", ")
 }

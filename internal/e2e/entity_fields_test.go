@@ -168,7 +168,11 @@ func TestCatalogueMatchesSources(t *testing.T) {
 			{"Terraform", code[sc.Name], (*entity.SchemaField).InTerraform},
 		} {
 			if src.seen == nil {
-				t.Errorf("%s gives no %s in the examples", src.name, sc.Name)
+				// A type whose fields all come from elsewhere (IAM from
+				// code, not read yet) is rightly not given.
+				if slices.ContainsFunc(sc.Fields, src.declared) {
+					t.Errorf("%s gives no %s in the examples", src.name, sc.Name)
+				}
 				continue
 			}
 			for _, path := range slices.Sorted(maps.Keys(src.seen)) {

@@ -147,15 +147,15 @@ func seedAccount(t *testing.T, account string, trails []seedTrail) {
 	}
 }
 
-// collectFromMoto collects account with vigil's collector, assuming its
-// audit role as --role-arn does, and logs the number of calls made and the
-// time taken.
-func collectFromMoto(t *testing.T, account string, regions []string) *entity.Inventory {
+// collectFromMoto collects the entities of types (every type when none)
+// in account with vigil's collector, assuming its audit role as
+// --role-arn does, and logs the number of calls made and the time taken.
+func collectFromMoto(t *testing.T, account string, regions []string, types ...string) *entity.Inventory {
 	t.Helper()
 	var calls atomic.Int64
 	start := time.Now()
 	inv, err := vigilaws.Collect(context.Background(), vigilaws.Options{RoleARN: auditRole(account), Regions: regions,
-		MaxBackoff: 10 * time.Millisecond, Progress: func(done, _ int) { calls.Store(int64(done)) }})
+		Types: types, MaxBackoff: 10 * time.Millisecond, Progress: func(done, _ int) { calls.Store(int64(done)) }})
 	if err != nil {
 		t.Fatalf("collect account %s: %v", account, err)
 	}
@@ -294,7 +294,7 @@ func TestMotoCloudTrailChain(t *testing.T) {
 	plan := catalogPlan(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			inv := collectFromMoto(t, tt.account, tt.regions)
+			inv := collectFromMoto(t, tt.account, tt.regions, vigilaws.TypeCloudTrail)
 			if len(inv.Failures) != 0 {
 				t.Errorf("failures: %v", inv.Failures)
 			}

@@ -16,7 +16,7 @@ func init() {
 		newClient: func(cfg aws.Config) any { return cloudwatch.NewFromConfig(cfg) },
 		actions: []action{
 			{name: "cloudwatch:DescribeAlarmsForMetric", purpose: "list the alarms on each metric filter's metric (name and namespace), in the log group's region",
-				entityType: TypeCloudTrail, attrs: monitoringAttrs},
+				fills: []fill{{TypeCloudTrail, monitoringAttrs}}},
 		},
 		// Called from the monitoring chain that cloudwatchlogs.go starts.
 	})

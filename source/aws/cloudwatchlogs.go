@@ -17,7 +17,7 @@ func init() {
 		newClient: func(cfg aws.Config) any { return cloudwatchlogs.NewFromConfig(cfg) },
 		actions: []action{
 			{name: "logs:DescribeMetricFilters", purpose: "list the metric filters of each trail's own log group, in its region",
-				entityType: TypeCloudTrail, attrs: monitoringAttrs},
+				fills: []fill{{TypeCloudTrail, monitoringAttrs}}},
 		},
 		// The monitoring chain starts at the trail's log group; its next
 		// links are in cloudwatch.go and sns.go.

@@ -37,6 +37,9 @@ const (
 	// one service in one region (AWS throttles per account, service and
 	// region).
 	DefaultConcurrency = 10
+	// DefaultCredentialReportWait bounds the wait for the IAM credential
+	// report to be generated.
+	DefaultCredentialReportWait = 10 * time.Second
 	// maxTagBatch is the most trail ARNs one cloudtrail:ListTags call takes.
 	maxTagBatch = 20
 	// maxPages bounds the pages read from one paginated call, so that an
@@ -81,6 +84,10 @@ type Options struct {
 	// enriches none of them makes no call; the regions are not listed when
 	// no type is wanted. Empty means every type (see Types).
 	Types []string
+	// CredentialReportWait bounds the wait for IAM to generate the
+	// credential report; DefaultCredentialReportWait when zero. A report
+	// not ready in time leaves the fields it gives Unknown.
+	CredentialReportWait time.Duration
 	// Now gives the collection time (tests); time.Now when nil.
 	Now func() time.Time
 	// Tool names the program for the inventory ("vigil 0.1.0").
@@ -96,6 +103,9 @@ func (o *Options) withDefaults() {
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
+	}
+	if o.CredentialReportWait <= 0 {
+		o.CredentialReportWait = DefaultCredentialReportWait
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -287,7 +297,8 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 	c.account = account
 	run := listers(&c.opts)
 	regions := slices.Clone(c.opts.Regions)
-	if len(regions) == 0 && len(run) > 0 {
+	regional := slices.ContainsFunc(run, func(s *service) bool { return !s.global })
+	if len(regions) == 0 && regional {
 		regions, err = c.enabledRegions(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list the enabled regions (pass --region to name them): %w", err)
@@ -297,8 +308,15 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 			// (a broken endpoint or proxy) leaves every region unread,
 			// which must not read as an account without entities.
 			for _, s := range run {
-				c.fail(entity.Failure{Type: s.listed, Scope: account, Region: c.cfg.Region, Call: "ec2:DescribeRegions",
-					Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"})
+				if s.global {
+					continue
+				}
+				for _, typ := range s.listed {
+					if c.opts.wanted(typ) {
+						c.fail(entity.Failure{Type: typ, Scope: account, Region: c.cfg.Region, Call: "ec2:DescribeRegions",
+							Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"})
+					}
+				}
 			}
 		}
 	}

@@ -36,8 +36,8 @@ func TestScenarioEntities(t *testing.T) {
 		t.Errorf("collected at %v, want %v", inv.CollectedAt, now)
 	}
 	trails := byName(inv)
-	if len(inv.Entities) != 7 || len(trails) != 7 {
-		t.Fatalf("got %d entities (%d names), want 7 trails each once", len(inv.Entities), len(trails))
+	if n := len(ofType(inv, TypeCloudTrail)); n != 7 || len(trails) != 7 {
+		t.Fatalf("got %d trails (%d names), want 7 trails each once", n, len(trails))
 	}
 	unknown := func(v any) bool { return entity.IsUnknown(v) }
 	tests := []struct {
@@ -184,7 +184,9 @@ func TestScenarioRegionalTrailAlarms(t *testing.T) {
 // account owns (the shared one once, the decoy and the other account's
 // never), one DescribeAlarmsForMetric per metric, one
 // ListSubscriptionsByTopic per page of each topic; plus the retried
-// throttles. No log group is enumerated.
+// throttles. No log group is enumerated. IAM, which is global, is read once
+// in the configuration's region, with no per-user call: the authorisation
+// details in pages of two (11 items), the virtual MFA devices in one.
 func TestScenarioCalls(t *testing.T) {
 	_, srv := collect(t, scenarioWorld(), Options{Regions: scannedRegions})
 	want := map[string]int{
@@ -196,6 +198,9 @@ func TestScenarioCalls(t *testing.T) {
 		"logs:DescribeMetricFilters@eu-west-1":         2 + 1 + 1,
 		"cloudwatch:DescribeAlarmsForMetric@eu-west-1": 4 + 1,
 		"sns:ListSubscriptionsByTopic@eu-west-1":       2 + 1 + 1 + 1,
+		"iam:GetAccountPasswordPolicy@us-east-1":       1, "iam:GetAccountSummary@us-east-1": 1,
+		"iam:GenerateCredentialReport@us-east-1": 1, "iam:GetCredentialReport@us-east-1": 1,
+		"iam:ListVirtualMFADevices@us-east-1": 1, "iam:GetAccountAuthorizationDetails@us-east-1": 6,
 	}
 	if diff := cmp.Diff(want, srv.Calls()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
@@ -213,8 +218,8 @@ func TestAllEnabledRegions(t *testing.T) {
 	if calls["ec2:DescribeRegions@us-east-1"] != 1 || calls["cloudtrail:DescribeTrails@me-south-1"] != 0 {
 		t.Errorf("calls: %v", calls)
 	}
-	if len(inv.Failures) != 0 || len(inv.Entities) != 7 {
-		t.Errorf("%d entities, failures %v", len(inv.Entities), inv.Failures)
+	if n := len(ofType(inv, TypeCloudTrail)); len(inv.Failures) != 0 || n != 7 {
+		t.Errorf("%d trails, failures %v", n, inv.Failures)
 	}
 }
 
@@ -346,8 +351,8 @@ func TestFaults(t *testing.T) {
 					t.Errorf("%s = %v, want Unknown", u, v)
 				}
 			}
-			if len(inv.Entities) != 7 {
-				t.Errorf("%d entities, want all 7 still reported", len(inv.Entities))
+			if n := len(ofType(inv, TypeCloudTrail)); n != 7 {
+				t.Errorf("%d trails, want all 7 still reported", n)
 			}
 		})
 	}
@@ -433,8 +438,8 @@ func TestAssumeRole(t *testing.T) {
 	w.Keys = map[string]string{}
 	w.Roles = map[string]string{role: "ext-42"}
 	inv, srv := collect(t, w, Options{Regions: scannedRegions, RoleARN: role, ExternalID: "ext-42"})
-	if inv.Scopes[0].ID != acct || len(inv.Entities) != 7 {
-		t.Errorf("scope %v, %d entities", inv.Scopes, len(inv.Entities))
+	if n := len(ofType(inv, TypeCloudTrail)); inv.Scopes[0].ID != acct || n != 7 {
+		t.Errorf("scope %v, %d trails", inv.Scopes, n)
 	}
 	if srv.CallsByAction()["sts:AssumeRole"] != 1 {
 		t.Errorf("calls %v", srv.Calls())
@@ -522,8 +527,8 @@ func TestNoRegionsListedIsAFailure(t *testing.T) {
 	if diff := cmp.Diff(want, inv.Failures); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}
-	if len(inv.Entities) != 0 || len(inv.Scopes) != 1 || len(inv.Scopes[0].Regions) != 0 {
-		t.Errorf("entities %d, scopes %+v", len(inv.Entities), inv.Scopes)
+	if n := len(ofType(inv, TypeCloudTrail)); n != 0 || len(inv.Scopes) != 1 || len(inv.Scopes[0].Regions) != 0 {
+		t.Errorf("trails %d, scopes %+v", n, inv.Scopes)
 	}
 	if n := srv.CallsByAction()["cloudtrail:DescribeTrails"]; n != 0 {
 		t.Errorf("%d DescribeTrails calls", n)
@@ -555,7 +560,7 @@ func TestSDKLogsStayOffStderr(t *testing.T) {
 	if out := <-captured; len(out) > 0 {
 		t.Errorf("stderr during collection: %q", out)
 	}
-	if len(inv.Failures) != 0 || len(inv.Entities) != 7 {
-		t.Errorf("%d entities, failures %v", len(inv.Entities), inv.Failures)
+	if n := len(ofType(inv, TypeCloudTrail)); len(inv.Failures) != 0 || n != 7 {
+		t.Errorf("%d trails, failures %v", n, inv.Failures)
 	}
 }

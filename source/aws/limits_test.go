@@ -49,7 +49,7 @@ func TestListTagsBatches(t *testing.T) {
 	if n := srv.Calls()["cloudtrail:ListTags@us-east-1"]; n != 3 {
 		t.Errorf("%d ListTags calls for 45 trails, want 3", n)
 	}
-	for _, e := range inv.Entities {
+	for _, e := range ofType(inv, TypeCloudTrail) {
 		n, _ := strconv.Atoi(e.Name[1:])
 		tags, _ := e.Attrs["tags"].([]any)
 		if len(tags) != 1 || tags[0].(map[string]any)["value"] != strconv.Itoa(n) {

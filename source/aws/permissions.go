@@ -59,8 +59,12 @@ func permissionsTable() string {
 					continue
 				}
 				fills := "(scope of the collection)"
-				if a.entityType != "" {
-					fills = a.entityType + ": `" + strings.Join(a.attrs, "`, `") + "`"
+				if len(a.fills) > 0 {
+					var parts []string
+					for _, f := range a.fills {
+						parts = append(parts, f.entityType+": `"+strings.Join(f.attrs, "`, `")+"`")
+					}
+					fills = strings.Join(parts, "; ")
 				}
 				fmt.Fprintf(&b, "| `%s` | %s | %s |\n", a.name, a.purpose, fills)
 			}

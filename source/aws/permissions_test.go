@@ -86,21 +86,25 @@ func TestPolicyRegistry(t *testing.T) {
 			if strings.TrimSpace(a.purpose) == "" {
 				t.Errorf("%s: no purpose", a.name)
 			}
-			if (a.entityType == "") != (len(a.attrs) == 0) {
-				t.Errorf("%s: entity type %q with attributes %v", a.name, a.entityType, a.attrs)
-			}
-			if a.entityType != "" && !slices.Contains(listed, a.entityType) {
-				t.Errorf("%s fills %s, which no service lists", a.name, a.entityType)
+			for _, f := range a.fills {
+				if f.entityType == "" || len(f.attrs) == 0 {
+					t.Errorf("%s: entity type %q with attributes %v", a.name, f.entityType, f.attrs)
+				}
+				if !slices.Contains(listed, f.entityType) {
+					t.Errorf("%s fills %s, which no service lists", a.name, f.entityType)
+				}
 			}
 		}
-		if (s.list == nil) != (s.listed == "") || (s.enrich == nil) != (s.enriched == "") {
+		if (s.list == nil) != (len(s.listed) == 0) || (s.enrich == nil) != (s.enriched == "") {
 			t.Errorf("%s: a list or enrich step without its type, or the reverse", s.name)
 		}
 		var filled []string
 		for _, a := range s.actions {
-			filled = append(filled, a.entityType)
+			for _, f := range a.fills {
+				filled = append(filled, f.entityType)
+			}
 		}
-		for _, typ := range []string{s.listed, s.enriched} {
+		for _, typ := range append(slices.Clone(s.listed), s.enriched) {
 			if typ != "" && !slices.Contains(filled, typ) {
 				t.Errorf("%s: lists or enriches %s, but none of its actions fills it", s.name, typ)
 			}

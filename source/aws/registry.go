@@ -24,11 +24,16 @@ type service struct {
 	// actions are the IAM actions the service's code calls.
 	actions []action
 
-	// listed is the entity type list builds the entities of, when the
-	// service lists entities; list returns them, with the attributes its
-	// own calls fill, from the scanned regions.
-	listed string
+	// listed are the entity types list builds the entities of, when the
+	// service lists entities; list returns those of them the options want
+	// (Options.wanted), with the attributes its own calls fill, from the
+	// scanned regions, and makes no call that only unwanted types need.
+	listed []string
 	list   func(ctx context.Context, c *Collector, regions []string) []*entity.Entity
+	// global is set for a service whose entities belong to the account and
+	// no region (IAM): its list step needs no region, and the regions are
+	// not listed for it.
+	global bool
 
 	// enriched is the entity type enrich fills attributes of, when the
 	// service adds to entities some service lists; enrich runs once those
@@ -43,9 +48,14 @@ type action struct {
 	name string
 	// purpose says in a few words what vigil reads with it.
 	purpose string
-	// entityType and attrs name the attributes the call's answer fills;
-	// both are empty for the calls that scope the collection (the account
-	// and its regions).
+	// fills name the attributes the call's answer fills, per entity type;
+	// empty for the calls that scope the collection (the account and its
+	// regions).
+	fills []fill
+}
+
+// fill names attributes of one entity type that an action's answer fills.
+type fill struct {
 	entityType string
 	attrs      []string
 }
@@ -82,7 +92,7 @@ func (o *Options) wanted(typ string) bool {
 func listers(opts *Options) []*service {
 	var out []*service
 	for _, s := range services {
-		if s.list != nil && opts.wanted(s.listed) {
+		if s.list != nil && slices.ContainsFunc(s.listed, opts.wanted) {
 			out = append(out, s)
 		}
 	}
@@ -104,10 +114,10 @@ func enrichers(typ string) []*service {
 func Types() []string {
 	var out []string
 	for _, s := range services {
-		if s.list != nil && !slices.Contains(out, s.listed) {
-			out = append(out, s.listed)
+		if s.list != nil {
+			out = append(out, s.listed...)
 		}
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,6 +15,12 @@ import (
 // account is identified and nothing else is called, not even the regions.
 func TestTypesSelectServices(t *testing.T) {
 	_, all := collect(t, scenarioWorld(), Options{})
+	trailCalls := all.Calls()
+	for call := range trailCalls {
+		if strings.HasPrefix(call, "iam:") {
+			delete(trailCalls, call)
+		}
+	}
 	enabled := []string{"ap-southeast-2", "eu-west-1", "us-east-1"}
 	tests := []struct {
 		name    string
@@ -23,9 +30,16 @@ func TestTypesSelectServices(t *testing.T) {
 		// entities is the number of entities collected.
 		entities int
 	}{
-		{name: "every type", opts: Options{}, regions: enabled, entities: 7},
-		{name: "CloudTrail", opts: Options{Types: []string{TypeCloudTrail}}, regions: enabled, entities: 7},
-		{name: "CloudTrail among others", opts: Options{Types: []string{"aws_cloudtrail", TypeCloudTrail}}, regions: enabled, entities: 7},
+		{name: "every type", opts: Options{}, regions: enabled, entities: 7 + 1 + 4 + 4 + 2},
+		{name: "CloudTrail", opts: Options{Types: []string{TypeCloudTrail}}, want: trailCalls, regions: enabled, entities: 7},
+		{name: "CloudTrail among others", opts: Options{Types: []string{"aws_cloudtrail", TypeCloudTrail}}, want: trailCalls,
+			regions: enabled, entities: 7},
+		{name: "IAM policies, global", opts: Options{Types: []string{TypeIamPolicy}}, entities: 4,
+			want: map[string]int{"sts:GetCallerIdentity@us-east-1": 1, "iam:GetAccountAuthorizationDetails@us-east-1": 6}},
+		{name: "the account's IAM", opts: Options{Types: []string{TypeIam}}, entities: 1,
+			want: map[string]int{"sts:GetCallerIdentity@us-east-1": 1, "iam:GetAccountPasswordPolicy@us-east-1": 1,
+				"iam:GetAccountSummary@us-east-1": 1, "iam:GenerateCredentialReport@us-east-1": 1,
+				"iam:GetCredentialReport@us-east-1": 1, "iam:ListVirtualMFADevices@us-east-1": 1}},
 		{name: "only a Terraform type", opts: Options{Types: []string{"aws_cloudtrail"}},
 			want: map[string]int{"sts:GetCallerIdentity@us-east-1": 1}},
 		{name: "only a Terraform type, regions named", opts: Options{Types: []string{"aws_cloudtrail"}, Regions: []string{"eu-west-1"}},
@@ -53,7 +67,7 @@ func TestTypesSelectServices(t *testing.T) {
 
 // TestTypesListed names the entity types the registered services build.
 func TestTypesListed(t *testing.T) {
-	if diff := cmp.Diff([]string{TypeCloudTrail}, Types()); diff != "" {
+	if diff := cmp.Diff([]string{TypeCloudTrail, TypeIam, TypeIamPolicy, TypeIamRole, TypeIamUser}, Types()); diff != "" {
 		t.Errorf("Types() (-want +got):\n%s", diff)
 	}
 }
@@ -66,7 +80,9 @@ func TestDeclaredAttributesAlwaysSet(t *testing.T) {
 	declared := map[string][]string{}
 	for _, s := range services {
 		for _, a := range s.actions {
-			declared[a.entityType] = append(declared[a.entityType], a.attrs...)
+			for _, f := range a.fills {
+				declared[f.entityType] = append(declared[f.entityType], f.attrs...)
+			}
 		}
 	}
 	faults := []awsfake.Fault{{}}

@@ -57,10 +57,22 @@ func isolateFromHost(t testing.TB) {
 	}
 }
 
+// byName returns the trails of inv by name.
 func byName(inv *entity.Inventory) map[string]*entity.Entity {
 	out := map[string]*entity.Entity{}
-	for _, e := range inv.Entities {
+	for _, e := range ofType(inv, TypeCloudTrail) {
 		out[e.Name] = e
+	}
+	return out
+}
+
+// ofType returns the entities of inv of type typ.
+func ofType(inv *entity.Inventory, typ string) []*entity.Entity {
+	var out []*entity.Entity
+	for _, e := range inv.Entities {
+		if e.Type == typ {
+			out = append(out, e)
+		}
 	}
 	return out
 }

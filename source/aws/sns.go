@@ -14,7 +14,7 @@ func init() {
 		newClient: func(cfg aws.Config) any { return sns.NewFromConfig(cfg) },
 		actions: []action{
 			{name: "sns:ListSubscriptionsByTopic", purpose: "count the confirmed subscriptions of each SNS topic an alarm notifies, in the topic's region",
-				entityType: TypeCloudTrail, attrs: monitoringAttrs},
+				fills: []fill{{TypeCloudTrail, monitoringAttrs}}},
 		},
 		// Called from the monitoring chain that cloudwatchlogs.go starts.
 	})

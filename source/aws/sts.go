@@ -12,7 +12,8 @@ func init() {
 		name:      "sts",
 		newClient: func(cfg aws.Config) any { return sts.NewFromConfig(cfg) },
 		actions: []action{
-			{name: "sts:GetCallerIdentity", purpose: "identify the account the credentials belong to, which scopes everything read"},
+			{name: "sts:GetCallerIdentity", purpose: "identify the account the credentials belong to, which scopes everything read",
+				fills: []fill{{TypeIam, []string{"id", "accountId"}}}},
 		},
 	})
 }

@@ -10,6 +10,9 @@ import (
 
 // handle answers one call from the world. Callers hold s.mu.
 func (s *Server) handle(req *request) (any, *apiError) {
+	if req.service == "iam" {
+		return s.handleIAM(req)
+	}
 	switch req.service + ":" + req.action {
 	case "sts:GetCallerIdentity":
 		return fmt.Sprintf("<Arn>arn:aws:iam::%s:user/vigil</Arn><UserId>AIDAFAKE</UserId><Account>%s</Account>", req.account, req.account), nil

@@ -55,7 +55,8 @@ func field(name string, equals ...string) ctypes.AdvancedFieldSelector {
 //     topic) and in the right one with a pending-only and an empty topic;
 //   - three trails in ap-southeast-2 with advanced selectors: write-only,
 //     all management events, and the console's default selector name with
-//     kms.amazonaws.com excluded.
+//     kms.amazonaws.com excluded;
+//   - IAM as ScenarioIAM describes it.
 func Scenario() World {
 	mainLG := LogGroup{Account: acct, Region: "eu-west-1", Name: "cloudtrail/main", Filters: []MetricFilter{
 		{Name: "cis-4.5", Pattern: CIS45Pattern, Transformations: []Transformation{{MetricName: "CloudTrailChanges", Namespace: "CISBenchmark", Value: "1"}}},
@@ -124,6 +125,7 @@ func Scenario() World {
 			{ARN: TopicARN("eu-west-1", "empty")},
 			{ARN: TopicARN("us-east-1", "decoy"), Subscriptions: []string{TopicARN("us-east-1", "decoy") + ":1"}},
 		},
+		IAM: ScenarioIAM(),
 		Faults: []Fault{
 			// Throttling that succeeds on retry, on every service.
 			{Action: "cloudtrail:GetTrailStatus", Region: "us-east-1", Code: "ThrottlingException", Times: 2},
@@ -133,4 +135,80 @@ func Scenario() World {
 			{Action: "cloudtrail:DescribeTrails", Region: "eu-west-1", Code: "InternalFailure", Status: 500, Times: 1},
 		},
 	}
+}
+
+// Policy documents of ScenarioIAM.
+const (
+	AdminPolicyDocument       = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	AdminListPolicyDocument   = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["*:*"],"Resource":["*"]}}`
+	ConditionalAdminDocument  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
+	ReadBucketsPolicyDocument = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}]}`
+	SupportTrustPolicy        = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"support.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+)
+
+// ScenarioIAM is the IAM of Scenario:
+//
+//   - a strong password policy; the root user with a hardware MFA device
+//     and no access key; a credential report generated an hour before
+//     ScenarioNow, ready at once;
+//   - alice: a console password used two days ago, a virtual MFA device,
+//     one key used yesterday, in the group admins (AdministratorAccess
+//     and an inline policy);
+//   - bob: a password never used, no MFA, two active keys: one rotated
+//     400 days ago and never used, one in use;
+//   - ci: no password, one inactive key, the customer-managed admin policy
+//     attached and an inline policy;
+//   - carol: a password, a hardware MFA device;
+//   - customer-managed policies: admin (Allow * on *, attached to ci),
+//     admin-list (*:* in lists, one statement as an object, attached to no
+//     one), conditional-admin (with a Condition), read-buckets (attached
+//     to the group and a role);
+//   - roles: support (trusted by AWS Support, AWSSupportAccess attached)
+//     and app (read-buckets, an inline policy).
+func ScenarioIAM() IAM {
+	days := func(n int) time.Time { return ScenarioNow.AddDate(0, 0, -n) }
+	policy := func(name string) string { return "arn:aws:iam::" + acct + ":policy/" + name }
+	return IAM{
+		PasswordPolicy: &PasswordPolicy{MinimumPasswordLength: 14, RequireSymbols: true, RequireNumbers: true,
+			RequireUppercaseCharacters: true, RequireLowercaseCharacters: true, AllowUsersToChangePassword: true,
+			MaxPasswordAge: 90, PasswordReusePrevention: 24},
+		Summary:         scenarioSummary,
+		Root:            User{Created: days(2000), MFA: "hardware", PasswordLastUsed: days(300)},
+		ReportGenerated: ScenarioNow.Add(-time.Hour),
+		Users: []User{
+			{Name: "alice", Created: days(800), Password: true, PasswordLastUsed: days(2), MFA: "virtual",
+				Keys:   []AccessKey{{Active: true, LastRotated: days(30), LastUsed: days(1), Region: "eu-west-1", Service: "s3"}},
+				Groups: []string{"admins"}},
+			{Name: "bob", Created: days(500), Password: true,
+				Keys: []AccessKey{{Active: true, LastRotated: days(400)},
+					{Active: true, LastRotated: days(10), LastUsed: days(3), Region: "us-east-1", Service: "ec2"}}},
+			{Name: "ci", Created: days(300), Keys: []AccessKey{{Active: false, LastRotated: days(200), LastUsed: days(150),
+				Region: "us-east-1", Service: "sts"}},
+				ManagedPolicies: []string{policy("admin")}, InlinePolicies: map[string]string{"deploy": ReadBucketsPolicyDocument}},
+			{Name: "carol", Created: days(100), Password: true, PasswordLastUsed: days(5), MFA: "hardware"},
+		},
+		Groups: []Group{{Name: "admins", ManagedPolicies: []string{"arn:aws:iam::aws:policy/AdministratorAccess", policy("read-buckets")},
+			InlinePolicies: map[string]string{"billing": ReadBucketsPolicyDocument}}},
+		Policies: []Policy{{Name: "admin", Document: AdminPolicyDocument}, {Name: "admin-list", Document: AdminListPolicyDocument},
+			{Name: "conditional-admin", Document: ConditionalAdminDocument}, {Name: "read-buckets", Document: ReadBucketsPolicyDocument}},
+		Roles: []Role{
+			{Name: "support", TrustPolicy: SupportTrustPolicy, ManagedPolicies: []string{"arn:aws:iam::aws:policy/AWSSupportAccess"}},
+			{Name: "app", TrustPolicy: SupportTrustPolicy, ManagedPolicies: []string{policy("read-buckets")},
+				InlinePolicies: map[string]string{"logs": ReadBucketsPolicyDocument}},
+		},
+	}
+}
+
+// scenarioSummary is the SummaryMap of ScenarioIAM, every key AWS answers
+// with.
+var scenarioSummary = map[string]int{
+	"Users": 4, "UsersQuota": 5000, "Groups": 1, "GroupsQuota": 300, "ServerCertificates": 0,
+	"ServerCertificatesQuota": 20, "UserPolicySizeQuota": 2048, "GroupPolicySizeQuota": 5120, "GroupsPerUserQuota": 10,
+	"SigningCertificatesPerUserQuota": 2, "AccessKeysPerUserQuota": 2, "MFADevices": 3, "MFADevicesInUse": 3,
+	"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0, "AccountPasswordPresent": 1,
+	"AccountSigningCertificatesPresent": 0, "AttachedPoliciesPerGroupQuota": 10, "AttachedPoliciesPerRoleQuota": 10,
+	"AttachedPoliciesPerUserQuota": 10, "Policies": 4, "PoliciesQuota": 1500, "PolicySizeQuota": 6144,
+	"PolicyVersionsInUse": 7, "PolicyVersionsInUseQuota": 10000, "VersionsPerPolicyQuota": 5,
+	"GlobalEndpointTokenVersion": 1, "AssumeRolePolicySizeQuota": 2048, "InstanceProfiles": 0,
+	"InstanceProfilesQuota": 1000, "Providers": 0, "RolePolicySizeQuota": 10240, "Roles": 2, "RolesQuota": 1000,
 }

@@ -67,7 +67,7 @@ func (s *Server) ResetCalls() {
 
 // request is one decoded call.
 type request struct {
-	service string // IAM prefix: cloudtrail, logs, cloudwatch, sns, sts, ec2
+	service string // IAM prefix: cloudtrail, logs, cloudwatch, sns, sts, ec2, iam
 	action  string
 	region  string
 	account string
@@ -116,7 +116,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		aerr = &apiError{status: status, code: fault.Code, message: fault.Message}
 	case !s.regionEnabled(req.region) && req.action != "DescribeRegions":
-		if req.service == "sts" || req.service == "sns" || req.service == "ec2" {
+		if req.service == "sts" || req.service == "sns" || req.service == "ec2" || req.service == "iam" {
 			aerr = errorf(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
 		} else {
 			aerr = errorf(http.StatusBadRequest, "UnrecognizedClientException", "The security token included in the request is invalid.")
@@ -202,7 +202,7 @@ func (s *Server) decode(r *http.Request) (*request, *apiError) {
 					"keep github.com/aws/aws-sdk-go-v2/service/cloudwatch at v1.52.0 (docs/aws.md, Dependencies)", ct, r.URL.Path)
 		}
 		fallthrough
-	case "sns", "sts", "ec2":
+	case "sns", "sts", "ec2", "iam":
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			return nil, errorf(400, "MalformedQueryString", "%v", err)
@@ -231,7 +231,7 @@ func (s *Server) respond(w http.ResponseWriter, req *request, out any, aerr *api
 			return
 		}
 		_ = json.NewEncoder(w).Encode(out)
-	case "sns", "sts", "cloudwatch":
+	case "sns", "sts", "cloudwatch", "iam":
 		w.Header().Set("Content-Type", "text/xml")
 		if aerr != nil {
 			typ := "Sender"

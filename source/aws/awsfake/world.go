@@ -23,6 +23,8 @@ type World struct {
 	LogGroups []LogGroup
 	Alarms    []Alarm
 	Topics    []Topic
+	// IAM is the account's IAM (of Account only).
+	IAM IAM
 	// Roles lists the roles sts:AssumeRole accepts, by ARN, with the
 	// external ID each requires ("" for none).
 	Roles map[string]string
