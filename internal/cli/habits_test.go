@@ -36,7 +36,7 @@ func TestScanSelectionFlags(t *testing.T) {
 		stderr string
 	}{
 		{"severity list (Trivy)", []string{"--severity", "HIGH,CRITICAL", exampleInv}, ExitFailed,
-			[]string{"VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03"}, ""},
+			[]string{"VIGIL.AWS.IAM.01", "VIGIL.AWS.IAM.02", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03"}, ""},
 		{"severity repeated", []string{"--severity", "low", "--severity", "high", "--only", "D9.AWS.LOG.01,VIGIL.AWS.LOG.*", exampleInv}, ExitFailed,
 			[]string{"D9.AWS.LOG.01", "VIGIL.AWS.LOG.01", "VIGIL.AWS.LOG.02"}, ""},
 		{"severity that is no severity", []string{"--severity", "HIGH,SEVERE", exampleInv}, ExitBadUsage, nil,

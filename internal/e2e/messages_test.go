@@ -191,7 +191,11 @@ frameworks:
 // (UNKNOWN), an account where listing trails was denied (ERROR for every
 // rule on trails), a Terraform trail whose region coverage is a variable
 // without a value, a module trail that AWS would reject, and a module with
-// a file that does not parse (ERROR for every rule on its resources).
+// a file that does not parse (ERROR for every rule on its resources); and
+// four accounts' IAM settings (see TestIAMCatalogRuleVerdicts): one that
+// passes every IAM rule, one that fails them all, one whose role may not
+// read the password policy nor generate the credential report (ERROR), and
+// one with a weak password policy.
 var renderInputs = []string{
 	"../../examples/terraform",
 	"../../examples/aws-inventory.json",
@@ -199,6 +203,7 @@ var renderInputs = []string{
 	"testdata/messages/unknown",
 	"testdata/messages/rejected",
 	"testdata/messages/broken",
+	"testdata/messages/iam-accounts.json",
 }
 
 // allowedPlaceholders are the placeholders a rendered fix may keep, with
@@ -221,6 +226,7 @@ var allowedPlaceholders = map[string]struct {
 	"cloudtrail_to_cloudwatch_role": {"the IAM role CloudTrail is to deliver with, new or existing", false},
 	"security_alarms_topic":         {"the name of a new SNS topic for alarms", false},
 	"security_team_address":         {"who is to be told of an alarm", false},
+	"access_key_id":                 {"which root access key to delete, which IAM lists only to the root user itself", false},
 }
 
 // placeholder matches a placeholder in a rendered text: "<region>",
@@ -309,6 +315,16 @@ func loadRenderInput(t *testing.T, path string) *entity.Inventory {
 	return inv
 }
 
+// noUnknownWithoutFailure is the entity type on which no real input gives
+// UNKNOWN, so that its rules are not asked to reach it. The Iam entity is
+// read live only (Terraform gives none), one per account, and
+// source/aws.(*Collector).iamAccount leaves a field Unknown only when a
+// read failed, and then records the failure, which makes every finding on
+// the field ERROR. Unknown without a failure, as IamUser has for a user in
+// only one of the credential report and the authorisation details, does
+// not happen on Iam. A rule on another type still needs UNKNOWN.
+const noUnknownWithoutFailure = "Iam"
+
 // TestRenderedMessagesAndFixes scans renderInputs with every catalog rule
 // and checks the message and the three fixes of every finding, PASS ones
 // included (whose fix is rendered here, as a report never shows it):
@@ -381,6 +397,9 @@ func TestRenderedMessagesAndFixes(t *testing.T) {
 	}
 	for _, r := range rs {
 		for _, result := range []engine.Result{engine.Pass, engine.Fail, engine.Unknown, engine.Error} {
+			if result == engine.Unknown && r.Entity == noUnknownWithoutFailure {
+				continue
+			}
 			if !seen[r.ID][result] {
 				t.Errorf("%s: no input gives it %s, so that message is not checked", r.ID, result)
 			}
