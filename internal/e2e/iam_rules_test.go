@@ -43,7 +43,8 @@ func iamCatalogPlan(t *testing.T) *engine.Plan {
 // MFA and no password policy (which fails both password rules); one whose
 // role may not read the password policy nor generate the credential
 // report (ERROR, never PASS); and one with a root key made inactive but
-// kept (which passes), root MFA, and a weak password policy.
+// kept (which fails: CIS asks for root keys to be deleted), root MFA, and a
+// weak password policy.
 func TestIAMCatalogRuleVerdicts(t *testing.T) {
 	run, err := iamCatalogPlan(t).Run(context.Background(), loadInventory(t, "testdata/messages/iam-accounts.json"), time.Time{})
 	if err != nil {
@@ -54,7 +55,7 @@ func TestIAMCatalogRuleVerdicts(t *testing.T) {
 		"VIGIL.AWS.IAM.01 " + secure + " PASS",
 		"VIGIL.AWS.IAM.01 " + legacy + " FAIL",
 		"VIGIL.AWS.IAM.01 " + denied + " ERROR",
-		"VIGIL.AWS.IAM.01 " + weak + " PASS",
+		"VIGIL.AWS.IAM.01 " + weak + " FAIL",
 		"VIGIL.AWS.IAM.02 " + secure + " PASS",
 		"VIGIL.AWS.IAM.02 " + legacy + " FAIL",
 		"VIGIL.AWS.IAM.02 " + denied + " ERROR",
