@@ -111,10 +111,15 @@ func (c *compiledRule) unknownMessage(scope entity.Scope, expl *gsl.Explanation,
 // lacks returns the rule's phrases for the clauses, each once, in order.
 // A clause whose path has no phrase is named by its path: the catalog's
 // rules have a phrase for every path (a test checks it), a user's rule
-// may not.
+// may not. A clause on a path under another deciding clause's path is left
+// out: when passwordPolicy is missing, that its minimum length fails too
+// says nothing more.
 func (c *compiledRule) lacks(clauses []gsl.Clause) []string {
 	var out []string
 	for _, cl := range clauses {
+		if underAnother(cl.Path, clauses) {
+			continue
+		}
 		phrase, ok := c.rule.Lack(cl.Path)
 		if !ok {
 			if cl.Path == "" {
@@ -127,6 +132,17 @@ func (c *compiledRule) lacks(clauses []gsl.Clause) []string {
 		}
 	}
 	return out
+}
+
+// underAnother reports whether path lies under the path of another of the
+// clauses ("passwordPolicy.minPasswordLength" under "passwordPolicy").
+func underAnother(path string, clauses []gsl.Clause) bool {
+	for _, other := range clauses {
+		if other.Path != "" && len(path) > len(other.Path) && strings.HasPrefix(path, other.Path+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // elementName names an entity in a list of them: a live one by name and
