@@ -173,7 +173,8 @@ func scopeTitle(scope, kind string) string {
 
 // groupHeader names what the group's findings are about and where it is:
 // a resource with its file and line (and its root module, when the file
-// lies outside it), or its account and region; or a scope.
+// lies outside it), or its account and region; an entity of a whole
+// account by its type and the account; or a scope.
 func (tw *textWriter) groupHeader(g *textGroup, l *detailLayout) {
 	e := g.entity
 	if e == nil {
@@ -181,6 +182,11 @@ func (tw *textWriter) groupHeader(g *textGroup, l *detailLayout) {
 		return
 	}
 	parts := []string{entity.Shown(e.ID)}
+	if e.ID == g.scope {
+		// An entity of a whole account (Iam) is named by the account:
+		// say what it is, and the account once.
+		parts[0] = entity.Shown(e.Type)
+	}
 	switch o := e.Origin; {
 	case o.File != "":
 		loc := entity.Shown(o.File)
