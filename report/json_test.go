@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,25 +15,32 @@ import (
 
 func loadReportSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open("vigil-report-1.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("vigil-report-1.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("vigil-report-1.schema.json")
+	s, err := compileSchema("vigil-report-1.schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// compileSchema compiles the JSON Schema in the file at path, asserting
+// formats (uri, date-time, ...) as well as structure.
+func compileSchema(path string) (*jsonschema.Schema, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	name := filepath.Base(path)
+	if err := c.AddResource(name, doc); err != nil {
+		return nil, err
+	}
+	return c.Compile(name)
 }
 
 // TestJSONMatchesSchema keeps the published schema and the writer in step:

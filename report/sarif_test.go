@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -26,24 +25,7 @@ var (
 func loadSARIFSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
 	sarifSchemaOnce.Do(func() {
-		f, err := os.Open("testdata/schema/sarif-schema-2.1.0.json")
-		if err != nil {
-			sarifSchemaErr = err
-			return
-		}
-		defer f.Close()
-		doc, err := jsonschema.UnmarshalJSON(f)
-		if err != nil {
-			sarifSchemaErr = err
-			return
-		}
-		c := jsonschema.NewCompiler()
-		c.AssertFormat()
-		if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
-			sarifSchemaErr = err
-			return
-		}
-		sarifSchema, sarifSchemaErr = c.Compile("sarif-schema-2.1.0.json")
+		sarifSchema, sarifSchemaErr = compileSchema("testdata/schema/sarif-schema-2.1.0.json")
 	})
 	if sarifSchemaErr != nil {
 		t.Fatalf("SARIF schema: %v", sarifSchemaErr)
