@@ -39,7 +39,7 @@ func TestIAMReportNotReadyIsError(t *testing.T) {
 	want := []string{
 		"TEST.IAM.01 " + acct + " PASS", // the password policy was read
 		"TEST.IAM.02 " + acct + " ERROR",
-		"TEST.IAM.03 admin FAIL", "TEST.IAM.03 admin-list PASS",
+		"TEST.IAM.03 admin FAIL", "TEST.IAM.03 admin-list PASS", "TEST.IAM.03 conditional-admin PASS",
 		"TEST.IAM.04 alice ERROR", "TEST.IAM.04 bob ERROR", "TEST.IAM.04 carol ERROR", "TEST.IAM.04 ci ERROR",
 	}
 	if diff := cmp.Diff(want, verdictLines(run)); diff != "" {

@@ -3,10 +3,8 @@ package aws
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -18,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"vigil/entity"
+	"vigil/source/iampolicy"
 )
 
 // IAM entity types.
@@ -677,57 +676,13 @@ func inlinePolicies(list []types.PolicyDetail) []any {
 	return out
 }
 
-// policyDocument decodes a policy document as IAM returns it, URL-encoded
-// JSON, into an object whose Statement is always a list (IAM allows one
-// statement as an object). A document that does not decode is Unknown.
+// policyDocument decodes a policy document as IAM returns it; nil when
+// there is none.
 func policyDocument(encoded *string) any {
 	if encoded == nil {
 		return nil
 	}
-	text, err := url.QueryUnescape(*encoded)
-	if err != nil {
-		text = *encoded // already decoded
-	}
-	var doc map[string]any
-	if err := json.Unmarshal([]byte(text), &doc); err != nil {
-		return entity.NewUnknown(entity.UnknownMaybeNull, "the policy document is not JSON: "+err.Error())
-	}
-	if st, ok := doc["Statement"].(map[string]any); ok {
-		doc["Statement"] = []any{st}
-	}
-	return doc
-}
-
-// grantsFullAdmin reports whether a decoded policy document allows every
-// action on every resource with no condition: a statement with Effect
-// Allow, an Action of "*" (or "*:*"), a Resource of "*", and no Condition.
-func grantsFullAdmin(doc any) bool {
-	m, _ := doc.(map[string]any)
-	statements, _ := m["Statement"].([]any)
-	for _, s := range statements {
-		st, _ := s.(map[string]any)
-		if st["Effect"] == "Allow" && st["Condition"] == nil &&
-			hasValue(st["Action"], "*", "*:*") && hasValue(st["Resource"], "*") {
-			return true
-		}
-	}
-	return false
-}
-
-// hasValue reports whether v, a string or a list of strings, holds one of
-// want.
-func hasValue(v any, want ...string) bool {
-	switch x := v.(type) {
-	case string:
-		return slices.Contains(want, x)
-	case []any:
-		for _, el := range x {
-			if s, ok := el.(string); ok && slices.Contains(want, s) {
-				return true
-			}
-		}
-	}
-	return false
+	return iampolicy.DecodeURL(*encoded)
 }
 
 // iamPolicies builds one IamPolicy per customer-managed policy, with its
@@ -775,19 +730,11 @@ func (c *Collector) iamPolicies(d *authDetails) []*entity.Entity {
 				"path": aws.ToString(p.Path), "defaultVersionId": aws.ToString(p.DefaultVersionId),
 				"attachmentCount": float64(aws.ToInt32(p.AttachmentCount)),
 				"createDate":      timeOrNil(p.CreateDate), "updateDate": timeOrNil(p.UpdateDate),
-				"document": doc, "isFullAdmin": fullAdmin(doc),
+				"document": doc, "isFullAdmin": iampolicy.FullAdmin(doc),
 				"users": orEmpty(users[arn]), "groups": orEmpty(groups[arn]), "roles": orEmpty(roles[arn]),
 			}})
 	}
 	return out
-}
-
-// fullAdmin is isFullAdmin of a document that may be Unknown.
-func fullAdmin(doc any) any {
-	if u, ok := doc.(*entity.Unknown); ok {
-		return u
-	}
-	return grantsFullAdmin(doc)
 }
 
 // iamRoles builds one IamRole per role, with its trust policy and its
