@@ -300,4 +300,3 @@ func TestLowerCamel(t *testing.T) {
 		}
 	}
 }
-
