@@ -91,58 +91,75 @@ func (s *Server) iamARN(kind, name string) string {
 	return fmt.Sprintf("arn:aws:iam::%s:%s/%s", s.world.Account, kind, name)
 }
 
-// handleIAM answers the IAM calls. Callers hold s.mu.
-func (s *Server) handleIAM(req *request) (any, *apiError) {
-	w := &s.world.IAM
-	switch req.action {
-	case "GetAccountPasswordPolicy":
-		p := w.PasswordPolicy
-		if p == nil {
-			return nil, errorf(404, "NoSuchEntity", "The Password Policy with domain name %s cannot be found.", s.world.Account)
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "<PasswordPolicy><MinimumPasswordLength>%d</MinimumPasswordLength><RequireSymbols>%t</RequireSymbols>"+
-			"<RequireNumbers>%t</RequireNumbers><RequireUppercaseCharacters>%t</RequireUppercaseCharacters>"+
-			"<RequireLowercaseCharacters>%t</RequireLowercaseCharacters><AllowUsersToChangePassword>%t</AllowUsersToChangePassword>"+
-			"<ExpirePasswords>%t</ExpirePasswords><HardExpiry>%t</HardExpiry>",
-			p.MinimumPasswordLength, p.RequireSymbols, p.RequireNumbers, p.RequireUppercaseCharacters,
-			p.RequireLowercaseCharacters, p.AllowUsersToChangePassword, p.MaxPasswordAge > 0, p.HardExpiry)
-		if p.MaxPasswordAge > 0 {
-			fmt.Fprintf(&b, "<MaxPasswordAge>%d</MaxPasswordAge>", p.MaxPasswordAge)
-		}
-		if p.PasswordReusePrevention > 0 {
-			fmt.Fprintf(&b, "<PasswordReusePrevention>%d</PasswordReusePrevention>", p.PasswordReusePrevention)
-		}
-		b.WriteString("</PasswordPolicy>")
-		return b.String(), nil
-	case "GetAccountSummary":
-		var b strings.Builder
-		b.WriteString("<SummaryMap>")
-		for k, v := range w.Summary {
-			fmt.Fprintf(&b, "<entry><key>%s</key><value>%d</value></entry>", k, v)
-		}
-		b.WriteString("</SummaryMap>")
-		return b.String(), nil
-	case "GenerateCredentialReport":
-		if w.ReportPending != 0 {
-			if w.ReportPending > 0 {
-				w.ReportPending--
-			}
-			return "<State>STARTED</State><Description>No report exists. Starting a new report generation task</Description>", nil
-		}
-		return "<State>COMPLETE</State>", nil
-	case "GetCredentialReport":
-		if w.ReportPending != 0 {
-			return nil, errorf(410, "ReportInProgress", "Report generation in progress")
-		}
-		return fmt.Sprintf("<Content>%s</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>%s</GeneratedTime>",
-			base64.StdEncoding.EncodeToString([]byte(s.credentialReport())), w.ReportGenerated.UTC().Format(time.RFC3339)), nil
-	case "ListVirtualMFADevices":
-		return s.listVirtualMFADevices(req)
-	case "GetAccountAuthorizationDetails":
-		return s.authorizationDetails(req)
+func init() {
+	registerService(fakeService{name: "iam", protocol: awsQuery, tokenInvalidWhenDisabled: true,
+		handlers: map[string]handler{
+			"GetAccountPasswordPolicy":       (*Server).getAccountPasswordPolicy,
+			"GetAccountSummary":              answer((*Server).getAccountSummary),
+			"GenerateCredentialReport":       answer((*Server).generateCredentialReport),
+			"GetCredentialReport":            (*Server).getCredentialReport,
+			"ListVirtualMFADevices":          (*Server).listVirtualMFADevices,
+			"GetAccountAuthorizationDetails": (*Server).authorizationDetails,
+		}})
+}
+
+// getAccountPasswordPolicy answers the password policy, or NoSuchEntity
+// when the account has none.
+func (s *Server) getAccountPasswordPolicy(*request) (any, *apiError) {
+	p := s.world.IAM.PasswordPolicy
+	if p == nil {
+		return nil, errorf(404, "NoSuchEntity", "The Password Policy with domain name %s cannot be found.", s.world.Account)
 	}
-	return nil, errorf(400, "InvalidAction", "iam:%s is not faked", req.action)
+	var b strings.Builder
+	fmt.Fprintf(&b, "<PasswordPolicy><MinimumPasswordLength>%d</MinimumPasswordLength><RequireSymbols>%t</RequireSymbols>"+
+		"<RequireNumbers>%t</RequireNumbers><RequireUppercaseCharacters>%t</RequireUppercaseCharacters>"+
+		"<RequireLowercaseCharacters>%t</RequireLowercaseCharacters><AllowUsersToChangePassword>%t</AllowUsersToChangePassword>"+
+		"<ExpirePasswords>%t</ExpirePasswords><HardExpiry>%t</HardExpiry>",
+		p.MinimumPasswordLength, p.RequireSymbols, p.RequireNumbers, p.RequireUppercaseCharacters,
+		p.RequireLowercaseCharacters, p.AllowUsersToChangePassword, p.MaxPasswordAge > 0, p.HardExpiry)
+	if p.MaxPasswordAge > 0 {
+		fmt.Fprintf(&b, "<MaxPasswordAge>%d</MaxPasswordAge>", p.MaxPasswordAge)
+	}
+	if p.PasswordReusePrevention > 0 {
+		fmt.Fprintf(&b, "<PasswordReusePrevention>%d</PasswordReusePrevention>", p.PasswordReusePrevention)
+	}
+	b.WriteString("</PasswordPolicy>")
+	return b.String(), nil
+}
+
+// getAccountSummary answers IAM.Summary.
+func (s *Server) getAccountSummary(*request) string {
+	var b strings.Builder
+	b.WriteString("<SummaryMap>")
+	for k, v := range s.world.IAM.Summary {
+		fmt.Fprintf(&b, "<entry><key>%s</key><value>%d</value></entry>", k, v)
+	}
+	b.WriteString("</SummaryMap>")
+	return b.String()
+}
+
+// generateCredentialReport answers STARTED while IAM.ReportPending says
+// so, then COMPLETE.
+func (s *Server) generateCredentialReport(*request) string {
+	w := &s.world.IAM
+	if w.ReportPending != 0 {
+		if w.ReportPending > 0 {
+			w.ReportPending--
+		}
+		return "<State>STARTED</State><Description>No report exists. Starting a new report generation task</Description>"
+	}
+	return "<State>COMPLETE</State>"
+}
+
+// getCredentialReport answers the report, base64-encoded as IAM sends it,
+// once it is generated.
+func (s *Server) getCredentialReport(*request) (any, *apiError) {
+	w := &s.world.IAM
+	if w.ReportPending != 0 {
+		return nil, errorf(410, "ReportInProgress", "Report generation in progress")
+	}
+	return fmt.Sprintf("<Content>%s</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>%s</GeneratedTime>",
+		base64.StdEncoding.EncodeToString([]byte(s.credentialReport())), w.ReportGenerated.UTC().Format(time.RFC3339)), nil
 }
 
 // reportColumns are the credential report's columns, as AWS writes them.
@@ -210,10 +227,7 @@ func (s *Server) iamPage(req *request, n int) (start, end int, next string, aerr
 	if m, err := strconv.Atoi(req.form.Get("MaxItems")); err == nil && m > 0 && m < size {
 		size = m
 	}
-	saved := s.world.PageSize
-	s.world.PageSize = size
-	defer func() { s.world.PageSize = saved }()
-	return s.page(req.form.Get("Marker"), n)
+	return s.pageOf(req.form.Get("Marker"), n, size)
 }
 
 // pageXML closes a page: IsTruncated and Marker.
@@ -224,6 +238,8 @@ func pageXML(next string) string {
 	return "<IsTruncated>true</IsTruncated><Marker>" + esc(next) + "</Marker>"
 }
 
+// listVirtualMFADevices pages through the virtual MFA devices assigned to
+// the root user and the users.
 func (s *Server) listVirtualMFADevices(req *request) (any, *apiError) {
 	type device struct{ serial, user string }
 	var devices []device

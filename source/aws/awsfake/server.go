@@ -1,21 +1,15 @@
 package awsfake
 
 import (
-	"encoding/json"
-	"encoding/xml"
-	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
-
-// maxBody bounds the request bodies the fake reads.
-const maxBody = 1 << 20
 
 // Server is a running fake endpoint. Its URL is the SDK's BaseEndpoint.
 type Server struct {
@@ -65,26 +59,9 @@ func (s *Server) ResetCalls() {
 	s.calls = map[string]int{}
 }
 
-// request is one decoded call.
-type request struct {
-	service string // IAM prefix: cloudtrail, logs, cloudwatch, sns, sts, ec2, iam
-	action  string
-	region  string
-	account string
-	json    map[string]any // awsJson body
-	form    url.Values     // query body
-}
-
-// apiError is an AWS error the fake answers with.
-type apiError struct {
-	status        int
-	code, message string
-}
-
-func errorf(status int, code, format string, args ...any) *apiError {
-	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
-}
-
+// serve answers one request: it counts the call, applies the latency and
+// the first matching fault, refuses a region that is not enabled, and
+// otherwise hands the call to its service's handler.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	req, aerr := s.decode(r)
 	if aerr != nil {
@@ -115,12 +92,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusBadRequest
 		}
 		aerr = &apiError{status: status, code: fault.Code, message: fault.Message}
-	case !s.regionEnabled(req.region) && req.action != "DescribeRegions":
-		if req.service == "sts" || req.service == "sns" || req.service == "ec2" || req.service == "iam" {
-			aerr = errorf(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
-		} else {
-			aerr = errorf(http.StatusBadRequest, "UnrecognizedClientException", "The security token included in the request is invalid.")
-		}
+	case !s.regionEnabled(req.region) && !slices.Contains(req.svc.anyRegion, req.action):
+		aerr = regionDisabled(req.svc)
 	default:
 		s.mu.Lock()
 		out, aerr = s.handle(req)
@@ -130,6 +103,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Date", fault.Date)
 	}
 	s.respond(w, req, out, aerr)
+}
+
+// handle answers one call from the world with its service's handler.
+// Callers hold s.mu.
+func (s *Server) handle(req *request) (any, *apiError) {
+	h := req.svc.handlers[req.action]
+	if h == nil {
+		return nil, errorf(400, "InvalidAction", "%s:%s is not faked", req.service, req.action)
+	}
+	return h(s, req)
+}
+
+// regionDisabled is what svc answers in a region not enabled for the
+// account.
+func regionDisabled(svc *fakeService) *apiError {
+	if svc.tokenInvalidWhenDisabled {
+		return errorf(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
+	}
+	return errorf(http.StatusBadRequest, "UnrecognizedClientException", "The security token included in the request is invalid.")
 }
 
 // fault returns the first fault that matches req and counts it. Callers
@@ -158,108 +150,38 @@ func (s *Server) regionEnabled(name string) bool {
 	return false
 }
 
-// decode reads the SigV4 scope, the action and the body.
-func (s *Server) decode(r *http.Request) (*request, *apiError) {
-	auth := r.Header.Get("Authorization")
-	_, cred, ok := strings.Cut(auth, "Credential=")
-	if !ok {
-		return nil, errorf(400, "MissingAuthenticationToken", "no SigV4 credential")
-	}
-	cred, _, _ = strings.Cut(cred, ",")
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
-		return nil, errorf(400, "IncompleteSignature", "bad credential scope %q", cred)
-	}
-	req := &request{region: parts[2], service: parts[3]}
-	s.mu.Lock()
-	req.account = s.keys[parts[0]]
-	s.mu.Unlock()
-	if req.account == "" {
-		req.account = s.world.Account
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	if err != nil {
-		return nil, errorf(400, "BadRequest", "read body: %v", err)
-	}
-	switch req.service {
-	case "cloudtrail", "logs":
-		target := r.Header.Get("X-Amz-Target")
-		_, req.action, _ = strings.Cut(target, ".")
-		if len(body) > 0 {
-			if err := json.Unmarshal(body, &req.json); err != nil {
-				return nil, errorf(400, "SerializationException", "%v", err)
-			}
-		}
-	case "monitoring":
-		// vigil pins service/cloudwatch to v1.52.0, the last release that
-		// speaks awsQuery: moto 5.2.1 answers the RPCv2-CBOR requests of
-		// later releases with 404 (docs/aws.md, "Dependencies"). A CBOR
-		// request here means the pin was lifted.
-		req.service = "cloudwatch"
-		if ct := r.Header.Get("Content-Type"); ct != "application/x-www-form-urlencoded" {
-			return nil, errorf(400, "SerializationException",
-				"CloudWatch request with Content-Type %q at %s: the fake, like moto 5.2.1, speaks only awsQuery to CloudWatch; "+
-					"keep github.com/aws/aws-sdk-go-v2/service/cloudwatch at v1.52.0 (docs/aws.md, Dependencies)", ct, r.URL.Path)
-		}
-		fallthrough
-	case "sns", "sts", "ec2", "iam":
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return nil, errorf(400, "MalformedQueryString", "%v", err)
-		}
-		req.form = form
-		req.action = form.Get("Action")
-	default:
-		return nil, errorf(400, "UnknownService", "service %q is not faked", req.service)
-	}
-	if req.action == "" {
-		return nil, errorf(400, "MissingAction", "no action")
-	}
-	return req, nil
+// page returns the window of n items that token starts, and the next token.
+// Callers hold s.mu.
+func (s *Server) page(token any, n int) (start, end int, next string, aerr *apiError) {
+	return s.pageOf(token, n, s.world.PageSize)
 }
 
-// respond writes out (or aerr) in the service's protocol.
-func (s *Server) respond(w http.ResponseWriter, req *request, out any, aerr *apiError) {
-	w.Header().Set("X-Amzn-RequestId", "fake-request-id")
-	switch req.service {
-	case "cloudtrail", "logs":
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		if aerr != nil {
-			w.Header().Set("X-Amzn-ErrorType", aerr.code)
-			w.WriteHeader(aerr.status)
-			_ = json.NewEncoder(w).Encode(map[string]string{"__type": aerr.code, "message": aerr.message})
-			return
+// pageOf is page with at most size items per page.
+func (s *Server) pageOf(token any, n, size int) (start, end int, next string, aerr *apiError) {
+	if tok, _ := token.(string); tok != "" {
+		var err error
+		num, _, _ := strings.Cut(strings.TrimPrefix(tok, "page-"), "-")
+		start, err = strconv.Atoi(num)
+		if err != nil || start < 0 || start > n {
+			return 0, 0, "", errorf(400, "InvalidNextTokenException", "bad token %q", tok)
 		}
-		_ = json.NewEncoder(w).Encode(out)
-	case "sns", "sts", "cloudwatch", "iam":
-		w.Header().Set("Content-Type", "text/xml")
-		if aerr != nil {
-			typ := "Sender"
-			if aerr.status >= 500 {
-				typ = "Receiver"
-			}
-			w.WriteHeader(aerr.status)
-			fmt.Fprintf(w, "<ErrorResponse><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>fake-request-id</RequestId></ErrorResponse>",
-				typ, esc(aerr.code), esc(aerr.message))
-			return
-		}
-		fmt.Fprintf(w, "<%sResponse><%sResult>%s</%sResult><ResponseMetadata><RequestId>fake-request-id</RequestId></ResponseMetadata></%sResponse>",
-			req.action, req.action, out.(string), req.action, req.action)
-	case "ec2":
-		w.Header().Set("Content-Type", "text/xml")
-		if aerr != nil {
-			w.WriteHeader(aerr.status)
-			fmt.Fprintf(w, "<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>fake-request-id</RequestID></Response>",
-				esc(aerr.code), esc(aerr.message))
-			return
-		}
-		fmt.Fprintf(w, "<%sResponse><requestId>fake-request-id</requestId>%s</%sResponse>", req.action, out.(string), req.action)
 	}
+	end = min(start+size, n)
+	if end < n {
+		next = "page-" + strconv.Itoa(end)
+	}
+	if s.world.EndlessPages {
+		start, end = 0, min(size, n)
+		s.endless++
+		next = "page-0-" + strconv.Itoa(s.endless)
+	}
+	return start, end, next, nil
 }
 
-// esc escapes XML text.
-func esc(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
+// orEmpty returns l, or an empty list for nil, which JSON writes as [].
+func orEmpty(l []any) []any {
+	if l == nil {
+		return []any{}
+	}
+	return l
 }

@@ -1,13 +1,9 @@
 package awsfake
 
-import (
-	"fmt"
-	"time"
+import "time"
 
-	ctypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
-)
-
-// World is what the fake AWS holds.
+// World is what the fake AWS holds. The types of each service's part are
+// in the service's file.
 type World struct {
 	// Account is the account of any access key not listed in Keys.
 	Account string
@@ -42,87 +38,6 @@ type World struct {
 	// well-formed list (a broken endpoint or proxy); the regions still
 	// answer every other call.
 	NoRegionsListed bool
-}
-
-// Region is one AWS region and its opt-in status.
-type Region struct {
-	Name  string
-	OptIn string // "opt-in-not-required" (default), "opted-in", "not-opted-in"
-}
-
-// Enabled reports whether the region is enabled for accounts.
-func (r Region) Enabled() bool { return r.OptIn != "not-opted-in" }
-
-// Trail is one CloudTrail trail.
-type Trail struct {
-	Name, Account, HomeRegion string
-	MultiRegion, Organization bool
-	LogGroupARN, RoleARN      string
-	S3Bucket, KMSKeyID        string
-	IncludeGlobal             bool
-	LogFileValidation         bool
-	Status                    TrailStatus
-	EventSelectors            []ctypes.EventSelector
-	AdvancedEventSelectors    []ctypes.AdvancedEventSelector
-	Tags                      map[string]string
-}
-
-// ARN returns the trail's ARN.
-func (t Trail) ARN() string {
-	return fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", t.HomeRegion, t.Account, t.Name)
-}
-
-// TrailStatus is what GetTrailStatus answers; zero times are absent.
-type TrailStatus struct {
-	IsLogging                        bool
-	LatestCloudWatchLogsDeliveryTime time.Time
-	LatestDeliveryTime               time.Time
-	StartLoggingTime                 time.Time
-	LatestDeliveryError              string
-}
-
-// LogGroup is one CloudWatch Logs log group and its metric filters.
-type LogGroup struct {
-	Account, Region, Name string
-	Filters               []MetricFilter
-}
-
-// ARN returns the log group's ARN in the form trails use.
-func (g LogGroup) ARN() string {
-	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", g.Region, g.Account, g.Name)
-}
-
-// MetricFilter is one metric filter.
-type MetricFilter struct {
-	Name, Pattern   string
-	Transformations []Transformation
-}
-
-// Transformation is one metric transformation of a filter.
-type Transformation struct {
-	MetricName, Namespace, Value string
-	// Dimensions map dimension names to log event fields ("$.region").
-	Dimensions map[string]string
-}
-
-// Alarm is one CloudWatch metric alarm.
-type Alarm struct {
-	Account, Region, Name string
-	MetricName, Namespace string
-	ActionsEnabled        bool
-	Actions               []string
-}
-
-// ARN returns the alarm's ARN.
-func (a Alarm) ARN() string {
-	return fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", a.Region, a.Account, a.Name)
-}
-
-// Topic is one SNS topic. Subscriptions hold each subscription's
-// SubscriptionArn: an ARN when confirmed, "PendingConfirmation" when not.
-type Topic struct {
-	ARN           string
-	Subscriptions []string
 }
 
 // Fault makes calls fail or stall.
