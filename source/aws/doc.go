@@ -23,4 +23,9 @@
 // not be read becomes an entity.Failure naming the API call, region and
 // error, and the attribute it would have filled holds an *entity.Unknown:
 // missing data is never reported as absent.
+//
+// The root user is an IamUser named "<root_account>", built from the
+// credential report's root row as CloudGuard's rules expect (iam_root.go),
+// besides Iam.rootUser; a report without that row gives no root IamUser
+// and a failure for the type, never a silent absence.
 package aws

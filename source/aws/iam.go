@@ -53,8 +53,8 @@ func init() {
 		actions: []action{
 			{name: "iam:GetAccountPasswordPolicy", purpose: "read the account's password policy",
 				fills: []fill{{TypeIam, []string{"passwordPolicy"}}}},
-			{name: "iam:GetAccountSummary", purpose: "read the account's IAM counts and whether the root user has MFA",
-				fills: []fill{{TypeIam, []string{"stats"}}}},
+			{name: "iam:GetAccountSummary", purpose: "read the account's IAM counts, whether the root user has MFA and a password",
+				fills: []fill{{TypeIam, []string{"stats"}}, {TypeIamUser, []string{"passwordEnabled", "consoleAccess"}}}},
 			{name: "iam:GenerateCredentialReport", purpose: "ask IAM to generate the credential report, polled until it is ready",
 				fills: []fill{{TypeIam, []string{"credentialReportGeneratedTime", "rootUser"}}, {TypeIamUser, slices.Concat(iamUserIdentity, iamReportUserAttrs)}}},
 			{name: "iam:GetCredentialReport", purpose: "read the credential report: every user's password, MFA and access keys, the root user's too",
@@ -121,6 +121,10 @@ func listIAM(ctx context.Context, c *Collector, _ []string) []*entity.Entity {
 	var wg sync.WaitGroup
 	if want(TypeIam) {
 		wg.Go(func() { r.policy = c.passwordPolicy(ctx, region) })
+	}
+	if want(TypeIam) || want(TypeIamUser) {
+		// The root user's IamUser takes whether it has a password
+		// from the summary.
 		wg.Go(func() { r.summary = c.accountSummary(ctx, region) })
 	}
 	if want(TypeIam) || want(TypeIamUser) {
@@ -401,12 +405,7 @@ func (c *Collector) iamAccount(r iamReads, region string) *entity.Entity {
 		return e
 	}
 	set("credentialReportGeneratedTime", timeOrNil(&r.report.v.generated), nil, "iam:GetCredentialReport")
-	var root map[string]string
-	for _, row := range r.report.v.rows {
-		if row["user"] == rootRow {
-			root = row
-		}
-	}
+	root := rootRowOf(r.report.v)
 	if root == nil {
 		// AWS always writes the root user's row; an answer without it
 		// says nothing about the root user.
@@ -453,6 +452,18 @@ func reportDate(v string) any {
 		return nil
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// rootReportDate reads a date of the root user's row like reportDate, but
+// not_supported, which the report writes for what it does not give of the
+// root user (when its password last changed), is Unknown: the date may
+// exist, unread. (moto writes not_supported for other users' dates too,
+// where AWS writes N/A; those stay null.)
+func rootReportDate(v string) any {
+	if v == "not_supported" {
+		return entity.NewUnknown(entity.UnknownMaybeNull, "the credential report does not give this date for the root user (not_supported)")
+	}
+	return reportDate(v)
 }
 
 // reportRow returns a row of the credential report as written, for rules
@@ -555,6 +566,9 @@ func (c *Collector) iamUsers(r iamReads, region string) []*entity.Entity {
 		}
 		out = append(out, e)
 	}
+	if root := c.iamRootUser(r, region); root != nil {
+		out = append(out, root)
+	}
 	return out
 }
 
@@ -577,9 +591,13 @@ func setReportUserAttrs(e *entity.Entity, row map[string]string, r iamReads) {
 	enabled := row["password_enabled"] == "true"
 	e.Attrs["passwordEnabled"] = enabled
 	e.Attrs["consoleAccess"] = enabled
-	e.Attrs["passwordLastUsed"] = reportDate(row["password_last_used"])
-	e.Attrs["passwordLastChanged"] = reportDate(row["password_last_changed"])
-	e.Attrs["passwordNextRotation"] = reportDate(row["password_next_rotation"])
+	date := reportDate
+	if row["user"] == rootRow {
+		date = rootReportDate
+	}
+	e.Attrs["passwordLastUsed"] = date(row["password_last_used"])
+	e.Attrs["passwordLastChanged"] = date(row["password_last_changed"])
+	e.Attrs["passwordNextRotation"] = date(row["password_next_rotation"])
 	e.Attrs["mfaActive"] = row["mfa_active"] == "true"
 	e.Attrs["firstAccessKey"] = accessKey(row, 1)
 	e.Attrs["secondAccessKey"] = accessKey(row, 2)

@@ -55,6 +55,7 @@ func TestIAMScenario(t *testing.T) {
 	users := func(name string) *entity.Entity { return byTypeAndName(t, inv, TypeIamUser, name) }
 	policy := func(name string) *entity.Entity { return byTypeAndName(t, inv, TypeIamPolicy, name) }
 	role := func(name string) *entity.Entity { return byTypeAndName(t, inv, TypeIamRole, name) }
+	root := users("<root_account>")
 	readBuckets := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow",
 		"Action": []any{"s3:Get*", "s3:List*"}, "Resource": "*"}}}
 	tests := []struct {
@@ -114,6 +115,21 @@ func TestIAMScenario(t *testing.T) {
 		{users("carol"), "virtualMfaEnabled", false},
 		{users("carol"), "createDate", day(100)},
 
+		// The root user, from the report's root row and the summary.
+		{root, "arn", "arn:aws:iam::" + acct + ":root"},
+		{root, "passwordEnabled", true},
+		{root, "consoleAccess", true},
+		{root, "passwordLastUsed", day(300)},
+		{root, "mfaActive", true},
+		{root, "virtualMfaEnabled", false},
+		{root, "createDate", day(2000)},
+		{root, "firstAccessKey.isActive", false},
+		{root, "groups", []any{}},
+		{root, "managedPolicies", []any{}},
+		{root, "groupManagedPolicies", []any{}},
+		{root, "userId", nil},
+		{root, "credentialReport.password_enabled", "not_supported"},
+
 		{policy("admin"), "isFullAdmin", true},
 		{policy("admin"), "users", []any{"ci"}},
 		{policy("admin"), "groups", []any{}},
@@ -138,8 +154,13 @@ func TestIAMScenario(t *testing.T) {
 			t.Errorf("%s %s %s (-want +got):\n%s", tt.e.Type, tt.e.Name, tt.path, diff)
 		}
 	}
-	if n := len(ofType(inv, TypeIamUser)); n != 4 {
-		t.Errorf("%d users, want 4 (the root user is the account's)", n)
+	if n := len(ofType(inv, TypeIamUser)); n != 5 {
+		t.Errorf("%d users, want 4 and the root user", n)
+	}
+	for _, a := range []string{"passwordLastChanged", "passwordNextRotation"} {
+		if !entity.IsUnknown(root.Attrs[a]) {
+			t.Errorf("root %s = %v, want Unknown (the report says not_supported)", a, root.Attrs[a])
+		}
 	}
 }
 
@@ -201,8 +222,9 @@ func TestIAMFaults(t *testing.T) {
 		w.IAM.ReportPending = -1
 		inv, srv := collect(t, w, opts)
 		got := iamFailures(inv)
-		if len(got) != 2+len(iamReportUserAttrs) {
-			t.Fatalf("failures %q, want two for the account (rootUser and the generation time) and one per user attribute", got)
+		if len(got) != 3+len(iamReportUserAttrs) {
+			t.Fatalf("failures %q, want two for the account (rootUser and the generation time), one per user attribute "+
+				"and one for the root user's IamUser, which cannot be built", got)
 		}
 		for _, f := range got {
 			if !strings.Contains(f, "iam:GenerateCredentialReport: the credential report was not ready in time: still STARTED after 4 attempts over 17.5ms") {

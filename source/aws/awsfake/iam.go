@@ -25,6 +25,9 @@ type IAM struct {
 	Policies []Policy
 	// Root is the root user's row of the credential report.
 	Root User
+	// NoRootRow leaves the root user's row out of the credential report,
+	// as moto 5.2.1 does (AWS always writes it).
+	NoRootRow bool
 	// ReportGenerated is when the credential report was generated.
 	ReportGenerated time.Time
 	// ReportPending makes GenerateCredentialReport answer STARTED that many
@@ -185,15 +188,15 @@ func (s *Server) credentialReport() string {
 	b.WriteString(strings.Join(reportColumns, ",") + "\n")
 	row := func(u User, root bool) {
 		name, arn := u.Name, s.iamARN("user", u.Name)
-		pwEnabled, pwLastUsed, pwChanged := "false", "N/A", "N/A"
+		pwEnabled, pwLastUsed, pwChanged, pwNext := "false", "N/A", "N/A", "N/A"
 		if u.Password {
 			pwEnabled, pwLastUsed, pwChanged = "true", reportTime(u.PasswordLastUsed, "no_information"), reportTime(u.Created, "N/A")
 		}
 		if root {
 			name, arn = "<root_account>", "arn:aws:iam::"+s.world.Account+":root"
-			pwEnabled, pwLastUsed, pwChanged = "not_supported", reportTime(u.PasswordLastUsed, "no_information"), "not_supported"
+			pwEnabled, pwLastUsed, pwChanged, pwNext = "not_supported", reportTime(u.PasswordLastUsed, "no_information"), "not_supported", "not_supported"
 		}
-		cols := []string{name, arn, reportTime(u.Created, "N/A"), pwEnabled, pwLastUsed, pwChanged, "N/A",
+		cols := []string{name, arn, reportTime(u.Created, "N/A"), pwEnabled, pwLastUsed, pwChanged, pwNext,
 			strconv.FormatBool(u.MFA != "")}
 		for i := range 2 {
 			k := AccessKey{}
@@ -206,7 +209,9 @@ func (s *Server) credentialReport() string {
 		cols = append(cols, "false", "N/A", "false", "N/A")
 		b.WriteString(strings.Join(cols, ",") + "\n")
 	}
-	row(s.world.IAM.Root, true)
+	if !s.world.IAM.NoRootRow {
+		row(s.world.IAM.Root, true)
+	}
 	for _, u := range s.world.IAM.Users {
 		row(u, false)
 	}
