@@ -38,7 +38,7 @@ func TestEntitiesCommand(t *testing.T) {
 		out, err []string
 		notInOut []string
 	}{
-		{args: []string{"entities"}, out: []string{"TYPE", "CloudTrail  A CloudTrail trail", "'vigil entities TYPE' lists a type's fields"},
+		{args: []string{"entities"}, out: []string{"TYPE", "CloudTrail            A CloudTrail trail", "'vigil entities TYPE' lists a type's fields"},
 			notInOut: []string{"isMultiRegionTrail"}},
 		{args: []string{"entities", "CloudTrail"}, out: []string{
 			"\n  isMultiRegionTrail  bool\n    Whether the trail records events in every region, not only its home region.\n" +

@@ -2,9 +2,16 @@ package e2e
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"maps"
+	"math/big"
 	"slices"
 	"testing"
 	"time"
@@ -86,6 +93,42 @@ func seedIAM(t *testing.T, account string) {
 	// one.
 	_, err = c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("support"), PolicyArn: aws.String(policyARN("read-buckets"))})
 	check(t, "attach read-buckets to support", err)
+	seedServerCertificates(t, c)
+}
+
+// seedServerCertificates uploads two self-signed certificates, as an
+// administrator would with "aws iam upload-server-certificate": old-www,
+// expired ten days ago, and www, under the path /cloudfront/, valid for a
+// year.
+func seedServerCertificates(t *testing.T, c *iam.Client) {
+	t.Helper()
+	for _, cert := range []struct {
+		name, path string
+		notAfter   time.Time
+	}{{"old-www", "/", time.Now().AddDate(0, 0, -10)}, {"www", "/cloudfront/", time.Now().AddDate(1, 0, 0)}} {
+		body, key := selfSigned(t, cert.name+".example.com", cert.notAfter)
+		_, err := c.UploadServerCertificate(context.Background(), &iam.UploadServerCertificateInput{
+			ServerCertificateName: aws.String(cert.name), Path: aws.String(cert.path),
+			CertificateBody: aws.String(body), PrivateKey: aws.String(key)})
+		check(t, "upload server certificate "+cert.name, err)
+	}
+}
+
+// selfSigned returns a PEM certificate for host, valid from a year before
+// notAfter until notAfter, and its private key in PEM.
+func selfSigned(t *testing.T, host string, notAfter time.Time) (cert, key string) {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	check(t, "generate key", err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: host},
+		DNSNames: []string{host}, NotBefore: notAfter.AddDate(-1, 0, 0), NotAfter: notAfter,
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	check(t, "create certificate", err)
+	keyDER, err := x509.MarshalPKCS8PrivateKey(priv)
+	check(t, "marshal key", err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
 }
 
 // TestMotoIAM seeds an account's IAM on moto through the AWS APIs,
@@ -100,7 +143,8 @@ func TestMotoIAM(t *testing.T) {
 	motoEndpoint(t)
 	account := motoAccount()
 	seedIAM(t, account)
-	inv := collectFromMoto(t, account, nil, vigilaws.TypeIam, vigilaws.TypeIamUser, vigilaws.TypeIamPolicy, vigilaws.TypeIamRole)
+	inv := collectFromMoto(t, account, nil, vigilaws.TypeIam, vigilaws.TypeIamUser, vigilaws.TypeIamPolicy, vigilaws.TypeIamRole,
+		vigilaws.TypeIamServerCertificate)
 	// The report's missing root row leaves Iam.rootUser Unknown, and the
 	// root user's IamUser out: a failure each.
 	var failures []string
@@ -114,8 +158,8 @@ func TestMotoIAM(t *testing.T) {
 	for _, e := range inv.Entities {
 		byName[e.Type+" "+e.Name] = e
 	}
-	if len(byName) != 1+3+3+1 || len(inv.Entities) != len(byName) {
-		t.Fatalf("entities %v, want the account, 3 users, 3 policies and 1 role", slices.Sorted(maps.Keys(byName)))
+	if len(byName) != 1+3+3+1+2 || len(inv.Entities) != len(byName) {
+		t.Fatalf("entities %v, want the account, 3 users, 3 policies, 1 role and 2 server certificates", slices.Sorted(maps.Keys(byName)))
 	}
 	get := func(key string) *entity.Entity {
 		e := byName[key]
@@ -215,11 +259,32 @@ func TestMotoIAM(t *testing.T) {
 			t.Errorf("policy %s: isFullAdmin, users, groups, roles, arn (-want +got):\n%s", p.name, diff)
 		}
 	}
+	checkMotoServerCertificates(t, account, get)
 	role := get("IamRole support")
 	if diff := cmp.Diff(decode(motoSupportTrust), role.Attrs["assumeRolePolicyDocument"]); diff != "" {
 		t.Errorf("support's trust policy (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]any{map[string]any{"arn": policyARN("read-buckets"), "name": "read-buckets"}}, role.Attrs["managedPolicies"]); diff != "" {
 		t.Errorf("support's managed policies (-want +got):\n%s", diff)
+	}
+}
+
+// checkMotoServerCertificates compares the server certificates collected
+// from moto with what seedServerCertificates uploaded. moto 5.2.1 does not
+// read the certificate body: it answers every certificate with the same
+// fixed upload date, expiry and ID, which the test pins (the fake's tests
+// tell an expired certificate from a valid one).
+func checkMotoServerCertificates(t *testing.T, account string, get func(string) *entity.Entity) {
+	t.Helper()
+	for _, c := range []struct{ name, path, arn string }{
+		{"old-www", "/", "arn:aws:iam::" + account + ":server-certificate/old-www"},
+		{"www", "/cloudfront/", "arn:aws:iam::" + account + ":server-certificate/cloudfront/www"},
+	} {
+		e := get("IamServerCertificate " + c.name)
+		want := map[string]any{"id": c.arn, "arn": c.arn, "name": c.name, "path": c.path,
+			"serverCertificateId": "ASCACKCEVSQ6C2EXAMPLE", "uploadDate": "2010-05-08T01:02:03Z", "expiration": "2012-05-08T01:02:03Z"}
+		if diff := cmp.Diff(want, e.Attrs); diff != "" {
+			t.Errorf("server certificate %s (-want +got):\n%s", c.name, diff)
+		}
 	}
 }

@@ -186,7 +186,8 @@ func TestScenarioRegionalTrailAlarms(t *testing.T) {
 // ListSubscriptionsByTopic per page of each topic; plus the retried
 // throttles. No log group is enumerated. IAM, which is global, is read once
 // in the configuration's region, with no per-user call: the authorisation
-// details in pages of two (11 items), the virtual MFA devices in one.
+// details in pages of two (11 items), the virtual MFA devices and the two
+// server certificates in one.
 func TestScenarioCalls(t *testing.T) {
 	_, srv := collect(t, scenarioWorld(), Options{Regions: scannedRegions})
 	want := map[string]int{
@@ -201,6 +202,7 @@ func TestScenarioCalls(t *testing.T) {
 		"iam:GetAccountPasswordPolicy@us-east-1":       1, "iam:GetAccountSummary@us-east-1": 1,
 		"iam:GenerateCredentialReport@us-east-1": 1, "iam:GetCredentialReport@us-east-1": 1,
 		"iam:ListVirtualMFADevices@us-east-1": 1, "iam:GetAccountAuthorizationDetails@us-east-1": 6,
+		"iam:ListServerCertificates@us-east-1": 1,
 	}
 	if diff := cmp.Diff(want, srv.Calls()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)

@@ -63,8 +63,9 @@ func init() {
 				fills: []fill{{TypeIam, []string{"rootUser"}}, {TypeIamUser, []string{"virtualMfaEnabled"}}}},
 			{name: "iam:GetAccountAuthorizationDetails", purpose: "list the users, groups, roles and customer-managed policies with their attachments and documents, in a few pages",
 				fills: []fill{{TypeIamUser, slices.Concat(iamUserIdentity, iamDetailsUserAttrs)}, {TypeIamPolicy, iamPolicyAttrs}, {TypeIamRole, iamRoleAttrs}}},
+			serverCertificatesAction,
 		},
-		listed: []string{TypeIam, TypeIamUser, TypeIamPolicy, TypeIamRole},
+		listed: []string{TypeIam, TypeIamUser, TypeIamPolicy, TypeIamRole, TypeIamServerCertificate},
 		list:   listIAM,
 		global: true,
 	})
@@ -78,6 +79,7 @@ type iamAPI interface {
 	GetCredentialReport(context.Context, *iam.GetCredentialReportInput, ...func(*iam.Options)) (*iam.GetCredentialReportOutput, error)
 	ListVirtualMFADevices(context.Context, *iam.ListVirtualMFADevicesInput, ...func(*iam.Options)) (*iam.ListVirtualMFADevicesOutput, error)
 	GetAccountAuthorizationDetails(context.Context, *iam.GetAccountAuthorizationDetailsInput, ...func(*iam.Options)) (*iam.GetAccountAuthorizationDetailsOutput, error)
+	ListServerCertificates(context.Context, *iam.ListServerCertificatesInput, ...func(*iam.Options)) (*iam.ListServerCertificatesOutput, error)
 }
 
 var _ iamAPI = (*iam.Client)(nil)
@@ -110,10 +112,11 @@ type iamReads struct {
 }
 
 // listIAM reads the account's IAM settings, users, customer-managed
-// policies and roles, each read made once for every type that needs it
-// and all at once: the password policy, the account summary, the
-// credential report, the virtual MFA devices and the authorisation
-// details.
+// policies, roles and server certificates, each read made once for every
+// type that needs it and all at once: the password policy, the account
+// summary, the credential report, the virtual MFA devices, the
+// authorisation details and the server certificates
+// (iam_certificates.go).
 func listIAM(ctx context.Context, c *Collector, _ []string) []*entity.Entity {
 	want := c.opts.wanted
 	region := c.cfg.Region
@@ -133,6 +136,10 @@ func listIAM(ctx context.Context, c *Collector, _ []string) []*entity.Entity {
 	}
 	if want(TypeIamUser) || want(TypeIamPolicy) || want(TypeIamRole) {
 		wg.Go(func() { r.details = c.authorizationDetails(ctx, region) })
+	}
+	var certificates []*entity.Entity
+	if want(TypeIamServerCertificate) {
+		wg.Go(func() { certificates = c.iamServerCertificates(ctx, region) })
 	}
 	wg.Wait()
 
@@ -154,7 +161,7 @@ func listIAM(ctx context.Context, c *Collector, _ []string) []*entity.Entity {
 			c.fail(r.details.err.failure(typ, "", c.account, ""))
 		}
 	}
-	return out
+	return append(out, certificates...)
 }
 
 // passwordPolicy reads the account's password policy: nil when the account

@@ -30,6 +30,8 @@ type IAM struct {
 	NoRootRow bool
 	// ReportGenerated is when the credential report was generated.
 	ReportGenerated time.Time
+	// ServerCertificates are the SSL/TLS certificates stored in IAM.
+	ServerCertificates []ServerCertificate
 	// ReportPending makes GenerateCredentialReport answer STARTED that many
 	// times before COMPLETE; -1 is forever.
 	ReportPending int
@@ -103,6 +105,7 @@ func init() {
 			"GetCredentialReport":            (*Server).getCredentialReport,
 			"ListVirtualMFADevices":          (*Server).listVirtualMFADevices,
 			"GetAccountAuthorizationDetails": (*Server).authorizationDetails,
+			"ListServerCertificates":         (*Server).listServerCertificates,
 		}})
 }
 
@@ -378,4 +381,51 @@ func count(list []string, v string) int {
 		return 1
 	}
 	return 0
+}
+
+// ServerCertificate is one SSL/TLS server certificate stored in IAM.
+type ServerCertificate struct {
+	Name string
+	// Path is "/" when empty.
+	Path string
+	// ID is the certificate's unique ID; derived from the name when
+	// empty.
+	ID                 string
+	Uploaded, NotAfter time.Time
+}
+
+// serverCertificateARN returns the ARN IAM gives a server certificate: its
+// path and name after "server-certificate".
+func (s *Server) serverCertificateARN(c ServerCertificate) string {
+	return fmt.Sprintf("arn:aws:iam::%s:server-certificate%s%s", s.world.Account, certificatePath(c), c.Name)
+}
+
+func certificatePath(c ServerCertificate) string {
+	if c.Path == "" {
+		return "/"
+	}
+	return c.Path
+}
+
+// listServerCertificates pages through IAM.ServerCertificates' metadata.
+func (s *Server) listServerCertificates(req *request) (any, *apiError) {
+	certs := s.world.IAM.ServerCertificates
+	start, end, next, aerr := s.iamPage(req, len(certs))
+	if aerr != nil {
+		return nil, aerr
+	}
+	var b strings.Builder
+	b.WriteString("<ServerCertificateMetadataList>")
+	for _, c := range certs[start:end] {
+		id := c.ID
+		if id == "" {
+			id = "ASCA" + strings.ToUpper(c.Name)
+		}
+		fmt.Fprintf(&b, "<member><Path>%s</Path><ServerCertificateName>%s</ServerCertificateName><ServerCertificateId>%s</ServerCertificateId>"+
+			"<Arn>%s</Arn><UploadDate>%s</UploadDate><Expiration>%s</Expiration></member>",
+			esc(certificatePath(c)), esc(c.Name), esc(id), esc(s.serverCertificateARN(c)),
+			c.Uploaded.UTC().Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339))
+	}
+	b.WriteString("</ServerCertificateMetadataList>" + pageXML(next))
+	return b.String(), nil
 }

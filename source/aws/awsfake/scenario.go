@@ -164,7 +164,9 @@ const (
 //     one), conditional-admin (with a Condition), read-buckets (attached
 //     to the group and a role);
 //   - roles: support (trusted by AWS Support, AWSSupportAccess attached)
-//     and app (read-buckets, an inline policy).
+//     and app (read-buckets, an inline policy);
+//   - server certificates: legacy-www, expired 30 days before ScenarioNow,
+//     and api, under /cloudfront/, valid for 300 more days.
 func ScenarioIAM() IAM {
 	days := func(n int) time.Time { return ScenarioNow.AddDate(0, 0, -n) }
 	policy := func(name string) string { return "arn:aws:iam::" + acct + ":policy/" + name }
@@ -191,6 +193,10 @@ func ScenarioIAM() IAM {
 			InlinePolicies: map[string]string{"billing": ReadBucketsPolicyDocument}}},
 		Policies: []Policy{{Name: "admin", Document: AdminPolicyDocument}, {Name: "admin-list", Document: AdminListPolicyDocument},
 			{Name: "conditional-admin", Document: ConditionalAdminDocument}, {Name: "read-buckets", Document: ReadBucketsPolicyDocument}},
+		ServerCertificates: []ServerCertificate{
+			{Name: "legacy-www", Uploaded: days(400), NotAfter: days(30)},
+			{Name: "api", Path: "/cloudfront/", Uploaded: days(65), NotAfter: days(-300)},
+		},
 		Roles: []Role{
 			{Name: "support", TrustPolicy: SupportTrustPolicy, ManagedPolicies: []string{"arn:aws:iam::aws:policy/AWSSupportAccess"}},
 			{Name: "app", TrustPolicy: SupportTrustPolicy, ManagedPolicies: []string{policy("read-buckets")},
@@ -202,7 +208,7 @@ func ScenarioIAM() IAM {
 // scenarioSummary is the SummaryMap of ScenarioIAM, every key AWS answers
 // with.
 var scenarioSummary = map[string]int{
-	"Users": 4, "UsersQuota": 5000, "Groups": 1, "GroupsQuota": 300, "ServerCertificates": 0,
+	"Users": 4, "UsersQuota": 5000, "Groups": 1, "GroupsQuota": 300, "ServerCertificates": 2,
 	"ServerCertificatesQuota": 20, "UserPolicySizeQuota": 2048, "GroupPolicySizeQuota": 5120, "GroupsPerUserQuota": 10,
 	"SigningCertificatesPerUserQuota": 2, "AccessKeysPerUserQuota": 2, "MFADevices": 3, "MFADevicesInUse": 3,
 	"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0, "AccountPasswordPresent": 1,
