@@ -23,8 +23,20 @@ func TestSchemasLoad(t *testing.T) {
 	}
 }
 
+// notYetCollected are the paths of CloudGuard's data model on a type vigil
+// models that no source collects yet, each to be declared by the change
+// that collects it. Until then the rules package rejects a rule that reads
+// one, rather than run it on a value that would read as absent.
+var notYetCollected = map[string][]string{
+	// Region has Access Analyzer's fields so far; AWS Config's recorders,
+	// VPC flow logs and the regional trail summary come later.
+	"Region": {"behavior", "configurationRecorders", "configurationRecorders[].allSupported",
+		"configurationRecorders[].includeGlobalResourceTypes", "hasCloudTrail", "hasVpcFLowLogging", "vpcs"},
+}
+
 // TestCloudGuardPathsDeclared: every path CloudGuard's published rules
-// read on a type vigil models is declared, so those rules run unchanged.
+// read on a type vigil models is declared, so those rules run unchanged,
+// but the paths notYetCollected lists, which must not be declared.
 func TestCloudGuardPathsDeclared(t *testing.T) {
 	data, err := os.ReadFile("testdata/cloudguard-aws-fields.json")
 	if err != nil {
@@ -47,7 +59,11 @@ func TestCloudGuardPathsDeclared(t *testing.T) {
 		}
 		checked++
 		for _, f := range e.Fields {
-			if !s.Covers(f.Path) {
+			pending := slices.Contains(notYetCollected[s.Name], f.Path)
+			switch {
+			case pending && s.Covers(f.Path):
+				t.Errorf("%s declares %q: take it out of notYetCollected", s.Name, f.Path)
+			case !pending && !s.Covers(f.Path):
 				t.Errorf("%s does not declare %q, which CloudGuard's published rules read", s.Name, f.Path)
 			}
 		}

@@ -202,7 +202,9 @@ func TestScenarioCalls(t *testing.T) {
 		"iam:GetAccountPasswordPolicy@us-east-1":       1, "iam:GetAccountSummary@us-east-1": 1,
 		"iam:GenerateCredentialReport@us-east-1": 1, "iam:GetCredentialReport@us-east-1": 1,
 		"iam:ListVirtualMFADevices@us-east-1": 1, "iam:GetAccountAuthorizationDetails@us-east-1": 6,
-		"iam:ListServerCertificates@us-east-1": 1,
+		"iam:ListServerCertificates@us-east-1":    1,
+		"access-analyzer:ListAnalyzers@us-east-1": 1, "access-analyzer:ListAnalyzers@eu-west-1": 1,
+		"access-analyzer:ListAnalyzers@ap-southeast-2": 1,
 	}
 	if diff := cmp.Diff(want, srv.Calls()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
@@ -313,7 +315,7 @@ func TestFaults(t *testing.T) {
 			if regions == nil {
 				regions = scannedRegions
 			}
-			inv, srv := collect(t, w, Options{Regions: regions, MaxAttempts: 3})
+			inv, srv := collect(t, w, Options{Regions: regions, MaxAttempts: 3, Types: []string{TypeCloudTrail}})
 			for _, action := range tt.noCalls {
 				if n := srv.CallsByAction()[action]; n != 0 {
 					t.Errorf("%s called %d times", action, n)
@@ -517,15 +519,16 @@ func TestDimensionedMetricIsUnknown(t *testing.T) {
 
 // TestNoRegionsListedIsAFailure: an ec2:DescribeRegions answer that is
 // well-formed but lists no enabled region leaves every region unread; the
-// inventory records that as a failure to list the trails of the account,
-// which the engine turns into ERROR for every rule on trails, never a FAIL
-// for an account without trails.
+// inventory records that as a failure to list the trails and the regions
+// of the account, which the engine turns into ERROR for every rule on
+// them, never a FAIL for an account without trails.
 func TestNoRegionsListedIsAFailure(t *testing.T) {
 	w := scenarioWorld()
 	w.NoRegionsListed = true
 	inv, srv := collect(t, w, Options{})
-	want := []entity.Failure{{Type: "CloudTrail", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions",
-		Error: "the answer lists no enabled region, so no region was read (pass --region to name them)"}}
+	why := "the answer lists no enabled region, so no region was read (pass --region to name them)"
+	want := []entity.Failure{{Type: "CloudTrail", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
+		{Type: "Region", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why}}
 	if diff := cmp.Diff(want, inv.Failures); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}

@@ -12,8 +12,12 @@ func init() {
 		name:      "ec2",
 		newClient: func(cfg aws.Config) any { return ec2.NewFromConfig(cfg) },
 		actions: []action{
-			{name: "ec2:DescribeRegions", purpose: "list the regions enabled for the account, when no --region names them"},
+			{name: "ec2:DescribeRegions", purpose: "list the regions enabled for the account, when no --region names them",
+				fills: []fill{{TypeRegion, regionAttrs}}},
 		},
+		// The Region entities are the scanned regions (region.go).
+		listed: []string{TypeRegion},
+		list:   listRegions,
 	})
 }
 

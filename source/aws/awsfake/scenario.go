@@ -56,6 +56,9 @@ func field(name string, equals ...string) ctypes.AdvancedFieldSelector {
 //   - three trails in ap-southeast-2 with advanced selectors: write-only,
 //     all management events, and the console's default selector name with
 //     kms.amazonaws.com excluded;
+//   - IAM Access Analyzer: an active account analyzer and a disabled
+//     organisation one in us-east-1, a disabled one in eu-west-1, none in
+//     ap-southeast-2;
 //   - IAM as ScenarioIAM describes it.
 func Scenario() World {
 	mainLG := LogGroup{Account: acct, Region: "eu-west-1", Name: "cloudtrail/main", Filters: []MetricFilter{
@@ -124,6 +127,12 @@ func Scenario() World {
 			{ARN: TopicARN("eu-west-1", "pending"), Subscriptions: []string{"PendingConfirmation"}},
 			{ARN: TopicARN("eu-west-1", "empty")},
 			{ARN: TopicARN("us-east-1", "decoy"), Subscriptions: []string{TopicARN("us-east-1", "decoy") + ":1"}},
+		},
+		Analyzers: []Analyzer{
+			{Account: acct, Region: "us-east-1", Name: "account"},
+			{Account: acct, Region: "us-east-1", Name: "org", Type: "ORGANIZATION", Status: "DISABLED"},
+			{Account: acct, Region: "eu-west-1", Name: "old", Status: "DISABLED"},
+			{Account: mgmt, Region: "ap-southeast-2", Name: "management-account-only"},
 		},
 		IAM: ScenarioIAM(),
 		Faults: []Fault{

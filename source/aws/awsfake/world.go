@@ -19,6 +19,9 @@ type World struct {
 	LogGroups []LogGroup
 	Alarms    []Alarm
 	Topics    []Topic
+	// Analyzers are the IAM Access Analyzer analyzers, each in one account
+	// and region.
+	Analyzers []Analyzer
 	// IAM is the account's IAM (of Account only).
 	IAM IAM
 	// Roles lists the roles sts:AssumeRole accepts, by ARN, with the
