@@ -35,7 +35,9 @@ func newIAMSeeder(t *testing.T, account string) *iamSeeder {
 	return &iamSeeder{t: t, c: iam.NewFromConfig(motoConfig(t, account)), account: account}
 }
 
-func (s *iamSeeder) policyARN(name string) string { return "arn:aws:iam::" + s.account + ":policy/" + name }
+func (s *iamSeeder) policyARN(name string) string {
+	return "arn:aws:iam::" + s.account + ":policy/" + name
+}
 
 func (s *iamSeeder) passwordPolicy(minLength, reuse int32) {
 	_, err := s.c.UpdateAccountPasswordPolicy(context.Background(), &iam.UpdateAccountPasswordPolicyInput{
