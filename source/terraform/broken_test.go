@@ -132,7 +132,7 @@ func TestBrokenFilesAreFailures(t *testing.T) {
 		{
 			name:  "a file too large",
 			files: map[string]string{"good.tf": good, "big.tf": strings.Repeat("#", MaxFileBytes+1)},
-			want: anyTypeFailures("read", "big.tf:1:1"),
+			want:  anyTypeFailures("read", "big.tf:1:1"),
 		},
 		{
 			name:  "nested too deeply",
