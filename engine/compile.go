@@ -106,6 +106,11 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 				Msg: "the logic is about " + c.target.Entity + " but the rule's entity is " + r.Entity})
 			continue
 		}
+		if r.AccountWide && !c.target.List {
+			errs = append(errs, &rules.Error{Name: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "accountWide",
+				Msg: "accountWide is for List<E> rules, which judge a whole account; this rule judges one " + c.target.Entity + " at a time"})
+			continue
+		}
 		if prog.IsQuery() && !opts.Queries {
 			errs = append(errs, &rules.Error{Name: r.File, Line: r.LogicLine, Col: r.LogicCol, Field: "logic",
 				Msg: "the logic is a query (it has no \"should\"), not a rule"})

@@ -335,6 +335,10 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 			continue
 		}
 		f := c.evaluated(ex, nil, scope, out, expl, root, now, idx.entities[c.target.Entity][scope.ID])
+		if c.rule.AccountWide && scope.Kind == entity.ScopeTerraformModule && f.Underlying == Fail {
+			// Another module may declare what the code lacks.
+			continue
+		}
 		if len(items) == 0 && f.Underlying != Pass {
 			where := "scope"
 			if scope.Kind == entity.ScopeAWSAccount {

@@ -121,6 +121,7 @@ type ruleYAML struct {
 	Concern     string            `yaml:"concern,omitempty"`
 	Entity      string            `yaml:"entity"`
 	Logic       string            `yaml:"logic"`
+	AccountWide bool              `yaml:"accountWide,omitempty"`
 	Variants    map[string]string `yaml:"variants,omitempty"`
 	Category    string            `yaml:"category,omitempty"`
 	Description string            `yaml:"description,omitempty"`
@@ -147,7 +148,7 @@ type frameworkYAML struct {
 // Marshal writes a rule in the rule file format. The result parses back to
 // the same rule.
 func Marshal(r *Rule) ([]byte, error) {
-	y := ruleYAML{ID: r.ID, Title: r.Title, Severity: r.Severity.String(), Concern: r.Concern, Entity: r.Entity,
+	y := ruleYAML{ID: r.ID, Title: r.Title, Severity: r.Severity.String(), Concern: r.Concern, Entity: r.Entity, AccountWide: r.AccountWide,
 		Logic: r.Logic, Category: r.Category, Description: r.Description, Rationale: r.Rationale, Impact: r.Impact,
 		References: r.References}
 	for name, v := range r.Variants {

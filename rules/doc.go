@@ -13,6 +13,9 @@
 //	concern                what is checked, whatever the logic ("cloudtrail-all-regions"; see Rulesets)
 //	entity       required  the entity type the logic is about; must match the logic's target
 //	logic        required  the GSL rule ("CloudTrail should have isMultiRegionTrail=true")
+//	accountWide            true for a List<E> rule that asks for something somewhere in an
+//	                       account (a support role): code holds part of an account, so on a
+//	                       Terraform root module the rule passes or is not applicable, never fails
 //	variants               other logic for some framework versions (see Framework versions)
 //	category               a grouping for display ("Logging", "Monitoring")
 //	description            what is checked

@@ -28,7 +28,7 @@ const (
 // ruleMapping describes the top-level fields of a rule file, in the order
 // the schema documents them.
 var ruleMapping = Mapping{Kind: "a rule", Known: []string{"id", "title", "severity", "concern", "entity", "logic",
-	"variants", "category", "description", "rationale", "impact", "message", "remediation", "references", "frameworks"}}
+	"accountWide", "variants", "category", "description", "rationale", "impact", "message", "remediation", "references", "frameworks"}}
 
 var requiredFields = []string{"id", "title", "severity", "entity", "logic"}
 
@@ -141,6 +141,8 @@ func (p *parser) rule(doc *yaml.Node) *Rule {
 			if r.Concern != "" && !concernPattern.MatchString(r.Concern) {
 				p.errorf(val, "concern", "concern %q is not lower-case words joined by hyphens (\"cloudtrail-all-regions\")", r.Concern)
 			}
+		case "accountWide":
+			r.AccountWide = p.boolean(val, "accountWide")
 		case "variants":
 			r.Variants = p.variants(val)
 		case "entity":
@@ -210,6 +212,14 @@ func (p *parser) str(n *yaml.Node, field string) string {
 		return ""
 	}
 	return n.Value
+}
+
+func (p *parser) boolean(n *yaml.Node, field string) bool {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		p.errorf(n, field, "field %q must be true or false, found %s", field, kindName(n))
+		return false
+	}
+	return n.Value == "true"
 }
 
 func (p *parser) strList(n *yaml.Node, field string) []string {

@@ -54,6 +54,13 @@ type Rule struct {
 	Entity string
 	// Logic is the GSL rule text.
 	Logic string
+	// AccountWide marks a List<E> rule that asks for something to exist
+	// somewhere in an account (a role for AWS Support). Terraform code
+	// holds part of an account, so on a root module the rule can pass,
+	// when the code declares what it asks for, or be UNKNOWN, but not
+	// fail: another module may declare it. The engine reports such a
+	// rule as not applicable on a root module it would fail.
+	AccountWide bool
 	// Variants are other logic texts, by name, for framework versions whose
 	// control the rule judges differently (a CIS version with another
 	// metric filter pattern); a FrameworkRef names the variant it is judged

@@ -204,6 +204,7 @@ var renderInputs = []string{
 	"testdata/messages/rejected",
 	"testdata/messages/broken",
 	"testdata/messages/iam-accounts.json",
+	"testdata/messages/iam-users.json",
 }
 
 // allowedPlaceholders are the placeholders a rendered fix may keep, with

@@ -32,5 +32,5 @@
 // The root user is an IamUser named "<root_account>", built from the
 // credential report's root row as CloudGuard's rules expect (iam_root.go),
 // besides Iam.rootUser; a report without that row gives no root IamUser
-// and a failure for the type, never a silent absence.
+// and a failure on the root user's entity, never a silent absence.
 package aws

@@ -21,6 +21,10 @@ import (
 // root user has a console password, as accountSummary writes its keys.
 const rootPasswordPresent = "accountPasswordPresent"
 
+// rootUserARN is the ARN of the root user of account, as the report
+// writes it.
+func rootUserARN(account string) string { return "arn:aws:iam::" + account + ":root" }
+
 // rootRowOf returns the root user's row of the report, or nil.
 func rootRowOf(rep *credentialReport) map[string]string {
 	for _, row := range rep.rows {
@@ -33,17 +37,22 @@ func rootRowOf(rep *credentialReport) map[string]string {
 
 // iamRootUser builds the IamUser of the root user from the credential
 // report, or records why it cannot: the report could not be read, or has
-// no root row (moto). Either way the failure names no attribute, so that
-// rules on IamUser report the account's users as possibly incomplete
-// instead of passing without the root user.
+// no root row (moto). The failure names the root user's entity and any
+// attribute: a List<IamUser> rule, which would judge the account's users
+// without the root user, gives ERROR, while the rules on each IAM user
+// (most exclude the root user by name) keep their results, and a rule
+// whose where selects only the root user is not applicable, never PASS.
 func (c *Collector) iamRootUser(r iamReads, region string) *entity.Entity {
 	if r.report.err != nil {
-		c.fail(r.report.err.failure(TypeIamUser, "", c.account, ""))
+		f := r.report.err.failure(TypeIamUser, entity.AnyAttr, c.account, rootUserARN(c.account))
+		f.Error = "the root user's IamUser could not be built: " + f.Error
+		c.fail(f)
 		return nil
 	}
 	row := rootRowOf(r.report.v)
 	if row == nil {
-		c.fail(entity.Failure{Type: TypeIamUser, Scope: c.account, Region: region, Call: "iam:GetCredentialReport",
+		c.fail(entity.Failure{Type: TypeIamUser, Attr: entity.AnyAttr, Scope: c.account, Region: region,
+			Entity: rootUserARN(c.account), Call: "iam:GetCredentialReport",
 			Error: "the credential report generated at " + timeOrEmpty(r.report.v) + " has no row for the root user (" +
 				rootRow + "), so the root user's IamUser is missing"})
 		return nil

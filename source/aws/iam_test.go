@@ -227,7 +227,8 @@ func TestIAMFaults(t *testing.T) {
 				"and one for the root user's IamUser, which cannot be built", got)
 		}
 		for _, f := range got {
-			if !strings.Contains(f, "iam:GenerateCredentialReport: the credential report was not ready in time: still STARTED after 4 attempts over 17.5ms") {
+			if !strings.Contains(f, "the credential report was not ready in time: still STARTED after 4 attempts over 17.5ms") ||
+				!strings.Contains(f, " iam:GenerateCredentialReport: ") {
 				t.Errorf("failure %q", f)
 			}
 		}

@@ -36,13 +36,11 @@ func (ev *evaluation) instanceAttrs(ri *resInst, d *resourceDecl) bodyValues {
 	return ri.attrs
 }
 
-// jsonBlockTypes are the nested block types of the resources vigil
-// normalises; in .tf.json files blocks and object arguments look alike, so
-// these are turned into lists of objects as native syntax would give.
-var jsonBlockTypes = map[string]bool{
-	"event_selector": true, "advanced_event_selector": true, "data_resource": true, "field_selector": true,
-	"insight_selector": true, "metric_transformation": true, "metric_query": true, "metric": true,
-}
+// jsonBlockTypes are the nested block types of the resources and data
+// sources vigil's mappings read (see mapping.blocks); in .tf.json files
+// blocks and object arguments look alike, so these are turned into lists
+// of objects as native syntax would give.
+var jsonBlockTypes = map[string]bool{}
 
 // bodyValue is one evaluated argument, or the blocks of one nested block
 // type, of a body.

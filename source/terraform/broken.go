@@ -102,16 +102,14 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// trailAttrs are the CloudTrail attributes the normalisation builds from
-// resources other than the trail: a log group, metric filter, alarm, topic
-// or subscription that is missing leaves them incomplete.
-var trailAttrs = []string{"metricFilters", "hasSNSSubscriber"}
-
 // failures are the inventory failures of b for the root module scope: one
 // per resource type it declares (all types when it is not known which),
-// and those of the normalised CloudTrail when it declares a type the
-// normalisation reads. A file that seems to declare no resource is still
-// reported, with no type.
+// and those of the normalised types the mappings build from them: the
+// type, for a resource type that gives its entities (CloudTrail, for
+// aws_cloudtrail), and the fields a joined resource type contributes to
+// (CloudTrail's metricFilters, for a metric filter; every such field when
+// the types are not known). A file that seems to declare no resource is
+// still reported, with no type.
 func (b *brokenFile) failures(scope string) []entity.Failure {
 	base := entity.Failure{Kind: b.kind, Scope: scope, File: b.name, Line: b.pos.Line, Col: b.pos.Column, Error: b.err}
 	with := func(typ, attr string) entity.Failure {
@@ -123,20 +121,32 @@ func (b *brokenFile) failures(scope string) []entity.Failure {
 	if b.anyType {
 		out = append(out, with(entity.AnyType, ""))
 	}
-	trail, followed := b.anyType, b.anyType
 	for _, t := range b.types {
 		if !b.anyType {
 			out = append(out, with(t, ""))
 		}
-		trail = trail || t == "aws_cloudtrail"
-		followed = followed || t != "aws_cloudtrail" && slices.Contains(normalisationInputs, t)
 	}
-	if trail && !b.anyType {
-		out = append(out, with("CloudTrail", ""))
-	}
-	if followed {
-		for _, a := range trailAttrs {
-			out = append(out, with("CloudTrail", a))
+	for _, m := range mappings {
+		gives := false
+		var fields []string
+		if b.anyType {
+			fields = m.joinedFields()
+		}
+		for _, t := range b.types {
+			gives = gives || m.gives(t)
+			for _, f := range m.fieldsFrom(t) {
+				if !slices.Contains(fields, f) {
+					fields = append(fields, f)
+				}
+			}
+		}
+		if gives && !b.anyType {
+			out = append(out, with(m.typ, ""))
+		}
+		for _, a := range m.joinedFields() { // in the mapping's order
+			if slices.Contains(fields, a) {
+				out = append(out, with(m.typ, a))
+			}
 		}
 	}
 	if len(out) == 0 {

@@ -9,6 +9,36 @@ import (
 	"vigil/entity"
 )
 
+// The CloudTrail mapping: each aws_cloudtrail gives a CloudTrail, whose
+// metric filters and subscribers come from following references from the
+// trail to its log group, metric filters, alarms, topics and
+// subscriptions (see graph.go).
+func init() {
+	chain := []string{"metricFilters", "hasSNSSubscriber"}
+	register(&mapping{
+		typ:  "CloudTrail",
+		from: []string{"aws_cloudtrail"},
+		joined: []joinedType{
+			{"aws_cloudwatch_log_group", chain}, {"aws_cloudwatch_log_metric_filter", chain},
+			{"aws_cloudwatch_metric_alarm", chain}, {"aws_sns_topic", chain}, {"aws_sns_topic_subscription", chain},
+		},
+		defaults: map[string]map[string]any{
+			"aws_cloudtrail": {
+				"enable_logging": true, "is_multi_region_trail": false, "is_organization_trail": false,
+				"include_global_service_events": true, "enable_log_file_validation": false,
+			},
+			"aws_cloudwatch_metric_alarm": {"actions_enabled": true},
+			"aws_sns_topic_subscription":  {"endpoint_auto_confirms": false},
+		},
+		blocks: []string{
+			"event_selector", "advanced_event_selector", "data_resource", "field_selector",
+			"insight_selector", "metric_transformation", "metric_query", "metric",
+		},
+		seesAllResources: true,
+		build:            (*graph).cloudTrail,
+	})
+}
+
 // boolAttr reads a boolean argument with the provider's default for null.
 // Terraform converts "true" and "false" strings to bools, and so does this.
 func boolAttr(v any, def bool) any {

@@ -13,9 +13,10 @@ import (
 
 // corpusRootResources is how many resources one root module of the
 // generated corpus declares, with its module calls: 3 (logging) + 12
-// (alarms: topic, subscription, 5 filters, 5 alarms) + 3 (bucket) + 2 of
-// its own.
-const corpusRootResources = 20
+// (alarms: topic, subscription, 5 filters, 5 alarms) + 3 (bucket) + 11
+// (iam: 2 users, 2 keys, a group, 2 memberships, a policy and its
+// attachment, a role and its attachment) + 3 of its own.
+const corpusRootResources = 32
 
 // writeCorpus writes the generated corpus of testdata/corpus into dir: its
 // shared modules, and numbered copies of its root module envs/team until

@@ -7,11 +7,40 @@
 // but they are not entities: a rule on aws_cloudwatch_log_group is about log
 // groups the code creates, not ones it looks up.
 //
-// Each aws_cloudtrail also yields a normalised CloudTrail entity (gsl-spec.md
-// §6), built by following references: trail → log group → metric filters →
-// alarms (by metric name and namespace) → SNS topics → subscriptions. What the
-// configuration does not declare, or what is known only after apply, is an
-// entity.Unknown with a reason, never a guess.
+// Resources that make up one thing a live account lists also yield a
+// normalised entity of the type rules about live accounts name, with the
+// same fields. Each normalised type has one mapping file that registers
+// it (see mapping.go): the resource types that give one entity each, the
+// resource types it joins to them and the fields they feed, the provider's
+// defaults for the arguments it reads, and a build function. The rest of
+// the package asks that registry which resources to read for the wanted
+// types and which failures a resource that could not be read implies, so
+// that adding an entity type is one mapping file. The mappings:
+//
+//   - cloudtrail.go: each aws_cloudtrail gives a CloudTrail (gsl-spec.md
+//     §6), built by following references: trail → log group → metric
+//     filters → alarms (by metric name and namespace) → SNS topics →
+//     subscriptions.
+//   - iam_account.go: an aws_iam_account_password_policy gives the Iam
+//     entity, its password policy from the arguments with the provider's
+//     and IAM's defaults.
+//   - iam_user.go: each aws_iam_user gives an IamUser, folding in its
+//     login profile, access keys (the first two by address), policy
+//     attachments, inline policies, group memberships and the groups'
+//     policies.
+//   - iam_policy.go: each aws_iam_policy gives an IamPolicy, its document
+//     decoded and the users, groups and roles attached to it.
+//   - iam_role.go: each aws_iam_role gives an IamRole, with its trust
+//     policy, managed policies (managed_policy_arns and attachments) and
+//     inline policies.
+//
+// Joining resources name what they join by reference (user =
+// aws_iam_user.x.name) or by an equal known name or ARN; one whose target
+// is unknown (a variable without a value) makes every list it may belong
+// to Unknown, never silently short. What the configuration does not
+// declare, or what is known only after apply, is an entity.Unknown with a
+// reason, never a guess; a field the catalogue marks liveOnly: unknown is
+// filled with an Unknown naming the calls that read it (liveonly.go).
 //
 // Decisions in the chain: a declared aws_sns_topic_subscription counts as
 // confirmed when its protocol needs no confirmation (sqs, lambda, firehose,
@@ -51,8 +80,12 @@
 // aws_cloudwatch_log_metric_filter and aws_cloudwatch_log_group is their
 // name, that of aws_cloudwatch_metric_alarm its alarm_name (see
 // sameAsArgument), so that an alarm whose metric_name is a filter's id is a
-// known chain. Other computed attributes are Unknown; arn and id will be
-// set. A plan does not say how an attribute known after apply is computed
+// known chain. The json and minified_json of an aws_iam_policy_document
+// data source, which the provider computes from its arguments alone, are
+// computed as the provider writes them (policy_document.go), so that
+// policy = data.aws_iam_policy_document.x.json is a known document unless
+// it is built from values known only after apply. Other computed
+// attributes are Unknown; arn and id will be set. A plan does not say how an attribute known after apply is computed
 // (its configuration lists only the references), so there they stay
 // Unknown.
 //
@@ -74,7 +107,8 @@
 // In .tf.json files, dynamic blocks ("dynamic": {"TYPE": {"for_each": ...,
 // "iterator": ..., "content": {...}}}) expand as in native syntax. JSON
 // cannot tell a nested block from an object argument, so only the nested
-// block types the CloudTrail normalisation reads become lists of objects.
+// block types the mappings and aws_iam_policy_document read become lists
+// of objects.
 //
 // File functions and path.module resolve relative to the root module's
 // directory, where terraform runs.
@@ -123,9 +157,9 @@
 // log group a trail writes to.
 //
 // A resource whose count or for_each is known only after apply is checked
-// through one representative instance, addressed [*]; for a trail, the
-// inventory also records a Failure, so that a List<CloudTrail> rule cannot
-// pass on a trail that may never be created.
+// through one representative instance, addressed [*]; for a normalised
+// entity (a trail, a user) the inventory also records a Failure, so that a
+// List<CloudTrail> rule cannot pass on a trail that may never be created.
 //
 // A plan is read from planned_values (attributes), resource_changes'
 // after_unknown (what is known only after apply: a set Unknown when the
@@ -164,7 +198,8 @@
 // an Unknown that says so, with an error naming file:line:col; a module
 // call past MaxModuleDepth or MaxModuleInstances creates no instances,
 // its outputs are Unknown, and the inventory records a Failure for each
-// resource type its modules declare (and CloudTrail, for aws_cloudtrail),
+// resource type its modules declare (and the normalised types they give
+// or feed: CloudTrail, for aws_cloudtrail),
 // so that a List<E> rule cannot pass on the instances that were created.
 // Each such error is given once, not for every instance of a module. Only
 // regular files are read, in the tree and by file(), filebase64() and
@@ -176,8 +211,8 @@
 // A caller that reads only some entity types (vigil scan: the types its
 // rules are about) names them in Options.Types; other resources are still
 // evaluated, for their diagnostics and the references to them, but do not
-// become entities, and their attributes are converted only when the
-// CloudTrail normalisation reads them.
+// become entities, and their attributes are converted only when a mapping
+// reads them.
 //
 // Load returns every entity it could build together with hcl.Diagnostics that
 // name file:line:col; a Loader also exposes the parsed files so that callers

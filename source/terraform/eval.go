@@ -223,13 +223,13 @@ func (ev *evaluation) newModInst(cfg *moduleConfig, path string, call *callDecl,
 
 // emit evaluates every resource and data source of mi and of the modules
 // it calls, for their diagnostics, and makes an instance of each managed
-// resource whose type is wanted. When CloudTrail is wanted, a managed
-// resource of another type still gets an instance with no attributes: the
-// normalisation must tell a reference to a resource declared here (an
-// alarm action on an aws_autoscaling_policy) from one it cannot follow,
-// whichever types the caller reads.
+// resource whose type is wanted. When a wanted mapping sees all resources
+// (CloudTrail's), a managed resource of another type still gets an
+// instance with no attributes: the normalisation must tell a reference to
+// a resource declared here (an alarm action on an aws_autoscaling_policy)
+// from one it cannot follow, whichever types the caller reads.
 func (ev *evaluation) emit(mi *modInst) {
-	trails := ev.types.entity("CloudTrail")
+	seeAll := ev.types.seesAllResources()
 	for _, d := range mi.cfg.resources {
 		rs := ev.resource(mi, d.key)
 		wanted := d.managed && ev.types.instance(d.typ)
@@ -238,7 +238,7 @@ func (ev *evaluation) emit(mi *modInst) {
 			switch {
 			case wanted:
 				ev.out = append(ev.out, ev.newInstance(mi, rs, ri, attrs))
-			case d.managed && trails:
+			case d.managed && seeAll:
 				ev.out = append(ev.out, &instance{addr: ri.addr, managed: true, lazy: true, typ: d.typ, name: d.name})
 			}
 		}

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"vigil/entity"
@@ -374,33 +373,35 @@ func (ev *evaluation) notExpanded(mi *modInst, cs *callState, addr, why string) 
 }
 
 // unexpandedFailures returns, for the root module scope, a collection
-// failure for each resource type (and CloudTrail, for aws_cloudtrail)
-// that modules a limit kept from being expanded declare: a List<E> rule
-// must not pass on a list that may lack some. Each names the call where
-// expansion stopped as its entity, which no entity is, so that the rules
-// about each entity that was built are unaffected.
+// failure for each resource type that modules a limit kept from being
+// expanded declare, and for the normalised types those resources give or
+// contribute to (CloudTrail, for aws_cloudtrail; its metricFilters, for a
+// metric filter): a List<E> rule must not pass on a list that may lack
+// some. A failure of a type names the call where expansion stopped as its
+// entity, which no entity is, so that the rules about each entity that was
+// built are unaffected.
 func (ev *evaluation) unexpandedFailures(scope string) []entity.Failure {
 	out := make([]entity.Failure, 0, len(ev.unexpanded))
-	add := func(typ string, c unexpandedCall) {
-		out = append(out, entity.Failure{
-			Type: typ, Scope: scope, Entity: c.addr, Call: rangeString(c.rng),
-			Error: fmt.Sprintf("the resources of %s were not expanded: %s", c.addr, c.why),
-		})
-	}
 	for _, typ := range sortedKeys(ev.unexpanded) {
 		c := ev.unexpanded[typ]
-		add(typ, c)
-		switch {
-		case typ == "aws_cloudtrail":
-			add("CloudTrail", c)
-		case slices.Contains(normalisationInputs, typ):
-			// A missing metric filter, alarm, topic or subscription may be
-			// what any trail's monitoring chain lacks.
-			for _, attr := range [...]string{"metricFilters", "hasSNSSubscriber"} {
-				out = append(out, entity.Failure{
-					Type: "CloudTrail", Attr: attr, Scope: scope, Call: rangeString(c.rng),
-					Error: fmt.Sprintf("the resources of %s were not expanded: %s", c.addr, c.why),
-				})
+		failure := entity.Failure{
+			Type: typ, Scope: scope, Entity: c.addr, Call: rangeString(c.rng),
+			Error: fmt.Sprintf("the resources of %s were not expanded: %s", c.addr, c.why),
+		}
+		out = append(out, failure)
+		for _, m := range mappingsReading[typ] {
+			if m.gives(typ) {
+				f := failure
+				f.Type = m.typ
+				out = append(out, f)
+				continue
+			}
+			// A missing metric filter, alarm, topic or subscription may
+			// be what any trail's monitoring chain lacks.
+			for _, attr := range m.fieldsFrom(typ) {
+				f := failure
+				f.Type, f.Attr, f.Entity = m.typ, attr, ""
+				out = append(out, f)
 			}
 		}
 	}

@@ -33,6 +33,8 @@ type graph struct {
 	// on first use (see filterCandidates).
 	filterIdx *filterIndex
 	alarmIdx  *alarmIndex
+	// iamIdx indexes the IAM resources, on first use (see iam).
+	iamIdx *iamIndex
 }
 
 // followed is the managed instances of one type, by address, and their

@@ -14,8 +14,8 @@ import (
 type instance struct {
 	addr    string // "module.trail.aws_cloudtrail.this[0]"
 	managed bool
-	// lazy is set for an instance that is not an entity: only the
-	// CloudTrail normalisation reads it, and only a few of its attributes.
+	// lazy is set for an instance that is not an entity: only a mapping
+	// (see mapping.go) reads it, and only a few of its attributes.
 	lazy bool
 	typ  string
 	name string
@@ -44,10 +44,10 @@ func (ev *evaluation) newInstance(mi *modInst, rs *resState, ri *resInst, attrs 
 			End:   entity.Pos{Line: d.rng.End.Line, Col: d.rng.End.Column},
 		},
 	}
-	if !ev.types.entity(d.typ) && d.typ != "aws_cloudtrail" {
-		// Only the CloudTrail normalisation reads it, and only a few of
-		// its attributes: convert those when read. A trail is converted
-		// whole, for the normalised entity.
+	if !ev.types.entity(d.typ) && !givesEntities(d.typ) {
+		// Only a mapping reads it, and only a few of its attributes:
+		// convert those when read. A resource that gives a normalised
+		// entity (a trail) is converted whole, for the entity.
 		in.pending, in.lazy = attrs, true
 	} else {
 		in.attrs = make(map[string]any, len(attrs)+len(providerDefaults[d.typ]))
@@ -219,22 +219,10 @@ func unmarkReasons(v cty.Value, reasons []string) (cty.Value, []string) {
 	return v, reasons
 }
 
-// providerDefaults are the values the AWS provider gives arguments the
-// configuration leaves out, for the resources vigil's rules read. A plan
-// carries them already; HCL gets them here, so that a rule on the native
-// entity gives the same result on both.
-var providerDefaults = map[string]map[string]any{
-	"aws_cloudtrail": {
-		"enable_logging": true, "is_multi_region_trail": false, "is_organization_trail": false,
-		"include_global_service_events": true, "enable_log_file_validation": false,
-	},
-	"aws_cloudwatch_metric_alarm": {"actions_enabled": true},
-	"aws_sns_topic_subscription":  {"endpoint_auto_confirms": false},
-}
-
 // entities turns the instances of one root module into entities: every
-// managed resource of a wanted type as a native entity, and each
-// aws_cloudtrail also as a normalised CloudTrail when that is wanted.
+// managed resource of a wanted type as a native entity, and each resource
+// that gives a normalised entity of a wanted type (an aws_cloudtrail a
+// CloudTrail) also as that entity.
 func entities(instances []*instance, scope string, types typeFilter) []*entity.Entity {
 	var out []*entity.Entity
 	var g *graph
@@ -248,48 +236,9 @@ func entities(instances []*instance, scope string, types typeFilter) []*entity.E
 				Origin: in.origin, Attrs: in.attrs, Suppressions: in.suppressions,
 			})
 		}
-		if in.typ == "aws_cloudtrail" && types.entity("CloudTrail") {
-			if g == nil {
-				g = newGraph(instances)
-			}
-			out = append(out, &entity.Entity{
-				Type: "CloudTrail", ID: in.addr, Name: displayName(in), Scope: scope,
-				Origin: in.origin, Attrs: g.cloudTrail(in), Suppressions: in.suppressions,
-			})
-		}
+		out = append(out, normalised(in, instances, &g, scope, types)...)
 	}
 	return out
-}
-
-// normalisationInputs are the resource types the CloudTrail normalisation
-// (cloudtrail.go) reads.
-var normalisationInputs = []string{
-	"aws_cloudtrail", "aws_cloudwatch_log_group", "aws_cloudwatch_log_metric_filter",
-	"aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_sns_topic_subscription",
-}
-
-// typeFilter is Options.Types as a set; nil wants every type.
-type typeFilter map[string]bool
-
-func newTypeFilter(types []string) typeFilter {
-	if len(types) == 0 {
-		return nil
-	}
-	f := typeFilter{}
-	for _, t := range types {
-		f[t] = true
-	}
-	return f
-}
-
-// entity reports whether entities of type typ are wanted.
-func (f typeFilter) entity(typ string) bool { return f == nil || f[typ] }
-
-// instance reports whether resources of type typ must become instances:
-// they are wanted as entities, or the normalisation of a wanted CloudTrail
-// reads them.
-func (f typeFilter) instance(typ string) bool {
-	return f.entity(typ) || f["CloudTrail"] && slices.Contains(normalisationInputs, typ)
 }
 
 func displayName(in *instance) string {

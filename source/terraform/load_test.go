@@ -75,7 +75,7 @@ func TestLoadCISBaselineNative(t *testing.T) {
 		}
 	}
 	wantCounts := map[string]int{
-		"aws_cloudtrail": 1, "CloudTrail": 1, "aws_cloudwatch_log_group": 1, "aws_iam_role": 1, "aws_s3_bucket": 1,
+		"aws_cloudtrail": 1, "CloudTrail": 1, "IamRole": 1, "aws_cloudwatch_log_group": 1, "aws_iam_role": 1, "aws_s3_bucket": 1,
 		"aws_cloudwatch_log_metric_filter": 15, "aws_cloudwatch_metric_alarm": 15, "aws_sns_topic": 1,
 		"aws_sns_topic_subscription": 2, "aws_sqs_queue": 1,
 	}

@@ -307,7 +307,7 @@ func normaliseInputs(t *testing.T) map[string]string {
 		inputs[name] = writeTree(t, map[string]string{"main.tf": src})
 	}
 	corpus := t.TempDir()
-	writeCorpus(t, corpus, 200)
+	writeCorpus(t, corpus, 10*corpusRootResources) // ten trails
 	inputs["corpus"] = corpus
 	return inputs
 }

@@ -636,6 +636,10 @@ func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty
 		if _, ok := obj[name]; ok {
 			return
 		}
+		if compute, ok := computedAttributes[d.typ][name]; ok && !d.managed {
+			obj[name] = compute(ri.addr, attrs)
+			return
+		}
 		if arg, ok := sameAsArgument[d.typ][name]; ok {
 			if v, set := attrs.get(arg); set && !v.IsNull() {
 				obj[name] = v
@@ -654,6 +658,11 @@ func (ev *evaluation) instanceObject(ri *resInst, d *resourceDecl, w *wants) cty
 	if w.all {
 		for name := range alwaysSetAttributes {
 			add(name)
+		}
+		if !d.managed {
+			for name := range computedAttributes[d.typ] {
+				add(name)
+			}
 		}
 	}
 	return cty.ObjectVal(obj).Mark(refMark(ri.addr))

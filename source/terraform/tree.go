@@ -574,15 +574,16 @@ func (t *tree) checkCLIVariables(vars *variableSources, roots []*moduleConfig) {
 	}
 }
 
-// expansionFailures records, for each trail whose count or for_each (or its
-// module's) is known only after apply, that whether it exists is unknown. A
-// List<CloudTrail> rule must not pass on a trail that may not be created.
+// expansionFailures records, for each normalised entity (a trail) whose
+// resource's count or for_each (or its module's) is known only after
+// apply, that whether it exists is unknown. A List<CloudTrail> rule must
+// not pass on a trail that may not be created.
 func expansionFailures(entities []*entity.Entity) []entity.Failure {
 	var out []entity.Failure
 	for _, e := range entities {
-		if e.Type == "CloudTrail" && strings.Contains(e.ID, "[*]") {
+		if strings.Contains(e.ID, "[*]") && mappingOf(e.Type) != nil {
 			out = append(out, entity.Failure{
-				Type: "CloudTrail", Scope: e.Scope, Entity: e.ID,
+				Type: e.Type, Scope: e.Scope, Entity: e.ID,
 				File: e.Origin.File, Line: e.Origin.Start.Line, Col: e.Origin.Start.Col,
 				Error: "how many instances of " + e.ID + " exist is known only after apply",
 			})

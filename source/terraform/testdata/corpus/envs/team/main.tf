@@ -34,3 +34,15 @@ resource "aws_kms_key" "data" {
   enable_key_rotation     = true
   deletion_window_in_days = 30
 }
+module "iam" {
+  source     = "../../modules/iam"
+  name       = local.name
+  users      = ["dev", "ops"]
+  bucket_arn = "arn:aws:s3:::${local.name}-data"
+}
+resource "aws_iam_account_password_policy" "strict" {
+  minimum_password_length   = 14
+  require_symbols           = true
+  password_reuse_prevention = 24
+  max_password_age          = 90
+}
