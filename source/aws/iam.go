@@ -129,8 +129,6 @@ func listIAM(ctx context.Context, c *Collector, _ []string) []*entity.Entity {
 		// The root user's IamUser takes whether it has a password
 		// from the summary.
 		wg.Go(func() { r.summary = c.accountSummary(ctx, region) })
-	}
-	if want(TypeIam) || want(TypeIamUser) {
 		wg.Go(func() { r.report = c.credentialReport(ctx, region) })
 		wg.Go(func() { r.virtual = c.virtualMFAUsers(ctx, region) })
 	}

@@ -11,7 +11,7 @@ import (
 func init() {
 	registerService(fakeService{name: "cloudtrail", protocol: awsJSON,
 		handlers: map[string]handler{
-			"DescribeTrails":    func(s *Server, req *request) (any, *apiError) { return s.describeTrails(req), nil },
+			"DescribeTrails":    (*Server).describeTrails,
 			"GetTrailStatus":    (*Server).getTrailStatus,
 			"GetEventSelectors": (*Server).getEventSelectors,
 			"ListTags":          (*Server).listTags,
@@ -54,7 +54,7 @@ func (s *Server) visible(t Trail, account, region string) bool {
 
 // describeTrails lists the trails the caller sees in its region, shadow
 // trails included unless includeShadowTrails is false.
-func (s *Server) describeTrails(req *request) map[string]any {
+func (s *Server) describeTrails(req *request) (any, *apiError) {
 	shadows, _ := req.json["includeShadowTrails"].(bool)
 	if _, set := req.json["includeShadowTrails"]; !set {
 		shadows = true // the API's default
@@ -84,7 +84,7 @@ func (s *Server) describeTrails(req *request) map[string]any {
 		}
 		list = append(list, m)
 	}
-	return map[string]any{"trailList": list}
+	return map[string]any{"trailList": list}, nil
 }
 
 // trail finds the trail a Name/TrailName parameter names, as seen from
