@@ -71,6 +71,9 @@ func TestRegionAccessAnalyzers(t *testing.T) {
 			inv, _ := collect(t, w, opts)
 			var failures []string
 			for _, f := range inv.Failures {
+				if !strings.HasPrefix(f.Call, "access-analyzer:") {
+					continue // the other services' reads of the Region, tested beside them
+				}
 				code, _, _ := strings.Cut(f.Error, ":")
 				failures = append(failures, fmt.Sprintf("%s %s %s %s", f.Entity, f.Attr, f.Call, code))
 				if f.Type != TypeRegion || f.Region != f.Entity {
@@ -148,7 +151,13 @@ func TestAccessAnalyzersPagination(t *testing.T) {
 	}
 	w.PageSize, w.EndlessPages = 2, true
 	inv, _ := collect(t, w, opts)
-	if len(inv.Failures) != 2 || !strings.Contains(inv.Failures[0].Error, "more than 1000 pages") {
+	var failures []entity.Failure
+	for _, f := range inv.Failures {
+		if f.Call == "access-analyzer:ListAnalyzers" {
+			failures = append(failures, f)
+		}
+	}
+	if len(failures) != 2 || !strings.Contains(failures[0].Error, "more than 1000 pages") {
 		t.Errorf("failures %v, want the endless listing reported", inv.Failures)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
 	"vigil/entity"
+	"vigil/source/s3dataevents"
 )
 
 // TypeCloudTrail is the entity type of a CloudTrail trail.
@@ -29,7 +30,7 @@ func init() {
 			{name: "cloudtrail:GetTrailStatus", purpose: "read whether each trail is logging and when it last delivered, in its home region",
 				fills: []fill{{TypeCloudTrail, []string{"status"}}}},
 			{name: "cloudtrail:GetEventSelectors", purpose: "read which events each trail records, in its home region",
-				fills: []fill{{TypeCloudTrail, []string{"eventSelectors", "advancedEventSelectors", "hasManagementEventsReadWrite"}}}},
+				fills: []fill{{TypeCloudTrail, selectorAttrNames}}},
 			{name: "cloudtrail:ListTags", purpose: "read the tags of the account's own trails, 20 trails per call",
 				fills: []fill{{TypeCloudTrail, []string{"tags"}}}},
 		},
@@ -148,7 +149,7 @@ func enrichTrails(ctx context.Context, c *Collector, trails []*entity.Entity, ou
 			sel, cerr := c.eventSelectors(ctx, e)
 			out.used(e, "cloudtrail:GetEventSelectors")
 			if cerr != nil {
-				for _, name := range []string{"eventSelectors", "advancedEventSelectors", "hasManagementEventsReadWrite"} {
+				for _, name := range selectorAttrNames {
 					out.set(e, name, cerr.unknown())
 					c.fail(cerr.failure(TypeCloudTrail, name, c.account, e.ID))
 				}
@@ -157,6 +158,9 @@ func enrichTrails(ctx context.Context, c *Collector, trails []*entity.Entity, ou
 			out.set(e, "eventSelectors", sel.classic)
 			out.set(e, "advancedEventSelectors", sel.advanced)
 			out.set(e, "hasManagementEventsReadWrite", sel.allManagement)
+			s3 := s3dataevents.ObjectEvents(sel.classic, sel.advanced)
+			out.set(e, "hasS3ObjectWriteEvents", s3.Write)
+			out.set(e, "hasS3ObjectReadEvents", s3.Read)
 		})
 	}
 	wg.Wait()
@@ -182,6 +186,11 @@ func (c *Collector) trailTags(ctx context.Context, trails []*entity.Entity, out 
 		}
 	}
 }
+
+// selectorAttrNames are the attributes cloudtrail:GetEventSelectors fills:
+// the selectors, and what vigil works out from them.
+var selectorAttrNames = []string{"eventSelectors", "advancedEventSelectors", "hasManagementEventsReadWrite",
+	"hasS3ObjectWriteEvents", "hasS3ObjectReadEvents"}
 
 // trailAttrNames are the attributes trailAttrs fills.
 var trailAttrNames = []string{"id", "arn", "name", "accountNumber", "region", "homeRegion", "isOwnedByScannedAccount",

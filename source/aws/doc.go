@@ -10,16 +10,18 @@
 // enumerated.
 //
 // There is one file per AWS service (sts.go, ec2.go, cloudtrail.go,
-// cloudwatchlogs.go, cloudwatch.go, sns.go, iam.go, accessanalyzer.go;
-// iam_root.go and iam_certificates.go are parts of IAM's). Each
+// cloudwatchlogs.go, cloudwatch.go, sns.go, iam.go, accessanalyzer.go,
+// config.go; iam_root.go and iam_certificates.go are parts of IAM's, ebs.go
+// and vpc.go of EC2's). Each
 // registers itself from init (registry.go): its name, how to build its client, the IAM actions
 // it calls with what each reads, and how it lists entities of a type or
 // fills attributes of entities another service listed. The client set
 // (clients.go), the permission list (permissions.go), docs/iam-policy.json
 // and the permissions table of docs/aws.md are derived from the registry.
 // The Region type (region.go) is one entity per scanned region, which
-// services that read region-wide settings enrich (Access Analyzer's
-// analyzers so far).
+// services that read region-wide settings enrich: Access Analyzer's
+// analyzers, AWS Config's recorders, EBS encryption by default, and the
+// VPCs with their flow logs.
 //
 // The collector (collector.go) identifies the account, lists the regions,
 // runs the listers of the wanted entity types (Options.Types), then their

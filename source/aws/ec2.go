@@ -2,9 +2,12 @@ package aws
 
 import (
 	"context"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"vigil/entity"
 )
 
 func init() {
@@ -14,16 +17,39 @@ func init() {
 		actions: []action{
 			{name: "ec2:DescribeRegions", purpose: "list the regions enabled for the account, when no --region names them",
 				fills: []fill{{TypeRegion, regionAttrs}}},
+			{name: "ec2:GetEbsEncryptionByDefault", purpose: "read whether each scanned region encrypts new EBS volumes by default",
+				fills: []fill{{TypeRegion, ebsAttrs}}},
+			{name: "ec2:DescribeVpcs", purpose: "list the VPCs of each scanned region",
+				fills: []fill{{TypeRegion, vpcAttrs}}},
+			{name: "ec2:DescribeFlowLogs", purpose: "list the flow logs of each scanned region, to tell which VPCs have one",
+				fills: []fill{{TypeRegion, vpcAttrs}}},
 		},
-		// The Region entities are the scanned regions (region.go).
-		listed: []string{TypeRegion},
-		list:   listRegions,
+		// The Region entities are the scanned regions (region.go); EC2
+		// also fills their EBS (ebs.go) and VPC (vpc.go) settings.
+		listed:   []string{TypeRegion},
+		list:     listRegions,
+		enriched: TypeRegion,
+		enrich:   enrichRegionsFromEC2,
+	})
+}
+
+// enrichRegionsFromEC2 reads, in each region, its EBS encryption default
+// and its VPCs with their flow logs, at once.
+func enrichRegionsFromEC2(ctx context.Context, c *Collector, regions []*entity.Entity, out *additions) {
+	fanOut(regions, func(e *entity.Entity) {
+		var wg sync.WaitGroup
+		wg.Go(func() { c.readEBSDefault(ctx, e, out) })
+		wg.Go(func() { c.readVPCs(ctx, e, out) })
+		wg.Wait()
 	})
 }
 
 // ec2API is the part of the EC2 client vigil calls.
 type ec2API interface {
 	DescribeRegions(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error)
+	GetEbsEncryptionByDefault(context.Context, *ec2.GetEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error)
+	DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
+	DescribeFlowLogs(context.Context, *ec2.DescribeFlowLogsInput, ...func(*ec2.Options)) (*ec2.DescribeFlowLogsOutput, error)
 }
 
 var _ ec2API = (*ec2.Client)(nil)

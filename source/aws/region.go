@@ -7,8 +7,9 @@ import (
 )
 
 // TypeRegion is one scanned region of the account. Services that read
-// per-region settings (Access Analyzer's analyzers; later AWS Config's
-// recorders, VPC flow logs) enrich it, each from its own file.
+// per-region settings (Access Analyzer's analyzers, AWS Config's recorders,
+// EBS encryption by default, VPCs and their flow logs) enrich it, each from
+// its own file.
 const TypeRegion = "Region"
 
 // regionAttrs are the attributes listRegions fills.

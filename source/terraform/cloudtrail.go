@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vigil/entity"
+	"vigil/source/s3dataevents"
 )
 
 // The CloudTrail mapping: each aws_cloudtrail gives a CloudTrail, whose
@@ -127,6 +128,9 @@ func (g *graph) cloudTrail(in *instance) map[string]any {
 	out["eventSelectors"] = selectors
 	out["advancedEventSelectors"] = advanced
 	out["hasManagementEventsReadWrite"] = rw.value()
+	s3 := s3dataevents.ObjectEvents(selectors, advanced)
+	out["hasS3ObjectWriteEvents"] = s3.Write
+	out["hasS3ObjectReadEvents"] = s3.Read
 	filters, subscribed := g.metricFilters(in)
 	out["metricFilters"] = filters
 	out["hasSNSSubscriber"] = subscribed.value()

@@ -9,7 +9,10 @@ func init() {
 	registerService(fakeService{name: "ec2", protocol: ec2Query, tokenInvalidWhenDisabled: true,
 		anyRegion: []string{"DescribeRegions"},
 		handlers: map[string]handler{
-			"DescribeRegions": answer((*Server).describeRegions),
+			"DescribeRegions":           answer((*Server).describeRegions),
+			"GetEbsEncryptionByDefault": answer((*Server).getEbsEncryptionByDefault),
+			"DescribeVpcs":              (*Server).describeVpcs,
+			"DescribeFlowLogs":          (*Server).describeFlowLogs,
 		}})
 }
 

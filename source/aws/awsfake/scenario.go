@@ -59,6 +59,14 @@ func field(name string, equals ...string) ctypes.AdvancedFieldSelector {
 //   - IAM Access Analyzer: an active account analyzer and a disabled
 //     organisation one in us-east-1, a disabled one in eu-west-1, none in
 //     ap-southeast-2;
+//   - AWS Config: us-east-1 records everything, global types included, and
+//     is recording; eu-west-1's recorder is stopped; ap-southeast-2 has
+//     none (of the scanned account);
+//   - EBS encryption by default in eu-west-1 only;
+//   - VPCs: in us-east-1 the default one with an active flow log of
+//     rejected traffic and one whose only flow log is a subnet's; in
+//     eu-west-1 one with an active flow log of all traffic; none in
+//     ap-southeast-2;
 //   - IAM as ScenarioIAM describes it.
 func Scenario() World {
 	mainLG := LogGroup{Account: acct, Region: "eu-west-1", Name: "cloudtrail/main", Filters: []MetricFilter{
@@ -133,6 +141,23 @@ func Scenario() World {
 			{Account: acct, Region: "us-east-1", Name: "org", Type: "ORGANIZATION", Status: "DISABLED"},
 			{Account: acct, Region: "eu-west-1", Name: "old", Status: "DISABLED"},
 			{Account: mgmt, Region: "ap-southeast-2", Name: "management-account-only"},
+		},
+		Recorders: []Recorder{
+			{Account: acct, Region: "us-east-1", Name: "default", AllSupported: true, IncludeGlobal: true, Recording: true, LastStatus: "SUCCESS"},
+			{Account: acct, Region: "eu-west-1", Name: "default", AllSupported: true, LastStatus: "SUCCESS"},
+			{Account: mgmt, Region: "ap-southeast-2", Name: "management-account-only", AllSupported: true, Recording: true, LastStatus: "SUCCESS"},
+		},
+		EBSDefaults: []EBSDefault{{acct, "eu-west-1"}, {mgmt, "us-east-1"}},
+		VPCs: []VPC{
+			{Account: acct, Region: "us-east-1", ID: "vpc-0a1", CIDR: "172.31.0.0/16", Default: true},
+			{Account: acct, Region: "us-east-1", ID: "vpc-0b2", CIDR: "10.0.0.0/16"},
+			{Account: acct, Region: "eu-west-1", ID: "vpc-0c3", CIDR: "10.1.0.0/16"},
+		},
+		FlowLogs: []FlowLog{
+			{Account: acct, Region: "us-east-1", ID: "fl-1", ResourceID: "vpc-0a1", TrafficType: "REJECT"},
+			// A subnet's flow log does not cover its VPC.
+			{Account: acct, Region: "us-east-1", ID: "fl-2", ResourceID: "subnet-0b2a"},
+			{Account: acct, Region: "eu-west-1", ID: "fl-3", ResourceID: "vpc-0c3"},
 		},
 		IAM: ScenarioIAM(),
 		Faults: []Fault{

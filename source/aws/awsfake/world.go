@@ -22,6 +22,13 @@ type World struct {
 	// Analyzers are the IAM Access Analyzer analyzers, each in one account
 	// and region.
 	Analyzers []Analyzer
+	// Recorders are the AWS Config configuration recorders; EBSDefaults the
+	// regions that encrypt new EBS volumes by default; VPCs and FlowLogs
+	// the networks and their flow logs. Each is in one account and region.
+	Recorders   []Recorder
+	EBSDefaults []EBSDefault
+	VPCs        []VPC
+	FlowLogs    []FlowLog
 	// IAM is the account's IAM (of Account only).
 	IAM IAM
 	// Roles lists the roles sts:AssumeRole accepts, by ARN, with the
