@@ -72,9 +72,15 @@ func TestErrorFindingsSayHowToRestoreTheData(t *testing.T) {
 			continue
 		}
 		errors++
-		if !strings.HasPrefix(f.Remediation.Console, "Allow logs:DescribeMetricFilters to the identity vigil runs as") ||
+		// The example denies analytics its metric filters and its
+		// configuration recorders.
+		call := "logs:DescribeMetricFilters"
+		if f.Rule.Entity == "Region" {
+			call = "config:DescribeConfigurationRecorders"
+		}
+		if !strings.HasPrefix(f.Remediation.Console, "Allow "+call+" to the identity vigil runs as") ||
 			f.Remediation.CLI != "" || f.Remediation.Terraform != "" {
-			t.Errorf("%s: fix %+v, want how to allow logs:DescribeMetricFilters", key(f), f.Remediation)
+			t.Errorf("%s: fix %+v, want how to allow %s", key(f), f.Remediation, call)
 		}
 	}
 	if errors == 0 {

@@ -99,6 +99,8 @@ func TestDefaultRulesetOnALonelyTrail(t *testing.T) {
 	slices.Sort(gotConcerns)
 	want := []string{
 		"- cloudtrail-all-regions",
+		"- cloudtrail-s3-object-read-events",
+		"- cloudtrail-s3-object-write-events",
 		"- monitor-aws-config-changes",
 		"- monitor-cloudtrail-configuration-changes",
 		"- monitor-console-authentication-failures",
@@ -159,7 +161,7 @@ func TestDefaultRulesetOnALonelyTrail(t *testing.T) {
 		}
 		seen[key] = true
 	}
-	if len(doc.Runs[0].Results) != len(got) || len(got) != 17 {
-		t.Errorf("%d SARIF results, %d JSON findings, want 17 of each", len(doc.Runs[0].Results), len(got))
+	if len(doc.Runs[0].Results) != len(got) || len(got) != 19 {
+		t.Errorf("%d SARIF results, %d JSON findings, want 19 of each", len(doc.Runs[0].Results), len(got))
 	}
 }

@@ -195,7 +195,10 @@ frameworks:
 // four accounts' IAM settings (see TestIAMCatalogRuleVerdicts): one that
 // passes every IAM rule, one that fails them all, one whose role may not
 // read the password policy nor generate the credential report (ERROR), and
-// one with a weak password policy.
+// one with a weak password policy; and two accounts' region settings and
+// S3 object-level logging, one where they are not known (a recorder
+// without a status, a VPC another account shares, selectors not known:
+// UNKNOWN) and one where reading them was denied (ERROR).
 var renderInputs = []string{
 	"../../examples/terraform",
 	"../../examples/aws-inventory.json",
@@ -205,6 +208,7 @@ var renderInputs = []string{
 	"testdata/messages/broken",
 	"testdata/messages/iam-accounts.json",
 	"testdata/messages/iam-users.json",
+	"testdata/messages/region-settings.json",
 }
 
 // allowedPlaceholders are the placeholders a rendered fix may keep, with
@@ -228,6 +232,11 @@ var allowedPlaceholders = map[string]struct {
 	"security_alarms_topic":         {"the name of a new SNS topic for alarms", false},
 	"security_team_address":         {"who is to be told of an alarm", false},
 	"access_key_id":                 {"which root access key to delete, which IAM lists only to the root user itself", false},
+	"config_region":                 {"which regions to switch AWS Config on in is the reader's to read from the finding", true},
+	"config_bucket":                 {"the S3 bucket AWS Config is to deliver to, new or existing", false},
+	"vpc_id":                        {"the VPC without a flow log, which the finding's explanation names", false},
+	"flow_logs_role_arn":            {"the IAM role flow logs are to deliver with, new or existing", false},
+	"flow_logs_log_group_arn":       {"the log group flow logs are to deliver to, new or existing", false},
 }
 
 // placeholder matches a placeholder in a rendered text: "<region>",
