@@ -212,6 +212,8 @@ func expectedTrail(account string, st seedTrail) map[string]any {
 			"excludeManagementEventSources": []any{}, "dataResources": []any{}}},
 		"advancedEventSelectors":       []any{},
 		"hasManagementEventsReadWrite": st.readWrite == cttypes.ReadWriteTypeAll,
+		"hasS3ObjectWriteEvents":       false,
+		"hasS3ObjectReadEvents":        false,
 		"tags":                         tags,
 		"metricFilters":                []any{},
 		"hasSNSSubscriber":             false,
@@ -268,6 +270,8 @@ func TestMotoCloudTrailChain(t *testing.T) {
 				// has delivered within the day.
 				"D9.AWS.LOG.03 main FAIL", "VIGIL.AWS.LOG.02 main FAIL",
 				"VIGIL.AWS.LOG.01 - PASS",
+				// The seeds select no data events.
+				"VIGIL.AWS.LOG.05 - FAIL", "VIGIL.AWS.LOG.06 - FAIL",
 			},
 			// CloudGuard's published patterns for 4.1 and 4.10 are not
 			// the benchmark's (4.1 joins every clause with ||, 4.10 lacks
@@ -283,6 +287,7 @@ func TestMotoCloudTrailChain(t *testing.T) {
 				// No trail is multi-region, logging and recording every
 				// management event.
 				"VIGIL.AWS.LOG.01 - FAIL",
+				"VIGIL.AWS.LOG.05 - FAIL", "VIGIL.AWS.LOG.06 - FAIL",
 			},
 			// The published rules accept a filter on any trail with a
 			// subscriber anywhere on it: the single-region trail passes
