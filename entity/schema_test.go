@@ -32,6 +32,10 @@ var notYetCollected = map[string][]string{
 	// VPC flow logs and the regional trail summary come later.
 	"Region": {"behavior", "configurationRecorders", "configurationRecorders[].allSupported",
 		"configurationRecorders[].includeGlobalResourceTypes", "hasCloudTrail", "hasVpcFLowLogging", "vpcs"},
+	// RDS has what rds:DescribeDBInstances says; the inbound rules of its
+	// security groups and its VPC's VPN gateways come with the network
+	// entities.
+	"RDS": {"inboundRules", "inboundRules[].scope", "vpc.vpnGateways", "vpc.vpnGateways[].directConnectVirtualInterfaces"},
 }
 
 // TestCloudGuardPathsDeclared: every path CloudGuard's published rules

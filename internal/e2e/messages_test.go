@@ -205,6 +205,7 @@ var renderInputs = []string{
 	"testdata/messages/broken",
 	"testdata/messages/iam-accounts.json",
 	"testdata/messages/iam-users.json",
+	"testdata/messages/data-stores.json",
 }
 
 // allowedPlaceholders are the placeholders a rendered fix may keep, with
@@ -228,6 +229,7 @@ var allowedPlaceholders = map[string]struct {
 	"security_alarms_topic":         {"the name of a new SNS topic for alarms", false},
 	"security_team_address":         {"who is to be told of an alarm", false},
 	"access_key_id":                 {"which root access key to delete, which IAM lists only to the root user itself", false},
+	"snapshot_id":                   {"the snapshot the previous command of the fix makes, whose ID AWS chooses", false},
 }
 
 // placeholder matches a placeholder in a rendered text: "<region>",

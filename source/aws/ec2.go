@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"vigil/entity"
 )
 
 func init() {
@@ -14,16 +16,33 @@ func init() {
 		actions: []action{
 			{name: "ec2:DescribeRegions", purpose: "list the regions enabled for the account, when no --region names them",
 				fills: []fill{{TypeRegion, regionAttrs}}},
+			{name: "ec2:DescribeVolumes", purpose: "list the EBS volumes of each scanned region, with their encryption and attachments",
+				fills: []fill{{TypeVolume, volumeAttrs}}},
 		},
-		// The Region entities are the scanned regions (region.go).
-		listed: []string{TypeRegion},
-		list:   listRegions,
+		// The Region entities are the scanned regions (region.go); the
+		// Volume entities, the EBS volumes (ec2_volumes.go).
+		listed: []string{TypeRegion, TypeVolume},
+		list:   listEC2,
 	})
+}
+
+// listEC2 lists the wanted types of those EC2 lists: the regions and the
+// volumes, each only when wanted.
+func listEC2(ctx context.Context, c *Collector, regions []string) []*entity.Entity {
+	var out []*entity.Entity
+	if c.opts.wanted(TypeRegion) {
+		out = append(out, listRegions(ctx, c, regions)...)
+	}
+	if c.opts.wanted(TypeVolume) {
+		out = append(out, listVolumes(ctx, c, regions)...)
+	}
+	return out
 }
 
 // ec2API is the part of the EC2 client vigil calls.
 type ec2API interface {
 	DescribeRegions(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error)
+	DescribeVolumes(context.Context, *ec2.DescribeVolumesInput, ...func(*ec2.Options)) (*ec2.DescribeVolumesOutput, error)
 }
 
 var _ ec2API = (*ec2.Client)(nil)

@@ -10,6 +10,7 @@ func init() {
 		anyRegion: []string{"DescribeRegions"},
 		handlers: map[string]handler{
 			"DescribeRegions": answer((*Server).describeRegions),
+			"DescribeVolumes": (*Server).describeVolumes,
 		}})
 }
 

@@ -59,7 +59,8 @@ func field(name string, equals ...string) ctypes.AdvancedFieldSelector {
 //   - IAM Access Analyzer: an active account analyzer and a disabled
 //     organisation one in us-east-1, a disabled one in eu-west-1, none in
 //     ap-southeast-2;
-//   - IAM as ScenarioIAM describes it.
+//   - IAM as ScenarioIAM describes it;
+//   - the databases, file systems, volumes and keys of scenario_data.go.
 func Scenario() World {
 	mainLG := LogGroup{Account: acct, Region: "eu-west-1", Name: "cloudtrail/main", Filters: []MetricFilter{
 		{Name: "cis-4.5", Pattern: CIS45Pattern, Transformations: []Transformation{{MetricName: "CloudTrailChanges", Namespace: "CISBenchmark", Value: "1"}}},
@@ -134,7 +135,11 @@ func Scenario() World {
 			{Account: acct, Region: "eu-west-1", Name: "old", Status: "DISABLED"},
 			{Account: mgmt, Region: "ap-southeast-2", Name: "management-account-only"},
 		},
-		IAM: ScenarioIAM(),
+		DBInstances: ScenarioDBInstances(),
+		FileSystems: ScenarioFileSystems(),
+		Volumes:     ScenarioVolumes(),
+		KMSKeys:     ScenarioKeys(),
+		IAM:         ScenarioIAM(),
 		Faults: []Fault{
 			// Throttling that succeeds on retry, on every service.
 			{Action: "cloudtrail:GetTrailStatus", Region: "us-east-1", Code: "ThrottlingException", Times: 2},
