@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"vigil/diag"
+	"vigil/entity"
 	"vigil/filterpattern"
 	"vigil/gsl"
 	"vigil/rules"
@@ -75,6 +76,10 @@ type compiledRule struct {
 	reads map[string]bool
 	// noTraces is Options.NoTraces, notRelevant Options.NotRelevant.
 	noTraces, notRelevant bool
+	// liveOnly is set for a rule every field of which the entity
+	// catalogue says only a live account knows (the root user's MFA):
+	// Terraform code can never decide it, so it does not apply there.
+	liveOnly bool
 }
 
 // Compile compiles every rule once. Its error lists every rule that does not
@@ -120,6 +125,7 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 			top, _, _ := strings.Cut(path, ".")
 			c.reads[top] = true
 		}
+		c.liveOnly = readsOnlyLiveFields(c.target.Entity, prog.Paths())
 		p.rules = append(p.rules, c)
 		p.targets[c.target.Entity] = true
 	}
@@ -127,6 +133,24 @@ func Compile(rs []*rules.Rule, opts Options) (*Plan, error) {
 		return nil, errs
 	}
 	return p, nil
+}
+
+// readsOnlyLiveFields reports whether every path a rule on typ reads is a
+// field that Terraform code does not give (liveOnly in the entity
+// catalogue). A path the catalogue does not declare counts as one code
+// may give.
+func readsOnlyLiveFields(typ string, paths []string) bool {
+	s := entity.SchemaOf(typ)
+	if s == nil || len(paths) == 0 {
+		return false
+	}
+	for _, p := range paths {
+		f := s.Field(p)
+		if f == nil || f.Terraform.LiveOnly == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // logicErrors turns a GSL compile error into rule-file errors at the

@@ -25,6 +25,19 @@ func evaluateEmpty(scope entity.Scope, typ string) bool {
 	return !isNativeType(typ)
 }
 
+// notCollected returns, for an account whose inventory says which entity
+// types were looked for and does not list typ, the failure that stands
+// for the missing list: a rule on typ cannot pass, nor fail, on entities
+// nobody looked for (a snapshot taken by an older vigil, or with other
+// rules). It returns nil when typ was collected, or the scope does not say.
+func notCollected(scope entity.Scope, typ string) []entity.Failure {
+	if scope.Kind != entity.ScopeAWSAccount || scope.Collected(typ) || isNativeType(typ) {
+		return nil
+	}
+	return []entity.Failure{{Type: typ, Scope: scope.ID,
+		Error: fmt.Sprintf("the inventory of account %s does not hold %s: only %s were collected", scope.ID, typ, strings.Join(scope.Types, ", "))}}
+}
+
 // isNativeType reports whether typ is a Terraform resource type such as
 // "aws_cloudtrail" rather than a normalised cloud entity ("CloudTrail").
 func isNativeType(typ string) bool {

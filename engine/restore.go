@@ -43,6 +43,8 @@ func restoreFix(fs []entity.Failure) rules.Remediation {
 		case f.File != "" && f.Call == "":
 			// A collection failure about code (what exists only after
 			// apply): nothing to restore.
+		case f.Call == "" && f.Entity == "" && f.Attr == "" && f.Scope != "":
+			add(&steps, fmt.Sprintf("Collect account %s again with this rule selected (vigil scan aws, or vigil collect aws -o FILE), so that its %s entities are read, then scan again.", f.Scope, f.Type))
 		case errorSays(f.Error, "accessdenied", "access denied", "not authorized", "unauthorizedoperation",
 			"unauthorizedaccess", "authorizationerror", "forbidden", "operationnotpermitted"):
 			add(&denied, orPlaceholder(f.Call, "the failed call"))

@@ -280,6 +280,11 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 		for _, fs := range listFailures(failures) {
 			res.findings = append(res.findings, c.errorFinding(ex, nil, idx.scopeBy[fs[0].Scope], fs))
 		}
+		for _, scope := range idx.scopes {
+			if fs := notCollected(scope, c.target.Entity); fs != nil {
+				res.findings = append(res.findings, c.errorFinding(ex, nil, scope, fs))
+			}
+		}
 	}
 	for i, ie := range idx.byType[c.target.Entity][pt.lo:pt.hi] {
 		e := ie.e
@@ -289,6 +294,9 @@ func (c *compiledRule) run(ctx context.Context, idx *index, ex *excluder, now ti
 			}
 		}
 		scope := idx.scopeBy[e.Scope]
+		if c.liveOnly && scope.Kind == entity.ScopeTerraformModule {
+			continue
+		}
 		if fs := c.entityFailures(failures, e); len(fs) > 0 {
 			res.findings = append(res.findings, c.errorFinding(ex, e, scope, fs))
 			continue
@@ -316,6 +324,9 @@ func (c *compiledRule) runList(ctx context.Context, idx *index, ex *excluder, no
 		}
 		items := idx.items[c.target.Entity][scope.ID]
 		fs := c.scopeFailures(failures, scope.ID)
+		if nc := notCollected(scope, c.target.Entity); nc != nil {
+			fs = append(fs, nc...)
+		}
 		// A scope without E has nothing to check, unless E may be
 		// missing from it.
 		if len(items) == 0 && !evaluateEmpty(scope, c.target.Entity) && !slices.ContainsFunc(fs, isListFailure) {

@@ -242,8 +242,8 @@ func TestSeedRulesOnTerraform(t *testing.T) {
 			t.Errorf("%s not applicable on Terraform", r.ID)
 		}
 	}
-	if len(run.NotApplicable) != 56 {
-		t.Errorf("%d rules not applicable, want 56", len(run.NotApplicable))
+	if len(run.NotApplicable) != 58 {
+		t.Errorf("%d rules not applicable, want 58", len(run.NotApplicable))
 	}
 }
 

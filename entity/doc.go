@@ -30,7 +30,8 @@
 //
 //	{"vigil_inventory": 1,
 //	 "collected_at": "2026-11-22T10:00:00Z",
-//	 "scopes": [{"kind": "aws-account", "id": "123456789012", "regions": ["us-east-1"]}],
+//	 "scopes": [{"kind": "aws-account", "id": "123456789012", "regions": ["us-east-1"],
+//	             "types": ["CloudTrail", "Iam"]}],
 //	 "entities": [{"type": "CloudTrail", "id": "arn:aws:cloudtrail:...", "name": "main",
 //	               "scope": "123456789012", "region": "us-east-1",
 //	               "origin": {"api": ["cloudtrail:DescribeTrails"]},
@@ -39,6 +40,10 @@
 //	 "failures": [{"type": "CloudTrail", "attr": "metricFilters", "scope": "123456789012",
 //	               "region": "eu-west-1", "call": "logs:DescribeMetricFilters",
 //	               "error": "AccessDenied: ..."}]}
+//
+// A live account's "types" are the entity types its collection looked
+// for: a rule on another type has nothing to judge there and gives ERROR
+// (see Scope.Collected); without "types", every type counts as looked for.
 //
 // An Unknown value is written as {"$unknown": "set"} or
 // {"$unknown": "maybe-null"}, with an optional "reason". No attribute name may

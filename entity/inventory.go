@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -48,7 +49,16 @@ type Scope struct {
 	ID      string   `json:"id"`
 	Name    string   `json:"name,omitempty"`
 	Regions []string `json:"regions,omitempty"`
+	// Types are the entity types a live collection of the account read,
+	// sorted: an account without entities of one of them has none, while
+	// a type not listed was not looked at. Nil when the source does not
+	// say (an inventory written by hand, or by an older vigil).
+	Types []string `json:"types,omitempty"`
 }
+
+// Collected reports whether the entities of type typ were looked for in
+// the scope: true when s does not say.
+func (s Scope) Collected(typ string) bool { return s.Types == nil || slices.Contains(s.Types, typ) }
 
 // Failure records data a source could not collect, or a file or input it
 // could not read. Whatever it concerns, no rule that needs it passes: the
@@ -154,10 +164,18 @@ func (f Failure) String() string {
 // Add appends entities to the inventory.
 func (inv *Inventory) Add(es ...*Entity) { inv.Entities = append(inv.Entities, es...) }
 
-// AddScope adds a scope unless one with the same kind and ID is present.
+// AddScope adds a scope unless one with the same kind and ID is present;
+// then the types collected of both are kept.
 func (inv *Inventory) AddScope(s Scope) {
-	for _, have := range inv.Scopes {
+	for i, have := range inv.Scopes {
 		if have.Kind == s.Kind && have.ID == s.ID {
+			if have.Types != nil && s.Types != nil {
+				types := slices.Concat(have.Types, s.Types)
+				slices.Sort(types)
+				inv.Scopes[i].Types = slices.Compact(types)
+			} else {
+				inv.Scopes[i].Types = nil // one of them does not say
+			}
 			return
 		}
 	}

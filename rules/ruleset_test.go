@@ -187,7 +187,7 @@ func TestMatchFrameworks(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 	_, err = ResolveFramework("FedRAMP", known)
-	if err == nil || !strings.Contains(err.Error(), `unknown framework "FedRAMP" (the rules map to "CIS AWS Foundations v1.0.0"`) {
+	if err == nil || !strings.Contains(err.Error(), `unknown framework "FedRAMP" (the rules map to "AWS Foundational Security Best Practices", "CIS AWS Foundations v1.0.0"`) {
 		t.Errorf("got %v", err)
 	}
 }

@@ -65,8 +65,9 @@ func TestScanAWSWithNoRegionsListedIsError(t *testing.T) {
 		}
 	}
 	// Every catalog rule on CloudTrail (all but the two on aws_cloudtrail),
-	// and the seven on the regional storage and key types.
-	if len(rules) != 41 {
-		t.Errorf("%d rules have findings, want 41", len(rules))
+	// and the one on Region, and the seven on the regional storage and key
+	// types.
+	if len(rules) != 42 {
+		t.Errorf("%d rules have findings, want 42", len(rules))
 	}
 }

@@ -22,6 +22,12 @@ func iamCatalogPlan(t *testing.T) *engine.Plan {
 
 // catalogPlanOn compiles vigil's catalog rules on the given entity types.
 func catalogPlanOn(t *testing.T, types ...string) *engine.Plan {
+	return catalogPlanWith(t, "VIGIL.", types...)
+}
+
+// catalogPlanWith compiles the catalog rules whose ID starts with prefix
+// on the given entity types.
+func catalogPlanWith(t *testing.T, prefix string, types ...string) *engine.Plan {
 	t.Helper()
 	all, err := rules.Catalog()
 	if err != nil {
@@ -29,7 +35,7 @@ func catalogPlanOn(t *testing.T, types ...string) *engine.Plan {
 	}
 	var rs []*rules.Rule
 	for _, r := range all {
-		if slices.Contains(types, r.Entity) && strings.HasPrefix(r.ID, "VIGIL.") {
+		if slices.Contains(types, r.Entity) && strings.HasPrefix(r.ID, prefix) {
 			rs = append(rs, r)
 		}
 	}

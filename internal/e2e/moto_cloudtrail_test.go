@@ -291,7 +291,9 @@ func TestMotoCloudTrailChain(t *testing.T) {
 			monitoringVerdicts("D9", "PASS", map[string]string{"01": "FAIL", "10": "FAIL"}),
 			monitoringVerdicts("VIGIL", "FAIL", nil))},
 	}
-	plan := catalogPlan(t)
+	// The rules on trails: the collection reads trails only, and rules on
+	// other types would be ERROR (not collected).
+	plan := catalogPlanWith(t, "", vigilaws.TypeCloudTrail)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inv := collectFromMoto(t, tt.account, tt.regions, vigilaws.TypeCloudTrail)

@@ -337,7 +337,7 @@ func (c *Collector) Collect(ctx context.Context) (*entity.Inventory, error) {
 	}
 
 	inv := &entity.Inventory{CollectedAt: started, Tool: c.opts.Tool}
-	inv.AddScope(entity.Scope{Kind: entity.ScopeAWSAccount, ID: account, Regions: regions})
+	inv.AddScope(entity.Scope{Kind: entity.ScopeAWSAccount, ID: account, Regions: regions, Types: c.collectedTypes(run)})
 	inv.Add(entities...)
 	c.mu.Lock()
 	inv.Failures = slices.Clone(c.failures)
@@ -477,3 +477,18 @@ func fanOut[T any](items []T, fn func(T)) {
 }
 
 var errNoAccount = errors.New("sts:GetCallerIdentity returned no account")
+
+// collectedTypes returns the entity types the services in run list that
+// the options want, sorted: those the inventory says were looked for.
+func (c *Collector) collectedTypes(run []*service) []string {
+	types := []string{}
+	for _, s := range run {
+		for _, typ := range s.listed {
+			if c.opts.wanted(typ) {
+				types = append(types, typ)
+			}
+		}
+	}
+	slices.Sort(types)
+	return slices.Compact(types)
+}

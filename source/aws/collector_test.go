@@ -29,7 +29,8 @@ func TestScenarioEntities(t *testing.T) {
 	if len(inv.Failures) != 0 {
 		t.Errorf("failures: %v", inv.Failures)
 	}
-	if diff := cmp.Diff([]entity.Scope{{Kind: "aws-account", ID: acct, Regions: []string{"ap-southeast-2", "eu-west-1", "us-east-1"}}}, inv.Scopes); diff != "" {
+	if diff := cmp.Diff([]entity.Scope{{Kind: "aws-account", ID: acct, Regions: []string{"ap-southeast-2", "eu-west-1", "us-east-1"},
+		Types: Types()}}, inv.Scopes); diff != "" {
 		t.Errorf("scopes (-want +got):\n%s", diff)
 	}
 	if !inv.CollectedAt.Equal(now) {

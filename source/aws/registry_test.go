@@ -80,6 +80,18 @@ func TestTypesSelectServices(t *testing.T) {
 			if len(inv.Scopes) != 1 || inv.Scopes[0].ID != acct || !cmp.Equal(tt.regions, inv.Scopes[0].Regions) {
 				t.Errorf("scopes %+v, want account %s with regions %v", inv.Scopes, acct, tt.regions)
 			}
+			// The scope says which types were looked for: those wanted
+			// that vigil collects, so that a rule on another type is not
+			// judged on an absence nobody looked at.
+			wantTypes := []string{}
+			for _, typ := range Types() {
+				if tt.opts.wanted(typ) {
+					wantTypes = append(wantTypes, typ)
+				}
+			}
+			if len(inv.Scopes) == 1 && !cmp.Equal(wantTypes, inv.Scopes[0].Types) {
+				t.Errorf("scope types %v, want %v", inv.Scopes[0].Types, wantTypes)
+			}
 		})
 	}
 }

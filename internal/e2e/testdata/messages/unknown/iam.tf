@@ -42,3 +42,18 @@ resource "aws_iam_policy" "generated" {
 variable "generated_policy" {
   type = string
 }
+
+# The account's password policy, with a length chosen at apply; the root
+# user's settings are known only in a live account.
+variable "minimum_password_length" {
+  type = number
+}
+
+resource "aws_iam_account_password_policy" "baseline" {
+  minimum_password_length   = var.minimum_password_length
+  password_reuse_prevention = var.password_reuse_prevention
+}
+
+variable "password_reuse_prevention" {
+  type = number
+}
