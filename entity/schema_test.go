@@ -33,6 +33,10 @@ var notYetCollected = map[string][]string{
 	// of each region joined to it, and behavior has no documented meaning
 	// to collect.
 	"Region": {"behavior", "hasCloudTrail"},
+	// RDS has what rds:DescribeDBInstances says; the inbound rules of its
+	// security groups and its VPC's VPN gateways come with the network
+	// entities.
+	"RDS": {"inboundRules", "inboundRules[].scope", "vpc.vpnGateways", "vpc.vpnGateways[].directConnectVirtualInterfaces"},
 }
 
 // TestCloudGuardPathsDeclared: every path CloudGuard's published rules

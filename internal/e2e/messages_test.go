@@ -209,6 +209,7 @@ var renderInputs = []string{
 	"testdata/messages/iam-accounts.json",
 	"testdata/messages/iam-users.json",
 	"testdata/messages/region-settings.json",
+	"testdata/messages/data-stores.json",
 }
 
 // allowedPlaceholders are the placeholders a rendered fix may keep, with
@@ -237,6 +238,7 @@ var allowedPlaceholders = map[string]struct {
 	"vpc_id":                        {"the VPC without a flow log, which the finding's explanation names", false},
 	"flow_logs_role_arn":            {"the IAM role flow logs are to deliver with, new or existing", false},
 	"flow_logs_log_group_arn":       {"the log group flow logs are to deliver to, new or existing", false},
+	"snapshot_id":                   {"the snapshot the previous command of the fix makes, whose ID AWS chooses", false},
 }
 
 // placeholder matches a placeholder in a rendered text: "<region>",

@@ -30,7 +30,7 @@ func TestScenarioEntities(t *testing.T) {
 		t.Errorf("failures: %v", inv.Failures)
 	}
 	if diff := cmp.Diff([]entity.Scope{{Kind: "aws-account", ID: acct, Regions: []string{"ap-southeast-2", "eu-west-1", "us-east-1"},
-		Types: []string{"CloudTrail", "Iam", "IamPolicy", "IamRole", "IamServerCertificate", "IamUser", "Region"}}}, inv.Scopes); diff != "" {
+		Types: Types()}}, inv.Scopes); diff != "" {
 		t.Errorf("scopes (-want +got):\n%s", diff)
 	}
 	if !inv.CollectedAt.Equal(now) {
@@ -208,9 +208,27 @@ func TestScenarioCalls(t *testing.T) {
 		"iam:ListServerCertificates@us-east-1": 1,
 	}
 	withRegionCalls(want, scannedRegions...)
+	for call, n := range dataCalls {
+		want[call] = n
+	}
 	if diff := cmp.Diff(want, srv.Calls()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
+}
+
+// dataCalls are the calls that collect the scenario's databases, file
+// systems, volumes and keys: one listing per page in each region (pages of
+// two), one kms:DescribeKey per key, and kms:GetKeyRotationStatus only for
+// the customer-managed symmetric keys (three in us-east-1, one in
+// eu-west-1; not the AWS-managed nor the asymmetric one).
+var dataCalls = map[string]int{
+	"rds:DescribeDBInstances@us-east-1": 1, "rds:DescribeDBInstances@eu-west-1": 1, "rds:DescribeDBInstances@ap-southeast-2": 1,
+	"elasticfilesystem:DescribeFileSystems@us-east-1": 1, "elasticfilesystem:DescribeFileSystems@eu-west-1": 1,
+	"elasticfilesystem:DescribeFileSystems@ap-southeast-2": 1,
+	"ec2:DescribeVolumes@us-east-1":                        1, "ec2:DescribeVolumes@eu-west-1": 1, "ec2:DescribeVolumes@ap-southeast-2": 1,
+	"kms:ListKeys@us-east-1": 3, "kms:ListKeys@eu-west-1": 1, "kms:ListKeys@ap-southeast-2": 1,
+	"kms:DescribeKey@us-east-1": 5, "kms:DescribeKey@eu-west-1": 1,
+	"kms:GetKeyRotationStatus@us-east-1": 3, "kms:GetKeyRotationStatus@eu-west-1": 1,
 }
 
 // TestAllEnabledRegions lists the regions with ec2:DescribeRegions and
@@ -531,7 +549,11 @@ func TestNoRegionsListedIsAFailure(t *testing.T) {
 	inv, srv := collect(t, w, Options{})
 	why := "the answer lists no enabled region, so no region was read (pass --region to name them)"
 	want := []entity.Failure{{Type: "CloudTrail", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
-		{Type: "Region", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why}}
+		{Type: "Region", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
+		{Type: "Volume", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
+		{Type: "EFS", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
+		{Type: "KMS", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
+		{Type: "RDS", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why}}
 	if diff := cmp.Diff(want, inv.Failures); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}

@@ -11,8 +11,11 @@
 //
 // There is one file per AWS service (sts.go, ec2.go, cloudtrail.go,
 // cloudwatchlogs.go, cloudwatch.go, sns.go, iam.go, accessanalyzer.go,
-// config.go; iam_root.go and iam_certificates.go are parts of IAM's, ebs.go
-// and vpc.go of EC2's). Each
+// config.go, rds.go, efs.go, kms.go; iam_root.go and iam_certificates.go are
+// parts of IAM's, ebs.go, vpc.go and ec2_volumes.go of EC2's). The RDS, EFS,
+// Volume and KMS entities are listed per region, each whole from its
+// service's listing calls, but for a KMS key's rotation status, read per
+// customer-managed symmetric key. Each
 // registers itself from init (registry.go): its name, how to build its client, the IAM actions
 // it calls with what each reads, and how it lists entities of a type or
 // fills attributes of entities another service listed. The client set

@@ -23,14 +23,30 @@ func init() {
 				fills: []fill{{TypeRegion, vpcAttrs}}},
 			{name: "ec2:DescribeFlowLogs", purpose: "list the flow logs of each scanned region, to tell which VPCs have one",
 				fills: []fill{{TypeRegion, vpcAttrs}}},
+			{name: "ec2:DescribeVolumes", purpose: "list the EBS volumes of each scanned region, with their encryption and attachments",
+				fills: []fill{{TypeVolume, volumeAttrs}}},
 		},
 		// The Region entities are the scanned regions (region.go); EC2
-		// also fills their EBS (ebs.go) and VPC (vpc.go) settings.
-		listed:   []string{TypeRegion},
-		list:     listRegions,
+		// also fills their EBS (ebs.go) and VPC (vpc.go) settings. The
+		// Volume entities are the EBS volumes (ec2_volumes.go).
+		listed:   []string{TypeRegion, TypeVolume},
+		list:     listEC2,
 		enriched: TypeRegion,
 		enrich:   enrichRegionsFromEC2,
 	})
+}
+
+// listEC2 lists the wanted types of those EC2 lists: the regions and the
+// volumes, each only when wanted.
+func listEC2(ctx context.Context, c *Collector, regions []string) []*entity.Entity {
+	var out []*entity.Entity
+	if c.opts.wanted(TypeRegion) {
+		out = append(out, listRegions(ctx, c, regions)...)
+	}
+	if c.opts.wanted(TypeVolume) {
+		out = append(out, listVolumes(ctx, c, regions)...)
+	}
+	return out
 }
 
 // enrichRegionsFromEC2 reads, in each region, its EBS encryption default
@@ -50,6 +66,7 @@ type ec2API interface {
 	GetEbsEncryptionByDefault(context.Context, *ec2.GetEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error)
 	DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
 	DescribeFlowLogs(context.Context, *ec2.DescribeFlowLogsInput, ...func(*ec2.Options)) (*ec2.DescribeFlowLogsOutput, error)
+	DescribeVolumes(context.Context, *ec2.DescribeVolumesInput, ...func(*ec2.Options)) (*ec2.DescribeVolumesOutput, error)
 }
 
 var _ ec2API = (*ec2.Client)(nil)

@@ -20,7 +20,7 @@ func TestTypesSelectServices(t *testing.T) {
 		// Only the Region needs these; ec2:DescribeRegions lists the
 		// regions of every regional type.
 		regionOnly := strings.HasPrefix(call, "config:") || (strings.HasPrefix(call, "ec2:") && !strings.HasPrefix(call, "ec2:DescribeRegions@"))
-		if strings.HasPrefix(call, "iam:") || strings.HasPrefix(call, "access-analyzer:") || regionOnly {
+		if strings.HasPrefix(call, "iam:") || strings.HasPrefix(call, "access-analyzer:") || regionOnly || dataCalls[call] > 0 {
 			delete(trailCalls, call)
 		}
 	}
@@ -33,7 +33,7 @@ func TestTypesSelectServices(t *testing.T) {
 		// entities is the number of entities collected.
 		entities int
 	}{
-		{name: "every type", opts: Options{}, regions: enabled, entities: 7 + 1 + 5 + 4 + 2 + 2 + 3},
+		{name: "every type", opts: Options{}, regions: enabled, entities: 7 + 1 + 5 + 4 + 2 + 2 + 3 + 2 + 2 + 3 + 6},
 		{name: "CloudTrail", opts: Options{Types: []string{TypeCloudTrail}}, want: trailCalls, regions: enabled, entities: 7},
 		{name: "CloudTrail among others", opts: Options{Types: []string{"aws_cloudtrail", TypeCloudTrail}}, want: trailCalls,
 			regions: enabled, entities: 7},
@@ -48,6 +48,18 @@ func TestTypesSelectServices(t *testing.T) {
 		{name: "regions, named", opts: Options{Types: []string{TypeRegion}, Regions: []string{"eu-west-1"}},
 			regions: []string{"eu-west-1"}, entities: 1,
 			want: withRegionCalls(map[string]int{"sts:GetCallerIdentity@us-east-1": 1}, "eu-west-1")},
+		{name: "KMS keys", opts: Options{Types: []string{TypeKMS}}, regions: enabled, entities: 6,
+			want: map[string]int{"sts:GetCallerIdentity@us-east-1": 1, "ec2:DescribeRegions@us-east-1": 1,
+				"kms:ListKeys@us-east-1": 3, "kms:ListKeys@eu-west-1": 1, "kms:ListKeys@ap-southeast-2": 1,
+				"kms:DescribeKey@us-east-1": 5, "kms:DescribeKey@eu-west-1": 1,
+				"kms:GetKeyRotationStatus@us-east-1": 3, "kms:GetKeyRotationStatus@eu-west-1": 1}},
+		{name: "volumes, not regions", opts: Options{Types: []string{TypeVolume}, Regions: []string{"us-east-1"}},
+			regions: []string{"us-east-1"}, entities: 2,
+			want: map[string]int{"sts:GetCallerIdentity@us-east-1": 1, "ec2:DescribeVolumes@us-east-1": 1}},
+		{name: "databases and file systems", opts: Options{Types: []string{TypeRDS, TypeEFS}, Regions: []string{"eu-west-1"}},
+			regions: []string{"eu-west-1"}, entities: 2,
+			want: map[string]int{"sts:GetCallerIdentity@us-east-1": 1, "rds:DescribeDBInstances@eu-west-1": 1,
+				"elasticfilesystem:DescribeFileSystems@eu-west-1": 1}},
 		{name: "only a Terraform type", opts: Options{Types: []string{"aws_cloudtrail"}},
 			want: map[string]int{"sts:GetCallerIdentity@us-east-1": 1}},
 		{name: "only a Terraform type, regions named", opts: Options{Types: []string{"aws_cloudtrail"}, Regions: []string{"eu-west-1"}},
@@ -102,7 +114,8 @@ func withRegionCalls(calls map[string]int, regions ...string) map[string]int {
 
 // TestTypesListed names the entity types the registered services build.
 func TestTypesListed(t *testing.T) {
-	if diff := cmp.Diff([]string{TypeCloudTrail, TypeIam, TypeIamPolicy, TypeIamRole, TypeIamServerCertificate, TypeIamUser, TypeRegion}, Types()); diff != "" {
+	if diff := cmp.Diff([]string{TypeCloudTrail, TypeEFS, TypeIam, TypeIamPolicy, TypeIamRole, TypeIamServerCertificate, TypeIamUser,
+		TypeKMS, TypeRDS, TypeRegion, TypeVolume}, Types()); diff != "" {
 		t.Errorf("Types() (-want +got):\n%s", diff)
 	}
 }

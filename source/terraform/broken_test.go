@@ -241,7 +241,7 @@ func anyTypeFailures(kind, at string) []string {
 		"IamRole.managedPolicies", "IamRole.inlinePolicies",
 		"IamUser.passwordEnabled", "IamUser.consoleAccess", "IamUser.firstAccessKey", "IamUser.secondAccessKey",
 		"IamUser.managedPolicies", "IamUser.groupManagedPolicies", "IamUser.inlinePolicies", "IamUser.groups",
-		"IamUser.groupInlinePolicies",
+		"IamUser.groupInlinePolicies", "Volume.attachments",
 	}
 	out := make([]string, len(fields))
 	for i, f := range fields {

@@ -222,12 +222,12 @@ func TestPlanGenerator(t *testing.T) {
 	writePlan(t, f, 3)
 	f.Close()
 	inv := load(t, path, Options{})
-	// Each team's resources, and its CloudTrail, IamPolicy and IamRole.
+	// Each team's resources, and its CloudTrail, IamPolicy, IamRole and KMS.
 	counts := map[string]int{}
 	for _, e := range inv.Entities {
 		counts[e.Type]++
 	}
-	if counts["aws_cloudtrail"] != 3 || counts["CloudTrail"] != 3 || counts["aws_cloudwatch_metric_alarm"] != 15 || len(inv.Entities) != 3*(planTeamResources+3) {
+	if counts["aws_cloudtrail"] != 3 || counts["CloudTrail"] != 3 || counts["aws_cloudwatch_metric_alarm"] != 15 || len(inv.Entities) != 3*(planTeamResources+4) {
 		t.Errorf("entities by type %v", counts)
 	}
 	trail := find(t, inv, "CloudTrail", "module.team00001.aws_cloudtrail.this")

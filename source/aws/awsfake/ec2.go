@@ -13,6 +13,7 @@ func init() {
 			"GetEbsEncryptionByDefault": answer((*Server).getEbsEncryptionByDefault),
 			"DescribeVpcs":              (*Server).describeVpcs,
 			"DescribeFlowLogs":          (*Server).describeFlowLogs,
+			"DescribeVolumes":           (*Server).describeVolumes,
 		}})
 }
 

@@ -67,7 +67,8 @@ func field(name string, equals ...string) ctypes.AdvancedFieldSelector {
 //     rejected traffic and one whose only flow log is a subnet's; in
 //     eu-west-1 one with an active flow log of all traffic; none in
 //     ap-southeast-2;
-//   - IAM as ScenarioIAM describes it.
+//   - IAM as ScenarioIAM describes it;
+//   - the databases, file systems, volumes and keys of scenario_data.go.
 func Scenario() World {
 	mainLG := LogGroup{Account: acct, Region: "eu-west-1", Name: "cloudtrail/main", Filters: []MetricFilter{
 		{Name: "cis-4.5", Pattern: CIS45Pattern, Transformations: []Transformation{{MetricName: "CloudTrailChanges", Namespace: "CISBenchmark", Value: "1"}}},
@@ -159,7 +160,11 @@ func Scenario() World {
 			{Account: acct, Region: "us-east-1", ID: "fl-2", ResourceID: "subnet-0b2a"},
 			{Account: acct, Region: "eu-west-1", ID: "fl-3", ResourceID: "vpc-0c3"},
 		},
-		IAM: ScenarioIAM(),
+		DBInstances: ScenarioDBInstances(),
+		FileSystems: ScenarioFileSystems(),
+		Volumes:     ScenarioVolumes(),
+		KMSKeys:     ScenarioKeys(),
+		IAM:         ScenarioIAM(),
 		Faults: []Fault{
 			// Throttling that succeeds on retry, on every service.
 			{Action: "cloudtrail:GetTrailStatus", Region: "us-east-1", Code: "ThrottlingException", Times: 2},

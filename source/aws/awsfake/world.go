@@ -29,6 +29,13 @@ type World struct {
 	EBSDefaults []EBSDefault
 	VPCs        []VPC
 	FlowLogs    []FlowLog
+	// DBInstances, FileSystems, Volumes and KMSKeys are RDS DB instances,
+	// EFS file systems, EBS volumes and KMS keys, each in one account and
+	// region.
+	DBInstances []DBInstance
+	FileSystems []FileSystem
+	Volumes     []Volume
+	KMSKeys     []KMSKey
 	// IAM is the account's IAM (of Account only).
 	IAM IAM
 	// Roles lists the roles sts:AssumeRole accepts, by ARN, with the
