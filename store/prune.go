@@ -9,7 +9,7 @@ import (
 // PruneOptions says which runs Prune keeps. With both set, a run is
 // deleted when either says so.
 type PruneOptions struct {
-	// Keep keeps the newest Keep runs; 0 for no limit by count.
+	// Keep keeps the Keep runs recorded last; 0 for no limit by count.
 	Keep int
 	// OlderThan deletes the runs started before it; zero for no limit by
 	// age.
@@ -52,7 +52,7 @@ func (s *Store) Prune(ctx context.Context, o PruneOptions) (PruneResult, error) 
 		where, args = `1 = 0`, nil
 	}
 	if o.Keep > 0 {
-		where += ` OR id NOT IN (SELECT id FROM runs ORDER BY started DESC, id DESC LIMIT ?)`
+		where += ` OR id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)`
 		args = append(args, o.Keep)
 	}
 	if err := s.queryRow(ctx, tx, `SELECT COUNT(*) FROM findings WHERE run_id IN (SELECT id FROM runs WHERE `+where+`)`, args...).Scan(&res.Findings); err != nil {

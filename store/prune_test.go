@@ -14,7 +14,7 @@ func TestPrune(t *testing.T) {
 	tests := []struct {
 		name string
 		o    PruneOptions
-		// wantRuns are the days of the runs left, newest first.
+		// wantRuns are the days of the runs left, the last recorded first.
 		wantRuns []int
 		// wantKeys is how many finding keys are left.
 		wantKeys int

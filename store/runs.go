@@ -37,14 +37,15 @@ type RunFilter struct {
 	// Since and Until keep the runs started in [Since, Until); zero for no
 	// bound.
 	Since, Until time.Time
-	// Limit caps the number of runs (the newest are kept); 0 for all.
+	// Limit caps the number of runs (those recorded last are kept); 0 for
+	// all.
 	Limit int
 }
 
 const runColumns = `id, started, recorded, tool, inputs, scopes, not_applicable,
 	total, pass, fail, unknown, error, excluded, failures`
 
-// Runs lists the recorded runs, newest first.
+// Runs lists the recorded runs, the last recorded first.
 func (s *Store) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 	q := `SELECT ` + runColumns + ` FROM runs WHERE 1 = 1`
 	var args []any
@@ -60,7 +61,7 @@ func (s *Store) Runs(ctx context.Context, f RunFilter) ([]Run, error) {
 		q += ` AND started < ?`
 		args = append(args, millis(f.Until))
 	}
-	q += ` ORDER BY started DESC, id DESC`
+	q += ` ORDER BY id DESC`
 	if f.Limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(f.Limit)
 	}
@@ -130,10 +131,12 @@ func (s *Store) Failures(ctx context.Context, runID int64) ([]entity.Failure, er
 }
 
 // RunRefSyntax explains the references ResolveRun reads, for help texts.
-const RunRefSyntax = `LATEST (the newest run), LATEST~N (the Nth run before it), or a run's id`
+const RunRefSyntax = `LATEST (the run recorded last), LATEST~N (the Nth run recorded before it), or a run's id`
 
 // ResolveRun finds the id of the run ref names: "LATEST", "LATEST~N" or an
-// id (see RunRefSyntax). Runs are ordered by their start time.
+// id (see RunRefSyntax). Runs are ordered as they were recorded, the order
+// the lifecycle follows; a run's start time is the time its data was
+// collected, which for a replayed snapshot may be long before.
 func (s *Store) ResolveRun(ctx context.Context, ref string) (int64, error) {
 	back := -1
 	switch {
@@ -157,9 +160,9 @@ func (s *Store) ResolveRun(ctx context.Context, ref string) (int64, error) {
 		return id, nil
 	}
 	var id int64
-	err := s.queryRow(ctx, s.db, `SELECT id FROM runs ORDER BY started DESC, id DESC LIMIT 1 OFFSET ?`, back).Scan(&id)
+	err := s.queryRow(ctx, s.db, `SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?`, back).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("run %s: the store holds fewer than %d runs: %w", ref, back+1, ErrNotFound)
+		return 0, fmt.Errorf("run %s: %w (it holds fewer than %d runs)", ref, ErrNotFound, back+1)
 	}
 	return id, err
 }

@@ -33,7 +33,7 @@ func TestRecordAndRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(runs) != 2 || runs[0].ID != second || runs[1].ID != first {
-			t.Fatalf("runs %+v: want the two runs, newest first", runs)
+			t.Fatalf("runs %+v: want the two runs, the last recorded first", runs)
 		}
 		wantCounts := Counts{Total: 3, Fail: 2, Excluded: 1}
 		if r := runs[0]; r.Counts != wantCounts || r.Failures != 1 || !r.Started.Equal(day0.AddDate(0, 0, 1)) ||
