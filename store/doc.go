@@ -66,8 +66,8 @@
 //     Frameworks lists the framework versions.
 //   - Findings: a run's findings filtered by result, lifecycle state,
 //     severity, rule, scope, region and framework, sorted and paged in SQL,
-//     with the total; the states new, fixed, reopened and expired of the
-//     latest run are what changed since the run before.
+//     with the total; FindingQuery.Changed keeps the findings whose state
+//     the run changed: what changed since the run before.
 //   - Finding and History: one finding with its explanation, fix and
 //     exclusion, and its key's rows across runs.
 //   - Runs, Run and Failures: the runs with their inputs, scopes and counts,

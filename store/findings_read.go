@@ -29,8 +29,11 @@ type Finding struct {
 	// otherwise).
 	Result     engine.Result `json:"result"`
 	Underlying engine.Result `json:"underlying_result"`
-	// State is the key's lifecycle state after this run.
-	State State `json:"state"`
+	// State is the key's lifecycle state after this run; Changed says
+	// whether this run changed it other than to open (a key stays fixed
+	// while it passes, and open while it fails).
+	State   State `json:"state"`
+	Changed bool  `json:"changed"`
 	// StateSince, FirstSeen and LastSeen describe the key now (after the
 	// latest run that judged it), not as of this run.
 	StateSince time.Time `json:"state_since"`
@@ -55,9 +58,12 @@ type Detail struct {
 // filters select everything; the filters of different fields all apply.
 type FindingQuery struct {
 	// Run is the run's id (required).
-	Run        int64
-	Results    []engine.Result // Absent selects the keys fixed by absence
-	States     []State
+	Run     int64
+	Results []engine.Result // Absent selects the keys fixed by absence
+	States  []State
+	// Changed keeps the findings whose state this run changed, other than
+	// to open: what changed since the run before (see isNews).
+	Changed    bool
 	Severities []rules.Severity
 	Rules      []string // rule IDs
 	Scopes     []string
@@ -104,7 +110,7 @@ type FindingPage struct {
 }
 
 const findingColumns = `k.id, k.rule_id, k.scope, k.entity, f.run_id, rv.title, f.severity, k.entity_type, k.entity_name,
-	k.region, f.result, f.underlying, f.state, k.state_since, k.first_seen, k.last_seen, COALESCE(d.message, '')`
+	k.region, f.result, f.underlying, f.state, f.changed, k.state_since, k.first_seen, k.last_seen, COALESCE(d.message, '')`
 
 const findingJoins = ` FROM findings f
 	JOIN finding_keys k ON k.id = f.key_id
@@ -169,6 +175,9 @@ func (q FindingQuery) where() (string, []any, error) {
 	}
 	in("f.result", anySlice(stringsOf(q.Results)))
 	in("f.state", anySlice(stringsOf(q.States)))
+	if q.Changed {
+		clause += ` AND f.changed = 1`
+	}
 	sev := make([]any, len(q.Severities))
 	for i, s := range q.Severities {
 		sev[i] = int(s)
@@ -197,7 +206,7 @@ func stringsOf[T ~string](values []T) []string {
 type findingScan struct {
 	f                         Finding
 	result, underlying, state string
-	severity                  int
+	severity, changed         int
 	since, first, last        int64
 }
 
@@ -205,7 +214,7 @@ type findingScan struct {
 func (s *findingScan) dest() []any {
 	f := &s.f
 	return []any{&f.KeyID, &f.Rule, &f.Scope, &f.Entity, &f.RunID, &f.RuleTitle, &s.severity, &f.EntityType, &f.EntityName,
-		&f.Region, &s.result, &s.underlying, &s.state, &s.since, &s.first, &s.last, &f.Message}
+		&f.Region, &s.result, &s.underlying, &s.state, &s.changed, &s.since, &s.first, &s.last, &f.Message}
 }
 
 // finding is the finding scanned.
@@ -213,6 +222,7 @@ func (s *findingScan) finding() Finding {
 	f := s.f
 	f.Severity, f.Result, f.Underlying, f.State = rules.Severity(s.severity), engine.Result(s.result), engine.Result(s.underlying), State(s.state)
 	f.StateSince, f.FirstSeen, f.LastSeen = fromMillis(s.since), fromMillis(s.first), fromMillis(s.last)
+	f.Changed = s.changed != 0
 	return f
 }
 

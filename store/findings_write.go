@@ -144,9 +144,14 @@ func (r *recorder) insertFindings(ctx context.Context, rows []findingRow) error 
 				detailID = id
 			}
 		}
-		values = append(values, []any{r.id, r.known[row.key].id, v.id, int(v.severity), string(result), string(underlying), string(row.state), detailID})
+		changed := 0
+		if row.changed {
+			changed = 1
+		}
+		values = append(values, []any{r.id, r.known[row.key].id, v.id, int(v.severity), string(result), string(underlying),
+			string(row.state), changed, detailID})
 	}
-	cols := []string{"run_id", "key_id", "rule_version", "severity", "result", "underlying", "state", "detail_id"}
+	cols := []string{"run_id", "key_id", "rule_version", "severity", "result", "underlying", "state", "changed", "detail_id"}
 	if err := r.s.insertRows(ctx, r.tx, "findings", cols, values); err != nil {
 		return err
 	}

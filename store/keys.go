@@ -24,6 +24,8 @@ type findingRow struct {
 	state State
 	// finding is nil for an absent key (result Absent).
 	finding *engine.Finding
+	// changed says whether the run changed the key's state.
+	changed bool
 }
 
 // lifecycle computes the state of each key the run judges (see next),
@@ -50,7 +52,7 @@ func (r *recorder) lifecycle(ctx context.Context) ([]findingRow, error) {
 			before = kr.state
 		}
 		after, _ := next(before, observe(f))
-		rows = append(rows, findingRow{key: k, state: after, finding: f})
+		rows = append(rows, findingRow{key: k, state: after, finding: f, changed: isNews(before, after)})
 		switch {
 		case !ok:
 			added = append(added, k)
@@ -68,7 +70,7 @@ func (r *recorder) lifecycle(ctx context.Context) ([]findingRow, error) {
 			obs = absent
 		}
 		if after, record := next(kr.state, obs); record {
-			rows = append(rows, findingRow{key: k, state: after})
+			rows = append(rows, findingRow{key: k, state: after, changed: isNews(kr.state, after)})
 			changed[kr.id] = after
 		}
 	}

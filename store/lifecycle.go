@@ -67,6 +67,14 @@ func (s State) isProblem() bool {
 	return s != StateNone && s != StateFixed
 }
 
+// isNews reports whether a key's going from before to after is news for a
+// reader of what changed since the previous run: a change of state, other
+// than to open (a new, reopened or expired finding that is still a problem
+// is no news the second time).
+func isNews(before, after State) bool {
+	return after != before && after != StateOpen
+}
+
 // next is the key's state after a run that observed obs, given its state
 // before; record says whether the run stores a row for the key: every
 // finding of the run is stored, and an absent key only when its absence

@@ -96,6 +96,7 @@ var migrations = [][]string{
 			result TEXT NOT NULL,
 			underlying TEXT NOT NULL,
 			state TEXT NOT NULL,
+			changed SMALLINT NOT NULL,
 			detail_id BIGINT REFERENCES details (id),
 			PRIMARY KEY (run_id, key_id)){{clustered}}`,
 		`CREATE INDEX findings_key ON findings (key_id, run_id)`,

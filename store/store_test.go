@@ -84,6 +84,7 @@ func checkFilters(t *testing.T, s *Store, runID int64) {
 	}{
 		{"result", FindingQuery{Results: []engine.Result{engine.Fail}}, []string{"main", ""}},
 		{"state", FindingQuery{States: []State{StateFixed, StateNew}}, []string{"old", ""}},
+		{"changed", FindingQuery{Changed: true, Sort: SortEntity}, []string{"", "audit", "old"}},
 		{"severity", FindingQuery{Severities: []rules.Severity{rules.Medium}}, []string{""}},
 		{"rule", FindingQuery{Rules: []string{trailRule.ID}}, []string{"audit", "main", "old"}},
 		{"region", FindingQuery{Regions: []string{"eu-west-1"}}, []string{"audit"}},
