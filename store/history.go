@@ -20,14 +20,14 @@ type HistoryEntry struct {
 	Message    string        `json:"message,omitempty"`
 }
 
-// History returns a key's rows in every run that stored one, oldest
-// first. Runs that did not judge the key, and runs after it was fixed in
+// History returns a key's rows in every run that stored one, in the order
+// the runs were recorded (the order their states follow). Runs that did not judge the key, and runs after it was fixed in
 // which it stayed absent, have no row.
 func (s *Store) History(ctx context.Context, keyID int64) ([]HistoryEntry, error) {
 	var out []HistoryEntry
 	err := s.scanAll(ctx, s.db, `SELECT r.id, r.started, f.result, f.underlying, f.state, COALESCE(d.message, '')
 		FROM findings f JOIN runs r ON r.id = f.run_id LEFT JOIN details d ON d.id = f.detail_id
-		WHERE f.key_id = ? ORDER BY r.started, r.id`, []any{keyID}, func(rows *sql.Rows) error {
+		WHERE f.key_id = ? ORDER BY r.id`, []any{keyID}, func(rows *sql.Rows) error {
 		var h HistoryEntry
 		var started int64
 		var result, underlying, state string

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -203,6 +204,49 @@ func TestEngineFindingsKeyAsDiffDoes(t *testing.T) {
 		latest, err := s.ResolveRun(context.Background(), "LATEST~1")
 		if err != nil || latest != id {
 			t.Errorf("LATEST~1 = %d, %v; want %d", latest, err, id)
+		}
+	})
+}
+
+// TestConcurrentRecords records the runs of several shards at once, each
+// from its own connection as separate processes would: every run is
+// recorded whole, and each shard's keys are its own.
+func TestConcurrentRecords(t *testing.T) {
+	storeKinds(t, func(t *testing.T, dsn string) {
+		const shards = 4
+		errs := make(chan error, shards)
+		for i := range shards {
+			go func() {
+				s, err := Open(context.Background(), dsn)
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer s.Close()
+				run := bigRun(0, 2000)
+				acct := fmt.Sprintf("55555555555%d", i)
+				run.Scopes[0].ID = acct
+				for _, f := range run.Findings {
+					e := *f.Entity
+					e.Scope, e.ID = acct, e.ID+"/"+acct
+					f.Entity, f.Scope = &e, acct
+				}
+				_, err = s.Record(context.Background(), RunInfo{Tool: "shard"}, run)
+				errs <- err
+			}()
+		}
+		for range shards {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := openStore(t, dsn)
+		var runs, rows, keys int
+		s.db.QueryRow(`SELECT COUNT(*) FROM runs`).Scan(&runs)
+		s.db.QueryRow(`SELECT COUNT(*) FROM findings`).Scan(&rows)
+		s.db.QueryRow(`SELECT COUNT(*) FROM finding_keys WHERE state = 'new'`).Scan(&keys)
+		if runs != shards || rows != shards*2000 || keys != shards*667 {
+			t.Errorf("%d runs, %d finding rows, %d new keys; want %d, %d, %d", runs, rows, keys, shards, shards*2000, shards*667)
 		}
 	})
 }
