@@ -112,12 +112,11 @@ are matched by rule, account (or root module) and entity.
 
 OLD or NEW may instead be a run recorded with "vigil scan --store", named
 run:LATEST (the run recorded last), run:LATEST~N (the Nth run recorded
-before it) or run:ID
-(an id "vigil history runs" lists), read from the store --store names. A
-stored run is compared as it was recorded; when it is compared with a scan,
-or rules are selected (--ruleset, --only, ...), only the findings of the
-selected rules count. (A file whose name starts with "run:" is read as
-./run:NAME.)
+before it) or run:ID (an id "vigil history runs" lists), read from the store
+--store names. A stored run is compared as it was recorded; when it is
+compared with a scan, or rules are selected (--ruleset, --only, ...), only
+the findings of the selected rules count. (A file whose name starts with
+"run:" is read as ./run:NAME.)
 
 Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 1 when one did, 2 for bad usage or an input that could not be read.`,

@@ -192,7 +192,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.BoolVar(&o.noColor, "no-color", false, "no colour in the text report, even on a terminal (NO_COLOR is read too)")
 	f.BoolVar(&o.explain, "explain", false, "under each finding of the text report, the GSL explanation and trace its message was written from")
 	f.StringVar(&o.store, "store", "", "after writing the report, record the run in the history store: --store alone for the default SQLite file "+
-		"(~/.local/share/vigil/history.db, or under $XDG_DATA_HOME), --store=FILE for another SQLite file, --store=postgres://USER@HOST/DB for PostgreSQL "+
+		"(~/.local/share/vigil/history.db, or under $XDG_DATA_HOME), --store=`DSN` for another SQLite file or postgres://USER@HOST/DB "+
 		"(write the = sign: a word after a bare --store is an INPUT); see 'vigil history --help'")
 	f.Lookup("store").NoOptDefVal = storeDefault
 	cmd.Flags().StringArrayVar(&o.varFiles, "var-file", nil, "Terraform variables file (.tfvars or .tfvars.json) for every Terraform input (repeatable)")
