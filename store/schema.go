@@ -126,21 +126,25 @@ var SchemaVersion = len(migrations)
 // migrate brings the schema up to SchemaVersion, in one transaction, and
 // refuses a store written by a newer vigil.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if s.d.lockForMigrate != "" {
+		if _, err := conn.ExecContext(ctx, s.d.lockForMigrate); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), s.d.unlockForMigrate)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("creating schema_version: %w", err)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if s.d.numbered {
-		// Two processes opening a new PostgreSQL store at once: the
-		// second waits here, then finds the schema made.
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE schema_version IN ACCESS EXCLUSIVE MODE`); err != nil {
-			return err
-		}
-	}
 	version, err := currentVersion(ctx, tx)
 	if err != nil {
 		return err
