@@ -216,6 +216,7 @@ func newScanAWSCmd(s *streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			o.recordAs = []string{"aws"}
 			return o.run(s, inv)
 		},
 	}

@@ -2,20 +2,16 @@ package cli
 
 import (
 	"cmp"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"vigil/engine"
-	"vigil/entity"
-	"vigil/source/terraform"
+	"vigil/store"
 )
 
 func init() { register(newDiffCmd) }
@@ -43,30 +39,21 @@ func (c findingChange) regression() bool {
 	return c.Kind != "disappeared" && (c.New == string(engine.Fail) || c.New == string(engine.Error))
 }
 
-type findingKey struct{ rule, scope, entity string }
-
-func keyOf(f *engine.Finding) findingKey {
-	k := findingKey{rule: f.Rule.ID, scope: f.Scope}
-	if f.Entity != nil {
-		k.entity = f.Entity.ID
-		if k.scope == "" {
-			k.scope = f.Entity.Scope
-		}
-	}
-	return k
-}
+// keyOf is the key findings are matched by: the history store's, so that
+// stored runs and scans compare alike.
+func keyOf(f *engine.Finding) store.Key { return store.KeyOf(f) }
 
 // diffFindings compares two scans' findings, matched by rule, scope and
 // entity, and returns the changes in a stable order, and how many findings
 // did not change.
 func diffFindings(old, new []*engine.Finding) (changes []findingChange, unchanged int) {
-	before := map[findingKey]*engine.Finding{}
+	before := map[store.Key]*engine.Finding{}
 	for _, f := range old {
 		before[keyOf(f)] = f
 	}
-	seen := map[findingKey]bool{}
-	change := func(kind string, k findingKey, o, n *engine.Finding) findingChange {
-		c := findingChange{Kind: kind, RuleID: k.rule, Scope: k.scope, Entity: k.entity}
+	seen := map[store.Key]bool{}
+	change := func(kind string, k store.Key, o, n *engine.Finding) findingChange {
+		c := findingChange{Kind: kind, RuleID: k.Rule, Scope: k.Scope, Entity: k.Entity}
 		for _, f := range []*engine.Finding{o, n} {
 			if f != nil {
 				c.Message = f.Message
@@ -107,8 +94,12 @@ func diffFindings(old, new []*engine.Finding) (changes []findingChange, unchange
 	return changes, unchanged
 }
 
+// storedRunPrefix marks a diff input that is a run of the history store
+// ("run:LATEST"), not a file. A file of that name is read as ./run:NAME.
+const storedRunPrefix = "run:"
+
 func newDiffCmd(s *streams) *cobra.Command {
-	var format string
+	var format, dsn string
 	var sel ruleSelection
 	var allowPaths []string
 	cmd := &cobra.Command{
@@ -119,10 +110,20 @@ func newDiffCmd(s *streams) *cobra.Command {
 and list the findings that appeared, disappeared or changed result. Findings
 are matched by rule, account (or root module) and entity.
 
+OLD or NEW may instead be a run recorded with "vigil scan --store", named
+run:LATEST (the run recorded last), run:LATEST~N (the Nth run recorded
+before it) or run:ID (an id "vigil history runs" lists), read from the store
+--store names. A stored run is compared as it was recorded; when it is
+compared with a scan, or rules are selected (--ruleset, --only, ...), only
+the findings of the selected rules count. (A file whose name starts with
+"run:" is read as ./run:NAME.)
+
 Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 1 when one did, 2 for bad usage or an input that could not be read.`,
 		Example: `  vigil diff monday.json tuesday.json
-  vigil diff --format json --only 'D9.AWS.MON.*' old.json new.json`,
+  vigil diff --format json --only 'D9.AWS.MON.*' old.json new.json
+  vigil diff run:LATEST~1 run:LATEST
+  vigil diff run:12 snapshot.json`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
@@ -135,32 +136,16 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 			if err := checkAllowPaths(allowPaths); err != nil {
 				return err
 			}
-			var invs [2]*entity.Inventory
-			for i, p := range args {
-				inv, err := loadInput(p, &inputOptions{
-					terraform: terraform.Options{Environ: os.Environ(), AllowPaths: allowPaths},
-					diags:     s.err,
-				})
-				if err != nil {
-					return exitCode(ExitBadUsage, fmt.Errorf("%s: %w", p, err))
-				}
-				invs[i] = inv
-			}
-			plan, err := engine.Compile(chosen.rules, engine.Options{Twins: chosen.twins})
+			in := diffInputs{s: s, chosen: chosen, dsn: dsn, allowPaths: allowPaths, selected: sel.given()}
+			sides, err := in.load(args)
 			if err != nil {
-				return exitCode(ExitBadUsage, err)
+				return err
 			}
-			var runs [2]*engine.Run
-			for i, inv := range invs {
-				if runs[i], err = plan.Run(context.Background(), inv, time.Time{}); err != nil {
-					return exitCode(ExitBadUsage, fmt.Errorf("%s: %w", args[i], err))
-				}
-			}
-			changes, unchanged := diffFindings(runs[0].Findings, runs[1].Findings)
+			changes, unchanged := diffFindings(sides[0].findings, sides[1].findings)
 			if format == "json" {
 				err = writeDiffJSON(s.data, changes, unchanged)
 			} else {
-				err = writeDiffText(s.out, args, invs, changes, unchanged)
+				err = writeDiffText(s.out, [2]string{sides[0].label, sides[1].label}, changes, unchanged)
 			}
 			if err != nil {
 				return exitCode(ExitBadUsage, err)
@@ -173,6 +158,7 @@ Exit status: 0 when no FAIL or ERROR appeared and no finding turned into one,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&format, "format", "f", "text", "output format: text or json")
+	f.StringVar(&dsn, "store", "", "the history store run:REF inputs are read from: a SQLite file, or postgres://USER@HOST/DB (default: the file 'vigil scan --store' writes)")
 	sel.addFlags(f)
 	addAllowPathFlag(cmd, &allowPaths)
 	addFlagAliases(cmd)
@@ -191,14 +177,10 @@ func writeDiffJSON(w io.Writer, changes []findingChange, unchanged int) error {
 	}{changes, unchanged})
 }
 
-func writeDiffText(w io.Writer, paths []string, invs [2]*entity.Inventory, changes []findingChange, unchanged int) error {
-	when := func(inv *entity.Inventory) string {
-		if inv.CollectedAt.IsZero() {
-			return ""
-		}
-		return " (" + inv.CollectedAt.UTC().Format(time.RFC3339) + ")"
-	}
-	fmt.Fprintf(w, "%s%s → %s%s\n", paths[0], when(invs[0]), paths[1], when(invs[1]))
+// writeDiffText writes the changes as text, under a line naming the two
+// sides (see diffSide.label).
+func writeDiffText(w io.Writer, labels [2]string, changes []findingChange, unchanged int) error {
+	fmt.Fprintf(w, "%s → %s\n", labels[0], labels[1])
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	counts := map[string]int{}
 	for _, c := range changes {

@@ -45,6 +45,11 @@ type scanOptions struct {
 	// inputs are the paths given to scan, the only files whose code the
 	// text report shows.
 	inputs []string
+	// store is --store: the history store's DSN, storeDefault for the
+	// default file, or "" when the run is not recorded. recordAs names
+	// the inputs in the store when there are no paths ("aws").
+	store    string
+	recordAs []string
 
 	// chosen is the resolved rule selection, once resolved.
 	chosen *selected
@@ -186,6 +191,10 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.BoolVar(&o.compact, "compact", false, "a compact text report, in 80 columns")
 	f.BoolVar(&o.noColor, "no-color", false, "no colour in the text report, even on a terminal (NO_COLOR is read too)")
 	f.BoolVar(&o.explain, "explain", false, "under each finding of the text report, the GSL explanation and trace its message was written from")
+	f.StringVar(&o.store, "store", "", "after writing the report, record the run in the history store: --store alone for the default SQLite file "+
+		"(~/.local/share/vigil/history.db, or under $XDG_DATA_HOME), --store=`DSN` for another SQLite file or postgres://USER@HOST/DB "+
+		"(write the = sign: a word after a bare --store is an INPUT); see 'vigil history --help'")
+	f.Lookup("store").NoOptDefVal = storeDefault
 	cmd.Flags().StringArrayVar(&o.varFiles, "var-file", nil, "Terraform variables file (.tfvars or .tfvars.json) for every Terraform input (repeatable)")
 	cmd.Flags().StringArrayVar(&o.vars, "var", nil, "Terraform variable NAME=VALUE for every Terraform input (repeatable; TF_VAR_NAME is read too)")
 	cmd.Flags().BoolVar(&o.strict, "strict", false, "make a reference to a resource, variable, local value, module or data source that a Terraform module does not declare an error (exit 2), rather than a warning whose value is unknown")
@@ -274,6 +283,11 @@ func (o *scanOptions) runEach(s *streams, invs []*entity.Inventory, failed []ent
 	}
 	if err := o.write(s, run, sel.framework, codeReader(o.inputs, invs)); err != nil {
 		return exitCode(ExitBadUsage, err)
+	}
+	if o.store != "" {
+		if err := o.record(s, run, sel.rules); err != nil {
+			return err
+		}
 	}
 	if o.softFail {
 		return nil

@@ -236,3 +236,8 @@ func loadRuleDirs(dirs []string) ([]*rules.Rule, error) {
 	}
 	return rules.Merge(sets...)
 }
+
+// given reports whether any selection flag was given.
+func (sel *ruleSelection) given() bool {
+	return len(sel.ruleDirs)+len(sel.rulesets)+len(sel.only)+len(sel.skip)+len(sel.severities) > 0
+}
