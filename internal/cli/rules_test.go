@@ -23,21 +23,21 @@ func TestRulesList(t *testing.T) {
 		// controls must appear in the output when set.
 		controls string
 	}{
-		{"all", []string{"rules"}, ExitOK, nil, 66, ""},
+		{"all", []string{"rules"}, ExitOK, nil, 68, ""},
 		{"severity high", []string{"rules", "--severity", "high"}, ExitOK,
 			highRules, 10, ""},
 		// D9.AWS.MON.02 judges no CIS version right, D9.AWS.MON.13 not the
 		// route-table audit pattern of v3.0.0 (see engine's TestCISVersionMappings).
-		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low,medium,high"}, ExitOK, nil, 56, ""},
+		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low,medium,high"}, ExitOK, nil, 58, ""},
 		{"controls of one version", []string{"rules", "--framework", "cis aws foundations 6.0.0", "--severity", "high"}, ExitOK,
 			highRules, 10, "VIGIL.AWS.LOG.01  High      CloudTrail  all,default     6.0.0:4.1"},
 		{"seed page framework", []string{"rules", "--framework", "gdpr"}, ExitOK, []string{"D9.AWS.MON.05"}, 1, ""},
-		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium,high", "--framework", ""}, ExitOK, nil, 55, ""},
+		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium,high", "--framework", ""}, ExitOK, nil, 57, ""},
 		{"no match", []string{"rules", "--framework", "FedRAMP"}, ExitFailed, nil, 0, ""},
-		{"default ruleset", []string{"rules", "--ruleset", "default"}, ExitOK, nil, 48, "D9.TF.AWS.LOG.03     Low       aws_cloudtrail"},
+		{"default ruleset", []string{"rules", "--ruleset", "default"}, ExitOK, nil, 50, "D9.TF.AWS.LOG.03     Low       aws_cloudtrail"},
 		{"cloudguard ruleset", []string{"rules", "--ruleset", "cloudguard", "--severity", "high"}, ExitOK, []string{"D9.AWS.MON.03"}, 1, ""},
 		{"two rulesets and user rules", []string{"rules", "--ruleset", "cloudguard,default", "--rules", "testdata/scan/custom-rules", "--severity", "high,medium"}, ExitOK,
-			nil, 55, "TEAM.LOG.01          Medium    CloudTrail"},
+			nil, 57, "TEAM.LOG.01          Medium    CloudTrail"},
 		{"every version of a framework by a prefix", []string{"rules", "--framework", "cis", "--severity", "high"}, ExitOK,
 			highRules, 10, "1.0.0:2.1,1.1.0:2.1,1.2.0:2.1,1.3.0:3.1"},
 	}
