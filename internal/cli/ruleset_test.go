@@ -117,6 +117,8 @@ func TestDefaultRulesetOnALonelyTrail(t *testing.T) {
 		"- monitor-unauthorized-api-calls",
 		"- monitor-vpc-changes",
 		"x cloudtrail-cloudwatch-logs",
+		"x cloudtrail-kms-encryption",
+		"x cloudtrail-log-file-validation",
 	}
 	if !slices.Equal(gotConcerns, want) {
 		t.Errorf("concerns (entity concern):\n%s\nwant:\n%s", strings.Join(gotConcerns, "\n"), strings.Join(want, "\n"))
@@ -161,7 +163,7 @@ func TestDefaultRulesetOnALonelyTrail(t *testing.T) {
 		}
 		seen[key] = true
 	}
-	if len(doc.Runs[0].Results) != len(got) || len(got) != 19 {
-		t.Errorf("%d SARIF results, %d JSON findings, want 19 of each", len(doc.Runs[0].Results), len(got))
+	if len(doc.Runs[0].Results) != len(got) || len(got) != 21 {
+		t.Errorf("%d SARIF results, %d JSON findings, want 21 of each", len(doc.Runs[0].Results), len(got))
 	}
 }
