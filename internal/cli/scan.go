@@ -185,7 +185,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only errors on stderr: no progress, warnings or notes (the report is unchanged)")
 	f.BoolVar(&o.compact, "compact", false, "a compact text report, in 80 columns")
 	f.BoolVar(&o.noColor, "no-color", false, "no colour in the text report, even on a terminal (NO_COLOR is read too)")
-	f.BoolVar(&o.explain, "explain", false, "under each finding of the text report, the GSL explanation and trace its message was written from")
+	f.BoolVar(&o.explain, "explain", false, "the GSL trace each finding's message was written from: under each finding of the text report, in each finding of the json, sarif and html reports (json and sarif leave traces out without it)")
 	cmd.Flags().StringArrayVar(&o.varFiles, "var-file", nil, "Terraform variables file (.tfvars or .tfvars.json) for every Terraform input (repeatable)")
 	cmd.Flags().StringArrayVar(&o.vars, "var", nil, "Terraform variable NAME=VALUE for every Terraform input (repeatable; TF_VAR_NAME is read too)")
 	cmd.Flags().BoolVar(&o.strict, "strict", false, "make a reference to a resource, variable, local value, module or data source that a Terraform module does not declare an error (exit 2), rather than a warning whose value is unknown")
