@@ -52,7 +52,12 @@ func TestJSONMatchesSchema(t *testing.T) {
 		name string
 		run  func() *engine.Run
 		opts Options
-	}{"empty", func() *engine.Run { return &engine.Run{Started: started} }, Options{}})
+	}{"empty", func() *engine.Run { return &engine.Run{Started: started} }, Options{}},
+		struct {
+			name string
+			run  func() *engine.Run
+			opts Options
+		}{"explain", fixtureRun, Options{Explain: true}})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(write(t, "json", tc.run(), tc.opts)))
