@@ -17,9 +17,11 @@
 //
 // A finding's message says in plain words what is wrong (engine.Finding.
 // Message); every format shows it as the finding's message and keeps the
-// GSL explanation it was written from (Explanation and Trace) for those who
+// one-line GSL explanation it was written from (Explanation) for those who
 // want it: json and csv in a field of their own, sarif in the result's
 // properties, html and junit beside the message, text with Options.Explain.
+// The full trace (Trace) is most of a finding's size: html and junit show
+// it, text, json and sarif only with Options.Explain, csv never.
 // The entities a List<E> finding's message names (Finding.Related, the
 // trails that came closest) are listed, code with its file and line, in
 // every format but csv and the compact text layout. The fix of a finding is
@@ -41,8 +43,11 @@
 //	            escaped, so a hostile resource name cannot drive the
 //	            terminal, and is capped at 2,000 characters.
 //	compliance  the compliance view alone, as text (see below).
-//	json        a versioned document, {"vigil_report": 1, ...}, described
-//	            field by field in SCHEMA.md.
+//	json        a versioned document, {"vigil_report": 2, ...}, described
+//	            field by field in SCHEMA.md: each rule's metadata and
+//	            remediation once, in its rules list; each finding on a line
+//	            of its own, with a remediation only where it differs from
+//	            its rule's (the fix names its entity, or restores data).
 //	sarif       SARIF 2.1.0, valid against the OASIS schema.
 //	junit       JUnit XML in the Jenkins/Surefire shape.
 //	csv         one row per finding under a fixed header.
@@ -50,7 +55,9 @@
 //	            no network access needed; findings grouped by rule, each
 //	            with its message, the resources it names, the GSL
 //	            explanation and trace, and its fix; filterable by result
-//	            and text.
+//	            and text. A rule's group of more than 50 findings starts
+//	            collapsed (a search opens the groups it finds rows in), so
+//	            that a browser opens a report of 10,000 findings.
 //
 // # Text
 //
@@ -140,7 +147,8 @@
 // finding's message; a non-FAIL result's starts with "[UNKNOWN]" or
 // "[ERROR]", and an ERROR's ends with how to restore the data.
 // properties.result and properties.underlyingResult carry vigil's result,
-// properties.explanation and properties.trace the GSL explanation.
+// properties.explanation the GSL explanation, and with Options.Explain
+// properties.trace its trace. Each result is written on a line of its own.
 //
 // Every finding whose entity has a file has a physicalLocation with the
 // file and a region (startLine, startColumn, endLine); a finding on a plan

@@ -84,6 +84,15 @@ type htmlRule struct {
 	worst       int
 }
 
+// htmlOpenGroup is the most findings a rule's group may have and still be
+// open when the page loads. A larger group starts collapsed: a browser
+// lays out only the groups a reader opens, so a report of ten thousand
+// findings opens at once, and each group's header still gives its counts.
+const htmlOpenGroup = 50
+
+// Collapsed reports whether the group starts closed.
+func (r htmlRule) Collapsed() bool { return len(r.Findings) > htmlOpenGroup }
+
 type htmlFinding struct {
 	N                  int
 	RuleID             string

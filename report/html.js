@@ -17,8 +17,11 @@
       if (ok) { shown++; }
     });
     document.querySelectorAll("section.rule").forEach(function (s) {
-      s.hidden = s.querySelector("tr.finding:not([hidden])") === null && rows.length > 0 &&
-        s.querySelector("tr.finding") !== null;
+      var match = s.querySelector("tr.finding:not([hidden])") !== null;
+      s.hidden = !match && rows.length > 0 && s.querySelector("tr.finding") !== null;
+      // A search opens the collapsed groups it finds rows in.
+      var group = s.querySelector("details.findings");
+      if (q !== "" && match && group !== null) { group.open = true; }
     });
     counter.textContent = "Showing " + shown + " of " + rows.length + " findings";
   }

@@ -148,6 +148,15 @@ func TestHTMLInChromium(t *testing.T) {
 			if !strings.Contains(dom, "<title>vigil report: 2026-11-22T10:00:00Z</title>") {
 				t.Errorf("document title changed: a hostile name ran as script")
 			}
+			open, closed := strings.Count(dom, `<details class="findings" open="">`), strings.Count(dom, `<details class="findings">`)
+			wantOpen, wantClosed := groupStates(run)
+			if tc.name == "big" && (wantOpen == 0 || wantClosed == 0) {
+				t.Fatalf("the big run has %d small and %d large groups; the test needs both", wantOpen, wantClosed)
+			}
+			if open != wantOpen || closed != wantClosed {
+				t.Errorf("%d finding groups open and %d collapsed, want %d and %d (more than %d findings collapse)",
+					open, closed, wantOpen, wantClosed, htmlOpenGroup)
+			}
 			if strings.Contains(dom, "<img") {
 				t.Errorf("DOM has an <img> element: a hostile name became markup")
 			}
@@ -158,4 +167,21 @@ func TestHTMLInChromium(t *testing.T) {
 			}
 		})
 	}
+}
+
+// groupStates counts the rules of a run whose group of findings the HTML
+// report opens on load and those it collapses.
+func groupStates(run *engine.Run) (open, closed int) {
+	perRule := map[string]int{}
+	for _, f := range run.Findings {
+		perRule[f.Rule.ID]++
+	}
+	for _, n := range perRule {
+		if n > htmlOpenGroup {
+			closed++
+		} else {
+			open++
+		}
+	}
+	return open, closed
 }

@@ -16,8 +16,10 @@ import (
 
 // JSONVersion is the version of the JSON report schema (SCHEMA.md). It
 // changes only when a field is removed or changes meaning; new fields may
-// appear within a version.
-const JSONVersion = 1
+// appear within a version. Version 2 writes a finding's trace only with
+// Options.Explain, and a finding's remediation only when it is not its
+// rule's (rules[].remediation).
+const JSONVersion = 2
 
 type jsonFormat struct{}
 
@@ -80,18 +82,18 @@ type jsonRemediation struct {
 }
 
 type jsonFinding struct {
-	RuleID      string          `json:"rule_id"`
-	Severity    string          `json:"severity"`
-	Result      engine.Result   `json:"result"`
-	Underlying  engine.Result   `json:"underlying_result"`
-	Scope       string          `json:"scope,omitempty"`
-	Entity      *jsonEntity     `json:"entity"`
-	Message     string          `json:"message"`
-	Explanation string          `json:"explanation"`
-	Related     []jsonRelated   `json:"related,omitempty"`
-	Trace       []string        `json:"trace"`
-	Remediation jsonRemediation `json:"remediation"`
-	Exclusion   *jsonExclusion  `json:"exclusion"`
+	RuleID      string           `json:"rule_id"`
+	Severity    string           `json:"severity"`
+	Result      engine.Result    `json:"result"`
+	Underlying  engine.Result    `json:"underlying_result"`
+	Scope       string           `json:"scope,omitempty"`
+	Entity      *jsonEntity      `json:"entity"`
+	Message     string           `json:"message"`
+	Explanation string           `json:"explanation"`
+	Related     []jsonRelated    `json:"related,omitempty"`
+	Trace       []string         `json:"trace,omitempty"`
+	Remediation *jsonRemediation `json:"remediation,omitempty"`
+	Exclusion   *jsonExclusion   `json:"exclusion"`
 }
 
 // jsonRelated is an entity a finding's message names: for a List<E>
@@ -196,21 +198,37 @@ func (jsonFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 		}
 		doc.Frameworks = append(doc.Frameworks, jc)
 	}
-	return writeJSONStreaming(w, doc, v.findings)
+	fixes := newRuleFixes()
+	return writeJSONStreaming(w, doc, len(v.findings), func(i int) jsonFinding {
+		return jsonFindingOf(v.findings[i], fixes, opts.Explain)
+	})
 }
 
-// writeJSONStreaming writes doc with its findings list filled in from
-// findings one finding at a time, byte for byte as encoding the whole
-// document would.
-func writeJSONStreaming(w io.Writer, doc jsonReport, findings []*engine.Finding) error {
+// writeJSONStreaming writes doc with its findings list filled in with n
+// findings, the i-th made by finding(i) when it is written (see
+// writeAround and oneLineEach).
+func writeJSONStreaming(w io.Writer, doc jsonReport, n int, finding func(i int) jsonFinding) error {
 	doc.Findings = []jsonFinding{}
-	var fw *findingWriter
-	return writeAround(w, doc, `"findings": []`, 1, len(findings), func(bw *bufio.Writer, i int) error {
-		if fw == nil {
-			fw = newFindingWriter(bw)
+	return writeAround(w, doc, `"findings": []`, 1, n, oneLineEach(func(i int) any { return finding(i) }))
+}
+
+// oneLineEach makes writeAround's item function for a list whose items are
+// written each on a line of its own, as compact JSON, the i-th item made by
+// item(i). A report's findings (SARIF's results) are most of its size: on
+// a line each they take half the bytes they take indented, and a report of
+// a hundred thousand findings can still be read with grep and line-based
+// tools; the rest of the document stays indented.
+func oneLineEach(item func(i int) any) func(bw *bufio.Writer, i int) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	return func(bw *bufio.Writer, i int) error {
+		buf.Reset()
+		if err := enc.Encode(item(i)); err != nil {
+			return err
 		}
-		return fw.write(jsonFindingOf(findings[i]))
-	})
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
 }
 
 // writeAround writes doc as json.Encoder with a two-space indent would,
@@ -253,7 +271,10 @@ func writeAround(w io.Writer, doc any, key string, depth, n int, item func(bw *b
 	return bw.Flush()
 }
 
-func jsonFindingOf(f *engine.Finding) jsonFinding {
+// jsonFindingOf is a finding as the JSON report writes it. Its trace is
+// kept only when explain is set; its remediation only when it differs from
+// its rule's, which the rules section holds once (fixes renders those).
+func jsonFindingOf(f *engine.Finding, fixes *ruleFixes, explain bool) jsonFinding {
 	jf := jsonFinding{
 		RuleID:      f.Rule.ID,
 		Severity:    severityName(f.Rule.Severity),
@@ -262,8 +283,13 @@ func jsonFindingOf(f *engine.Finding) jsonFinding {
 		Scope:       findingScope(f),
 		Message:     f.Message,
 		Explanation: f.Explanation,
-		Trace:       nonNil(f.Trace),
-		Remediation: jsonRemediation(f.Remediation),
+	}
+	if explain {
+		jf.Trace = f.Trace
+	}
+	if f.Remediation != fixes.of(f.Rule) {
+		rem := jsonRemediation(f.Remediation)
+		jf.Remediation = &rem
 	}
 	for _, e := range f.Related {
 		jf.Related = append(jf.Related, jsonRelated{Type: e.Type, ID: entity.Shown(e.ID), Name: entity.Shown(e.Name), Region: e.Region,
@@ -320,137 +346,4 @@ func jsonFrameworkRefs(refs []rules.FrameworkRef) []jsonFrameworkRef {
 		out[i] = jsonFrameworkRef{Framework: ref.Framework, Version: ref.Version, Control: ref.Control}
 	}
 	return out
-}
-
-// findingWriter writes one jsonFinding as encoding/json's MarshalIndent
-// would at the depth of the findings list ("    " prefix, "  " indent),
-// without re-scanning the output to indent it: the remediation texts and
-// traces make up most of a report, and indenting them byte by byte cost
-// most of its writing time.
-type findingWriter struct {
-	w *bufio.Writer
-	// buf and enc encode one small object at a time, indented; strEnc
-	// encodes strings into buf, with no indenting pass over them.
-	buf    bytes.Buffer
-	enc    *json.Encoder
-	strEnc *json.Encoder
-	// first is set until the first field of an object is written.
-	first bool
-}
-
-func newFindingWriter(w *bufio.Writer) *findingWriter {
-	fw := &findingWriter{w: w}
-	fw.enc = json.NewEncoder(&fw.buf)
-	fw.strEnc = json.NewEncoder(&fw.buf)
-	return fw
-}
-
-// value writes v, a small object, indented by indent.
-func (fw *findingWriter) value(v any, indent string) error {
-	fw.buf.Reset()
-	fw.enc.SetIndent(indent, "  ")
-	if err := fw.enc.Encode(v); err != nil {
-		return err
-	}
-	fw.w.Write(bytes.TrimSuffix(fw.buf.Bytes(), []byte("\n")))
-	return nil
-}
-
-// string writes s as a JSON string.
-func (fw *findingWriter) string(s string) error {
-	fw.buf.Reset()
-	if err := fw.strEnc.Encode(s); err != nil {
-		return err
-	}
-	fw.w.Write(bytes.TrimSuffix(fw.buf.Bytes(), []byte("\n")))
-	return nil
-}
-
-// key starts a field of an object whose fields are indented by indent.
-func (fw *findingWriter) key(indent, name string) {
-	if !fw.first {
-		fw.w.WriteByte(',')
-	}
-	fw.first = false
-	fw.w.WriteByte('\n')
-	fw.w.WriteString(indent)
-	fw.w.WriteByte('"')
-	fw.w.WriteString(name)
-	fw.w.WriteString(`": `)
-}
-
-func (fw *findingWriter) str(indent, name, v string) error {
-	fw.key(indent, name)
-	return fw.string(v)
-}
-
-func (fw *findingWriter) write(f jsonFinding) error {
-	const in = "      " // the finding's fields
-	fw.w.WriteByte('{')
-	fw.first = true
-	for _, kv := range [...][2]string{{"rule_id", f.RuleID}, {"severity", f.Severity},
-		{"result", string(f.Result)}, {"underlying_result", string(f.Underlying)}} {
-		if err := fw.str(in, kv[0], kv[1]); err != nil {
-			return err
-		}
-	}
-	if f.Scope != "" {
-		if err := fw.str(in, "scope", f.Scope); err != nil {
-			return err
-		}
-	}
-	fw.key(in, "entity")
-	if err := fw.value(f.Entity, in); err != nil {
-		return err
-	}
-	if err := fw.str(in, "message", f.Message); err != nil {
-		return err
-	}
-	if err := fw.str(in, "explanation", f.Explanation); err != nil {
-		return err
-	}
-	if len(f.Related) > 0 {
-		fw.key(in, "related")
-		if err := fw.value(f.Related, in); err != nil {
-			return err
-		}
-	}
-	fw.key(in, "trace")
-	if len(f.Trace) == 0 {
-		fw.w.WriteString("[]")
-	} else {
-		fw.w.WriteByte('[')
-		for i, line := range f.Trace {
-			if i > 0 {
-				fw.w.WriteByte(',')
-			}
-			fw.w.WriteString("\n" + in + "  ")
-			if err := fw.string(line); err != nil {
-				return err
-			}
-		}
-		fw.w.WriteString("\n" + in + "]")
-	}
-	fw.key(in, "remediation")
-	if f.Remediation == (jsonRemediation{}) {
-		fw.w.WriteString("{}")
-	} else {
-		fw.w.WriteByte('{')
-		fw.first = true
-		for _, kv := range [...][2]string{{"console", f.Remediation.Console}, {"cli", f.Remediation.CLI}, {"terraform", f.Remediation.Terraform}} {
-			if kv[1] != "" {
-				if err := fw.str(in+"  ", kv[0], kv[1]); err != nil {
-					return err
-				}
-			}
-		}
-		fw.w.WriteString("\n" + in + "}")
-		fw.first = false
-	}
-	fw.key(in, "exclusion")
-	if err := fw.value(f.Exclusion, in); err != nil {
-		return err
-	}
-	fw.w.WriteString("\n    }")
-	return nil
 }

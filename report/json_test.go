@@ -15,7 +15,7 @@ import (
 
 func loadReportSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	s, err := compileSchema("vigil-report-1.schema.json")
+	s, err := compileSchema("vigil-report-2.schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,12 @@ func TestJSONMatchesSchema(t *testing.T) {
 		name string
 		run  func() *engine.Run
 		opts Options
-	}{"empty", func() *engine.Run { return &engine.Run{Started: started} }, Options{}})
+	}{"empty", func() *engine.Run { return &engine.Run{Started: started} }, Options{}},
+		struct {
+			name string
+			run  func() *engine.Run
+			opts Options
+		}{"explain", fixtureRun, Options{Explain: true}})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(write(t, "json", tc.run(), tc.opts)))
@@ -60,12 +65,12 @@ func TestJSONMatchesSchema(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := schema.Validate(inst); err != nil {
-				t.Errorf("JSON report does not match vigil-report-1.schema.json:\n%v", err)
+				t.Errorf("JSON report does not match vigil-report-2.schema.json:\n%v", err)
 			}
 		})
 	}
 	t.Run("schema rejects unknown fields", func(t *testing.T) {
-		out := bytes.Replace(write(t, "json", fixtureRun(), Options{}), []byte(`"vigil_report": 1,`), []byte(`"vigil_report": 1, "surprise": true,`), 1)
+		out := bytes.Replace(write(t, "json", fixtureRun(), Options{}), []byte(`"vigil_report": 2,`), []byte(`"vigil_report": 2, "surprise": true,`), 1)
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
 		if err != nil {
 			t.Fatal(err)
@@ -134,5 +139,58 @@ func TestJSONContent(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]string{"3.1": "FAIL", "3.2": "PASS", "4.5": "ERROR"}, got); diff != "" {
 		t.Errorf("control statuses (-want +got):\n%s", diff)
+	}
+}
+
+// TestJSONRemediationOnlyWhenOwn: a finding carries a remediation exactly
+// when its own differs from its rule's (in rules[]), and then the one the
+// engine rendered for it, so that a reader who falls back on the rule's
+// reads the same fix as before.
+func TestJSONRemediationOnlyWhenOwn(t *testing.T) {
+	run := fixtureRun()
+	var doc struct {
+		Rules []struct {
+			ID          string
+			Remediation jsonRemediation
+		}
+		Findings []struct {
+			RuleID      string `json:"rule_id"`
+			Entity      *struct{ ID string }
+			Scope       string
+			Remediation *jsonRemediation
+		}
+	}
+	if err := json.Unmarshal(write(t, "json", run, Options{}), &doc); err != nil {
+		t.Fatal(err)
+	}
+	ruleFix := map[string]jsonRemediation{}
+	for _, r := range doc.Rules {
+		ruleFix[r.ID] = r.Remediation
+	}
+	if len(doc.Findings) != len(run.Findings) {
+		t.Fatalf("%d findings, want %d", len(doc.Findings), len(run.Findings))
+	}
+	var own, shared int
+	v, err := newView(run, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range v.findings {
+		got := doc.Findings[i]
+		want := jsonRemediation(f.Remediation)
+		if want == ruleFix[f.Rule.ID] {
+			shared++
+			if got.Remediation != nil {
+				t.Errorf("%s %s: remediation %+v repeats the rule's", f.Rule.ID, subject(f), *got.Remediation)
+			}
+			continue
+		}
+		own++
+		if got.Remediation == nil || *got.Remediation != want {
+			t.Errorf("%s %s: remediation %+v, want %+v", f.Rule.ID, subject(f), got.Remediation, want)
+		}
+	}
+	if own == 0 || shared == 0 {
+		t.Errorf("the fixture has %d findings with a fix of their own and %d with their rule's; the test needs both", own, shared)
 	}
 }

@@ -42,9 +42,9 @@ type Options struct {
 	// finding.
 	Compact bool
 	// Explain makes the text format write, under each finding's message,
-	// the GSL explanation and trace it was written from ("vigil scan
-	// --explain"); the run must have its traces (engine.Options.NoTraces
-	// off).
+	// the GSL explanation and trace it was written from, and json and sarif
+	// keep each finding's trace ("vigil scan --explain"); the run must
+	// have its traces (engine.Options.NoTraces off).
 	Explain bool
 	// Code reads the lines of Terraform code the text format shows beside
 	// a finding on a resource; nil shows none. NewCodeReader makes one
@@ -83,13 +83,16 @@ func Formats() []string {
 	return names
 }
 
-// withoutTraces are the formats that print no finding's Trace, only its
-// Message (the text formats do with Options.Explain).
-var withoutTraces = map[string]bool{"text": true, "csv": true, "compliance": true}
+// withoutTraces are the formats that print no finding's Trace unless
+// Options.Explain asks for it (csv, compliance: not even then). A trace is
+// most of a finding's size: json and sarif keep it for --explain, so that
+// the reports a CI keeps stay small.
+var withoutTraces = map[string]bool{"text": true, "csv": true, "compliance": true, "json": true, "sarif": true}
 
-// ShowsTraces reports whether a format prints the findings' traces; when
-// it does not, a scan can skip building them (engine.Options.NoTraces).
-// An unknown format is assumed to show them.
+// ShowsTraces reports whether a format prints the findings' traces without
+// Options.Explain; when it does not and Explain is off, a scan can skip
+// building them (engine.Options.NoTraces). An unknown format is assumed to
+// show them.
 func ShowsTraces(format string) bool { return !withoutTraces[format] }
 
 // Lookup returns the writer registered under format.

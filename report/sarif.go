@@ -1,12 +1,9 @@
 package report
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -249,21 +246,12 @@ func (sarifFormat) Write(w io.Writer, run *engine.Run, opts Options) error {
 			results = append(results, f)
 		}
 	}
-	// The results are written one at a time (see writeAround), at
-	// runs[0].results: three levels deep.
-	var buf bytes.Buffer
-	var indented []byte
-	enc := json.NewEncoder(&buf)
+	// The results are written one at a time, each on a line (see
+	// writeAround and oneLineEach), at runs[0].results: three levels deep.
 	doc := sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{sr}}
-	return writeAround(w, doc, `"results": []`, 3, len(results), func(bw *bufio.Writer, i int) error {
-		buf.Reset()
-		if err := enc.Encode(sarifResultOf(results[i], index[results[i].Rule.ID], loc)); err != nil {
-			return err
-		}
-		indented = appendIndented(indented[:0], bytes.TrimSuffix(buf.Bytes(), []byte("\n")), "        ", "  ")
-		_, err := bw.Write(indented)
-		return err
-	})
+	return writeAround(w, doc, `"results": []`, 3, len(results), oneLineEach(func(i int) any {
+		return sarifResultOf(results[i], index[results[i].Rule.ID], loc, opts.Explain)
+	}))
 }
 
 // toolNameVersion splits Options.Tool ("vigil 0.1.0") into its parts.
@@ -364,7 +352,9 @@ func helpMarkdown(r *rules.Rule, rem rules.Remediation) string {
 	return b.String()
 }
 
-func sarifResultOf(f *engine.Finding, ruleIndex int, loc *sarifLocator) sarifResult {
+// sarifResultOf is a finding as a SARIF result; its trace is kept, in its
+// properties, only when explain is set.
+func sarifResultOf(f *engine.Finding, ruleIndex int, loc *sarifLocator, explain bool) sarifResult {
 	res := sarifResult{
 		RuleID:              f.Rule.ID,
 		RuleIndex:           ruleIndex,
@@ -377,9 +367,11 @@ func sarifResultOf(f *engine.Finding, ruleIndex int, loc *sarifLocator) sarifRes
 			Severity:    severityName(f.Rule.Severity),
 			Scope:       findingScope(f),
 			Explanation: f.Explanation,
-			Trace:       f.Trace,
 		},
 		RelatedLocations: loc.related(f),
+	}
+	if explain {
+		res.Properties.Trace = f.Trace
 	}
 	if e := f.Entity; e != nil {
 		res.Properties.EntityType = e.Type

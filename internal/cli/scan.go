@@ -190,7 +190,7 @@ ERROR, 1 when one is, 2 for bad usage or an input that could not be read
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only errors on stderr: no progress, warnings or notes (the report is unchanged)")
 	f.BoolVar(&o.compact, "compact", false, "a compact text report, in 80 columns")
 	f.BoolVar(&o.noColor, "no-color", false, "no colour in the text report, even on a terminal (NO_COLOR is read too)")
-	f.BoolVar(&o.explain, "explain", false, "under each finding of the text report, the GSL explanation and trace its message was written from")
+	f.BoolVar(&o.explain, "explain", false, "the GSL trace each finding's message was written from: under each finding of the text report, in each finding of the json, sarif and html reports (json and sarif leave traces out without it)")
 	f.StringVar(&o.store, "store", "", "after writing the report, record the run in the history store: --store alone for the default SQLite file "+
 		"(~/.local/share/vigil/history.db, or under $XDG_DATA_HOME), --store=`DSN` for another SQLite file or postgres://USER@HOST/DB "+
 		"(write the = sign: a word after a bare --store is an INPUT); see 'vigil history --help'")

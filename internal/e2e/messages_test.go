@@ -233,6 +233,7 @@ var allowedPlaceholders = map[string]struct {
 	"security_alarms_topic":         {"the name of a new SNS topic for alarms", false},
 	"security_team_address":         {"who is to be told of an alarm", false},
 	"access_key_id":                 {"which root access key to delete, which IAM lists only to the root user itself", false},
+	"kms_key_arn":                   {"the KMS key a trail is to encrypt with, new or existing", false},
 	"config_region":                 {"which regions to switch AWS Config on in is the reader's to read from the finding", true},
 	"config_bucket":                 {"the S3 bucket AWS Config is to deliver to, new or existing", false},
 	"vpc_id":                        {"the VPC without a flow log, which the finding's explanation names", false},

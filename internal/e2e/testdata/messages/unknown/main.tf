@@ -7,6 +7,16 @@ resource "aws_cloudtrail" "regional" {
   include_global_service_events = false
   cloud_watch_logs_role_arn     = var.cloudwatch_role_arn
   cloud_watch_logs_group_arn    = "arn:aws:logs:eu-west-1:777777777777:log-group:cloudtrail/regional-debug:*"
+  enable_log_file_validation    = var.validate_logs
+  kms_key_id                    = var.trail_kms_key
+}
+
+variable "validate_logs" {
+  type = bool
+}
+
+variable "trail_kms_key" {
+  type = string
 }
 
 variable "multi_region" {
