@@ -362,7 +362,7 @@ func TestCheckEntity(t *testing.T) {
 		"CloudTral":               `entity type "CloudTral" is not one vigil models (did you mean "CloudTrail"?)`,
 		"cloudtrail":              `entity type "cloudtrail" is not one vigil models (did you mean "CloudTrail"?)`,
 		"Aws_cloudtrail":          `entity type "Aws_cloudtrail" is not one vigil models (did you mean "aws_cloudtrail"?)`,
-		"VirtualMachine":          `entity type "VirtualMachine" is not one vigil models: it models CloudTrail, Iam, IamPolicy, IamRole, IamServerCertificate, IamUser, Region, and Terraform resources by their type (aws_cloudtrail); the rule applies to nothing vigil reads`,
+		"VirtualMachine":          `entity type "VirtualMachine" is not one vigil models: it models CloudTrail, Iam, IamPolicy, IamRole, IamServerCertificate, IamUser, Region, S3Bucket, and Terraform resources by their type (aws_cloudtrail); the rule applies to nothing vigil reads`,
 	} {
 		if got := CheckEntity(typ); got != want {
 			t.Errorf("CheckEntity(%q) = %q, want %q", typ, got, want)

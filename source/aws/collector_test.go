@@ -205,6 +205,13 @@ func TestScenarioCalls(t *testing.T) {
 		"iam:ListServerCertificates@us-east-1":    1,
 		"access-analyzer:ListAnalyzers@us-east-1": 1, "access-analyzer:ListAnalyzers@eu-west-1": 1,
 		"access-analyzer:ListAnalyzers@ap-southeast-2": 1,
+		"s3:ListAllMyBuckets@us-east-1":                2, "s3:GetBucketLocation@us-east-1": 1,
+		"s3:GetAccountPublicAccessBlock@us-east-1": 1,
+	}
+	for _, read := range bucketReads {
+		for _, region := range scannedRegions {
+			want[read.action+"@"+region] = 1
+		}
 	}
 	if diff := cmp.Diff(want, srv.Calls()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
@@ -528,7 +535,8 @@ func TestNoRegionsListedIsAFailure(t *testing.T) {
 	inv, srv := collect(t, w, Options{})
 	why := "the answer lists no enabled region, so no region was read (pass --region to name them)"
 	want := []entity.Failure{{Type: "CloudTrail", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
-		{Type: "Region", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why}}
+		{Type: "Region", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
+		{Type: "S3Bucket", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why}}
 	if diff := cmp.Diff(want, inv.Failures); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}

@@ -59,7 +59,10 @@ func field(name string, equals ...string) ctypes.AdvancedFieldSelector {
 //   - IAM Access Analyzer: an active account analyzer and a disabled
 //     organisation one in us-east-1, a disabled one in eu-west-1, none in
 //     ap-southeast-2;
-//   - IAM as ScenarioIAM describes it.
+//   - IAM as ScenarioIAM describes it;
+//   - S3 buckets as ScenarioBuckets describes them, and Block Public
+//     Access for the account that refuses new public ACLs and policies
+//     but leaves the present ones in force.
 func Scenario() World {
 	mainLG := LogGroup{Account: acct, Region: "eu-west-1", Name: "cloudtrail/main", Filters: []MetricFilter{
 		{Name: "cis-4.5", Pattern: CIS45Pattern, Transformations: []Transformation{{MetricName: "CloudTrailChanges", Namespace: "CISBenchmark", Value: "1"}}},
@@ -134,7 +137,11 @@ func Scenario() World {
 			{Account: acct, Region: "eu-west-1", Name: "old", Status: "DISABLED"},
 			{Account: mgmt, Region: "ap-southeast-2", Name: "management-account-only"},
 		},
-		IAM: ScenarioIAM(),
+		IAM:     ScenarioIAM(),
+		Buckets: ScenarioBuckets(),
+		// New public ACLs and policies are refused, the present ones
+		// still count.
+		AccountPublicAccessBlocks: map[string]PublicAccessBlock{acct: {BlockPublicAcls: true, BlockPublicPolicy: true}},
 		Faults: []Fault{
 			// Throttling that succeeds on retry, on every service.
 			{Action: "cloudtrail:GetTrailStatus", Region: "us-east-1", Code: "ThrottlingException", Times: 2},

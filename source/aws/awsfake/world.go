@@ -22,6 +22,11 @@ type World struct {
 	// Analyzers are the IAM Access Analyzer analyzers, each in one account
 	// and region.
 	Analyzers []Analyzer
+	// Buckets are the S3 buckets, each in one account and region, and
+	// AccountPublicAccessBlocks the accounts' Block Public Access
+	// settings, by account (none for an account not listed).
+	Buckets                   []Bucket
+	AccountPublicAccessBlocks map[string]PublicAccessBlock
 	// IAM is the account's IAM (of Account only).
 	IAM IAM
 	// Roles lists the roles sts:AssumeRole accepts, by ARN, with the
