@@ -79,7 +79,7 @@ func TestExamplesFrameworkWidth(t *testing.T) {
 			out := scanExamples(t, columns, "--framework", "CIS AWS Foundations 3")
 			width, _ := strconv.Atoi(columns)
 			checkWidth(t, out, width)
-			if !strings.Contains(out, "Compliance: CIS AWS Foundations v3.0.0") || !strings.Contains(out, "Score: 0/28 controls (0%) passing") {
+			if !strings.Contains(out, "Compliance: CIS AWS Foundations v3.0.0") || !strings.Contains(out, "Score: 0/31 controls (0%) passing") {
 				t.Errorf("the compliance view is missing:\n%s", out)
 			}
 		})

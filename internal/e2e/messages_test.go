@@ -205,6 +205,7 @@ var renderInputs = []string{
 	"testdata/messages/broken",
 	"testdata/messages/iam-accounts.json",
 	"testdata/messages/iam-users.json",
+	"testdata/messages/s3-buckets.json",
 }
 
 // allowedPlaceholders are the placeholders a rendered fix may keep, with

@@ -63,10 +63,12 @@ func (c *Collector) readBucket(ctx context.Context, b *bucket, scanned map[strin
 		Attrs:  map[string]any{"id": b.arn(), "arn": b.arn(), "name": b.name, "creationDate": b.created, "region": b.region},
 		Origin: entity.Origin{API: []string{"s3:ListAllMyBuckets"}}}
 	attrs := map[string]any{}
+	errs := map[string]*callError{}
 	if c.wantsAny(TypeS3Bucket, s3AcctAttrs) {
 		attrs["accountPublicAccessBlock"] = account.v
 		if account.err != nil {
 			attrs["accountPublicAccessBlock"] = account.err.unknown()
+			errs["accountPublicAccessBlock"] = account.err
 			c.fail(account.err.failure(TypeS3Bucket, "accountPublicAccessBlock", c.account, e.ID))
 		} else {
 			e.Origin.API = appendAction(e.Origin.API, "s3:GetAccountPublicAccessBlock")
@@ -82,9 +84,9 @@ func (c *Collector) readBucket(ctx context.Context, b *bucket, scanned map[strin
 			}
 		}
 	} else {
-		c.readBucketSettings(ctx, b, e, attrs)
+		c.readBucketSettings(ctx, b, e, attrs, errs)
 	}
-	c.computeBucket(e, attrs)
+	c.computeBucket(e, attrs, errs)
 	for k, v := range attrs {
 		if c.opts.wantedAttr(TypeS3Bucket, k) {
 			e.Attrs[k] = v
@@ -121,8 +123,9 @@ func bucketRegionValue(b *bucket, unread *entity.Unknown) any {
 
 // readBucketSettings makes the needed per-bucket calls at once, in the
 // bucket's region, and puts what each gave (or its Unknown, with a
-// failure per attribute) in attrs.
-func (c *Collector) readBucketSettings(ctx context.Context, b *bucket, e *entity.Entity, attrs map[string]any) {
+// failure per attribute) in attrs, and the failed calls in errs by the
+// attribute they would have filled.
+func (c *Collector) readBucketSettings(ctx context.Context, b *bucket, e *entity.Entity, attrs map[string]any, errs map[string]*callError) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, r := range bucketReads {
@@ -136,6 +139,7 @@ func (c *Collector) readBucketSettings(ctx context.Context, b *bucket, e *entity
 			if cerr != nil {
 				for _, a := range r.attrs {
 					attrs[a] = cerr.unknown()
+					errs[a] = cerr
 					c.fail(cerr.failure(TypeS3Bucket, a, c.account, e.ID))
 				}
 				return
@@ -152,14 +156,36 @@ func (c *Collector) readBucketSettings(ctx context.Context, b *bucket, e *entity
 // computeBucket adds the attributes computed from the settings read:
 // whether the policy denies HTTP, and whether the bucket is public after
 // Block Public Access (source/iampolicy). An input that could not be read
-// makes them Unknown unless the rest settles them.
-func (c *Collector) computeBucket(e *entity.Entity, attrs map[string]any) {
-	if c.opts.wantedAttr(TypeS3Bucket, "deniesInsecureTransport") {
-		attrs["deniesInsecureTransport"] = iampolicy.DeniesInsecureTransport(attrs["policy"], e.ID)
+// makes them Unknown unless the rest settles them; a computed attribute
+// left Unknown gets the failures of the inputs that made it so (errs, by
+// input attribute), so that rules reading it report ERROR.
+func (c *Collector) computeBucket(e *entity.Entity, attrs map[string]any, errs map[string]*callError) {
+	computed := []struct {
+		attr   string
+		inputs []string
+		value  func() any
+	}{
+		{"deniesInsecureTransport", []string{"policy"}, func() any {
+			return iampolicy.DeniesInsecureTransport(attrs["policy"], e.ID)
+		}},
+		{"isPublic", []string{"policy", "acl", "publicAccessBlock", "accountPublicAccessBlock"}, func() any {
+			return iampolicy.BucketPublic(aclGrants(attrs["acl"]), attrs["policy"], attrs["publicAccessBlock"], attrs["accountPublicAccessBlock"])
+		}},
 	}
-	if c.opts.wantedAttr(TypeS3Bucket, "isPublic") {
-		attrs["isPublic"] = iampolicy.BucketPublic(aclGrants(attrs["acl"]), attrs["policy"],
-			attrs["publicAccessBlock"], attrs["accountPublicAccessBlock"])
+	for _, cp := range computed {
+		if !c.opts.wantedAttr(TypeS3Bucket, cp.attr) {
+			continue
+		}
+		v := cp.value()
+		attrs[cp.attr] = v
+		if !entity.IsUnknown(v) {
+			continue
+		}
+		for _, in := range cp.inputs {
+			if cerr := errs[in]; cerr != nil {
+				c.fail(cerr.failure(TypeS3Bucket, cp.attr, c.account, e.ID))
+			}
+		}
 	}
 }
 

@@ -104,7 +104,8 @@ func TestBucketFaults(t *testing.T) {
 			want: map[string]any{"public-by-policy policy": "unknown", "public-by-policy deniesInsecureTransport": "unknown",
 				"public-by-policy isPublic": "unknown", "public-by-policy acl": "known",
 				"public-site isPublic": true, "main-trail-logs deniesInsecureTransport": true},
-			failures: []string{"public-by-policy policy s3:GetBucketPolicy"}},
+			failures: []string{"public-by-policy deniesInsecureTransport s3:GetBucketPolicy",
+				"public-by-policy isPublic s3:GetBucketPolicy", "public-by-policy policy s3:GetBucketPolicy"}},
 		{name: "saved by the account's Block Public Access", world: func(w *awsfake.World) {
 			w.AccountPublicAccessBlocks = map[string]awsfake.PublicAccessBlock{acct: {IgnorePublicAcls: true, RestrictPublicBuckets: true}}
 		}, want: map[string]any{"public-site isPublic": false, "public-by-policy isPublic": false,
@@ -112,11 +113,13 @@ func TestBucketFaults(t *testing.T) {
 				"blockPublicPolicy": false, "restrictPublicBuckets": true}}},
 		{name: "account's Block Public Access denied", world: func(w *awsfake.World) {
 			w.Faults = []awsfake.Fault{{Action: "s3:GetAccountPublicAccessBlock", Code: "AccessDenied", Status: 403}}
-		}, want: map[string]any{"public-site isPublic": "unknown", "main-trail-logs isPublic": false,
+		}, want: map[string]any{"public-site isPublic": "unknown", "public-by-policy isPublic": "unknown", "main-trail-logs isPublic": false,
 			"main-trail-logs accountPublicAccessBlock": "unknown"},
 			failures: []string{"main-trail-logs accountPublicAccessBlock s3:GetAccountPublicAccessBlock",
 				"public-by-policy accountPublicAccessBlock s3:GetAccountPublicAccessBlock",
-				"public-site accountPublicAccessBlock s3:GetAccountPublicAccessBlock"}},
+				"public-by-policy isPublic s3:GetAccountPublicAccessBlock",
+				"public-site accountPublicAccessBlock s3:GetAccountPublicAccessBlock",
+				"public-site isPublic s3:GetAccountPublicAccessBlock"}},
 		{name: "a bucket in a region not enabled", world: func(w *awsfake.World) {
 			w.Buckets = append(w.Buckets, awsfake.Bucket{Account: acct, Region: "me-south-1", Name: "old-region"})
 		}, want: map[string]any{"old-region region": "me-south-1", "old-region policy": "unknown", "old-region isPublic": "unknown",
