@@ -76,11 +76,15 @@ func TestErrorFindingsSayHowToRestoreTheData(t *testing.T) {
 			continue
 		}
 		errors++
-		// The example's two denied calls: the analytics trail's metric
-		// filters, and the analytics-lake bucket's policy.
+		// The example's denied calls: the analytics trail's metric
+		// filters and its bucket's logging, and the analytics-lake
+		// bucket's policy.
 		call := "logs:DescribeMetricFilters"
-		if f.Entity != nil && f.Entity.Type == "S3Bucket" {
+		switch {
+		case f.Entity != nil && f.Entity.Type == "S3Bucket":
 			call = "s3:GetBucketPolicy"
+		case f.Rule.ID == "VIGIL.AWS.LOG.03":
+			call = "s3:GetBucketLogging"
 		}
 		if !strings.HasPrefix(f.Remediation.Console, "Allow "+call+" to the identity vigil runs as") ||
 			f.Remediation.CLI != "" || f.Remediation.Terraform != "" {

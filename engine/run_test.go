@@ -242,8 +242,8 @@ func TestSeedRulesOnTerraform(t *testing.T) {
 			t.Errorf("%s not applicable on Terraform", r.ID)
 		}
 	}
-	if len(run.NotApplicable) != 53 {
-		t.Errorf("%d rules not applicable, want 53", len(run.NotApplicable))
+	if len(run.NotApplicable) != 54 {
+		t.Errorf("%d rules not applicable, want 54", len(run.NotApplicable))
 	}
 }
 

@@ -79,7 +79,7 @@ func TestExamplesFrameworkWidth(t *testing.T) {
 			out := scanExamples(t, columns, "--framework", "CIS AWS Foundations 3")
 			width, _ := strconv.Atoi(columns)
 			checkWidth(t, out, width)
-			if !strings.Contains(out, "Compliance: CIS AWS Foundations v3.0.0") || !strings.Contains(out, "Score: 0/31 controls (0%) passing") {
+			if !strings.Contains(out, "Compliance: CIS AWS Foundations v3.0.0") || !strings.Contains(out, "Score: 0/32 controls (0%) passing") {
 				t.Errorf("the compliance view is missing:\n%s", out)
 			}
 		})
@@ -121,7 +121,9 @@ func TestTextWidth(t *testing.T) {
 
 // TestLoneTrailOnOneScreen: the default ruleset on a lone
 // resource "aws_cloudtrail" "x" {} reports each concern once, and the text
-// report fits on one screen: at most 40 lines of at most 120 columns.
+// report fits on one screen: at most 45 lines of at most 120 columns (the
+// access logging of the trail's bucket is UNKNOWN until code's buckets are
+// mapped, and its explanation takes four lines).
 func TestLoneTrailOnOneScreen(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("resource \"aws_cloudtrail\" \"x\" {}\n"), 0o644); err != nil {
@@ -133,10 +135,10 @@ func TestLoneTrailOnOneScreen(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	checkWidth(t, out, 120)
-	if n := strings.Count(out, "\n"); n > 40 {
-		t.Errorf("%d lines, want at most 40:\n%s", n, out)
+	if n := strings.Count(out, "\n"); n > 45 {
+		t.Errorf("%d lines, want at most 45:\n%s", n, out)
 	}
-	for _, want := range []string{"17 findings: 17 FAIL", `1 │ resource "aws_cloudtrail" "x" {}`, "D9.TF.AWS.LOG.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.15"} {
+	for _, want := range []string{"18 findings: 17 FAIL, 1 UNKNOWN", `1 │ resource "aws_cloudtrail" "x" {}`, "D9.TF.AWS.LOG.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.15"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}

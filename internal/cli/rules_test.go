@@ -18,18 +18,18 @@ func TestRulesList(t *testing.T) {
 		// controls must appear in the output when set.
 		controls string
 	}{
-		{"all", []string{"rules"}, ExitOK, nil, 56, ""},
+		{"all", []string{"rules"}, ExitOK, nil, 57, ""},
 		{"severity high", []string{"rules", "--severity", "high"}, ExitOK,
 			[]string{"D9.AWS.MON.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03", "VIGIL.AWS.IAM.05", "VIGIL.AWS.IAM.11", "VIGIL.AWS.IAM.12", "VIGIL.AWS.IAM.15", "VIGIL.AWS.S3.03", "VIGIL.AWS.S3.04"}, 9, ""},
 		// D9.AWS.MON.02 judges no CIS version right, D9.AWS.MON.13 not the
 		// route-table audit pattern of v3.0.0 (see engine's TestCISVersionMappings).
-		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low,medium,high"}, ExitOK, nil, 47, ""},
+		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low,medium,high"}, ExitOK, nil, 48, ""},
 		{"controls of one version", []string{"rules", "--framework", "cis aws foundations 6.0.0", "--severity", "high"}, ExitOK,
 			[]string{"D9.AWS.MON.03", "VIGIL.AWS.LOG.01", "VIGIL.AWS.MON.03", "VIGIL.AWS.IAM.05", "VIGIL.AWS.IAM.11", "VIGIL.AWS.IAM.12", "VIGIL.AWS.IAM.15", "VIGIL.AWS.S3.03"}, 8, "VIGIL.AWS.LOG.01  High      CloudTrail  all,default     6.0.0:4.1"},
 		{"seed page framework", []string{"rules", "--framework", "gdpr"}, ExitOK, []string{"D9.AWS.MON.05"}, 1, ""},
 		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium,high", "--framework", ""}, ExitOK, nil, 45, ""},
 		{"no match", []string{"rules", "--framework", "FedRAMP"}, ExitFailed, nil, 0, ""},
-		{"default ruleset", []string{"rules", "--ruleset", "default"}, ExitOK, nil, 38, "D9.TF.AWS.LOG.03     Low       aws_cloudtrail  all,cloudguard,default"},
+		{"default ruleset", []string{"rules", "--ruleset", "default"}, ExitOK, nil, 39, "D9.TF.AWS.LOG.03     Low       aws_cloudtrail  all,cloudguard,default"},
 		{"cloudguard ruleset", []string{"rules", "--ruleset", "cloudguard", "--severity", "high"}, ExitOK, []string{"D9.AWS.MON.03"}, 1, ""},
 		{"two rulesets and user rules", []string{"rules", "--ruleset", "cloudguard,default", "--rules", "testdata/scan/custom-rules", "--severity", "high,medium"}, ExitOK,
 			nil, 45, "TEAM.LOG.01          Medium    CloudTrail      + (--rules)"},

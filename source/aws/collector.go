@@ -219,6 +219,7 @@ type Collector struct {
 
 	clients clientSet
 	joins   joins
+	buckets bucketJoins
 
 	mu       sync.Mutex
 	limits   map[string]chan struct{} // per "service/region"

@@ -10,8 +10,11 @@
 // enumerated.
 //
 // There is one file per AWS service (sts.go, ec2.go, cloudtrail.go,
-// cloudwatchlogs.go, cloudwatch.go, sns.go, iam.go, accessanalyzer.go;
-// iam_root.go and iam_certificates.go are parts of IAM's). Each
+// cloudwatchlogs.go, cloudwatch.go, sns.go, iam.go, accessanalyzer.go,
+// s3.go; iam_root.go and iam_certificates.go are parts of IAM's, and
+// s3_bucket.go, s3_reads.go and s3_trails.go of S3's: the per-bucket
+// reads, each made only when a wanted attribute needs it
+// (Options.Attrs), and the access logging of each trail's bucket). Each
 // registers itself from init (registry.go): its name, how to build its client, the IAM actions
 // it calls with what each reads, and how it lists entities of a type or
 // fills attributes of entities another service listed. The client set

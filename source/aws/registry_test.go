@@ -21,6 +21,12 @@ func TestTypesSelectServices(t *testing.T) {
 			delete(trailCalls, call)
 		}
 	}
+	// The trails' buckets' access logging: the account's buckets, and
+	// the logging of main-trail-logs and adv (the other trails' buckets
+	// are not the account's).
+	trailCalls["s3:ListAllMyBuckets@us-east-1"] = 2
+	trailCalls["s3:GetBucketLogging@us-east-1"] = 1
+	trailCalls["s3:GetBucketLogging@ap-southeast-2"] = 1
 	enabled := []string{"ap-southeast-2", "eu-west-1", "us-east-1"}
 	tests := []struct {
 		name    string
@@ -30,7 +36,7 @@ func TestTypesSelectServices(t *testing.T) {
 		// entities is the number of entities collected.
 		entities int
 	}{
-		{name: "every type", opts: Options{}, regions: enabled, entities: 7 + 1 + 5 + 4 + 2 + 2 + 3 + 3},
+		{name: "every type", opts: Options{}, regions: enabled, entities: 7 + 1 + 5 + 4 + 2 + 2 + 3 + 4},
 		{name: "CloudTrail", opts: Options{Types: []string{TypeCloudTrail}}, want: trailCalls, regions: enabled, entities: 7},
 		{name: "CloudTrail among others", opts: Options{Types: []string{"aws_cloudtrail", TypeCloudTrail}}, want: trailCalls,
 			regions: enabled, entities: 7},

@@ -34,9 +34,9 @@ func init() {
 		newClient: newS3Clients,
 		actions: []action{
 			{name: "s3:ListAllMyBuckets", purpose: "list the account's buckets (ListBuckets), with the region of each",
-				fills: []fill{{TypeS3Bucket, s3ListAttrs}}},
+				fills: []fill{{TypeS3Bucket, s3ListAttrs}, {TypeCloudTrail, trailBucketAttrs}}},
 			{name: "s3:GetBucketLocation", purpose: "find the region of a bucket that ListBuckets gave none for",
-				fills: []fill{{TypeS3Bucket, []string{"region"}}}},
+				fills: []fill{{TypeS3Bucket, []string{"region"}}, {TypeCloudTrail, trailBucketAttrs}}},
 			{name: "s3:GetBucketPolicy", purpose: "read each bucket's policy, in the bucket's region",
 				fills: []fill{{TypeS3Bucket, s3PolicyAttrs}}},
 			{name: "s3:GetBucketAcl", purpose: "read each bucket's ACL grants",
@@ -49,8 +49,8 @@ func init() {
 				fills: []fill{{TypeS3Bucket, []string{"encryption"}}}},
 			{name: "s3:GetBucketVersioning", purpose: "read each bucket's versioning and MFA delete status",
 				fills: []fill{{TypeS3Bucket, []string{"versioning"}}}},
-			{name: "s3:GetBucketLogging", purpose: "read each bucket's server access logging",
-				fills: []fill{{TypeS3Bucket, []string{"logging"}}}},
+			{name: "s3:GetBucketLogging", purpose: "read the server access logging of each bucket, and of each trail's bucket",
+				fills: []fill{{TypeS3Bucket, []string{"logging"}}, {TypeCloudTrail, trailBucketAttrs}}},
 			{name: "s3:GetBucketObjectLockConfiguration", purpose: "read each bucket's Object Lock configuration (GetObjectLockConfiguration)",
 				fills: []fill{{TypeS3Bucket, []string{"objectLock"}}}},
 			{name: "s3:GetBucketTagging", purpose: "read each bucket's tags",
@@ -58,8 +58,10 @@ func init() {
 			{name: "s3:GetBucketWebsite", purpose: "read each bucket's static website configuration",
 				fills: []fill{{TypeS3Bucket, []string{"website"}}}},
 		},
-		listed: []string{TypeS3Bucket},
-		list:   listBuckets,
+		listed:   []string{TypeS3Bucket},
+		list:     listBuckets,
+		enriched: TypeCloudTrail,
+		enrich:   enrichTrailBuckets,
 	})
 }
 
@@ -154,7 +156,7 @@ func listBuckets(ctx context.Context, c *Collector, regions []string) []*entity.
 		// entity of a regional type could be listed.
 		return nil
 	}
-	buckets, cerr := c.listAllBuckets(ctx)
+	buckets, cerr := c.accountBuckets(ctx)
 	if cerr != nil {
 		c.fail(cerr.failure(TypeS3Bucket, "", c.account, ""))
 		return nil
@@ -220,30 +222,41 @@ func (c *Collector) listAllBuckets(ctx context.Context) ([]*bucket, *callError) 
 	return out, nil
 }
 
-// bucketRegion asks GetBucketLocation for the region of a bucket that
-// ListBuckets gave none for. An empty location is us-east-1, and "EU" the
-// old name of eu-west-1.
+// bucketRegion sets the region of a bucket that ListBuckets gave none
+// for, or why it could not be found.
 func (c *Collector) bucketRegion(ctx context.Context, b *bucket) {
+	if b.region == "" {
+		b.region, b.regionErr = c.locate(ctx, b)
+	}
+}
+
+// locate returns a bucket's region: the one ListBuckets gave, or
+// GetBucketLocation's, asked once per bucket. An empty location is
+// us-east-1, and "EU" the old name of eu-west-1.
+func (c *Collector) locate(ctx context.Context, b *bucket) (string, *callError) {
 	if b.region != "" {
-		return
+		return b.region, nil
 	}
-	var out *s3.GetBucketLocationOutput
-	b.regionErr = c.call(ctx, "s3:GetBucketLocation", c.cfg.Region, func(ctx context.Context) error {
-		var err error
-		out, err = c.s3(c.cfg.Region).GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(b.name)})
-		return err
+	r := c.buckets.locations.get(b.name, func() regionResult {
+		var out *s3.GetBucketLocationOutput
+		cerr := c.call(ctx, "s3:GetBucketLocation", c.cfg.Region, func(ctx context.Context) error {
+			var err error
+			out, err = c.s3(c.cfg.Region).GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(b.name)})
+			return err
+		})
+		if cerr != nil {
+			return regionResult{err: cerr}
+		}
+		switch loc := string(out.LocationConstraint); loc {
+		case "":
+			return regionResult{region: "us-east-1"}
+		case "EU":
+			return regionResult{region: "eu-west-1"}
+		default:
+			return regionResult{region: loc}
+		}
 	})
-	if b.regionErr != nil {
-		return
-	}
-	switch loc := string(out.LocationConstraint); loc {
-	case "":
-		b.region = "us-east-1"
-	case "EU":
-		b.region = "eu-west-1"
-	default:
-		b.region = loc
-	}
+	return r.region, r.err
 }
 
 // wantsAny reports whether any of attrs of typ is wanted.

@@ -27,19 +27,22 @@ var bucketReads = []bucketRead{
 	{"s3:GetBucketPublicAccessBlock", []string{"publicAccessBlock"}, readBucketPublicAccessBlock},
 	{"s3:GetEncryptionConfiguration", []string{"encryption"}, readBucketEncryption},
 	{"s3:GetBucketVersioning", []string{"versioning"}, readBucketVersioning},
-	{"s3:GetBucketLogging", []string{"logging"}, readBucketLogging},
+	{"s3:GetBucketLogging", []string{"logging"}, func(ctx context.Context, c *Collector, region, name string) (map[string]any, *callError) {
+		return c.bucketLogging(ctx, region, name)
+	}},
 	{"s3:GetBucketObjectLockConfiguration", []string{"objectLock"}, readBucketObjectLock},
 	{"s3:GetBucketTagging", []string{"tags"}, readBucketTags},
 	{"s3:GetBucketWebsite", []string{"website"}, readBucketWebsite},
 }
 
-// needed reports whether the call is made: some attribute its registered
-// action fills (computed ones included) is wanted.
+// needed reports whether the call is made for the buckets: some
+// attribute of S3Bucket its registered action fills (computed ones
+// included) is wanted.
 func (r bucketRead) needed(c *Collector) bool {
 	for _, a := range lookup("s3").actions {
 		if a.name == r.action {
 			for _, f := range a.fills {
-				if c.wantsAny(f.entityType, f.attrs) {
+				if f.entityType == TypeS3Bucket && c.wantsAny(f.entityType, f.attrs) {
 					return true
 				}
 			}

@@ -27,8 +27,8 @@ func TestScenarioBuckets(t *testing.T) {
 	for _, e := range ofType(inv, TypeS3Bucket) {
 		got[e.Name] = e
 	}
-	if len(got) != 3 || len(inv.Entities) != 3 {
-		t.Fatalf("buckets %v of %d entities, want the account's 3", got, len(inv.Entities))
+	if len(got) != 4 || len(inv.Entities) != 4 {
+		t.Fatalf("buckets %v of %d entities, want the account's 4", got, len(inv.Entities))
 	}
 	main := got["main-trail-logs"]
 	want := map[string]any{
@@ -90,7 +90,7 @@ func TestScenarioBuckets(t *testing.T) {
 // settings settle it are known; a bucket in a region that is not enabled is Unknown, never
 // read as having no settings.
 func TestBucketFaults(t *testing.T) {
-	denied := awsfake.Fault{Action: "s3:GetBucketPolicy", Region: "ap-southeast-2", Code: "AccessDenied", Status: 403, Message: "Access Denied"}
+	denied := awsfake.Fault{Action: "s3:GetBucketPolicy", Bucket: "public-by-policy", Code: "AccessDenied", Status: 403, Message: "Access Denied"}
 	tests := []struct {
 		name  string
 		world func(w *awsfake.World)
@@ -103,7 +103,8 @@ func TestBucketFaults(t *testing.T) {
 		{name: "policy denied on one bucket", world: func(w *awsfake.World) { w.Faults = []awsfake.Fault{denied} },
 			want: map[string]any{"public-by-policy policy": "unknown", "public-by-policy deniesInsecureTransport": "unknown",
 				"public-by-policy isPublic": "unknown", "public-by-policy acl": "known",
-				"public-site isPublic": true, "main-trail-logs deniesInsecureTransport": true},
+				"public-site isPublic": true, "main-trail-logs deniesInsecureTransport": true, "adv policy": nil,
+				"adv deniesInsecureTransport": false},
 			failures: []string{"public-by-policy deniesInsecureTransport s3:GetBucketPolicy",
 				"public-by-policy isPublic s3:GetBucketPolicy", "public-by-policy policy s3:GetBucketPolicy"}},
 		{name: "saved by the account's Block Public Access", world: func(w *awsfake.World) {
@@ -115,7 +116,8 @@ func TestBucketFaults(t *testing.T) {
 			w.Faults = []awsfake.Fault{{Action: "s3:GetAccountPublicAccessBlock", Code: "AccessDenied", Status: 403}}
 		}, want: map[string]any{"public-site isPublic": "unknown", "public-by-policy isPublic": "unknown", "main-trail-logs isPublic": false,
 			"main-trail-logs accountPublicAccessBlock": "unknown"},
-			failures: []string{"main-trail-logs accountPublicAccessBlock s3:GetAccountPublicAccessBlock",
+			failures: []string{"adv accountPublicAccessBlock s3:GetAccountPublicAccessBlock",
+				"main-trail-logs accountPublicAccessBlock s3:GetAccountPublicAccessBlock",
 				"public-by-policy accountPublicAccessBlock s3:GetAccountPublicAccessBlock",
 				"public-by-policy isPublic s3:GetAccountPublicAccessBlock",
 				"public-site accountPublicAccessBlock s3:GetAccountPublicAccessBlock",
@@ -127,7 +129,7 @@ func TestBucketFaults(t *testing.T) {
 			failures: []string{"old-region * s3:ListAllMyBuckets"}},
 		{name: "a region not named", world: func(*awsfake.World) {}, opts: Options{Regions: []string{"us-east-1"}},
 			want:     map[string]any{"public-site isPublic": "unknown", "main-trail-logs isPublic": false},
-			failures: []string{"public-by-policy * s3:ListAllMyBuckets", "public-site * s3:ListAllMyBuckets"}},
+			failures: []string{"adv * s3:ListAllMyBuckets", "public-by-policy * s3:ListAllMyBuckets", "public-site * s3:ListAllMyBuckets"}},
 		{name: "location denied", world: func(w *awsfake.World) {
 			w.Faults = []awsfake.Fault{{Action: "s3:GetBucketLocation", Code: "AccessDenied", Status: 403}}
 		}, want: map[string]any{"public-site region": "unknown", "public-site logging": "unknown", "main-trail-logs isPublic": false},
@@ -187,7 +189,7 @@ func TestBucketAttrsSelectCalls(t *testing.T) {
 	opts.Attrs = map[string][]string{TypeS3Bucket: {"isPublic"}}
 	inv, srv := collect(t, scenarioWorld(), opts)
 	want := map[string]int{"sts:GetCallerIdentity": 1, "s3:ListAllMyBuckets": 2, "s3:GetBucketLocation": 1,
-		"s3:GetAccountPublicAccessBlock": 1, "s3:GetBucketPolicy": 3, "s3:GetBucketAcl": 3, "s3:GetBucketPublicAccessBlock": 3}
+		"s3:GetAccountPublicAccessBlock": 1, "s3:GetBucketPolicy": 4, "s3:GetBucketAcl": 4, "s3:GetBucketPublicAccessBlock": 4}
 	if diff := cmp.Diff(want, srv.CallsByAction()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}

@@ -96,7 +96,7 @@ func s3Route(r *http.Request) string {
 // when there is none.
 func onBucket(fn func(b *Bucket) (string, *apiError)) handler {
 	return func(s *Server, req *request) (any, *apiError) {
-		name, _, _ := strings.Cut(strings.TrimPrefix(req.path, "/"), "/")
+		name := req.bucket()
 		for i := range s.world.Buckets {
 			b := &s.world.Buckets[i]
 			if b.Name == name && b.Account == req.account {
@@ -255,4 +255,10 @@ func (s *Server) accountPublicAccessBlock(req *request) (any, *apiError) {
 		return nil, errorf(http.StatusNotFound, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found")
 	}
 	return p.xml(), nil
+}
+
+// bucket returns the bucket a path-style S3 request names, or "".
+func (req *request) bucket() string {
+	name, _, _ := strings.Cut(strings.TrimPrefix(req.path, "/"), "/")
+	return name
 }

@@ -30,6 +30,8 @@ func PublicReadPolicy(bucket string) string {
 //     its ACL, given no region by ListBuckets;
 //   - "public-by-policy" in ap-southeast-2: a policy that lets anyone
 //     read, Object Lock;
+//   - "adv" in ap-southeast-2, the advanced-selector trails' bucket,
+//     without access logging;
 //   - "org-trail-logs", of the management account, which the scanned
 //     account does not list.
 func ScenarioBuckets() []Bucket {
@@ -43,6 +45,7 @@ func ScenarioBuckets() []Bucket {
 			Grants: []Grant{{URI: AllUsers, Permission: "READ"}}, Unlocated: true},
 		{Account: acct, Region: "ap-southeast-2", Name: "public-by-policy", SSEAlgorithm: "AES256",
 			Policy: PublicReadPolicy("public-by-policy"), Versioning: "Suspended", ObjectLock: true},
+		{Account: acct, Region: "ap-southeast-2", Name: "adv", SSEAlgorithm: "AES256"},
 		{Account: mgmt, Region: "us-east-1", Name: "org-trail-logs", SSEAlgorithm: "AES256"},
 	}
 }

@@ -53,6 +53,8 @@ type Fault struct {
 	// Action is "service:Action" ("logs:DescribeMetricFilters"); Region,
 	// when set, limits the fault to one region.
 	Action, Region string
+	// Bucket, when set, limits the fault to calls on this S3 bucket.
+	Bucket string
 	// Code and Status make the call fail with this AWS error code and HTTP
 	// status (400 when zero); Message is the error message.
 	Code    string
