@@ -51,6 +51,11 @@ func restoreFix(fs []entity.Failure) rules.Remediation {
 		case errorSays(f.Error, "optinrequired", "unrecognizedclientexception", "invalidclienttokenid", "authfailure",
 			"region is disabled", "not be enabled for this account", "not enabled for this account"):
 			add(&disabled, orPlaceholder(f.Region, "the region the call was made in"))
+		case errorSays(f.Error, "a region not scanned"):
+			// A resource listed globally (an S3 bucket) that lives in a
+			// region the scan did not cover.
+			add(&steps, fmt.Sprintf("Scan the region %s too (with --region, or without --region to scan every enabled region), "+
+				"enabling it for the account if it is not, then scan again.", orPlaceholder(f.Region, "the resource lives in")))
 		case errorSays(f.Error, "throttl", "rate exceeded", "toomanyrequests", "gave up after", "timed out"):
 			add(&steps, fmt.Sprintf("%s failed after vigil's retries: scan again later, or with a higher --max-attempts.", callIn(f)))
 		}

@@ -48,6 +48,10 @@ func TestRestoreFix(t *testing.T) {
 				"Repair infra/bad.tf:2:10, which does not parse, then scan again."},
 		{"count known only after apply", []entity.Failure{{Type: "CloudTrail", Scope: "infra", Entity: "aws_cloudtrail.x[*]", File: "infra/main.tf", Line: 3, Col: 1,
 			Error: "how many instances of aws_cloudtrail.x[*] exist is known only after apply"}}, ""},
+		{"a bucket in a region not scanned", []entity.Failure{{Type: "S3Bucket", Attr: "*", Scope: "123456789012", Region: "eu-west-1",
+			Entity: "arn:aws:s3:::b", Call: "s3:ListAllMyBuckets",
+			Error: "the bucket is in eu-west-1, a region not scanned (not enabled for the account, or not named with --region)"}},
+			"Scan the region eu-west-1 too (with --region, or without --region to scan every enabled region), enabling it for the account if it is not, then scan again."},
 		{"another AWS error", []entity.Failure{{Type: "CloudTrail", Scope: "123456789012", Region: "us-east-1", Call: "cloudtrail:GetTrail",
 			Error: "InternalFailure: the service is unavailable"}}, ""},
 	}
@@ -72,11 +76,17 @@ func TestErrorFindingsSayHowToRestoreTheData(t *testing.T) {
 			continue
 		}
 		errors++
-		// The example denies analytics its metric filters and its
-		// configuration recorders.
+		// The example's denied calls: the analytics trail's metric
+		// filters and its bucket's logging, its configuration recorders,
+		// and the analytics-lake bucket's policy.
 		call := "logs:DescribeMetricFilters"
-		if f.Rule.Entity == "Region" {
+		switch {
+		case f.Rule.Entity == "Region":
 			call = "config:DescribeConfigurationRecorders"
+		case f.Entity != nil && f.Entity.Type == "S3Bucket":
+			call = "s3:GetBucketPolicy"
+		case f.Rule.ID == "VIGIL.AWS.LOG.09":
+			call = "s3:GetBucketLogging"
 		}
 		if !strings.HasPrefix(f.Remediation.Console, "Allow "+call+" to the identity vigil runs as") ||
 			f.Remediation.CLI != "" || f.Remediation.Terraform != "" {

@@ -243,8 +243,8 @@ func TestSeedRulesOnTerraform(t *testing.T) {
 			t.Errorf("%s not applicable on Terraform", r.ID)
 		}
 	}
-	if len(run.NotApplicable) != 65 {
-		t.Errorf("%d rules not applicable, want 65", len(run.NotApplicable))
+	if len(run.NotApplicable) != 70 {
+		t.Errorf("%d rules not applicable, want 70", len(run.NotApplicable))
 	}
 }
 

@@ -80,13 +80,14 @@ func (f *awsFlags) options() (awssource.Options, error) {
 // collectAWS reads the account, with a progress line on stderr when it is
 // a terminal, and reports on stderr what could not be collected; quiet
 // leaves both out. types, when not empty, are the only entity types read
-// (those of the rules a scan runs); empty reads every type.
-func collectAWS(s *streams, f *awsFlags, quiet bool, types []string) (*entity.Inventory, error) {
+// (those of the rules a scan runs); empty reads every type. attrs, when
+// not nil, narrow the attributes read per type (awssource.Options.Attrs).
+func collectAWS(s *streams, f *awsFlags, quiet bool, types []string, attrs map[string][]string) (*entity.Inventory, error) {
 	opts, err := f.options()
 	if err != nil {
 		return nil, err
 	}
-	opts.Types = types
+	opts.Types, opts.Attrs = types, attrs
 	progress := newProgressLine(s.terminal)
 	progress.on = progress.on && !quiet
 	opts.Progress = progress.update
@@ -151,7 +152,7 @@ permissions vigil needs. AWS_ENDPOINT_URL points vigil at an emulator.`,
 			if _, err := f.options(); err != nil {
 				return err
 			}
-			inv, err := collectAWS(s, &f, quiet, nil)
+			inv, err := collectAWS(s, &f, quiet, nil, nil)
 			if err != nil {
 				return err
 			}
@@ -212,7 +213,7 @@ func newScanAWSCmd(s *streams) *cobra.Command {
 				return err
 			}
 			// Only what the selected rules read is collected.
-			inv, err := collectAWS(s, &f, o.quiet, ruleTypes(sel.rules))
+			inv, err := collectAWS(s, &f, o.quiet, ruleTypes(sel.rules), ruleAttrs(sel.rules))
 			if err != nil {
 				return err
 			}

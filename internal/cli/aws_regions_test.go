@@ -67,7 +67,7 @@ func TestScanAWSWithNoRegionsListedIsError(t *testing.T) {
 	// Every catalog rule on CloudTrail (all but the two on aws_cloudtrail),
 	// and the one on Region, and the seven on the regional storage and key
 	// types.
-	if len(rules) != 49 {
-		t.Errorf("%d rules have findings, want 49", len(rules))
+	if len(rules) != 54 {
+		t.Errorf("%d rules have findings, want 54", len(rules))
 	}
 }

@@ -54,7 +54,7 @@ func TestCollectThenScanEqualsScanAWS(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "1 item(s) could not be collected") ||
 		!strings.Contains(stderr, "cloudtrail:GetTrailStatus in eu-west-1: AccessDeniedException: denied") ||
-		!strings.Contains(stderr, "wrote 7 CloudTrail, 2 EFS, 1 Iam, 4 IamPolicy, 2 IamRole, 2 IamServerCertificate, 5 IamUser, 6 KMS, 2 RDS, 3 Region, 3 Volume of account 111111111111") {
+		!strings.Contains(stderr, "wrote 7 CloudTrail, 2 EFS, 1 Iam, 4 IamPolicy, 2 IamRole, 2 IamServerCertificate, 5 IamUser, 6 KMS, 2 RDS, 3 Region, 4 S3Bucket, 3 Volume of account 111111111111") {
 		t.Errorf("collect stderr:\n%s", stderr)
 	}
 	data, err := os.ReadFile(snap)
@@ -103,7 +103,7 @@ func TestCollectAWSToStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(inv.Entities) != 3+1+4+2+2+5+1+1+1+2+5 || inv.Scopes[0].ID != awsfake.ScenarioAccount || !strings.HasPrefix(inv.Tool, "vigil ") {
+	if len(inv.Entities) != 3+1+4+2+2+5+1+1+1+2+5+4 || inv.Scopes[0].ID != awsfake.ScenarioAccount || !strings.HasPrefix(inv.Tool, "vigil ") {
 		t.Errorf("%d entities, scopes %v, tool %q", len(inv.Entities), inv.Scopes, inv.Tool)
 	}
 }
@@ -255,7 +255,8 @@ func TestAWSWithoutCredentials(t *testing.T) {
 }
 
 // TestScanAWSCollectsWhatTheRulesRead: "vigil scan aws" reads only the
-// entity types of the selected rules. Rules on Terraform resources alone
+// entity types of the selected rules, and of S3 buckets only the
+// settings they read. Rules on Terraform resources alone
 // need nothing from the account but its identity; a rule on CloudTrail
 // needs the trails and their chain.
 func TestScanAWSCollectsWhatTheRulesRead(t *testing.T) {
@@ -268,6 +269,11 @@ func TestScanAWSCollectsWhatTheRulesRead(t *testing.T) {
 		{only: "D9.AWS.LOG.01", want: map[string]int{"sts:GetCallerIdentity": 1, "cloudtrail:DescribeTrails": 3,
 			"cloudtrail:GetTrailStatus": 7, "cloudtrail:GetEventSelectors": 7, "cloudtrail:ListTags": 4,
 			"logs:DescribeMetricFilters": 3, "cloudwatch:DescribeAlarmsForMetric": 4, "sns:ListSubscriptionsByTopic": 4}},
+		// Whether a bucket is public needs its ACL, its policy and both
+		// Block Public Access settings, and nothing else of it.
+		{only: "VIGIL.AWS.S3.04", want: map[string]int{"sts:GetCallerIdentity": 1, "s3:ListAllMyBuckets": 2,
+			"s3:GetBucketLocation": 1, "s3:GetAccountPublicAccessBlock": 1, "s3:GetBucketPolicy": 4, "s3:GetBucketAcl": 4,
+			"s3:GetBucketPublicAccessBlock": 4}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.only, func(t *testing.T) {

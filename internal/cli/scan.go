@@ -408,3 +408,31 @@ func ruleTypes(rs []*rules.Rule) []string {
 	}
 	return types
 }
+
+// ruleAttrs returns, per entity type, the top-level attributes the rules
+// read ("publicAccessBlock" for publicAccessBlock.blockPublicAcls), so
+// that a live scan makes only the calls that fill them. A type with a rule
+// whose fields cannot be told (logic that does not parse, or that reads
+// no field) has no entry: every attribute of it is read.
+func ruleAttrs(rs []*rules.Rule) map[string][]string {
+	out := map[string][]string{}
+	whole := map[string]bool{}
+	for _, r := range rs {
+		fields := r.FieldsRead()
+		if len(fields) == 0 {
+			whole[r.Entity] = true
+			continue
+		}
+		for _, f := range fields {
+			top, _, _ := strings.Cut(f, ".")
+			top, _, _ = strings.Cut(top, "[")
+			if !slices.Contains(out[r.Entity], top) {
+				out[r.Entity] = append(out[r.Entity], top)
+			}
+		}
+	}
+	for typ := range whole {
+		delete(out, typ)
+	}
+	return out
+}

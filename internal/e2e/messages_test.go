@@ -210,6 +210,7 @@ var renderInputs = []string{
 	"testdata/messages/iam-users.json",
 	"testdata/messages/region-settings.json",
 	"testdata/messages/data-stores.json",
+	"testdata/messages/s3-buckets.json",
 }
 
 // allowedPlaceholders are the placeholders a rendered fix may keep, with

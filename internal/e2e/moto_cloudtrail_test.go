@@ -198,6 +198,8 @@ func expectedTrail(account string, st seedTrail) map[string]any {
 		"id": arn, "arn": arn, "name": st.name, "accountNumber": account, "region": st.region, "homeRegion": st.region,
 		"isOwnedByScannedAccount": true, "isMultiRegionTrail": st.multiRegion, "isOrganizationTrail": false,
 		"includeGlobalServiceEvents": true, "logFileValidationEnabled": st.validation,
+		// The seeded buckets have no access logging.
+		"s3BucketLogging": map[string]any{"enabled": false, "targetBucket": nil, "targetPrefix": nil},
 		// moto says false even after PutEventSelectors; AWS says true only
 		// for advanced selectors, which the seeds do not use.
 		"hasCustomEventSelectors": false, "hasInsightSelectors": false,
@@ -268,7 +270,7 @@ func TestMotoCloudTrailChain(t *testing.T) {
 				"D9.AWS.LOG.01 main PASS",
 				// moto delivers no logs to CloudWatch Logs, so no trail
 				// has delivered within the day.
-				"D9.AWS.LOG.03 main FAIL", "VIGIL.AWS.LOG.02 main FAIL",
+				"D9.AWS.LOG.03 main FAIL", "VIGIL.AWS.LOG.02 main FAIL", "VIGIL.AWS.LOG.07 main PASS", "VIGIL.AWS.LOG.08 main FAIL", "VIGIL.AWS.LOG.09 main FAIL",
 				"VIGIL.AWS.LOG.01 - PASS",
 				// The seeds select no data events.
 				"VIGIL.AWS.LOG.05 - FAIL", "VIGIL.AWS.LOG.06 - FAIL",
@@ -284,6 +286,8 @@ func TestMotoCloudTrailChain(t *testing.T) {
 				"D9.AWS.LOG.01 dormant PASS", "D9.AWS.LOG.01 regional FAIL",
 				"D9.AWS.LOG.03 dormant FAIL", "D9.AWS.LOG.03 regional FAIL",
 				"VIGIL.AWS.LOG.02 dormant FAIL", "VIGIL.AWS.LOG.02 regional FAIL",
+				"VIGIL.AWS.LOG.07 dormant FAIL", "VIGIL.AWS.LOG.07 regional FAIL", "VIGIL.AWS.LOG.08 dormant FAIL", "VIGIL.AWS.LOG.08 regional FAIL",
+				"VIGIL.AWS.LOG.09 dormant FAIL", "VIGIL.AWS.LOG.09 regional FAIL",
 				// No trail is multi-region, logging and recording every
 				// management event.
 				"VIGIL.AWS.LOG.01 - FAIL",

@@ -84,6 +84,13 @@ type Options struct {
 	// enriches none of them makes no call; the regions are not listed when
 	// no type is wanted. Empty means every type (see Types).
 	Types []string
+	// Attrs, when it has an entry for an entity type, are the only
+	// attributes of that type to read: a call that fills none of them
+	// (the fills of its registered action) is not made, and the
+	// attributes it would fill are left out. A type without an entry has
+	// every attribute read. Only services that read per-resource settings
+	// (S3) narrow their calls so far; the others read every attribute.
+	Attrs map[string][]string
 	// CredentialReportWait bounds the wait for IAM to generate the
 	// credential report; DefaultCredentialReportWait when zero. A report
 	// not ready in time leaves the fields it gives Unknown.
@@ -212,6 +219,7 @@ type Collector struct {
 
 	clients clientSet
 	joins   joins
+	buckets bucketJoins
 
 	mu       sync.Mutex
 	limits   map[string]chan struct{} // per "service/region"

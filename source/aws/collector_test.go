@@ -119,6 +119,7 @@ func TestScenarioMainTrail(t *testing.T) {
 		"isOwnedByScannedAccount": true, "isMultiRegionTrail": true, "isOrganizationTrail": false,
 		"includeGlobalServiceEvents": true, "logFileValidationEnabled": true, "hasCustomEventSelectors": false,
 		"hasInsightSelectors": false, "s3BucketName": "main-trail-logs", "s3KeyPrefix": nil, "snsTopicArn": nil,
+		"s3BucketLogging":           map[string]any{"enabled": true, "targetBucket": "access-logs", "targetPrefix": "main-trail-logs/"},
 		"kmsKeyId":                  "arn:aws:kms:us-east-1:" + acct + ":key/1234",
 		"cloudWatchLogsLogGroupArn": "arn:aws:logs:eu-west-1:" + acct + ":log-group:cloudtrail/main:*",
 		"cloudWatchLogsRoleArn":     "arn:aws:iam::" + acct + ":role/CloudTrailToLogs",
@@ -153,7 +154,7 @@ func TestScenarioMainTrail(t *testing.T) {
 		t.Errorf("main trail (-want +got):\n%s", diff)
 	}
 	wantAPI := []string{"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus", "cloudtrail:ListTags",
-		"cloudwatch:DescribeAlarmsForMetric", "logs:DescribeMetricFilters", "sns:ListSubscriptionsByTopic"}
+		"cloudwatch:DescribeAlarmsForMetric", "logs:DescribeMetricFilters", "s3:GetBucketLogging", "sns:ListSubscriptionsByTopic"}
 	if diff := cmp.Diff(wantAPI, e.Origin.API); diff != "" {
 		t.Errorf("origin (-want +got):\n%s", diff)
 	}
@@ -206,10 +207,19 @@ func TestScenarioCalls(t *testing.T) {
 		"iam:GenerateCredentialReport@us-east-1": 1, "iam:GetCredentialReport@us-east-1": 1,
 		"iam:ListVirtualMFADevices@us-east-1": 1, "iam:GetAccountAuthorizationDetails@us-east-1": 6,
 		"iam:ListServerCertificates@us-east-1": 1,
+		"s3:ListAllMyBuckets@us-east-1":        2, "s3:GetBucketLocation@us-east-1": 1,
+		"s3:GetAccountPublicAccessBlock@us-east-1": 1,
 	}
 	withRegionCalls(want, scannedRegions...)
 	for call, n := range dataCalls {
 		want[call] = n
+	}
+	// One bucket in us-east-1 and eu-west-1, two in ap-southeast-2; the
+	// trails' buckets' logging is read once with their own.
+	for _, read := range bucketReads {
+		for region, n := range map[string]int{"us-east-1": 1, "eu-west-1": 1, "ap-southeast-2": 2} {
+			want[read.action+"@"+region] = n
+		}
 	}
 	if diff := cmp.Diff(want, srv.Calls()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
@@ -553,7 +563,8 @@ func TestNoRegionsListedIsAFailure(t *testing.T) {
 		{Type: "Volume", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
 		{Type: "EFS", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
 		{Type: "KMS", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
-		{Type: "RDS", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why}}
+		{Type: "RDS", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why},
+		{Type: "S3Bucket", Scope: acct, Region: "us-east-1", Call: "ec2:DescribeRegions", Error: why}}
 	if diff := cmp.Diff(want, inv.Failures); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}

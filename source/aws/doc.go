@@ -11,9 +11,12 @@
 //
 // There is one file per AWS service (sts.go, ec2.go, cloudtrail.go,
 // cloudwatchlogs.go, cloudwatch.go, sns.go, iam.go, accessanalyzer.go,
-// config.go, rds.go, efs.go, kms.go; iam_root.go and iam_certificates.go are
-// parts of IAM's, ebs.go, vpc.go and ec2_volumes.go of EC2's). The RDS, EFS,
-// Volume and KMS entities are listed per region, each whole from its
+// config.go, rds.go, efs.go, kms.go, s3.go; iam_root.go and
+// iam_certificates.go are parts of IAM's, ebs.go, vpc.go and ec2_volumes.go
+// of EC2's, and s3_bucket.go, s3_reads.go and s3_trails.go of S3's: the
+// per-bucket reads, each made only when a wanted attribute needs it
+// (Options.Attrs), and the access logging of each trail's bucket). The RDS,
+// EFS, Volume and KMS entities are listed per region, each whole from its
 // service's listing calls, but for a KMS key's rotation status, read per
 // customer-managed symmetric key. Each
 // registers itself from init (registry.go): its name, how to build its client, the IAM actions

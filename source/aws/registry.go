@@ -88,6 +88,13 @@ func (o *Options) wanted(typ string) bool {
 	return len(o.Types) == 0 || slices.Contains(o.Types, typ)
 }
 
+// wantedAttr reports whether attribute attr of entities of typ is read:
+// Options.Attrs has no entry for typ, or its entry names attr.
+func (o *Options) wantedAttr(typ, attr string) bool {
+	attrs, ok := o.Attrs[typ]
+	return !ok || slices.Contains(attrs, attr)
+}
+
 // listers returns the services that list the entity types opts wants.
 func listers(opts *Options) []*service {
 	var out []*service

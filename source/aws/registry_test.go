@@ -20,10 +20,16 @@ func TestTypesSelectServices(t *testing.T) {
 		// Only the Region needs these; ec2:DescribeRegions lists the
 		// regions of every regional type.
 		regionOnly := strings.HasPrefix(call, "config:") || (strings.HasPrefix(call, "ec2:") && !strings.HasPrefix(call, "ec2:DescribeRegions@"))
-		if strings.HasPrefix(call, "iam:") || strings.HasPrefix(call, "access-analyzer:") || regionOnly || dataCalls[call] > 0 {
+		if strings.HasPrefix(call, "iam:") || strings.HasPrefix(call, "access-analyzer:") || regionOnly || dataCalls[call] > 0 || strings.HasPrefix(call, "s3:") {
 			delete(trailCalls, call)
 		}
 	}
+	// The trails' buckets' access logging: the account's buckets, and
+	// the logging of main-trail-logs and adv (the other trails' buckets
+	// are not the account's).
+	trailCalls["s3:ListAllMyBuckets@us-east-1"] = 2
+	trailCalls["s3:GetBucketLogging@us-east-1"] = 1
+	trailCalls["s3:GetBucketLogging@ap-southeast-2"] = 1
 	enabled := []string{"ap-southeast-2", "eu-west-1", "us-east-1"}
 	tests := []struct {
 		name    string
@@ -33,7 +39,7 @@ func TestTypesSelectServices(t *testing.T) {
 		// entities is the number of entities collected.
 		entities int
 	}{
-		{name: "every type", opts: Options{}, regions: enabled, entities: 7 + 1 + 5 + 4 + 2 + 2 + 3 + 2 + 2 + 3 + 6},
+		{name: "every type", opts: Options{}, regions: enabled, entities: 7 + 1 + 5 + 4 + 2 + 2 + 3 + 2 + 2 + 3 + 6 + 4},
 		{name: "CloudTrail", opts: Options{Types: []string{TypeCloudTrail}}, want: trailCalls, regions: enabled, entities: 7},
 		{name: "CloudTrail among others", opts: Options{Types: []string{"aws_cloudtrail", TypeCloudTrail}}, want: trailCalls,
 			regions: enabled, entities: 7},
@@ -115,7 +121,7 @@ func withRegionCalls(calls map[string]int, regions ...string) map[string]int {
 // TestTypesListed names the entity types the registered services build.
 func TestTypesListed(t *testing.T) {
 	if diff := cmp.Diff([]string{TypeCloudTrail, TypeEFS, TypeIam, TypeIamPolicy, TypeIamRole, TypeIamServerCertificate, TypeIamUser,
-		TypeKMS, TypeRDS, TypeRegion, TypeVolume}, Types()); diff != "" {
+		TypeKMS, TypeRDS, TypeRegion, TypeS3Bucket, TypeVolume}, Types()); diff != "" {
 		t.Errorf("Types() (-want +got):\n%s", diff)
 	}
 }

@@ -134,6 +134,9 @@ func (g *graph) cloudTrail(in *instance) map[string]any {
 	filters, subscribed := g.metricFilters(in)
 	out["metricFilters"] = filters
 	out["hasSNSSubscriber"] = subscribed.value()
+	// The access logging of the trail's bucket is read from the account
+	// (S3Bucket is not yet mapped from code): Unknown, from the catalogue.
+	fillLiveOnly("CloudTrail", out)
 	return out
 }
 

@@ -30,6 +30,9 @@ const (
 	// in the query string and a JSON body, a JSON answer (Access
 	// Analyzer).
 	restJSON
+	// restXML is REST-XML: the action in the method, path and query
+	// string, an XML answer, or the raw payload (S3, S3 Control).
+	restXML
 )
 
 // request is one decoded call.
@@ -41,6 +44,8 @@ type request struct {
 	account string
 	json    map[string]any // a JSON body
 	form    url.Values     // a Query body, or a REST request's query string
+	path    string         // a REST request's path
+	header  http.Header    // a REST request's headers
 }
 
 // apiError is an AWS error the fake answers with.
@@ -106,6 +111,10 @@ func (req *request) decodeInput(r *http.Request, body []byte) *apiError {
 		req.action = req.svc.route(r)
 		req.form = r.URL.Query()
 		return decodeJSON(body, &req.json)
+	case restXML:
+		req.action = req.svc.route(r)
+		req.form, req.path, req.header = r.URL.Query(), r.URL.Path, r.Header
+		return nil
 	default:
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
@@ -134,6 +143,8 @@ func (s *Server) respond(w http.ResponseWriter, req *request, out any, aerr *api
 	switch req.svc.protocol {
 	case awsJSON, restJSON:
 		respondJSON(w, req.svc.protocol, out, aerr)
+	case restXML:
+		respondXML(w, req, out, aerr)
 	case awsQuery:
 		w.Header().Set("Content-Type", "text/xml")
 		if aerr != nil {
@@ -186,4 +197,21 @@ func esc(s string) string {
 	var b strings.Builder
 	_ = xml.EscapeText(&b, []byte(s))
 	return b.String()
+}
+
+// respondXML writes a REST-XML answer, or an error: S3's is an Error
+// element, S3 Control's an Error inside an ErrorResponse.
+func respondXML(w http.ResponseWriter, req *request, out any, aerr *apiError) {
+	w.Header().Set("Content-Type", "application/xml")
+	if aerr == nil {
+		fmt.Fprint(w, out.(string))
+		return
+	}
+	w.WriteHeader(aerr.status)
+	body := fmt.Sprintf("<Error><Code>%s</Code><Message>%s</Message><RequestId>fake-request-id</RequestId></Error>",
+		esc(aerr.code), esc(aerr.message))
+	if strings.HasPrefix(req.path, "/v20180820/") {
+		body = "<ErrorResponse>" + body + "</ErrorResponse>"
+	}
+	fmt.Fprint(w, body)
 }

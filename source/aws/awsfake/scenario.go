@@ -68,7 +68,10 @@ func field(name string, equals ...string) ctypes.AdvancedFieldSelector {
 //     eu-west-1 one with an active flow log of all traffic; none in
 //     ap-southeast-2;
 //   - IAM as ScenarioIAM describes it;
-//   - the databases, file systems, volumes and keys of scenario_data.go.
+//   - the databases, file systems, volumes and keys of scenario_data.go;
+//   - S3 buckets as ScenarioBuckets describes them, and Block Public
+//     Access for the account that refuses new public ACLs and policies
+//     but leaves the present ones in force.
 func Scenario() World {
 	mainLG := LogGroup{Account: acct, Region: "eu-west-1", Name: "cloudtrail/main", Filters: []MetricFilter{
 		{Name: "cis-4.5", Pattern: CIS45Pattern, Transformations: []Transformation{{MetricName: "CloudTrailChanges", Namespace: "CISBenchmark", Value: "1"}}},
@@ -165,6 +168,10 @@ func Scenario() World {
 		Volumes:     ScenarioVolumes(),
 		KMSKeys:     ScenarioKeys(),
 		IAM:         ScenarioIAM(),
+		Buckets:     ScenarioBuckets(),
+		// New public ACLs and policies are refused, the present ones
+		// still count.
+		AccountPublicAccessBlocks: map[string]PublicAccessBlock{acct: {BlockPublicAcls: true, BlockPublicPolicy: true}},
 		Faults: []Fault{
 			// Throttling that succeeds on retry, on every service.
 			{Action: "cloudtrail:GetTrailStatus", Region: "us-east-1", Code: "ThrottlingException", Times: 2},

@@ -129,7 +129,8 @@ func regionDisabled(svc *fakeService) *apiError {
 func (s *Server) fault(req *request) *Fault {
 	for i := range s.world.Faults {
 		f := &s.world.Faults[i]
-		if f.Action != req.service+":"+req.action || (f.Region != "" && f.Region != req.region) {
+		if f.Action != req.service+":"+req.action || (f.Region != "" && f.Region != req.region) ||
+			(f.Bucket != "" && f.Bucket != req.bucket()) {
 			continue
 		}
 		if f.Times > 0 && s.faults[i] >= f.Times {

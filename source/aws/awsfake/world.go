@@ -36,6 +36,11 @@ type World struct {
 	FileSystems []FileSystem
 	Volumes     []Volume
 	KMSKeys     []KMSKey
+	// Buckets are the S3 buckets, each in one account and region, and
+	// AccountPublicAccessBlocks the accounts' Block Public Access
+	// settings, by account (none for an account not listed).
+	Buckets                   []Bucket
+	AccountPublicAccessBlocks map[string]PublicAccessBlock
 	// IAM is the account's IAM (of Account only).
 	IAM IAM
 	// Roles lists the roles sts:AssumeRole accepts, by ARN, with the
@@ -62,6 +67,8 @@ type Fault struct {
 	// Action is "service:Action" ("logs:DescribeMetricFilters"); Region,
 	// when set, limits the fault to one region.
 	Action, Region string
+	// Bucket, when set, limits the fault to calls on this S3 bucket.
+	Bucket string
 	// Code and Status make the call fail with this AWS error code and HTTP
 	// status (400 when zero); Message is the error message.
 	Code    string
