@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	// The two database drivers; no other package of vigil imports them.
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -95,14 +96,31 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	f.Close()
 	dsn := "file:" + path + "?" + url.Values{
-		"_pragma": {"journal_mode(WAL)", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMillis), "foreign_keys(1)", "synchronous(NORMAL)"},
+		// busy_timeout comes first: the pragmas run in order, and
+		// switching to WAL needs the lock that another process opening
+		// the same new file may hold.
+		"_pragma": {fmt.Sprintf("busy_timeout(%d)", busyTimeoutMillis), "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"},
 		"_txlock": {"immediate"},
 	}.Encode()
-	db, err := sql.Open(sqliteDialect.driver, dsn)
-	if err != nil {
-		return nil, fmt.Errorf("history store %s: %w", path, err)
+	// Processes that open a new file at once (shards of one scan) race to
+	// switch it to WAL and create the schema; SQLite answers the losers
+	// SQLITE_BUSY at once, whatever the busy timeout. They try again.
+	deadline := time.Now().Add(time.Duration(busyTimeoutMillis) * time.Millisecond)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		db, err := sql.Open(sqliteDialect.driver, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("history store %s: %w", path, err)
+		}
+		s, err := start(ctx, db, sqliteDialect, path)
+		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("history store %s: %w", path, ctx.Err())
+		case <-time.After(wait):
+		}
 	}
-	return start(ctx, db, sqliteDialect, path)
 }
 
 // openPostgres connects to the PostgreSQL database dsn names.
