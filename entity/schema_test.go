@@ -37,6 +37,14 @@ var notYetCollected = map[string][]string{
 	// security groups and its VPC's VPN gateways come with the network
 	// entities.
 	"RDS": {"inboundRules", "inboundRules[].scope", "vpc.vpnGateways", "vpc.vpnGateways[].directConnectVirtualInterfaces"},
+	// Instance has what ec2:DescribeInstances says of its identity, state,
+	// profile and network; its security groups' rules, volumes, image,
+	// VPC and scanner findings come with the entities that hold them.
+	"Instance": {"inboundRules", "inboundRules[].scope", "inboundRules[].port", "inboundRules[].portTo",
+		"inboundRules[].protocol", "isPublic", "volumes", "volumes[].encrypted", "volumes[].kmsKeyId", "vpc",
+		"imageDetails.creationDate", "isRunning", "launchTime", "scanners.findings", "scanners.findings[].ruleSeverity",
+		"scanners.scans", "scanners.scans[].source", "scanners.scans[].startTime", "scanners.scans[].state",
+		"vpc.vpnGateways", "vpc.vpnGateways[].directConnectVirtualInterfaces"},
 }
 
 // TestCloudGuardPathsDeclared: every path CloudGuard's published rules

@@ -362,7 +362,7 @@ func TestCheckEntity(t *testing.T) {
 		"CloudTral":               `entity type "CloudTral" is not one vigil models (did you mean "CloudTrail"?)`,
 		"cloudtrail":              `entity type "cloudtrail" is not one vigil models (did you mean "CloudTrail"?)`,
 		"Aws_cloudtrail":          `entity type "Aws_cloudtrail" is not one vigil models (did you mean "aws_cloudtrail"?)`,
-		"VirtualMachine":          `entity type "VirtualMachine" is not one vigil models: it models CloudTrail, EFS, Iam, IamPolicy, IamRole, IamServerCertificate, IamUser, KMS, RDS, Region, S3Bucket, Volume, and Terraform resources by their type (aws_cloudtrail); the rule applies to nothing vigil reads`,
+		"VirtualMachine":          `entity type "VirtualMachine" is not one vigil models: it models CloudTrail, EFS, Iam, IamPolicy, IamRole, IamServerCertificate, IamUser, Instance, KMS, RDS, Region, S3Bucket, Volume, and Terraform resources by their type (aws_cloudtrail); the rule applies to nothing vigil reads`,
 	} {
 		if got := CheckEntity(typ); got != want {
 			t.Errorf("CheckEntity(%q) = %q, want %q", typ, got, want)

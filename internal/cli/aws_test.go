@@ -54,7 +54,7 @@ func TestCollectThenScanEqualsScanAWS(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "1 item(s) could not be collected") ||
 		!strings.Contains(stderr, "cloudtrail:GetTrailStatus in eu-west-1: AccessDeniedException: denied") ||
-		!strings.Contains(stderr, "wrote 7 CloudTrail, 2 EFS, 1 Iam, 4 IamPolicy, 2 IamRole, 2 IamServerCertificate, 5 IamUser, 6 KMS, 2 RDS, 3 Region, 4 S3Bucket, 3 Volume of account 111111111111") {
+		!strings.Contains(stderr, "wrote 7 CloudTrail, 2 EFS, 1 Iam, 4 IamPolicy, 2 IamRole, 2 IamServerCertificate, 5 IamUser, 2 Instance, 6 KMS, 2 RDS, 3 Region, 4 S3Bucket, 3 Volume of account 111111111111") {
 		t.Errorf("collect stderr:\n%s", stderr)
 	}
 	data, err := os.ReadFile(snap)
@@ -103,7 +103,7 @@ func TestCollectAWSToStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(inv.Entities) != 3+1+4+2+2+5+1+1+1+2+5+4 || inv.Scopes[0].ID != awsfake.ScenarioAccount || !strings.HasPrefix(inv.Tool, "vigil ") {
+	if len(inv.Entities) != 3+1+4+2+2+5+1+1+1+2+5+4+2 || inv.Scopes[0].ID != awsfake.ScenarioAccount || !strings.HasPrefix(inv.Tool, "vigil ") {
 		t.Errorf("%d entities, scopes %v, tool %q", len(inv.Entities), inv.Scopes, inv.Tool)
 	}
 }

@@ -221,7 +221,7 @@ func TestCatalogueMatchesSources(t *testing.T) {
 	if !live["CloudTrail"]["metricFilters[].metricTransformations[].alarms[].snsTopics[].confirmedSubscriptions"]["number"] {
 		t.Error("no live trail had a topic's subscriptions counted")
 	}
-	if strings.Join(slices.Sorted(maps.Keys(code)), ",") != "CloudTrail,EFS,Iam,IamPolicy,IamRole,IamUser,KMS,RDS,Volume" {
+	if strings.Join(slices.Sorted(maps.Keys(code)), ",") != "CloudTrail,EFS,Iam,IamPolicy,IamRole,IamUser,Instance,KMS,RDS,Volume" {
 		t.Errorf("code gave %v", slices.Sorted(maps.Keys(code)))
 	}
 }

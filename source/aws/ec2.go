@@ -25,11 +25,14 @@ func init() {
 				fills: []fill{{TypeRegion, vpcAttrs}}},
 			{name: "ec2:DescribeVolumes", purpose: "list the EBS volumes of each scanned region, with their encryption and attachments",
 				fills: []fill{{TypeVolume, volumeAttrs}}},
+			{name: "ec2:DescribeInstances", purpose: "list the EC2 instances of each scanned region, with their instance profiles",
+				fills: []fill{{TypeInstance, instanceAttrs}}},
 		},
 		// The Region entities are the scanned regions (region.go); EC2
 		// also fills their EBS (ebs.go) and VPC (vpc.go) settings. The
-		// Volume entities are the EBS volumes (ec2_volumes.go).
-		listed:   []string{TypeRegion, TypeVolume},
+		// Volume entities are the EBS volumes (ec2_volumes.go), the Instance
+		// entities the EC2 instances (ec2_instances.go).
+		listed:   []string{TypeRegion, TypeVolume, TypeInstance},
 		list:     listEC2,
 		enriched: TypeRegion,
 		enrich:   enrichRegionsFromEC2,
@@ -37,7 +40,7 @@ func init() {
 }
 
 // listEC2 lists the wanted types of those EC2 lists: the regions and the
-// volumes, each only when wanted.
+// volumes and the instances, each only when wanted.
 func listEC2(ctx context.Context, c *Collector, regions []string) []*entity.Entity {
 	var out []*entity.Entity
 	if c.opts.wanted(TypeRegion) {
@@ -45,6 +48,9 @@ func listEC2(ctx context.Context, c *Collector, regions []string) []*entity.Enti
 	}
 	if c.opts.wanted(TypeVolume) {
 		out = append(out, listVolumes(ctx, c, regions)...)
+	}
+	if c.opts.wanted(TypeInstance) {
+		out = append(out, listInstances(ctx, c, regions)...)
 	}
 	return out
 }
@@ -67,6 +73,7 @@ type ec2API interface {
 	DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
 	DescribeFlowLogs(context.Context, *ec2.DescribeFlowLogsInput, ...func(*ec2.Options)) (*ec2.DescribeFlowLogsOutput, error)
 	DescribeVolumes(context.Context, *ec2.DescribeVolumesInput, ...func(*ec2.Options)) (*ec2.DescribeVolumesOutput, error)
+	DescribeInstances(context.Context, *ec2.DescribeInstancesInput, ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
 }
 
 var _ ec2API = (*ec2.Client)(nil)

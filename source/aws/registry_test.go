@@ -39,7 +39,7 @@ func TestTypesSelectServices(t *testing.T) {
 		// entities is the number of entities collected.
 		entities int
 	}{
-		{name: "every type", opts: Options{}, regions: enabled, entities: 7 + 1 + 5 + 4 + 2 + 2 + 3 + 2 + 2 + 3 + 6 + 4},
+		{name: "every type", opts: Options{}, regions: enabled, entities: 7 + 1 + 5 + 4 + 2 + 2 + 3 + 2 + 2 + 3 + 6 + 4 + 2},
 		{name: "CloudTrail", opts: Options{Types: []string{TypeCloudTrail}}, want: trailCalls, regions: enabled, entities: 7},
 		{name: "CloudTrail among others", opts: Options{Types: []string{"aws_cloudtrail", TypeCloudTrail}}, want: trailCalls,
 			regions: enabled, entities: 7},
@@ -121,7 +121,7 @@ func withRegionCalls(calls map[string]int, regions ...string) map[string]int {
 // TestTypesListed names the entity types the registered services build.
 func TestTypesListed(t *testing.T) {
 	if diff := cmp.Diff([]string{TypeCloudTrail, TypeEFS, TypeIam, TypeIamPolicy, TypeIamRole, TypeIamServerCertificate, TypeIamUser,
-		TypeKMS, TypeRDS, TypeRegion, TypeS3Bucket, TypeVolume}, Types()); diff != "" {
+		TypeInstance, TypeKMS, TypeRDS, TypeRegion, TypeS3Bucket, TypeVolume}, Types()); diff != "" {
 		t.Errorf("Types() (-want +got):\n%s", diff)
 	}
 }

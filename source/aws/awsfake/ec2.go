@@ -14,6 +14,7 @@ func init() {
 			"DescribeVpcs":              (*Server).describeVpcs,
 			"DescribeFlowLogs":          (*Server).describeFlowLogs,
 			"DescribeVolumes":           (*Server).describeVolumes,
+			"DescribeInstances":         (*Server).describeInstances,
 		}})
 }
 

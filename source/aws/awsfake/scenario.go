@@ -68,7 +68,8 @@ func field(name string, equals ...string) ctypes.AdvancedFieldSelector {
 //     eu-west-1 one with an active flow log of all traffic; none in
 //     ap-southeast-2;
 //   - IAM as ScenarioIAM describes it;
-//   - the databases, file systems, volumes and keys of scenario_data.go;
+//   - the databases, file systems, volumes, instances and keys of
+//     scenario_data.go;
 //   - S3 buckets as ScenarioBuckets describes them, and Block Public
 //     Access for the account that refuses new public ACLs and policies
 //     but leaves the present ones in force.
@@ -166,6 +167,7 @@ func Scenario() World {
 		DBInstances: ScenarioDBInstances(),
 		FileSystems: ScenarioFileSystems(),
 		Volumes:     ScenarioVolumes(),
+		Instances:   ScenarioInstances(),
 		KMSKeys:     ScenarioKeys(),
 		IAM:         ScenarioIAM(),
 		Buckets:     ScenarioBuckets(),

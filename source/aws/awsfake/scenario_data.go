@@ -15,6 +15,8 @@ import "time"
 //   - EBS: an encrypted volume attached to an instance and an unencrypted
 //     one detaching from another (us-east-1), an unencrypted volume
 //     attached to nothing (ap-southeast-2);
+//   - EC2 (us-east-1): web, running with an instance profile and a
+//     public address; batch, running without a profile, private;
 //   - KMS (us-east-1): "1234", customer-managed and rotated (main's
 //     trail key); "5678", customer-managed, not rotated; an AWS-managed
 //     key; an asymmetric signing key; a symmetric key pending deletion,
@@ -50,6 +52,16 @@ func ScenarioVolumes() []Volume {
 		{Account: acct, Region: "us-east-1", ID: "vol-0bbbbbbbbbbbbbbbb", Type: "io2",
 			Attachments: []VolumeAttachment{{Instance: "i-0fedcba9876543210", Device: "/dev/sdf", State: "detaching"}}},
 		{Account: acct, Region: "ap-southeast-2", ID: "vol-0cccccccccccccccc", Size: 100, Type: "st1"},
+	}
+}
+
+// ScenarioInstances are the EC2 instances of Scenario.
+func ScenarioInstances() []Instance {
+	return []Instance{
+		{Account: acct, Region: "us-east-1", ID: "i-0123456789abcdef0", Profile: "arn:aws:iam::" + acct + ":instance-profile/web",
+			VPC: "vpc-0a1", Subnet: "subnet-0b2a", PublicIP: "203.0.113.10", Tags: map[string]string{"Name": "web"}},
+		{Account: acct, Region: "us-east-1", ID: "i-0fedcba9876543210", VPC: "vpc-0a1", Subnet: "subnet-0b2a",
+			Tags: map[string]string{"Name": "batch", "team": "data"}},
 	}
 }
 

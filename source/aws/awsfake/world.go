@@ -36,6 +36,8 @@ type World struct {
 	FileSystems []FileSystem
 	Volumes     []Volume
 	KMSKeys     []KMSKey
+	// Instances are the EC2 instances, each in one account and region.
+	Instances []Instance
 	// Buckets are the S3 buckets, each in one account and region, and
 	// AccountPublicAccessBlocks the accounts' Block Public Access
 	// settings, by account (none for an account not listed).
