@@ -66,8 +66,8 @@ func TestScanAWSWithNoRegionsListedIsError(t *testing.T) {
 	}
 	// Every catalog rule on CloudTrail (all but the two on aws_cloudtrail),
 	// and the one on Region, and the seven on the regional storage and key
-	// types.
-	if len(rules) != 54 {
-		t.Errorf("%d rules have findings, want 54", len(rules))
+	// types, and the one on EC2 instances.
+	if len(rules) != 55 {
+		t.Errorf("%d rules have findings, want 55", len(rules))
 	}
 }

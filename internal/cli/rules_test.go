@@ -27,21 +27,21 @@ func TestRulesList(t *testing.T) {
 		// controls must appear in the output when set.
 		controls string
 	}{
-		{"all", []string{"rules"}, ExitOK, nil, 73, ""},
+		{"all", []string{"rules"}, ExitOK, nil, 74, ""},
 		{"severity high", []string{"rules", "--severity", "high"}, ExitOK,
 			highRules, 12, ""},
 		// D9.AWS.MON.02 judges no CIS version right, D9.AWS.MON.13 not the
 		// route-table audit pattern of v3.0.0 (see engine's TestCISVersionMappings).
-		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low,medium,high"}, ExitOK, nil, 62, ""},
+		{"CIS 3.0.0 drops the CloudWatch Logs control", []string{"rules", "--framework", "CIS AWS Foundations 3.0.0", "--severity", "low,medium,high"}, ExitOK, nil, 63, ""},
 		{"controls of one version", []string{"rules", "--framework", "cis aws foundations 6.0.0", "--severity", "high"}, ExitOK,
 			highCISRules, 11, "VIGIL.AWS.LOG.01  High      CloudTrail  all,default     6.0.0:4.1"},
 		{"seed page framework", []string{"rules", "--framework", "gdpr"}, ExitOK, []string{"D9.AWS.MON.05"}, 1, ""},
-		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium,high", "--framework", ""}, ExitOK, nil, 60, ""},
+		{"user rules", []string{"rules", "--rules", "testdata/scan/custom-rules", "--severity", "medium,high", "--framework", ""}, ExitOK, nil, 61, ""},
 		{"no match", []string{"rules", "--framework", "FedRAMP"}, ExitFailed, nil, 0, ""},
-		{"default ruleset", []string{"rules", "--ruleset", "default"}, ExitOK, nil, 55, "D9.TF.AWS.LOG.03     Low       aws_cloudtrail"},
+		{"default ruleset", []string{"rules", "--ruleset", "default"}, ExitOK, nil, 56, "D9.TF.AWS.LOG.03     Low       aws_cloudtrail"},
 		{"cloudguard ruleset", []string{"rules", "--ruleset", "cloudguard", "--severity", "high"}, ExitOK, []string{"D9.AWS.MON.03"}, 1, ""},
 		{"two rulesets and user rules", []string{"rules", "--ruleset", "cloudguard,default", "--rules", "testdata/scan/custom-rules", "--severity", "high,medium"}, ExitOK,
-			nil, 60, "TEAM.LOG.01          Medium    CloudTrail"},
+			nil, 61, "TEAM.LOG.01          Medium    CloudTrail"},
 		{"every version of a framework by a prefix", []string{"rules", "--framework", "cis", "--severity", "high"}, ExitOK,
 			highCISRules, 11, "1.0.0:2.1,1.1.0:2.1,1.2.0:2.1,1.3.0:3.1"},
 	}

@@ -35,7 +35,7 @@ func TestScanRuleTypes(t *testing.T) {
 		{"native and normalised", ruleSelection{ruleDirs: []string{"testdata/scan/native-rules"}, only: []string{"TEAM.S3.01", "D9.AWS.LOG.01"}}, []string{"CloudTrail", "aws_s3_bucket"}},
 		{"one type", ruleSelection{only: []string{"D9.TF.AWS.LOG.01"}}, []string{"aws_cloudtrail"}},
 		{"default ruleset", ruleSelection{}, []string{"CloudTrail", "EFS", "Iam", "IamPolicy", "IamRole", "IamServerCertificate", "IamUser",
-			"KMS", "RDS", "Region", "S3Bucket", "Volume", "aws_cloudtrail"}},
+			"Instance", "KMS", "RDS", "Region", "S3Bucket", "Volume", "aws_cloudtrail"}},
 		// Rules that do not load: the scan stops before reading inputs,
 		// and says why.
 		{"bad rules", ruleSelection{ruleDirs: []string{"testdata/scan/bad-rules"}}, nil},

@@ -241,6 +241,7 @@ var allowedPlaceholders = map[string]struct {
 	"flow_logs_role_arn":            {"the IAM role flow logs are to deliver with, new or existing", false},
 	"flow_logs_log_group_arn":       {"the log group flow logs are to deliver to, new or existing", false},
 	"snapshot_id":                   {"the snapshot the previous command of the fix makes, whose ID AWS chooses", false},
+	"instance_profile_name":         {"the instance profile of the role the reader makes for the instance", false},
 }
 
 // placeholder matches a placeholder in a rendered text: "<region>",
