@@ -70,22 +70,10 @@ func enrichRegionsWithAnalyzers(ctx context.Context, c *Collector, regions []*en
 // listAnalyzers reads every page of the analyzers of one region, of every
 // type (account, organisation, unused access), sorted by name.
 func (c *Collector) listAnalyzers(ctx context.Context, region string) ([]types.AnalyzerSummary, *callError) {
-	const call = "access-analyzer:ListAnalyzers"
 	p := accessanalyzer.NewListAnalyzersPaginator(c.accessAnalyzer(region), &accessanalyzer.ListAnalyzersInput{})
-	var analyzers []types.AnalyzerSummary
-	for pages := 0; p.HasMorePages(); pages++ {
-		if pages == maxPages {
-			return nil, &callError{Call: call, Region: region, Err: errTooManyPages}
-		}
-		var page *accessanalyzer.ListAnalyzersOutput
-		if cerr := c.call(ctx, call, region, func(ctx context.Context) error {
-			var err error
-			page, err = p.NextPage(ctx)
-			return err
-		}); cerr != nil {
-			return nil, cerr
-		}
-		analyzers = append(analyzers, page.Analyzers...)
+	analyzers, cerr := readPages(ctx, c, "access-analyzer:ListAnalyzers", region, p, func(page *accessanalyzer.ListAnalyzersOutput) []types.AnalyzerSummary { return page.Analyzers })
+	if cerr != nil {
+		return nil, cerr
 	}
 	slices.SortFunc(analyzers, func(a, b types.AnalyzerSummary) int {
 		return cmp.Compare(aws.ToString(a.Name), aws.ToString(b.Name))

@@ -2,8 +2,6 @@ package aws
 
 import (
 	"context"
-	"sort"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -24,52 +22,27 @@ var instanceAttrs = []string{"id", "name", "instanceId", "state", "iamInstancePr
 // ones, which AWS keeps showing for a while. A region whose instances
 // cannot be listed is a failure to list the type there.
 func listInstances(ctx context.Context, c *Collector, regions []string) []*entity.Entity {
-	var mu sync.Mutex
-	var out []*entity.Entity
-	fanOut(regions, func(region string) {
-		instances, cerr := c.describeInstances(ctx, region)
-		if cerr != nil {
-			c.fail(cerr.failure(TypeInstance, "", c.account, ""))
-			return
+	return listPerRegion(ctx, c, regions, TypeInstance, c.describeInstances, func(region string, in types.Instance) *entity.Entity {
+		if in.State != nil && in.State.Name == types.InstanceStateNameTerminated {
+			return nil
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, in := range instances {
-			if in.State != nil && in.State.Name == types.InstanceStateNameTerminated {
-				continue
-			}
-			attrs := instanceFields(in)
-			out = append(out, &entity.Entity{Type: TypeInstance, ID: attrs["id"].(string), Name: attrs["name"].(string),
-				Scope: c.account, Region: region, Attrs: attrs, Origin: entity.Origin{API: []string{"ec2:DescribeInstances"}}})
-		}
+		attrs := instanceFields(in)
+		return &entity.Entity{Type: TypeInstance, ID: attrs["id"].(string), Name: attrs["name"].(string),
+			Scope: c.account, Region: region, Attrs: attrs, Origin: entity.Origin{API: []string{"ec2:DescribeInstances"}}}
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
 }
 
 // describeInstances reads every page of ec2:DescribeInstances in region and
 // returns the instances of all its reservations.
 func (c *Collector) describeInstances(ctx context.Context, region string) ([]types.Instance, *callError) {
-	const call = "ec2:DescribeInstances"
 	p := ec2.NewDescribeInstancesPaginator(c.ec2(region), &ec2.DescribeInstancesInput{})
-	var out []types.Instance
-	for pages := 0; p.HasMorePages(); pages++ {
-		if pages == maxPages {
-			return nil, &callError{Call: call, Region: region, Err: errTooManyPages}
-		}
-		var page *ec2.DescribeInstancesOutput
-		if cerr := c.call(ctx, call, region, func(ctx context.Context) error {
-			var err error
-			page, err = p.NextPage(ctx)
-			return err
-		}); cerr != nil {
-			return nil, cerr
-		}
+	return readPages(ctx, c, "ec2:DescribeInstances", region, p, func(page *ec2.DescribeInstancesOutput) []types.Instance {
+		var out []types.Instance
 		for _, r := range page.Reservations {
 			out = append(out, r.Instances...)
 		}
-	}
-	return out, nil
+		return out
+	})
 }
 
 // instanceFields normalises one instance; its name is its Name tag, or its

@@ -2,9 +2,7 @@ package aws
 
 import (
 	"context"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,46 +23,18 @@ var volumeAttrs = []string{"id", "arn", "name", "volumeId", "encrypted", "kmsKey
 // listVolumes lists the EBS volumes of each region. A region whose volumes
 // cannot be listed is a failure to list the type there.
 func listVolumes(ctx context.Context, c *Collector, regions []string) []*entity.Entity {
-	var mu sync.Mutex
-	var out []*entity.Entity
-	fanOut(regions, func(region string) {
-		volumes, cerr := c.describeVolumes(ctx, region)
-		if cerr != nil {
-			c.fail(cerr.failure(TypeVolume, "", c.account, ""))
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, v := range volumes {
-			attrs := volumeFields(v, volumeARN(v, region, c.account))
-			out = append(out, &entity.Entity{Type: TypeVolume, ID: attrs["arn"].(string), Name: attrs["name"].(string),
-				Scope: c.account, Region: region, Attrs: attrs, Origin: entity.Origin{API: []string{"ec2:DescribeVolumes"}}})
-		}
+	return listPerRegion(ctx, c, regions, TypeVolume, c.describeVolumes, func(region string, v types.Volume) *entity.Entity {
+		attrs := volumeFields(v, volumeARN(v, region, c.account))
+		return &entity.Entity{Type: TypeVolume, ID: attrs["arn"].(string), Name: attrs["name"].(string),
+			Scope: c.account, Region: region, Attrs: attrs, Origin: entity.Origin{API: []string{"ec2:DescribeVolumes"}}}
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
 }
 
 // describeVolumes reads every page of ec2:DescribeVolumes in region.
 func (c *Collector) describeVolumes(ctx context.Context, region string) ([]types.Volume, *callError) {
-	const call = "ec2:DescribeVolumes"
 	p := ec2.NewDescribeVolumesPaginator(c.ec2(region), &ec2.DescribeVolumesInput{})
-	var out []types.Volume
-	for pages := 0; p.HasMorePages(); pages++ {
-		if pages == maxPages {
-			return nil, &callError{Call: call, Region: region, Err: errTooManyPages}
-		}
-		var page *ec2.DescribeVolumesOutput
-		if cerr := c.call(ctx, call, region, func(ctx context.Context) error {
-			var err error
-			page, err = p.NextPage(ctx)
-			return err
-		}); cerr != nil {
-			return nil, cerr
-		}
-		out = append(out, page.Volumes...)
-	}
-	return out, nil
+	return readPages(ctx, c, "ec2:DescribeVolumes", region, p,
+		func(page *ec2.DescribeVolumesOutput) []types.Volume { return page.Volumes })
 }
 
 // volumeARN returns the volume's ARN: the one EC2 gives, or else the one

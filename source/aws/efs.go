@@ -2,8 +2,6 @@ package aws
 
 import (
 	"context"
-	"sort"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
@@ -47,46 +45,18 @@ func (c *Collector) efs(region string) efsAPI { return client[efsAPI](c, "elasti
 // with what DescribeFileSystems says of it, tags included. A region whose
 // file systems cannot be listed is a failure to list the type there.
 func listFileSystems(ctx context.Context, c *Collector, regions []string) []*entity.Entity {
-	var mu sync.Mutex
-	var out []*entity.Entity
-	fanOut(regions, func(region string) {
-		systems, cerr := c.describeFileSystems(ctx, region)
-		if cerr != nil {
-			c.fail(cerr.failure(TypeEFS, "", c.account, ""))
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, fs := range systems {
-			out = append(out, &entity.Entity{Type: TypeEFS, ID: aws.ToString(fs.FileSystemArn), Name: fileSystemName(fs),
-				Scope: c.account, Region: region, Attrs: fileSystemAttrs(fs),
-				Origin: entity.Origin{API: []string{"elasticfilesystem:DescribeFileSystems"}}})
-		}
+	return listPerRegion(ctx, c, regions, TypeEFS, c.describeFileSystems, func(region string, fs types.FileSystemDescription) *entity.Entity {
+		return &entity.Entity{Type: TypeEFS, ID: aws.ToString(fs.FileSystemArn), Name: fileSystemName(fs),
+			Scope: c.account, Region: region, Attrs: fileSystemAttrs(fs),
+			Origin: entity.Origin{API: []string{"elasticfilesystem:DescribeFileSystems"}}}
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
 }
 
 // describeFileSystems reads every page of DescribeFileSystems in region.
 func (c *Collector) describeFileSystems(ctx context.Context, region string) ([]types.FileSystemDescription, *callError) {
-	const call = "elasticfilesystem:DescribeFileSystems"
 	p := efs.NewDescribeFileSystemsPaginator(c.efs(region), &efs.DescribeFileSystemsInput{})
-	var out []types.FileSystemDescription
-	for pages := 0; p.HasMorePages(); pages++ {
-		if pages == maxPages {
-			return nil, &callError{Call: call, Region: region, Err: errTooManyPages}
-		}
-		var page *efs.DescribeFileSystemsOutput
-		if cerr := c.call(ctx, call, region, func(ctx context.Context) error {
-			var err error
-			page, err = p.NextPage(ctx)
-			return err
-		}); cerr != nil {
-			return nil, cerr
-		}
-		out = append(out, page.FileSystems...)
-	}
-	return out, nil
+	return readPages(ctx, c, "elasticfilesystem:DescribeFileSystems", region, p,
+		func(page *efs.DescribeFileSystemsOutput) []types.FileSystemDescription { return page.FileSystems })
 }
 
 // fileSystemName is the file system's Name tag, or its ID when it has none.

@@ -2,8 +2,6 @@ package aws
 
 import (
 	"context"
-	"sort"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -47,48 +45,19 @@ func (c *Collector) rds(region string) rdsAPI { return client[rdsAPI](c, "rds", 
 // with what rds:DescribeDBInstances says of it. A region whose instances
 // cannot be listed is a failure to list the type there.
 func listDBInstances(ctx context.Context, c *Collector, regions []string) []*entity.Entity {
-	var mu sync.Mutex
-	var out []*entity.Entity
-	fanOut(regions, func(region string) {
-		instances, cerr := c.describeDBInstances(ctx, region)
-		if cerr != nil {
-			c.fail(cerr.failure(TypeRDS, "", c.account, ""))
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, db := range instances {
-			id := aws.ToString(db.DBInstanceArn)
-			out = append(out, &entity.Entity{Type: TypeRDS, ID: id, Name: aws.ToString(db.DBInstanceIdentifier),
-				Scope: c.account, Region: region, Attrs: dbInstanceAttrs(db),
-				Origin: entity.Origin{API: []string{"rds:DescribeDBInstances"}}})
-		}
+	return listPerRegion(ctx, c, regions, TypeRDS, c.describeDBInstances, func(region string, db types.DBInstance) *entity.Entity {
+		return &entity.Entity{Type: TypeRDS, ID: aws.ToString(db.DBInstanceArn), Name: aws.ToString(db.DBInstanceIdentifier),
+			Scope: c.account, Region: region, Attrs: dbInstanceAttrs(db),
+			Origin: entity.Origin{API: []string{"rds:DescribeDBInstances"}}}
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
 }
 
 // describeDBInstances reads every page of rds:DescribeDBInstances in
 // region.
 func (c *Collector) describeDBInstances(ctx context.Context, region string) ([]types.DBInstance, *callError) {
-	const call = "rds:DescribeDBInstances"
 	p := rds.NewDescribeDBInstancesPaginator(c.rds(region), &rds.DescribeDBInstancesInput{})
-	var out []types.DBInstance
-	for pages := 0; p.HasMorePages(); pages++ {
-		if pages == maxPages {
-			return nil, &callError{Call: call, Region: region, Err: errTooManyPages}
-		}
-		var page *rds.DescribeDBInstancesOutput
-		if cerr := c.call(ctx, call, region, func(ctx context.Context) error {
-			var err error
-			page, err = p.NextPage(ctx)
-			return err
-		}); cerr != nil {
-			return nil, cerr
-		}
-		out = append(out, page.DBInstances...)
-	}
-	return out, nil
+	return readPages(ctx, c, "rds:DescribeDBInstances", region, p,
+		func(page *rds.DescribeDBInstancesOutput) []types.DBInstance { return page.DBInstances })
 }
 
 // dbInstanceAttrs normalises one DB instance. isPublic is the instance's

@@ -96,45 +96,13 @@ func andAll(sofar, v any) any {
 
 // describeVPCs reads every page of the region's VPCs.
 func (c *Collector) describeVPCs(ctx context.Context, region string) ([]types.Vpc, *callError) {
-	const call = "ec2:DescribeVpcs"
 	p := ec2.NewDescribeVpcsPaginator(c.ec2(region), &ec2.DescribeVpcsInput{})
-	var vpcs []types.Vpc
-	for pages := 0; p.HasMorePages(); pages++ {
-		if pages == maxPages {
-			return nil, &callError{Call: call, Region: region, Err: errTooManyPages}
-		}
-		var page *ec2.DescribeVpcsOutput
-		if cerr := c.call(ctx, call, region, func(ctx context.Context) error {
-			var err error
-			page, err = p.NextPage(ctx)
-			return err
-		}); cerr != nil {
-			return nil, cerr
-		}
-		vpcs = append(vpcs, page.Vpcs...)
-	}
-	return vpcs, nil
+	return readPages(ctx, c, "ec2:DescribeVpcs", region, p, func(page *ec2.DescribeVpcsOutput) []types.Vpc { return page.Vpcs })
 }
 
 // describeFlowLogs reads every page of the region's flow logs, of VPCs,
 // subnets and network interfaces alike.
 func (c *Collector) describeFlowLogs(ctx context.Context, region string) ([]types.FlowLog, *callError) {
-	const call = "ec2:DescribeFlowLogs"
 	p := ec2.NewDescribeFlowLogsPaginator(c.ec2(region), &ec2.DescribeFlowLogsInput{})
-	var logs []types.FlowLog
-	for pages := 0; p.HasMorePages(); pages++ {
-		if pages == maxPages {
-			return nil, &callError{Call: call, Region: region, Err: errTooManyPages}
-		}
-		var page *ec2.DescribeFlowLogsOutput
-		if cerr := c.call(ctx, call, region, func(ctx context.Context) error {
-			var err error
-			page, err = p.NextPage(ctx)
-			return err
-		}); cerr != nil {
-			return nil, cerr
-		}
-		logs = append(logs, page.FlowLogs...)
-	}
-	return logs, nil
+	return readPages(ctx, c, "ec2:DescribeFlowLogs", region, p, func(page *ec2.DescribeFlowLogsOutput) []types.FlowLog { return page.FlowLogs })
 }
